@@ -1,0 +1,82 @@
+"""Where each browser asset comes from: Python packages (xstatic) or npm packages in node_modules.
+
+Folium and its plugins point at public CDNs; ``localize`` rewrites every asset of a map to the
+app's own ``/vendor/...`` URLs and fails loudly for an asset that has no local copy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xs_leaflet
+from branca.element import Element
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+
+# package name in /vendor/<package>/... -> directory on disk
+VENDOR_DIRS: dict[str, Path] = {
+    "leaflet": Path(xs_leaflet.BASE_DIR),
+    "leaflet.fullscreen": NODE_MODULES / "leaflet.fullscreen",
+    "leaflet-measure": NODE_MODULES / "leaflet-measure" / "dist",
+    "leaflet-groupedlayercontrol": NODE_MODULES / "leaflet-groupedlayercontrol" / "dist",
+    "leaflet-draw": NODE_MODULES / "leaflet-draw" / "dist",
+    "leaflet.sync": NODE_MODULES / "leaflet.sync",
+    "chart.js": NODE_MODULES / "chart.js" / "dist",
+}
+
+# folium asset name -> local path below /vendor/, or None to drop an asset the atlas does not use
+LOCAL_ASSETS: dict[str, str | None] = {
+    "leaflet": "leaflet/leaflet.js",
+    "leaflet_css": "leaflet/leaflet.css",
+    "jquery": None,
+    "bootstrap": None,
+    "bootstrap_css": None,
+    "glyphicons_css": None,
+    "awesome_markers": None,
+    "awesome_markers_css": None,
+    "awesome_markers_font_css": None,
+    "awesome_rotate_css": None,
+    "Control.Fullscreen.js": "leaflet.fullscreen/Control.FullScreen.js",
+    "Control.FullScreen.css": "leaflet.fullscreen/Control.FullScreen.css",
+    "leaflet_measure_js": "leaflet-measure/leaflet-measure.js",
+    "leaflet_measure_css": "leaflet-measure/leaflet-measure.css",
+    "leaflet.groupedlayercontrol.min.js": "leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js",
+    "leaflet.groupedlayercontrol.min.css": "leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",
+    "leaflet_draw_js": "leaflet-draw/leaflet.draw.js",
+    "leaflet_draw_css": "leaflet-draw/leaflet.draw.css",
+    "Leaflet.Sync": "leaflet.sync/L.Map.Sync.js",
+}
+
+
+class MissingAsset(RuntimeError):
+    """A map element needs a browser asset that the app cannot serve itself."""
+
+
+def missing_vendor_dirs() -> list[str]:
+    """Return the vendor directories that are not installed (e.g. npm install not run)."""
+    return [f"{name}: {path}" for name, path in VENDOR_DIRS.items() if not path.is_dir()]
+
+
+def _localize_list(assets: list[tuple[str, str]], vendor_url: str) -> list[tuple[str, str]]:
+    out = []
+    for name, url in assets:
+        if url.startswith("/"):
+            out.append((name, url))
+            continue
+        if name not in LOCAL_ASSETS:
+            raise MissingAsset(f"no local copy declared for asset {name!r} ({url}); add it to atlas/assets.py")
+        local = LOCAL_ASSETS[name]
+        if local is not None:
+            out.append((name, f"{vendor_url.rstrip('/')}/{local}"))
+    return out
+
+
+def localize(element: Element, vendor_url: str = "/vendor") -> None:
+    """Point every JS/CSS asset of ``element`` and its children at the app's /vendor URLs."""
+    for attr in ("default_js", "default_css"):
+        assets = getattr(element, attr, None)
+        if assets:
+            setattr(element, attr, _localize_list(list(assets), vendor_url))
+    for child in list(element._children.values()):
+        localize(child, vendor_url)

@@ -1,0 +1,107 @@
+"""Small folium elements of the atlas: each declares its template and assets (folium's element pattern)."""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+ATLAS_JS = [("qj_atlas_js", "/static/atlas.js")]
+ATLAS_CSS = [("qj_atlas_css", "/static/atlas.css")]
+
+
+class RemoteGeoJsonLayer(JSCSSMixin, Layer):
+    """A feature group whose GeoJSON the browser fetches from the API (not inlined into the page)."""
+
+    default_js = ATLAS_JS
+    default_css = ATLAS_CSS
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.featureGroup();
+            QJAtlas.loadLayer({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict, name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=False, show=show)
+        self._name = "RemoteGeoJsonLayer"
+        self.config = config
+
+
+class EmptyBaseLayer(Layer):
+    """A base layer that draws nothing: the 'no basemap' choice, fully offline."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.layerGroup();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str, show: bool = False) -> None:
+        super().__init__(name=name, overlay=False, control=False, show=show)
+        self._name = "EmptyBaseLayer"
+
+
+class GroupedLayers(JSCSSMixin, MacroElement):
+    """Layer control with base layers and overlays grouped by family (leaflet-groupedlayercontrol)."""
+
+    default_js = [
+        ("leaflet.groupedlayercontrol.min.js", "https://cdnjs.cloudflare.com/ajax/libs/leaflet-groupedlayercontrol/0.6.1/leaflet.groupedlayercontrol.min.js"),
+    ]
+    default_css = [
+        ("leaflet.groupedlayercontrol.min.css", "https://cdnjs.cloudflare.com/ajax/libs/leaflet-groupedlayercontrol/0.6.1/leaflet.groupedlayercontrol.min.css"),
+    ]
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control.groupedLayers(
+                {
+                {%- for title, layer in this.base_layers %}
+                    {{ title|tojson }}: {{ layer.get_name() }},
+                {%- endfor %}
+                },
+                {
+                {%- for group, layers in this.groups %}
+                    {{ group|tojson }}: {
+                    {%- for title, layer in layers %}
+                        {{ title|tojson }}: {{ layer.get_name() }},
+                    {%- endfor %}
+                    },
+                {%- endfor %}
+                },
+                {collapsed: QJAtlas.isNarrow(), position: "topright"}
+            ).addTo({{ this._parent.get_name() }});
+            QJAtlas.layerControl = {{ this.get_name() }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, base_layers: list, groups: list) -> None:
+        super().__init__()
+        self._name = "GroupedLayers"
+        self.base_layers = base_layers
+        self.groups = groups
+
+
+class AtlasControls(JSCSSMixin, MacroElement):
+    """Legend, search, zoom-to-district and URL state; added last so every layer exists."""
+
+    default_js = ATLAS_JS
+    default_css = ATLAS_CSS
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            QJAtlas.init({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict) -> None:
+        super().__init__()
+        self._name = "AtlasControls"
+        self.config = config

@@ -1,0 +1,154 @@
+"""Build the atlas's folium map from the layer catalog; no Flask here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+import folium.plugins
+import xyzservices.providers as xyz
+
+from atlas.assets import localize
+from atlas.catalog import LayerSpec
+from atlas.elements import AtlasControls, EmptyBaseLayer, GroupedLayers, RemoteGeoJsonLayer
+from atlas.store import DataStore, LayerData
+from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
+
+# bbox of the 30 township polygons (fact sheet): used when the district layer itself is unavailable
+QIJIANG_BOUNDS = ((28.454, 106.379), (29.191, 107.054))
+QIJIANG_CENTRE = (28.85, 106.72)
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """A base map choice; ``provider`` None means no tiles at all (offline)."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    provider: object | None
+
+
+DEFAULT_BASEMAPS: tuple[Basemap, ...] = (
+    Basemap("osm", "OpenStreetMap", "OpenStreetMap", xyz.OpenStreetMap.Mapnik),
+    Basemap("none", "无底图", "No basemap", None),
+)
+
+
+def configured_basemaps(carto_api_key: str | None = None) -> tuple[Basemap, ...]:
+    """OSM, CartoDB Positron (xyzservices marks it as needing an API key: offered only with one), none."""
+    bases = list(DEFAULT_BASEMAPS)
+    if carto_api_key:
+        positron = xyz.CartoDB.Positron(apikey=carto_api_key)
+        bases.insert(1, Basemap("positron", "CartoDB 浅色", "CartoDB Positron", positron))
+    return tuple(bases)
+
+
+def field_config(spec: LayerSpec) -> list[dict]:
+    """The popup fields of a layer with labels and units, in declaration order."""
+    return [
+        {"name": f.name, "label_zh": f.label_zh, "label_en": f.label_en, "type": f.type,
+         "unit_zh": f.unit_zh, "unit_en": f.unit_en}
+        for f in spec.all_fields if f.popup
+    ]
+
+
+def layer_config(data: LayerData, url: str) -> dict:
+    """Everything the browser needs to draw, label and explain one layer."""
+    spec = data.spec
+    return {
+        "id": spec.id, "url": url, "title_zh": spec.title_zh, "title_en": spec.title_en,
+        "family": spec.family, "family_title_zh": spec.family_title_zh, "symbol": spec.symbol,
+        "style": vars(spec.style), "fields": field_config(spec), "label_field": spec.label_field,
+        "ok": data.ok, "reason": data.reason, "feature_count": data.feature_count,
+        "unplaced_count": data.unplaced_count, "as_of": data.as_of, "notes_zh": spec.notes_zh,
+        "notes_en": spec.notes_en,
+    }
+
+
+def district_bounds(store: DataStore) -> list[list[float]]:
+    """[[south, west], [north, east]] of the district layer, or the fact-sheet box if unavailable."""
+    try:
+        data = store.layer("district")
+    except Exception:
+        data = None
+    if data is not None and data.ok and data.feature_count:
+        west, south, east, north = data.frame().total_bounds
+        return [[float(south), float(west)], [float(north), float(east)]]
+    return [list(QIJIANG_BOUNDS[0]), list(QIJIANG_BOUNDS[1])]
+
+
+def add_basemaps(m: folium.Map, basemaps: tuple[Basemap, ...], active: str) -> list[tuple[str, object]]:
+    """Add every basemap to the map (only ``active`` shown) and return (title, layer) pairs."""
+    pairs = []
+    for base in basemaps:
+        show = base.key == active
+        title = f"{base.title_zh} {base.title_en}" if base.title_zh != base.title_en else base.title_zh
+        if base.provider is None:
+            layer = EmptyBaseLayer(name=title, show=show)
+        else:
+            layer = folium.TileLayer(base.provider, name=title, overlay=False, control=False, show=show)
+        layer.add_to(m)
+        pairs.append((title, layer))
+    return pairs
+
+
+def vocab_config() -> dict:
+    return {"status": STATUSES, "accuracy": ACCURACY, "kind": KINDS, "family": FAMILIES}
+
+
+def build_atlas_map(
+    store: DataStore,
+    layer_url: Callable[[str], str],
+    *,
+    basemap: str = "osm",
+    basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
+    search_url: str = "/api/search",
+) -> folium.Map:
+    """Return the main atlas map: every declared layer grouped by family, controls, legend, search."""
+    keys = [b.key for b in basemaps]
+    active = basemap if basemap in keys else keys[0]
+    bounds = district_bounds(store)
+    m = folium.Map(location=QIJIANG_CENTRE, zoom_start=10, tiles=None, control_scale=True,
+                   min_zoom=7, max_zoom=18)
+    base_pairs = add_basemaps(m, basemaps, active)
+    groups: dict[str, list] = {}
+    layer_configs = []
+    for data in store.all():
+        spec = data.spec
+        cfg = layer_config(data, layer_url(spec.id))
+        element = RemoteGeoJsonLayer(cfg, name=spec.title_zh, show=spec.show and data.ok)
+        element.add_to(m)
+        cfg["var"] = element.get_name()
+        suffix = "" if data.ok else "（不可用）"
+        title = f"{spec.title_zh}{suffix}"
+        groups.setdefault(spec.family_title_zh, []).append((title, element))
+        layer_configs.append(cfg)
+    GroupedLayers(base_pairs, list(groups.items())).add_to(m)
+    folium.plugins.Fullscreen(position="topleft", title="全屏 Fullscreen", title_cancel="退出全屏 Exit").add_to(m)
+    folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
+                                  secondary_length_unit="meters", primary_area_unit="hectares",
+                                  secondary_area_unit="sqmeters").add_to(m)
+    config = {
+        "layers": layer_configs, "district_bounds": bounds, "search_url": search_url,
+        "basemaps": [{"key": b.key, "title": t, "var": layer.get_name()} for b, (t, layer) in zip(basemaps, base_pairs)],
+        "active_basemap": active, "vocab": vocab_config(),
+    }
+    AtlasControls(config).add_to(m)
+    localize(m)
+    return m
+
+
+def render_page(m: folium.Map, title: str) -> str:
+    """Render a folium map to a full HTML page with a title and lang attribute."""
+    fig = m.get_root()
+    fig.header.add_child(folium.Element(f"<title>{_escape(title)}</title>"), name="qj_title")
+    html = fig.render()
+    return html.replace("<html>", '<html lang="zh-CN">', 1)
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))

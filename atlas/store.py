@@ -1,0 +1,143 @@
+"""Load layer files from geodata/, keep them ready to serve, and notice when a file changes or breaks."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+
+from atlas.catalog import Catalog, LayerSpec
+from atlas.errors import LayerUnavailable, UnknownFeature
+from atlas.validate import Problem, check_collection
+
+log = logging.getLogger(__name__)
+WGS84 = "EPSG:4326"
+
+
+@dataclass
+class LayerData:
+    """A layer's data as served: the parsed collection, its bytes, and whether it is usable."""
+
+    spec: LayerSpec
+    ok: bool
+    reason: str = ""
+    collection: dict = field(default_factory=dict)
+    body: bytes = b""
+    body_gzip: bytes = b""
+    etag: str = ""
+    stamp: tuple = ()
+    problems: list[Problem] = field(default_factory=list)
+    _frame: gpd.GeoDataFrame | None = None
+
+    @property
+    def features(self) -> list[dict]:
+        return self.collection.get("features", []) if self.ok else []
+
+    @property
+    def feature_count(self) -> int:
+        """Features with a position (what the map draws)."""
+        return sum(1 for f in self.features if f.get("geometry") is not None)
+
+    @property
+    def unplaced_count(self) -> int:
+        return sum(1 for f in self.features if f.get("geometry") is None)
+
+    @property
+    def as_of(self) -> str | None:
+        """The newest as-of date of the layer's features."""
+        dates = [f["properties"].get("as_of") for f in self.features if f["properties"].get("as_of")]
+        return max(dates) if dates else None
+
+    def frame(self) -> gpd.GeoDataFrame:
+        """The layer as a GeoDataFrame in WGS-84 (null geometries kept); built once, do not mutate."""
+        if self._frame is None:
+            feats = self.features
+            if feats:
+                frame = gpd.GeoDataFrame.from_features(feats, crs=WGS84)
+            else:
+                frame = gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=WGS84))
+            self._frame = frame
+        return self._frame
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return ("missing",)
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def read_layer(spec: LayerSpec, data_dir: Path) -> LayerData:
+    """Read and validate one layer file; a missing or broken file gives ok=False with the reason."""
+    path = data_dir / spec.source_file
+    stamp = _stamp(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LayerData(spec, False, f"cannot read {spec.source_file}: {exc.strerror or exc}", stamp=stamp)
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return LayerData(spec, False, f"{spec.source_file} is not valid UTF-8 JSON: {exc}", stamp=stamp)
+    problems = check_collection(obj, spec)
+    if problems:
+        reason = f"{spec.source_file} has {len(problems)} problem(s); first: {problems[0]}"
+        return LayerData(spec, False, reason, stamp=stamp, problems=problems)
+    body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    etag = hashlib.sha256(body).hexdigest()[:20]
+    return LayerData(spec, True, "", obj, body, gzip.compress(body, 6, mtime=0), etag, stamp)
+
+
+class DataStore:
+    """All layers of a catalog, reloaded when their file changes on disk."""
+
+    def __init__(self, catalog: Catalog, data_dir: str | os.PathLike) -> None:
+        self.catalog = catalog
+        self.data_dir = Path(data_dir)
+        self._cache: dict[str, LayerData] = {}
+        self._lock = threading.Lock()
+
+    def layer(self, layer_id: str) -> LayerData:
+        """Return the current data of a layer (ok or not); unknown ids raise UnknownLayer."""
+        spec = self.catalog.get(layer_id)
+        stamp = _stamp(self.data_dir / spec.source_file)
+        cached = self._cache.get(spec.id)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        with self._lock:
+            data = read_layer(spec, self.data_dir)
+            if not data.ok:
+                log.error("layer %s unavailable: %s", spec.id, data.reason)
+            self._cache[spec.id] = data
+            return data
+
+    def usable(self, layer_id: str) -> LayerData:
+        """Return the data of a layer or raise LayerUnavailable with the reason."""
+        data = self.layer(layer_id)
+        if not data.ok:
+            raise LayerUnavailable(f"layer {layer_id!r} is unavailable: {data.reason}")
+        return data
+
+    def all(self) -> list[LayerData]:
+        return [self.layer(spec.id) for spec in self.catalog]
+
+    def version(self) -> str:
+        """A short hash of every layer's ETag: changes whenever any data changes."""
+        tags = "|".join(f"{d.spec.id}:{d.etag or d.reason}" for d in self.all())
+        return hashlib.sha256(tags.encode()).hexdigest()[:12]
+
+    def find_feature(self, feature_id: str) -> tuple[LayerData, dict]:
+        """Return (layer, feature) for a feature id, searching every usable layer."""
+        for data in self.all():
+            for feat in data.features:
+                if feat["properties"].get("id") == feature_id:
+                    return data, feat
+        raise UnknownFeature(f"no feature with id {feature_id!r}")

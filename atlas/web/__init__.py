@@ -1,0 +1,1 @@
+"""Flask adapters: thin views over the Flask-free domain in ``atlas``."""

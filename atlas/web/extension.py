@@ -1,0 +1,54 @@
+"""Attach the catalog and data store to the app, and handle typed errors in one place."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+
+from atlas.catalog import load_catalog
+from atlas.errors import AtlasError
+from atlas.store import DataStore
+
+
+def init_app(app: Flask) -> None:
+    """Load the layer catalog and open the data store for this app."""
+    catalog = load_catalog(app.config["LAYERS_DIR"])
+    app.extensions["atlas_store"] = DataStore(catalog, app.config["GEODATA_DIR"])
+    app.register_error_handler(AtlasError, handle_atlas_error)
+    app.register_error_handler(404, handle_not_found)
+    app.register_error_handler(413, handle_too_large)
+    app.register_error_handler(405, handle_method)
+
+
+def get_store() -> DataStore:
+    """The data store of the current app."""
+    return current_app.extensions["atlas_store"]
+
+
+def wants_json() -> bool:
+    return request.path.startswith(("/api/", "/ogc")) or request.accept_mimetypes.best == "application/json"
+
+
+def _error(status: int, body: dict):
+    if wants_json():
+        return jsonify(body), status
+    return render_template("error.html", status=status, error=body), status
+
+
+def handle_atlas_error(exc: AtlasError):
+    return _error(exc.status, exc.to_dict())
+
+
+def handle_not_found(exc):
+    return _error(404, {"error": "NotFound", "status": 404,
+                        "message": f"nothing at {request.path!r}; the API starts at /api/layers"})
+
+
+def handle_too_large(exc):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return _error(413, {"error": "TooLarge", "status": 413,
+                        "message": f"request body is larger than the limit of {limit} bytes"})
+
+
+def handle_method(exc):
+    return _error(405, {"error": "MethodNotAllowed", "status": 405,
+                        "message": f"{request.method} is not allowed on {request.path!r}"})

@@ -1,0 +1,36 @@
+"""Qijiang Atlas: the Flask app factory. Views live in blueprints under atlas/web/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the atlas app: defaults, then instance config.py, then QIJIANG_* env vars, then test_config."""
+    app = Flask(__name__, instance_relative_config=True, static_folder="static", template_folder="templates")
+    app.config.from_mapping(
+        GEODATA_DIR=str(ROOT / "geodata"),
+        LAYERS_DIR=str(ROOT / "layers"),
+        DEFAULT_BASEMAP="osm",
+        CARTO_API_KEY=None,
+        MAX_CONTENT_LENGTH=1 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("QIJIANG")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    from atlas.web import api, cli, extension, pages, vendor
+
+    extension.init_app(app)
+    for module in (api, pages, vendor):
+        app.register_blueprint(module.bp)
+    cli.init_app(app)
+    return app

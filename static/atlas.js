@@ -1,0 +1,440 @@
+/* Qijiang Atlas browser code: draws layers fetched from the API, popups, legend, search, URL state.
+ * Every value that comes from data is inserted with textContent, never as HTML. */
+(function () {
+  "use strict";
+
+  var QJ = {
+    layers: {},        // id -> {cfg, group, drawn, unplaced: [features]}
+    features: {},      // feature id -> {layer, leaflet layer, feature}
+    pending: 0,
+    ready: false,
+    layerControl: null,
+  };
+  window.QJAtlas = QJ;
+
+  QJ.isNarrow = function () {
+    return window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
+  };
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function vocabLabel(vocab, key) {
+    if (key === null || key === undefined || key === "") return "未知 unknown";
+    var pair = (QJ.vocab && QJ.vocab[vocab] && QJ.vocab[vocab][key]) || null;
+    return pair ? pair[0] + " " + pair[1] : String(key);
+  }
+
+  function formatValue(field, value) {
+    if (value === null || value === undefined || value === "" ||
+        (Array.isArray(value) && value.length === 0)) {
+      return "未知 unknown";
+    }
+    if (field.name === "status") return vocabLabel("status", value);
+    if (field.name === "accuracy") return vocabLabel("accuracy", value);
+    if (field.name === "kind") return vocabLabel("kind", value);
+    if (field.name === "family") return vocabLabel("family", value);
+    if (field.type === "bool") return value ? "是 yes" : "否 no";
+    if (field.type === "list") return value.join("、");
+    if (field.type === "number" || field.type === "int") {
+      var num = Number(value).toLocaleString("zh-CN", {maximumFractionDigits: 2});
+      return field.unit_zh ? num + " " + field.unit_zh : num;
+    }
+    return String(value);
+  }
+
+  function isPlanned(props) {
+    return props.status === "planned" || props.status === "under_construction";
+  }
+
+  function featureStyle(cfg, props) {
+    var s = cfg.style;
+    var style = {
+      color: s.color, fillColor: s.fill_color, weight: s.weight, opacity: s.opacity,
+      fillOpacity: s.fill_opacity, dashArray: s.dash_array || null,
+      className: "qj-f qj-layer-" + cfg.id + " qj-acc-" + (props.accuracy || "unknown"),
+    };
+    if (isPlanned(props)) style.dashArray = "10 7";
+    if (props.accuracy === "schematic") {
+      style.dashArray = "2 6";
+      style.opacity = Math.min(style.opacity, 0.75);
+    }
+    return style;
+  }
+
+  /* Popup content as DOM nodes: every attribute, Chinese labels with units, escaped. */
+  function popupContent(cfg, feature) {
+    var props = feature.properties || {};
+    var box = el("div", "qj-popup");
+    box.setAttribute("data-feature-id", props.id || "");
+    box.appendChild(el("h3", "qj-popup-title", props.name_zh || props.id));
+    if (props.name_en) box.appendChild(el("div", "qj-popup-en", props.name_en));
+    var badge = el("span", "qj-badge qj-badge-" + (props.accuracy || "unknown"), vocabLabel("accuracy", props.accuracy));
+    box.appendChild(badge);
+    var table = el("table", "qj-attrs");
+    var shown = {};
+    cfg.fields.forEach(function (field) {
+      shown[field.name] = true;
+      if (field.name === "name_zh" || field.name === "name_en") return;
+      var tr = el("tr");
+      var th = el("th", null, field.label_zh);
+      th.title = field.label_en;
+      tr.appendChild(th);
+      tr.appendChild(el("td", null, formatValue(field, props[field.name])));
+      table.appendChild(tr);
+    });
+    Object.keys(props).forEach(function (key) {   // undeclared attributes are shown too
+      if (shown[key] || key === "id" || key === "family") return;
+      var tr = el("tr");
+      tr.appendChild(el("th", null, key));
+      tr.appendChild(el("td", null, formatValue({name: key, type: Array.isArray(props[key]) ? "list" : "str"}, props[key])));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    box.appendChild(el("div", "qj-popup-layer", cfg.title_zh + " · " + cfg.title_en));
+    return box;
+  }
+
+  function tooltipContent(props) {
+    var span = el("span", "qj-tip", props.name_zh || props.id);
+    if (props.name_en) span.appendChild(el("span", "qj-tip-en", " " + props.name_en));
+    return span;
+  }
+
+  QJ.loadLayer = function (map, group, cfg) {
+    var entry = {cfg: cfg, group: group, drawn: 0, unplaced: [], loaded: false, error: null};
+    QJ.layers[cfg.id] = entry;
+    if (!cfg.ok) { entry.loaded = true; return; }
+    QJ.pending += 1;
+    fetch(cfg.url, {headers: {"Accept": "application/geo+json"}})
+      .then(function (resp) {
+        if (!resp.ok) throw new Error("HTTP " + resp.status);
+        return resp.json();
+      })
+      .then(function (fc) { drawLayer(map, entry, fc); })
+      .catch(function (err) { entry.error = String(err); })
+      .then(function () {
+        entry.loaded = true;
+        QJ.pending -= 1;
+        if (QJ.pending === 0) onAllLoaded(map);
+      });
+  };
+
+  function drawLayer(map, entry, fc) {
+    var cfg = entry.cfg;
+    fc.features.forEach(function (f) { if (!f.geometry) entry.unplaced.push(f); });
+    var gj = L.geoJSON(fc, {
+      filter: function (f) { return !!f.geometry; },
+      style: function (f) { return featureStyle(cfg, f.properties || {}); },
+      pointToLayer: function (f, latlng) {
+        var st = featureStyle(cfg, f.properties || {});
+        st.radius = cfg.style.radius;
+        st.fillOpacity = Math.max(cfg.style.fill_opacity, 0.7);
+        return L.circleMarker(latlng, st);
+      },
+      onEachFeature: function (f, layer) {
+        var props = f.properties || {};
+        layer.bindPopup(function () { return popupContent(cfg, f); }, {maxWidth: 360, autoPanPadding: [20, 20]});
+        layer.bindTooltip(tooltipContent(props), {sticky: true, direction: "top"});
+        entry.drawn += 1;
+        QJ.features[props.id] = {layer: cfg.id, leaflet: layer, feature: f};
+        if (cfg.label_field && props.label_lat !== undefined && props.label_lon !== undefined) {
+          var label = L.marker([props.label_lat, props.label_lon], {
+            icon: L.divIcon({className: "qj-label", html: "", iconSize: null}),
+            interactive: false, keyboard: false,
+          });
+          label.on("add", function () {
+            var node = label.getElement();
+            if (node) node.textContent = props[cfg.label_field] || "";
+          });
+          entry.group.addLayer(label);
+        }
+      },
+    });
+    entry.group.addLayer(gj);
+    if (entry.group.bringToBack && cfg.family === "context") {
+      map.whenReady(function () { try { entry.group.bringToBack(); } catch (e) { /* not on map */ } });
+    }
+    updateLegendEntry(entry);
+  }
+
+  /* ---------- legend ---------- */
+  function swatch(cfg, variant) {
+    var svgNS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(svgNS, "svg");
+    svg.setAttribute("width", "28");
+    svg.setAttribute("height", "14");
+    svg.setAttribute("class", "qj-swatch qj-swatch-" + cfg.symbol);
+    var shape;
+    var s = cfg.style;
+    if (cfg.symbol === "line") {
+      shape = document.createElementNS(svgNS, "line");
+      shape.setAttribute("x1", "2"); shape.setAttribute("y1", "7");
+      shape.setAttribute("x2", "26"); shape.setAttribute("y2", "7");
+    } else if (cfg.symbol === "point") {
+      shape = document.createElementNS(svgNS, "circle");
+      shape.setAttribute("cx", "14"); shape.setAttribute("cy", "7"); shape.setAttribute("r", "5");
+    } else {
+      shape = document.createElementNS(svgNS, "rect");
+      shape.setAttribute("x", "3"); shape.setAttribute("y", "2");
+      shape.setAttribute("width", "22"); shape.setAttribute("height", "10");
+    }
+    shape.setAttribute("stroke", s.color);
+    shape.setAttribute("stroke-width", Math.min(s.weight, 4));
+    shape.setAttribute("fill", cfg.symbol === "line" ? "none" : s.fill_color);
+    shape.setAttribute("fill-opacity", cfg.symbol === "point" ? "0.8" : String(Math.max(s.fill_opacity, 0.15)));
+    var dash = variant === "planned" ? "10 7" : variant === "schematic" ? "2 6" : (s.dash_array || "");
+    if (dash) shape.setAttribute("stroke-dasharray", dash.replace("10 7", "6 3").replace("2 6", "2 3"));
+    svg.appendChild(shape);
+    return svg;
+  }
+
+  function buildLegend(map) {
+    var Legend = L.Control.extend({
+      options: {position: "bottomright"},
+      onAdd: function () {
+        var box = el("div", "qj-legend leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var head = el("button", "qj-legend-toggle", "图例 Legend");
+        head.type = "button";
+        head.setAttribute("aria-expanded", QJ.isNarrow() ? "false" : "true");
+        box.appendChild(head);
+        var body = el("div", "qj-legend-body");
+        if (QJ.isNarrow()) body.hidden = true;
+        head.addEventListener("click", function () {
+          body.hidden = !body.hidden;
+          head.setAttribute("aria-expanded", body.hidden ? "false" : "true");
+        });
+        var lastFamily = null;
+        QJ.config.layers.forEach(function (cfg) {
+          if (cfg.family !== lastFamily) {
+            body.appendChild(el("div", "qj-legend-family", cfg.family_title_zh));
+            lastFamily = cfg.family;
+          }
+          var row = el("div", "qj-legend-row");
+          row.setAttribute("data-layer", cfg.id);
+          row.appendChild(swatch(cfg));
+          row.appendChild(el("span", "qj-legend-title", cfg.title_zh));
+          row.appendChild(el("span", "qj-legend-meta"));
+          body.appendChild(row);
+          QJ.layers[cfg.id] && (QJ.layers[cfg.id].legendRow = row);
+          updateLegendEntry(QJ.layers[cfg.id]);
+        });
+        var keys = el("div", "qj-legend-keys");
+        keys.appendChild(el("div", "qj-legend-family", "线型 Line style"));
+        var sample = {symbol: "line", style: {color: "#555555", fill_color: "#555555", weight: 3, fill_opacity: 0}};
+        [["operating", "现状/运营 existing"], ["planned", "规划/在建 planned"], ["schematic", "示意位置 schematic position"]]
+          .forEach(function (pair) {
+            var row = el("div", "qj-legend-row qj-legend-key-" + pair[0]);
+            row.appendChild(swatch(sample, pair[0]));
+            row.appendChild(el("span", "qj-legend-title", pair[1]));
+            keys.appendChild(row);
+          });
+        body.appendChild(keys);
+        box.appendChild(body);
+        return box;
+      },
+    });
+    QJ.legend = new Legend();
+    QJ.legend.addTo(map);
+  }
+
+  function updateLegendEntry(entry) {
+    if (!entry || !entry.legendRow) return;
+    var meta = entry.legendRow.querySelector(".qj-legend-meta");
+    var cfg = entry.cfg;
+    if (!cfg.ok) {
+      meta.textContent = "暂不可用 unavailable: " + cfg.reason;
+      entry.legendRow.classList.add("qj-unavailable");
+      return;
+    }
+    var text = "截至 " + (cfg.as_of || "未知");
+    if (cfg.unplaced_count) text += " · 未定位 " + cfg.unplaced_count;
+    meta.textContent = text;
+    if (entry.unplaced.length && !entry.legendRow.querySelector(".qj-unplaced")) {
+      var details = el("details", "qj-unplaced");
+      details.appendChild(el("summary", null, "未定位要素 Unplaced (" + entry.unplaced.length + ")"));
+      var list = el("ul");
+      entry.unplaced.forEach(function (f) {
+        var li = el("li", null, (f.properties.name_zh || f.properties.id));
+        li.title = f.properties.description_zh || "";
+        list.appendChild(li);
+      });
+      details.appendChild(list);
+      entry.legendRow.appendChild(details);
+    }
+  }
+
+  /* ---------- search ---------- */
+  function buildSearch(map) {
+    var Search = L.Control.extend({
+      options: {position: "topleft"},
+      onAdd: function () {
+        var box = el("div", "qj-search leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var input = el("input", "qj-search-input");
+        input.type = "search";
+        input.placeholder = "搜索名称 Search";
+        input.setAttribute("aria-label", "搜索名称 Search by name");
+        var list = el("ul", "qj-search-results");
+        list.setAttribute("role", "listbox");
+        box.appendChild(input);
+        box.appendChild(list);
+        var timer = null;
+        var last = [];
+        function run() {
+          var q = input.value.trim();
+          if (!q) { list.textContent = ""; return; }
+          fetch(QJ.config.search_url + "?q=" + encodeURIComponent(q))
+            .then(function (r) { return r.json(); })
+            .then(function (data) {
+              last = data.results || [];
+              list.textContent = "";
+              if (!last.length) list.appendChild(el("li", "qj-search-empty", "无结果 No match"));
+              last.forEach(function (hit) {
+                var li = el("li", "qj-search-hit");
+                li.setAttribute("role", "option");
+                li.setAttribute("data-feature-id", hit.id);
+                li.appendChild(el("span", "qj-hit-name", hit.name_zh));
+                li.appendChild(el("span", "qj-hit-en", " " + (hit.name_en || "")));
+                li.appendChild(el("span", "qj-hit-layer", " · " + hit.layer_title_zh + (hit.placed ? "" : " · 未定位")));
+                li.addEventListener("click", function () { QJ.focusFeature(hit.id, hit); list.textContent = ""; });
+                list.appendChild(li);
+              });
+            });
+        }
+        input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
+        input.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter") {
+            ev.preventDefault();
+            clearTimeout(timer);
+            if (last.length) { QJ.focusFeature(last[0].id, last[0]); list.textContent = ""; } else { run(); }
+          }
+        });
+        QJ.searchInput = input;
+        return box;
+      },
+    });
+    new Search().addTo(map);
+  }
+
+  QJ.focusFeature = function (id, hit) {
+    var map = QJ.map;
+    var item = QJ.features[id];
+    if (!item) {
+      var info = hit || {name_zh: id};
+      L.popup().setLatLng(map.getCenter())
+        .setContent(el("div", "qj-popup", (info.name_zh || id) + "：未定位（无可靠位置） unplaced – no sourced position"))
+        .openOn(map);
+      return false;
+    }
+    var group = QJ.layers[item.layer].group;
+    if (!map.hasLayer(group)) map.addLayer(group);
+    if (item.leaflet.getBounds) {
+      map.fitBounds(item.leaflet.getBounds(), {maxZoom: 14, padding: [30, 30]});
+    } else {
+      map.setView(item.leaflet.getLatLng(), Math.max(map.getZoom(), 14));
+    }
+    item.leaflet.openPopup();
+    return true;
+  };
+
+  /* ---------- zoom to district ---------- */
+  function buildHome(map) {
+    var Home = L.Control.extend({
+      options: {position: "topleft"},
+      onAdd: function () {
+        var box = el("div", "leaflet-bar qj-home");
+        var a = el("a", null, "⌂");
+        a.href = "#";
+        a.title = "缩放至全区 Zoom to district";
+        a.setAttribute("role", "button");
+        a.setAttribute("aria-label", a.title);
+        L.DomEvent.on(a, "click", function (ev) {
+          L.DomEvent.preventDefault(ev);
+          map.fitBounds(QJ.config.district_bounds);
+        });
+        box.appendChild(a);
+        return box;
+      },
+    });
+    new Home().addTo(map);
+  }
+
+  /* ---------- URL state: centre, zoom, visible layers, basemap ---------- */
+  function activeBasemap(map) {
+    var found = null;
+    QJ.config.basemaps.forEach(function (b) { if (map.hasLayer(window[b.var])) found = b.key; });
+    return found;
+  }
+
+  function writeUrl() {
+    if (!QJ.map || !QJ.ready) return;
+    var map = QJ.map;
+    var c = map.getCenter();
+    var params = new URLSearchParams(window.location.search);
+    params.set("lat", c.lat.toFixed(5));
+    params.set("lon", c.lng.toFixed(5));
+    params.set("z", String(map.getZoom()));
+    var visible = [];
+    QJ.config.layers.forEach(function (cfg) { if (map.hasLayer(QJ.layers[cfg.id].group)) visible.push(cfg.id); });
+    params.set("layers", visible.join(","));
+    var base = activeBasemap(map);
+    if (base) params.set("base", base);
+    history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+  }
+
+  function readUrl(map) {
+    var params = new URLSearchParams(window.location.search);
+    var lat = parseFloat(params.get("lat"));
+    var lon = parseFloat(params.get("lon"));
+    var z = parseInt(params.get("z"), 10);
+    if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+      map.setView([lat, lon], isFinite(z) ? Math.max(map.getMinZoom(), Math.min(z, map.getMaxZoom())) : map.getZoom());
+    } else {
+      map.fitBounds(QJ.config.district_bounds);
+    }
+    if (params.has("layers")) {
+      var wanted = params.get("layers").split(",");
+      QJ.config.layers.forEach(function (cfg) {
+        var group = QJ.layers[cfg.id].group;
+        var want = wanted.indexOf(cfg.id) >= 0 && cfg.ok;
+        if (want && !map.hasLayer(group)) map.addLayer(group);
+        if (!want && map.hasLayer(group)) map.removeLayer(group);
+      });
+    }
+  }
+
+  function onAllLoaded(map) {
+    QJ.loaded = true;
+    document.documentElement.setAttribute("data-atlas-loaded", "true");
+  }
+
+  QJ.init = function (map, config) {
+    QJ.map = map;
+    QJ.config = config;
+    QJ.vocab = config.vocab;
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    buildSearch(map);
+    buildHome(map);
+    buildLegend(map);
+    readUrl(map);
+    QJ.ready = true;
+    map.on("moveend zoomend overlayadd overlayremove baselayerchange layeradd layerremove", function () {
+      clearTimeout(QJ._urlTimer);
+      QJ._urlTimer = setTimeout(writeUrl, 50);
+    });
+    writeUrl();
+    if (QJ.pending === 0) onAllLoaded(map);
+    var container = map.getContainer();
+    function zoomClass() { container.classList.toggle("qj-zoom-low", map.getZoom() < 10); }
+    map.on("zoomend", zoomClass);
+    zoomClass();
+  };
+})();
