@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine:
+#   make run   - set up what is missing, then serve the atlas with the shipped data on http://127.0.0.1:5000/
+#   make test  - set up what is missing (incl. Debian's chromium for browser tests), then run every test
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test deps browser serve-prod check-data bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+deps: $(VENV)/.deps node_modules/.package-lock.json
+
+# Debian's chromium for the browser tests (Playwright's own browser download does not work offline).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+run: deps
+	$(VENV)/bin/flask --app server run --host $(HOST) --port $(PORT)
+
+serve-prod: deps
+	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) 'server:create_app()'
+
+check-data: deps
+	$(VENV)/bin/flask --app server check-data
+
+test: deps browser
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache test-artifacts

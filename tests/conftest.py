@@ -1,0 +1,147 @@
+"""Shared fixtures: fresh apps, a live server on 127.0.0.1, and a real headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from werkzeug.serving import make_server
+
+from server import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+GEODATA = ROOT / "geodata"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def app():
+    """A fresh app on the real shipped data."""
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def geodata_copy(tmp_path) -> Path:
+    """A private copy of geodata/ that a test may break."""
+    target = tmp_path / "geodata"
+    shutil.copytree(GEODATA, target)
+    return target
+
+
+@pytest.fixture
+def make_app():
+    """Factory for apps with extra config, e.g. another GEODATA_DIR."""
+
+    def factory(**config):
+        return create_app({"TESTING": True, **config})
+
+    return factory
+
+
+class LiveServer:
+    """A werkzeug server for one app in a background thread on 127.0.0.1."""
+
+    def __init__(self, app) -> None:
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def live_server():
+    server = LiveServer(create_app({"TESTING": True}))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; a missing browser is a failure, not a skip."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run `make browser` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+class PageProbe:
+    """Records console errors, page errors, dialogs and requests blocked for leaving 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.blocked: list[str] = []
+        self.dialogs: list[str] = []
+
+
+def _open_page(browser, viewport):
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    probe = PageProbe()
+
+    def route(route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            return route.continue_()
+        probe.blocked.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and probe.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: probe.page_errors.append(str(exc)))
+
+    def on_dialog(dialog):
+        probe.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.probe = probe
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _open_page(browser, {"width": 1280, "height": 800})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context, page = _open_page(browser, {"width": 390, "height": 844})
+    yield page
+    context.close()
+
+
+def wait_for_atlas(page) -> None:
+    """Wait until every layer fetch has finished."""
+    page.wait_for_function("document.documentElement.getAttribute('data-atlas-loaded') === 'true'", timeout=15000)
+
+
+def save_screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
