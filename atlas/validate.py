@@ -48,12 +48,18 @@ def _type_ok(value, type_name: str) -> bool:
     return False
 
 
-def _iter_positions(coords):
-    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+def _iter_positions(coords, depth: int = 0):
+    """Yield every position of a GeoJSON coordinates array; malformed nesting yields the bad item."""
+    if depth > 4:
+        raise ValueError("coordinates are nested deeper than any GeoJSON geometry")
+    if not isinstance(coords, (list, tuple)):
+        yield [coords]
+        return
+    if coords and not isinstance(coords[0], (list, tuple)):
         yield coords
         return
-    for part in coords or []:
-        yield from _iter_positions(part)
+    for part in coords:
+        yield from _iter_positions(part, depth + 1)
 
 
 def check_geometry(geom: dict, spec: LayerSpec, bbox=REGION_BBOX) -> list[str]:
@@ -62,7 +68,10 @@ def check_geometry(geom: dict, spec: LayerSpec, bbox=REGION_BBOX) -> list[str]:
         return ["geometry is not a GeoJSON geometry object"]
     if geom["type"] not in spec.geometry_types:
         return [f"geometry type {geom['type']} is not allowed here; declared: {', '.join(spec.geometry_types)}"]
-    positions = list(_iter_positions(geom.get("coordinates")))
+    try:
+        positions = list(_iter_positions(geom.get("coordinates")))
+    except ValueError as exc:
+        return [str(exc)]
     if not positions:
         return ["geometry has no coordinates"]
     for pos in positions:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from atlas.validate import check_catalog_data
 from atlas.web.extension import get_store
 
 
 @click.command("check-data")
+@with_appcontext
 def check_data_command() -> None:
     """Validate every layer file against its declaration; exit 1 if anything is wrong."""
     store = get_store()
