@@ -58,6 +58,8 @@ class StyleSpec:
     fill_opacity: float = 0.25
     radius: float = 6.0
     dash_array: str = ""
+    # kinds drawn as outlines only (no fill), e.g. a designation covering a whole area
+    outline_kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def _parse_field(raw: dict, where: str) -> FieldSpec:
 
 
 def _parse_style(raw: dict, where: str) -> StyleSpec:
+    raw = {**raw, "outline_kinds": tuple(raw.get("outline_kinds", ()))}
     try:
         style = StyleSpec(**raw)
     except TypeError as exc:

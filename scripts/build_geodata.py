@@ -454,7 +454,8 @@ def build_towns(towns, facts: Facts, mode):
             description_en=(f"A {'subdistrict' if sub else 'town'} of Qijiang District."
                             + (" Formerly part of Wansheng District (inferred)." if fw else "")),
             aliases=[], location_method=meth,
-            area_km2=round(area_km2(g), 1),
+            # a schematic cell's own area means nothing: report the area of the real source polygon
+            area_km2=round(area_km2(g), 1) if mode == "real" else src_area,
             area_source_polygon_km2=src_area,
             label_lon=round(t["lon"], 6), label_lat=round(t["lat"], 6),
             label_method="area-weighted centroid of the source polygon (fact sheet §3), not the government office",
@@ -766,14 +767,28 @@ def build_stations(facts: Facts):
 ARTICLE_FIRMS = ["重庆两江汽车半轴股份有限公司", "多元科技", "荆江半轴", "文正玻璃", "泰山石膏", "重庆新视通智能科技有限公司"]
 
 
+def food_park_schematic_point():
+    """Schematic point 2 km north-east of the derived 綦江东站 point (sources: 'about 2 km from the high-speed
+    station', 'north-east of the county town', 2011); indicative only, error 2 km or more."""
+    from pyproj import Geod
+
+    station_lon, station_lat = 106.66173, 29.02127   # 綦江东站, fact sheet round 2 §2 (derived)
+    lon, lat, _ = Geod(ellps="WGS84").fwd(station_lon, station_lat, 45.0, 2000.0)
+    method = ("SCHEMATIC: 2 km from the derived 綦江东站 point (106.66173, 29.02127) at bearing 45° (north-east), "
+              "from the 2011 descriptions 'about 2 km from the 渝黔 high-speed station' and 'north-east of the county "
+              "town' (fact sheet round 2 §4); the true site may be 2 km or more away")
+    return Point(round(lon, 6), round(lat, 6)), method
+
+
 def build_parks():
     K = []
 
     def pk(fid, nz, ne, kind, status, src, as_of, dzh, den, aliases, industries, industries_en, planned, built,
-           area_note, designations, enterprises, ent_note, established, parent, notes=None):
-        K.append(feature(None, id=fid, name_zh=nz, name_en=ne, family="park", kind=kind, status=status, source=src,
-                         as_of=as_of, accuracy="unplaced", description_zh=dzh, description_en=den, aliases=aliases,
-                         location_method=None, industries=industries, industries_en=industries_en,
+           area_note, designations, enterprises, ent_note, established, parent, notes=None, geom=None, method=None):
+        K.append(feature(geom, id=fid, name_zh=nz, name_en=ne, family="park", kind=kind, status=status, source=src,
+                         as_of=as_of, accuracy="schematic" if geom is not None else "unplaced", description_zh=dzh,
+                         description_en=den, aliases=aliases,
+                         location_method=method, industries=industries, industries_en=industries_en,
                          planned_area_km2=planned, built_area_km2=built, area_note=area_note, designations=designations,
                          enterprises=enterprises, enterprise_note=ent_note, established=established, parent_id=parent,
                          notes=notes))
@@ -811,15 +826,16 @@ def build_parks():
        f"{FACTS1} §5", "2024", "重庆綦江工业园区的煤电化工片区；来源只给出其类别，确切名称和位置均未找到。",
        "The coal, power and chemicals site of the Qijiang Industrial Park; sources give only its type, not its exact name or location.",
        [], ["煤电化工"], ["coal, power and chemicals"], None, None, None, [], [], None, None, "qijiang-industrial-park")
+    food_geom, food_method = food_park_schematic_point()
     pk("qijiang-food-park", "綦江食品工业园", "Qijiang Food Industrial Park", "industrial_park", "existing",
        f"{ARTICLE}; {FACTS1} §5; {FACTS2} §4; http://news.enorth.com.cn/system/2011/09/05/007273704.shtml", AS_OF_ARTICLE,
-       "2007年设立、重庆唯一的专业食品工业园，位于县城东北的通惠河两岸，背靠横山，园内有綦万高速通惠出口；无坐标。",
-       "Set up in 2007 as Chongqing's only dedicated food-industry park, north-east of the town along the Tonghui River below Hengshan, with the Tonghui expressway exit inside it. No coordinates were found, and the relative descriptions are not precise enough to place it.",
+       "2007年设立、重庆唯一的专业食品工业园，位于县城东北的通惠河两岸，背靠横山，园内有綦万高速通惠出口；无公布坐标，图上为示意位置（误差可达2公里以上）。",
+       "Set up in 2007 as Chongqing's only dedicated food-industry park, north-east of the town along the Tonghui River below Hengshan, with the Tonghui expressway exit inside it. No published coordinates: the map shows a schematic point that may be 2 km or more off.",
        ["重庆唯一专业食品工业园", "綦江食品工业园区"], ["食品加工", "调味品", "火锅底料", "休闲食品", "预制菜"],
        ["food processing", "seasonings", "hot-pot base", "snacks", "prepared meals"],
        10, None, "规划10 km²（近期6.8 km²，控制区20 km²），2011年资料。",
        ["全国农产品加工业示范基地", "全国农产品加工创业基地", "国家农村产业融合发展示范园", "重庆市调味品特色产业建设基地"],
-       ["正大集团", "唯怡饮品", "壹合食品", "金星股份"], None, "2007-09", None)
+       ["正大集团", "唯怡饮品", "壹合食品", "金星股份"], None, "2007-09", None, geom=food_geom, method=food_method)
     pk("cybersecurity-park-qijiang", "国家网络安全产业园区（成渝）綦江", "National Cybersecurity Industrial Park (Chengdu–Chongqing), Qijiang part",
        "industrial_park", "designated", f"{ARTICLE}; {FACTS1} §5; https://www.scdsjzx.cn/scdsjzx/bumendongtai/2022/5/17/7a79aa5fb7534f8b8e2c4a92378a80c1.shtml",
        AS_OF_ARTICLE, "文章称綦江拥有国家网络安全产业园区名片；成渝园区2022年5月获批，綦江部分的位置未找到。",

@@ -58,6 +58,7 @@
       fillOpacity: s.fill_opacity, dashArray: s.dash_array || null,
       className: "qj-f qj-layer-" + cfg.id + " qj-acc-" + (props.accuracy || "unknown"),
     };
+    if ((s.outline_kinds || []).indexOf(props.kind) >= 0) style.fill = false;
     if (isPlanned(props)) style.dashArray = "10 7";
     if (props.accuracy === "schematic") {
       style.dashArray = "2 6";
@@ -105,7 +106,24 @@
     return span;
   }
 
+  /* Panes keep points above lines above areas, and reference areas below everything. */
+  var PANES = {context: 380, polygon: 400, line: 420, point: 440};
+  function paneFor(cfg, geometryType) {
+    var map = QJ._map;
+    if (!map.getPane("qj-context")) {
+      Object.keys(PANES).forEach(function (name) {
+        var pane = map.createPane("qj-" + name);
+        pane.style.zIndex = String(PANES[name]);
+      });
+    }
+    if (cfg.family === "context" && geometryType.indexOf("Polygon") >= 0) return "qj-context";
+    if (geometryType.indexOf("Point") >= 0) return "qj-point";
+    if (geometryType.indexOf("LineString") >= 0) return "qj-line";
+    return "qj-polygon";
+  }
+
   QJ.loadLayer = function (map, group, cfg) {
+    QJ._map = map;
     var entry = {cfg: cfg, group: group, drawn: 0, unplaced: [], loaded: false, error: null};
     QJ.layers[cfg.id] = entry;
     if (!cfg.ok) { entry.loaded = true; return; }
@@ -126,40 +144,48 @@
 
   function drawLayer(map, entry, fc) {
     var cfg = entry.cfg;
-    fc.features.forEach(function (f) { if (!f.geometry) entry.unplaced.push(f); });
-    var gj = L.geoJSON(fc, {
-      filter: function (f) { return !!f.geometry; },
-      style: function (f) { return featureStyle(cfg, f.properties || {}); },
-      pointToLayer: function (f, latlng) {
-        var st = featureStyle(cfg, f.properties || {});
-        st.radius = cfg.style.radius;
-        st.fillOpacity = Math.max(cfg.style.fill_opacity, 0.7);
-        return L.circleMarker(latlng, st);
-      },
-      onEachFeature: function (f, layer) {
-        var props = f.properties || {};
-        layer.bindPopup(function () { return popupContent(cfg, f); }, {maxWidth: 360, autoPanPadding: [20, 20]});
-        layer.bindTooltip(tooltipContent(props), {sticky: true, direction: "top"});
-        entry.drawn += 1;
-        QJ.features[props.id] = {layer: cfg.id, leaflet: layer, feature: f};
-        if (cfg.label_field && props.label_lat !== undefined && props.label_lon !== undefined) {
-          var label = L.marker([props.label_lat, props.label_lon], {
-            icon: L.divIcon({className: "qj-label", html: "", iconSize: null}),
-            interactive: false, keyboard: false,
-          });
-          label.on("add", function () {
-            var node = label.getElement();
-            if (node) node.textContent = props[cfg.label_field] || "";
-          });
-          entry.group.addLayer(label);
-        }
-      },
+    var byPane = {};
+    fc.features.forEach(function (f) {
+      if (!f.geometry) { entry.unplaced.push(f); return; }
+      var pane = paneFor(cfg, f.geometry.type);
+      (byPane[pane] = byPane[pane] || []).push(f);
     });
-    entry.group.addLayer(gj);
-    if (entry.group.bringToBack && cfg.family === "context") {
-      map.whenReady(function () { try { entry.group.bringToBack(); } catch (e) { /* not on map */ } });
-    }
+    Object.keys(byPane).forEach(function (pane) {
+      var gj = L.geoJSON({type: "FeatureCollection", features: byPane[pane]}, {
+        pane: pane,
+        style: function (f) { return featureStyle(cfg, f.properties || {}); },
+        pointToLayer: function (f, latlng) {
+          var st = featureStyle(cfg, f.properties || {});
+          st.pane = pane;
+          st.radius = cfg.style.radius;
+          st.fillOpacity = Math.max(cfg.style.fill_opacity, 0.7);
+          return L.circleMarker(latlng, st);
+        },
+        onEachFeature: function (f, layer) { bindFeature(entry, f, layer); },
+      });
+      entry.group.addLayer(gj);
+    });
     updateLegendEntry(entry);
+  }
+
+  function bindFeature(entry, f, layer) {
+    var cfg = entry.cfg;
+    var props = f.properties || {};
+    layer.bindPopup(function () { return popupContent(cfg, f); }, {maxWidth: 360, autoPanPadding: [20, 20]});
+    layer.bindTooltip(tooltipContent(props), {sticky: true, direction: "top"});
+    entry.drawn += 1;
+    QJ.features[props.id] = {layer: cfg.id, leaflet: layer, feature: f};
+    if (cfg.label_field && props.label_lat !== undefined && props.label_lon !== undefined) {
+      var label = L.marker([props.label_lat, props.label_lon], {
+        icon: L.divIcon({className: "qj-label", html: "", iconSize: null}),
+        interactive: false, keyboard: false,
+      });
+      label.on("add", function () {
+        var node = label.getElement();
+        if (node) node.textContent = props[cfg.label_field] || "";
+      });
+      entry.group.addLayer(label);
+    }
   }
 
   /* ---------- legend ---------- */
@@ -195,7 +221,7 @@
 
   function buildLegend(map) {
     var Legend = L.Control.extend({
-      options: {position: "bottomright"},
+      options: {position: "bottomleft"},
       onAdd: function () {
         var box = el("div", "qj-legend leaflet-bar");
         L.DomEvent.disableClickPropagation(box);
