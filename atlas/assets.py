@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import flask_bootstrap
 import xstatic.pkg.leaflet as xs_leaflet
 from branca.element import Element
 
@@ -23,6 +24,8 @@ VENDOR_DIRS: dict[str, Path] = {
     "leaflet-draw": NODE_MODULES / "leaflet-draw" / "dist",
     "leaflet.sync": NODE_MODULES / "leaflet.sync",
     "chart.js": NODE_MODULES / "chart.js" / "dist",
+    # Bootstrap 5 CSS/JS as shipped inside the Bootstrap-Flask package
+    "bootstrap5": Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5",
 }
 
 # folium asset name -> local path below /vendor/, or None to drop an asset the atlas does not use

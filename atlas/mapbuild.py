@@ -152,3 +152,20 @@ def _escape(text: str) -> str:
     from markupsafe import escape
 
     return str(escape(text))
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A rendered folium map split for embedding in a Jinja page: head tags, body div, and script."""
+
+    header: str
+    html: str
+    script: str
+
+
+def embed_parts(m: folium.Map) -> MapParts:
+    """Render ``m`` (assets already localized) into parts a template places with ``|safe``."""
+    localize(m)
+    fig = m.get_root()
+    fig.render()
+    return MapParts(fig.header.render(), fig.html.render(), fig.script.render())
