@@ -447,6 +447,8 @@
     QJ.config = config;
     QJ.vocab = config.vocab;
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    map.attributionControl.addAttribution(
+      '铁路线形 Railway geometry © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)');
     buildSearch(map);
     buildHome(map);
     buildLegend(map);
