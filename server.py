@@ -17,6 +17,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         LAYERS_DIR=str(ROOT / "layers"),
         DEFAULT_BASEMAP="osm",
         CARTO_API_KEY=None,
+        TIANDITU_KEY=None,
+        GAODE_BASEMAPS=True,
+        EXTRA_BASEMAPS=[],
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -27,10 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from atlas.web import api, cli, downloads, extension, ogc, pages, vendor
+    from atlas.web import api, cli, downloads, extension, ogc, pages, parks, vendor
 
     extension.init_app(app)
-    for module in (api, pages, vendor, ogc, downloads):
+    for module in (api, pages, vendor, ogc, downloads, parks):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app

@@ -24,6 +24,7 @@ VENDOR_DIRS: dict[str, Path] = {
     "leaflet-draw": NODE_MODULES / "leaflet-draw" / "dist",
     "leaflet.sync": NODE_MODULES / "leaflet.sync",
     "chart.js": NODE_MODULES / "chart.js" / "dist",
+    "gcoord": NODE_MODULES / "gcoord" / "dist",
     # Bootstrap 5 CSS/JS as shipped inside the Bootstrap-Flask package
     "bootstrap5": Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5",
 }

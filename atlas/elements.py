@@ -7,7 +7,8 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-ATLAS_JS = [("qj_atlas_js", "/static/atlas.js")]
+# gcoord (npm) converts WGS-84 <-> GCJ-02 in the browser when a GCJ-02 basemap (Gaode) is shown
+ATLAS_JS = [("gcoord_js", "/vendor/gcoord/gcoord.global.prod.js"), ("qj_atlas_js", "/static/atlas.js")]
 ATLAS_CSS = [("qj_atlas_css", "/static/atlas.css")]
 
 
@@ -29,6 +30,27 @@ class RemoteGeoJsonLayer(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=True, control=False, show=show)
         self._name = "RemoteGeoJsonLayer"
         self.config = config
+
+
+class BaseTiles(Layer):
+    """A base layer of one or more stacked tile layers (e.g. Tianditu map + its label tiles); none = blank."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.layerGroup([
+            {%- for tile in this.tiles %}
+                L.tileLayer({{ tile.url|tojson }}, {{ tile.options|tojson }}),
+            {%- endfor %}
+            ]);
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str, tiles: list[dict], show: bool = False) -> None:
+        super().__init__(name=name, overlay=False, control=False, show=show)
+        self._name = "BaseTiles"
+        self.tiles = tiles
 
 
 class EmptyBaseLayer(Layer):

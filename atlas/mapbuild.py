@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from collections.abc import Mapping
+
 import folium
 import folium.plugins
 import xyzservices.providers as xyz
+from xyzservices import TileProvider
 
 from atlas.assets import localize
 from atlas.catalog import LayerSpec
-from atlas.elements import AtlasControls, EmptyBaseLayer, GroupedLayers, RemoteGeoJsonLayer
+from atlas.elements import AtlasControls, BaseTiles, EmptyBaseLayer, GroupedLayers, RemoteGeoJsonLayer
 from atlas.store import DataStore, LayerData
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
 
@@ -22,27 +25,74 @@ QIJIANG_CENTRE = (28.85, 106.72)
 
 @dataclass(frozen=True)
 class Basemap:
-    """A base map choice; ``provider`` None means no tiles at all (offline)."""
+    """A base map choice: stacked tile providers (none = blank, offline) and the datum its tiles are drawn in."""
 
     key: str
     title_zh: str
     title_en: str
-    provider: object | None
+    providers: tuple = ()
+    datum: str = "wgs84"   # "gcj02" for Gaode/AMap tiles: overlays are shifted in the browser to match
+
+    @property
+    def title(self) -> str:
+        return self.title_zh if self.title_zh == self.title_en else f"{self.title_zh} {self.title_en}"
 
 
-DEFAULT_BASEMAPS: tuple[Basemap, ...] = (
-    Basemap("osm", "OpenStreetMap", "OpenStreetMap", xyz.OpenStreetMap.Mapnik),
-    Basemap("none", "无底图", "No basemap", None),
-)
+def _tianditu(layer: str, key: str) -> TileProvider:
+    url = ("https://t{s}.tianditu.gov.cn/" + layer + "_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+           "&LAYER=" + layer + "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+           "&TILECOL={x}&tk={apikey}")
+    return TileProvider(name=f"Tianditu.{layer}", url=url, subdomains="01234567", max_zoom=18, apikey=key,
+                        attribution="(C) 天地图 Tianditu", html_attribution="&copy; 天地图 Tianditu")
 
 
-def configured_basemaps(carto_api_key: str | None = None) -> tuple[Basemap, ...]:
-    """OSM, CartoDB Positron (xyzservices marks it as needing an API key: offered only with one), none."""
-    bases = list(DEFAULT_BASEMAPS)
-    if carto_api_key:
-        positron = xyz.CartoDB.Positron(apikey=carto_api_key)
-        bases.insert(1, Basemap("positron", "CartoDB 浅色", "CartoDB Positron", positron))
+def configured_basemaps(config: Mapping | None = None) -> tuple[Basemap, ...]:
+    """Basemaps from configuration: OSM, CartoDB (with CARTO_API_KEY), Gaode (GCJ-02), Tianditu (with
+    TIANDITU_KEY), any EXTRA_BASEMAPS (e.g. an intranet tile server), and always 无底图 (no tiles)."""
+    config = config or {}
+    bases = [Basemap("osm", "OpenStreetMap", "OpenStreetMap", (xyz.OpenStreetMap.Mapnik,))]
+    if config.get("CARTO_API_KEY"):
+        bases.append(Basemap("positron", "CartoDB 浅色", "CartoDB Positron",
+                             (xyz.CartoDB.Positron(apikey=config["CARTO_API_KEY"]),)))
+    if config.get("GAODE_BASEMAPS", True):
+        bases.append(Basemap("gaode", "高德地图", "Gaode (AMap)", (xyz.Gaode.Normal,), "gcj02"))
+        bases.append(Basemap("gaode-satellite", "高德卫星", "Gaode satellite", (xyz.Gaode.Satellite,), "gcj02"))
+    key = config.get("TIANDITU_KEY")
+    if key:
+        bases.append(Basemap("tianditu", "天地图", "Tianditu", (_tianditu("vec", key), _tianditu("cva", key))))
+        bases.append(Basemap("tianditu-img", "天地图影像", "Tianditu imagery",
+                             (_tianditu("img", key), _tianditu("cia", key))))
+    for extra in config.get("EXTRA_BASEMAPS") or ():
+        provider = TileProvider(name=extra["key"], url=extra["url"], attribution=extra.get("attribution", ""),
+                                html_attribution=extra.get("attribution", ""), max_zoom=extra.get("max_zoom", 19))
+        bases.append(Basemap(extra["key"], extra.get("title_zh", extra["key"]), extra.get("title_en", extra["key"]),
+                             (provider,), extra.get("datum", "wgs84")))
+    bases.append(Basemap("none", "无底图", "No basemap"))
     return tuple(bases)
+
+
+DEFAULT_BASEMAPS = configured_basemaps()
+
+
+def _tile_options(provider: TileProvider) -> dict:
+    options = {"attribution": provider.get("html_attribution", provider.get("attribution", "")),
+               "maxZoom": 18, "maxNativeZoom": provider.get("max_zoom", 18)}
+    if "subdomains" in provider:
+        options["subdomains"] = provider["subdomains"]
+    return options
+
+
+def add_basemaps(m: folium.Map, basemaps: tuple[Basemap, ...], active: str) -> list[tuple[str, object]]:
+    """Add every basemap to the map (only ``active`` shown) and return (title, layer) pairs."""
+    pairs = []
+    for base in basemaps:
+        tiles = [{"url": p.build_url(scale_factor="", fill_subdomain=False) if "{r}" in p.url else
+                  p.build_url(fill_subdomain=False), "options": _tile_options(p)} for p in base.providers]
+        layer = BaseTiles(name=base.title, tiles=tiles, show=base.key == active) if tiles else \
+            EmptyBaseLayer(name=base.title, show=base.key == active)
+        layer.add_to(m)
+        pairs.append((base.title, layer))
+    return pairs
 
 
 def field_config(spec: LayerSpec) -> list[dict]:
@@ -77,21 +127,6 @@ def district_bounds(store: DataStore) -> list[list[float]]:
         west, south, east, north = data.frame().total_bounds
         return [[float(south), float(west)], [float(north), float(east)]]
     return [list(QIJIANG_BOUNDS[0]), list(QIJIANG_BOUNDS[1])]
-
-
-def add_basemaps(m: folium.Map, basemaps: tuple[Basemap, ...], active: str) -> list[tuple[str, object]]:
-    """Add every basemap to the map (only ``active`` shown) and return (title, layer) pairs."""
-    pairs = []
-    for base in basemaps:
-        show = base.key == active
-        title = f"{base.title_zh} {base.title_en}" if base.title_zh != base.title_en else base.title_zh
-        if base.provider is None:
-            layer = EmptyBaseLayer(name=title, show=show)
-        else:
-            layer = folium.TileLayer(base.provider, name=title, overlay=False, control=False, show=show)
-        layer.add_to(m)
-        pairs.append((title, layer))
-    return pairs
 
 
 def vocab_config() -> dict:
@@ -132,7 +167,8 @@ def build_atlas_map(
                                   secondary_area_unit="sqmeters").add_to(m)
     config = {
         "layers": layer_configs, "district_bounds": bounds, "search_url": search_url,
-        "basemaps": [{"key": b.key, "title": t, "var": layer.get_name()} for b, (t, layer) in zip(basemaps, base_pairs)],
+        "basemaps": [{"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}
+                     for b, (t, layer) in zip(basemaps, base_pairs)],
         "active_basemap": active, "vocab": vocab_config(),
     }
     AtlasControls(config).add_to(m)

@@ -133,7 +133,7 @@
         if (!resp.ok) throw new Error("HTTP " + resp.status);
         return resp.json();
       })
-      .then(function (fc) { drawLayer(map, entry, fc); })
+      .then(function (fc) { entry.fc = fc; drawLayer(map, entry, displayed(fc)); })
       .catch(function (err) { entry.error = String(err); })
       .then(function () {
         entry.loaded = true;
@@ -141,6 +141,61 @@
         if (QJ.pending === 0) onAllLoaded(map);
       });
   };
+
+  /* ---------- datum: overlays follow a GCJ-02 basemap (Gaode) ---------- */
+  QJ.datum = "wgs84";
+
+  function displayed(fc) {
+    if (QJ.datum !== "gcj02") return fc;
+    var copy = JSON.parse(JSON.stringify(fc));
+    copy.features.forEach(function (f) {
+      if (f.geometry) f.geometry = gcoord.transform(f.geometry, gcoord.WGS84, gcoord.GCJ02);
+      var p = f.properties || {};
+      if (typeof p.label_lon === "number" && typeof p.label_lat === "number") {
+        var ll = gcoord.transform([p.label_lon, p.label_lat], gcoord.WGS84, gcoord.GCJ02);
+        p.label_lon = ll[0];
+        p.label_lat = ll[1];
+      }
+    });
+    return copy;
+  }
+
+  /* WGS-84 [lat, lng] -> what is drawn now, and back (for anything the user sends to the server). */
+  QJ.toDisplay = function (lat, lng) {
+    if (QJ.datum !== "gcj02") return [lat, lng];
+    var p = gcoord.transform([lng, lat], gcoord.WGS84, gcoord.GCJ02);
+    return [p[1], p[0]];
+  };
+  QJ.toWgs84 = function (lat, lng) {
+    if (QJ.datum !== "gcj02") return [lat, lng];
+    var p = gcoord.transform([lng, lat], gcoord.GCJ02, gcoord.WGS84);
+    return [p[1], p[0]];
+  };
+
+  QJ.setDatum = function (datum) {
+    if (datum === QJ.datum) return;
+    var map = QJ.map;
+    var centre = map.getCenter();
+    var wgs = QJ.toWgs84(centre.lat, centre.lng);
+    QJ.datum = datum;
+    Object.keys(QJ.layers).forEach(function (id) {
+      var entry = QJ.layers[id];
+      if (!entry.fc) return;
+      entry.group.clearLayers();
+      entry.drawn = 0;
+      entry.unplaced = [];
+      drawLayer(map, entry, displayed(entry.fc));
+    });
+    // keep the same ground position in the middle of the screen
+    map.setView(QJ.toDisplay(wgs[0], wgs[1]), map.getZoom(), {animate: false});
+    document.documentElement.setAttribute("data-datum", datum);
+  };
+
+  function datumOf(layer) {
+    var datum = "wgs84";
+    QJ.config.basemaps.forEach(function (b) { if (window[b.var] === layer) datum = b.datum; });
+    return datum;
+  }
 
   function drawLayer(map, entry, fc) {
     var cfg = entry.cfg;
@@ -404,9 +459,10 @@
     if (!QJ.map || !QJ.ready) return;
     var map = QJ.map;
     var c = map.getCenter();
+    var wgs = QJ.toWgs84(c.lat, c.lng);
     var params = new URLSearchParams(window.location.search);
-    params.set("lat", c.lat.toFixed(5));
-    params.set("lon", c.lng.toFixed(5));
+    params.set("lat", wgs[0].toFixed(5));
+    params.set("lon", wgs[1].toFixed(5));
     params.set("z", String(map.getZoom()));
     var visible = [];
     QJ.config.layers.forEach(function (cfg) { if (map.hasLayer(QJ.layers[cfg.id].group)) visible.push(cfg.id); });
@@ -422,7 +478,7 @@
     var lon = parseFloat(params.get("lon"));
     var z = parseInt(params.get("z"), 10);
     if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
-      map.setView([lat, lon], isFinite(z) ? Math.max(map.getMinZoom(), Math.min(z, map.getMaxZoom())) : map.getZoom());
+      map.setView(QJ.toDisplay(lat, lon), isFinite(z) ? Math.max(map.getMinZoom(), Math.min(z, map.getMaxZoom())) : map.getZoom());
     } else {
       map.fitBounds(QJ.config.district_bounds);
     }
@@ -449,6 +505,9 @@
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     map.attributionControl.addAttribution(
       '铁路线形 Railway geometry © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)');
+    config.basemaps.forEach(function (b) { if (b.key === config.active_basemap) QJ.datum = b.datum; });
+    document.documentElement.setAttribute("data-datum", QJ.datum);
+    map.on("baselayerchange", function (ev) { QJ.setDatum(datumOf(ev.layer)); });
     buildSearch(map);
     buildHome(map);
     buildLegend(map);

@@ -15,6 +15,6 @@ def index():
     """The full-window atlas map; ?base=osm|positron|none picks the basemap."""
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
     m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
-                        basemap=basemap, basemaps=configured_basemaps(current_app.config["CARTO_API_KEY"]),
+                        basemap=basemap, basemaps=configured_basemaps(current_app.config),
                         search_url=url_for("api.search"))
     return render_page(m, "綦江地图集 Qijiang Atlas")
