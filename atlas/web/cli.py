@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import with_appcontext
-from flask.cli import with_appcontext
 
 from atlas import importer
 from atlas.errors import AtlasError
