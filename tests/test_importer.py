@@ -682,3 +682,14 @@ def test_parse_field_map_and_coercion():
     assert importer.coerce_value("否", fld["electrified"]) is False
     assert importer.coerce_value(2024, fld["as_of"]) == "2024"
     assert importer.coerce_value("maybe", fld["electrified"]) == "maybe"
+
+
+def test_conversion_agrees_with_an_independent_implementation():
+    """Cross-check coordTransform (+ refinement) against prcoords' iterative inverse over the district."""
+    prcoords = pytest.importorskip("prcoords")
+    lons, lats = np.meshgrid(np.linspace(106.38, 107.05, 7), np.linspace(28.45, 29.19, 7))
+    xy = np.column_stack([lons.ravel(), lats.ravel()])
+    ours = importer._gcj02_to_wgs84_xy(xy)
+    for (lon, lat), (wlon, wlat) in zip(xy, ours):
+        ref = prcoords.gcj_wgs_bored(prcoords.Coords(lat, lon))
+        assert metres((wlon, wlat), (ref.lon, ref.lat)) < 0.05
