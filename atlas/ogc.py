@@ -29,7 +29,7 @@ CONFORMANCE_CLASSES = (
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
 FORMATS = ("json", "html")
-RESERVED_PARAMETERS = ("f", "limit", "offset", "bbox", "bbox-crs", "datetime")
+RESERVED_PARAMETERS = ("f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime")
 
 # RFC 3339 date-time or date, as the datetime parameter allows; ".." or empty marks an open interval end.
 _DATE_TIME = re.compile(
@@ -173,7 +173,7 @@ def parse_items_query(args: Mapping[str, str | list[str]], spec: LayerSpec) -> I
     """Validate the query parameters of /collections/{id}/items against the layer declaration.
 
     ``args`` maps parameter names to a value or a list of values (``request.args.to_dict(flat=False)``).
-    Allowed: f, limit, offset, bbox, bbox-crs (CRS84 only), datetime (validated, does not filter: features carry
+    Allowed: f, limit, offset, bbox, bbox-crs and crs (CRS84 only), datetime (validated, does not filter: features carry
     no valid time) and one equality filter per declared property.
     """
     declared = {f.name: f for f in spec.all_fields}
@@ -197,6 +197,10 @@ def parse_items_query(args: Mapping[str, str | list[str]], spec: LayerSpec) -> I
             raise BadParameter(f"parameter 'bbox-crs' supports only {CRS84}, got {bbox_crs!r}", parameter="bbox-crs")
         if bbox is None:
             raise BadParameter("parameter 'bbox-crs' is given without 'bbox'", parameter="bbox-crs")
+    crs = _single(args, "crs")
+    if crs is not None and crs.strip() not in CRS84_ALIASES:
+        raise BadParameter(f"parameter 'crs' supports only {CRS84} (the collection's only CRS), got {crs!r}",
+                           parameter="crs")
     raw_dt = _single(args, "datetime")
     dt = parse_datetime(raw_dt) if raw_dt is not None else None
     filters = []
@@ -410,6 +414,9 @@ def _components() -> dict:
             "bbox-crs": {"name": "bbox-crs", "in": "query", "required": False, "style": "form", "explode": False,
                          "description": "CRS of bbox; only CRS84 is supported.",
                          "schema": {"type": "string", "format": "uri", "enum": [CRS84]}},
+            "crs": {"name": "crs", "in": "query", "required": False, "style": "form", "explode": False,
+                    "description": "CRS of the response geometries; only CRS84 is supported.",
+                    "schema": {"type": "string", "format": "uri", "enum": [CRS84]}},
             "datetime": {"name": "datetime", "in": "query", "required": False, "style": "form", "explode": False,
                          "description": "RFC 3339 instant or interval. Validated (malformed values are a 400) but it "
                                         "does not filter: the atlas features carry no valid time.",
@@ -475,7 +482,7 @@ def openapi_document(catalog: Catalog, server_url: str, title: str, description:
             "tags": [tag],
             "parameters": [f_param, _ref("parameters", "limit"), _ref("parameters", "offset"),
                            _ref("parameters", "bbox"), _ref("parameters", "bbox-crs"),
-                           _ref("parameters", "datetime"), *prop_params],
+                           _ref("parameters", "crs"), _ref("parameters", "datetime"), *prop_params],
             "responses": {"200": _json_response("A page of features with paging links",
                                                 _ref("schemas", "featureCollectionGeoJSON"), "application/geo+json"),
                           **errors_400, **not_found}}}

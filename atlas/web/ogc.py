@@ -206,6 +206,7 @@ def items(collection_id: str):
             "numberMatched": matched, "numberReturned": len(features)}
     resp = _respond(body, fmt, "ogc/items.html", MIME_GEOJSON, spec=spec, query=query,
                     rows=[_rows(spec, f) for f in features])
+    resp.headers["Content-Crs"] = f"<{ogc.CRS84}>"
     return resp
 
 
@@ -222,7 +223,9 @@ def item(collection_id: str, feature_id: str):
                        "type": t, "title": f"the {spec.title_en} collection"}
                       for f, t in (("json", MIME_JSON), ("html", MIME_HTML))]
     feat["timeStamp"] = ogc.now_stamp()
-    return _respond(feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=_rows(spec, feat))
+    resp = _respond(feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=_rows(spec, feat))
+    resp.headers["Content-Crs"] = f"<{ogc.CRS84}>"
+    return resp
 
 
 @bp.route("/<path:anything>")
