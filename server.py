@@ -30,10 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from atlas.web import api, cli, downloads, extension, ogc, pages, parks, vendor
+    from atlas.web import api, cli, corridors, downloads, extension, ogc, pages, parks, vendor
 
     extension.init_app(app)
-    for module in (api, pages, vendor, ogc, downloads, parks):
+    for module in (api, pages, vendor, ogc, downloads, parks, corridors):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app

@@ -1,0 +1,138 @@
+"""Synchronised side-by-side folium maps for the corridor comparison; no Flask here.
+
+One map per compared corridor plus one "proposal" map that carries the Draw control. The maps share one
+folium Figure; Leaflet.Sync (served from node_modules) keeps their centre and zoom together. What each map
+draws (corridor, catchment, served features) comes from the compare API and is drawn by
+``static/corridors.js``, so the page and the API can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+import folium.plugins
+from branca.element import Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from atlas.assets import localize
+from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps
+
+CORRIDORS_JS = [("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
+CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
+MAP_HEIGHT_PX = 420
+PROPOSAL_ROLE = "proposal"
+
+
+class CorridorPanel(JSCSSMixin, MacroElement):
+    """Registers its parent map with QJCorridors as the panel of one corridor (or of the proposal)."""
+
+    default_js = CORRIDORS_JS
+    default_css = CORRIDORS_CSS
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            QJCorridors.addMap({{ this._parent.get_name() }}, {{ this.panel|tojson }},
+                               {{ this.drawn.get_name() if this.drawn else "null" }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, corridor_id: str | None, role: str = "corridor", drawn: folium.FeatureGroup | None = None) -> None:
+        super().__init__()
+        self._name = "CorridorPanel"
+        self.panel = {"corridor": corridor_id, "role": role}
+        self.drawn = drawn
+
+
+class SyncMaps(JSCSSMixin, MacroElement):
+    """Keep every map's centre and zoom in step with every other map (Leaflet.Sync, all pairs)."""
+
+    default_js = [("Leaflet.Sync", "https://cdn.jsdelivr.net/gh/jieter/Leaflet.Sync/L.Map.Sync.min.js")]
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {%- for a in this.maps %}{% for b in this.maps %}{% if a is not sameas b %}
+            {{ a.get_name() }}.sync({{ b.get_name() }});
+            {%- endif %}{% endfor %}{% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, maps: Sequence[folium.Map]) -> None:
+        super().__init__()
+        self._name = "SyncMaps"
+        self.maps = list(maps)
+
+
+class CorridorControls(JSCSSMixin, MacroElement):
+    """Start the comparison page once every map exists: fetch the API, draw, fill the table and chart."""
+
+    default_js = CORRIDORS_JS
+    default_css = CORRIDORS_CSS
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            QJCorridors.init({{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict) -> None:
+        super().__init__()
+        self._name = "CorridorControls"
+        self.config = config
+
+
+def wgs84_basemap(basemaps: Sequence[Basemap], key: str) -> Basemap:
+    """The basemap ``key`` if its tiles are WGS-84, else the first WGS-84 one (overlays here are never shifted)."""
+    usable = [b for b in basemaps if b.datum == "wgs84"]
+    return next((b for b in usable if b.key == key), usable[0])
+
+
+def _panel_map(bounds: list[list[float]], base: Basemap) -> folium.Map:
+    m = folium.Map(location=QIJIANG_CENTRE, zoom_start=9, tiles=None, control_scale=True, min_zoom=7,
+                   max_zoom=18, height=f"{MAP_HEIGHT_PX}px", width="100%")
+    add_basemaps(m, (base,), base.key)
+    m.fit_bounds(bounds)
+    return m
+
+
+def _proposal_draw_control(drawn: folium.FeatureGroup) -> folium.plugins.Draw:
+    """Draw control for lines only, holding its drawings in ``drawn``; they can be removed, not edited."""
+    off = False
+    return folium.plugins.Draw(
+        position="topleft", show_geometry_on_click=False, feature_group=drawn,
+        draw_options={"polyline": {"shapeOptions": {"color": "#6a3d9a", "weight": 4}}, "polygon": off,
+                      "rectangle": off, "circle": off, "marker": off, "circlemarker": off},
+        edit_options={"edit": False, "remove": False},
+    )
+
+
+def build_compare_maps(corridor_ids: Sequence[str], bounds: list[list[float]], config: dict, *,
+                       basemap: str = "osm", basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS) -> Figure:
+    """Return a Figure with one synchronised map per corridor id, a proposal map with Draw, and the page controls."""
+    base = wgs84_basemap(basemaps, basemap)
+    figure = Figure()
+    maps = []
+    for corridor_id in [*corridor_ids, None]:
+        m = _panel_map(bounds, base)
+        figure.add_child(m)
+        drawn = None
+        if corridor_id is None:
+            drawn = folium.FeatureGroup(name="drawn", control=False).add_to(m)
+            _proposal_draw_control(drawn).add_to(m)
+        CorridorPanel(corridor_id, "corridor" if corridor_id else PROPOSAL_ROLE, drawn).add_to(m)
+        maps.append(m)
+    SyncMaps(maps).add_to(figure)
+    CorridorControls(config).add_to(figure)
+    localize(figure)
+    return figure
+
+
+def figure_parts(figure: Figure) -> MapParts:
+    """Render a Figure of several maps into header, map divs and script for a Jinja page (``|safe``)."""
+    localize(figure)
+    figure.render()
+    return MapParts(figure.header.render(), figure.html.render(), figure.script.render())

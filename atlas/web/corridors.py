@@ -1,0 +1,113 @@
+"""Planner view: list corridors, compare them side by side, and the compare API with CSV/GeoJSON exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+
+from atlas.analysis.corridor_export import catchments_geojson, comparison_csv
+from atlas.analysis.corridors import (BUFFER_DEFAULT_M, BUFFER_MAX_M, BUFFER_MIN_M, CONTEXT_LAYERS, CorridorContext,
+                                      ProposedLine, build_context, compare_corridors, list_corridors,
+                                      parse_buffer_m, parse_ids, parse_proposed, read_line_upload, select_corridors)
+from atlas.corridormap import build_compare_maps, figure_parts
+from atlas.errors import BadParameter
+from atlas.mapbuild import configured_basemaps, district_bounds
+from atlas.vocab import ACCURACY, KINDS, STATUSES
+from atlas.web.extension import get_store
+
+bp = Blueprint("corridors", __name__)
+API_METHODS = ("GET", "POST")
+
+
+def _context() -> CorridorContext:
+    store = get_store()
+    return build_context({lid: store.usable(lid).frame() for lid in CONTEXT_LAYERS})
+
+
+def _inputs() -> tuple[tuple[str, ...], float, ProposedLine | None]:
+    """(ids, buffer_m, proposed) from the query string (GET) or a JSON body (POST)."""
+    if request.method == "GET":
+        return parse_ids(",".join(request.args.getlist("ids"))), parse_buffer_m(request.args.get("buffer_m")), None
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadParameter("the request body must be a JSON object with ids, buffer_m and optionally proposed",
+                           parameter="body")
+    proposed = body.get("proposed")
+    return (parse_ids(body.get("ids")), parse_buffer_m(body.get("buffer_m")),
+            None if proposed is None else parse_proposed(proposed))
+
+
+def _comparison() -> dict:
+    ids, buffer_m, proposed = _inputs()
+    return compare_corridors(_context(), ids, buffer_m, proposed)
+
+
+@bp.get("/corridors")
+def corridor_list():
+    """Every corridor with kind, status, opening year and length inside the district; pick some to compare."""
+    return render_template("corridors/list.html", corridors=list_corridors(_context()), buffer_m=BUFFER_DEFAULT_M,
+                           statuses=STATUSES, kinds=KINDS, accuracy=ACCURACY)
+
+
+@bp.get("/corridors/compare")
+def compare_page():
+    """Synchronised maps, comparison table and chart for ?ids=a,b&buffer_m=5000 (&base=osm|none)."""
+    ids, buffer_m, _ = _inputs()
+    context = _context()
+    chosen = select_corridors(context.corridors, ids)
+    basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
+    figure = build_compare_maps(list(chosen["id"]), district_bounds(get_store()), _page_config(ids, buffer_m),
+                                basemap=basemap, basemaps=configured_basemaps(current_app.config))
+    return render_template("corridors/compare.html", parts=figure_parts(figure), ids=ids, buffer_m=buffer_m,
+                           basemap=basemap, buffer_min_m=BUFFER_MIN_M, buffer_max_m=BUFFER_MAX_M)
+
+
+def _page_config(ids: tuple[str, ...], buffer_m: float) -> dict:
+    layer_url = lambda lid: url_for("api.layer_geojson", layer_id=lid)  # noqa: E731
+    return {
+        "ids": list(ids), "buffer_m": buffer_m, "buffer_min_m": BUFFER_MIN_M, "buffer_max_m": BUFFER_MAX_M,
+        "compare_url": url_for("corridors.api_compare"), "csv_url": url_for("corridors.api_compare_csv"),
+        "geojson_url": url_for("corridors.api_catchments"), "upload_url": url_for("corridors.api_proposed"),
+        "max_upload_bytes": current_app.config["MAX_CONTENT_LENGTH"],
+        "layer_urls": {lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "district")},
+        "vocab": {"status": STATUSES, "kind": KINDS, "accuracy": ACCURACY},
+    }
+
+
+@bp.get("/api/corridors")
+def api_list():
+    """Every corridor, comparable or not, with its length inside the district in km."""
+    return jsonify(list_corridors(_context()))
+
+
+@bp.route("/api/corridors/compare", methods=API_METHODS)
+def api_compare():
+    """Compare corridors: GET ?ids=a,b&buffer_m=5000, or POST {"ids", "buffer_m", "proposed"}."""
+    return jsonify(_comparison())
+
+
+@bp.route("/api/corridors/compare.csv", methods=API_METHODS)
+def api_compare_csv():
+    """The comparison as CSV (UTF-8 with BOM)."""
+    resp = Response(comparison_csv(_comparison()).encode("utf-8"), mimetype="text/csv")
+    resp.headers["Content-Disposition"] = "attachment; filename=corridor-comparison.csv"
+    return resp
+
+
+@bp.route("/api/corridors/catchments.geojson", methods=API_METHODS)
+def api_catchments():
+    """The compared corridors' catchment polygons as GeoJSON."""
+    resp = jsonify(catchments_geojson(_comparison()))
+    resp.mimetype = "application/geo+json"
+    resp.headers["Content-Disposition"] = "attachment; filename=corridor-catchments.geojson"
+    return resp
+
+
+@bp.post("/api/corridors/proposed")
+def api_proposed():
+    """Read an uploaded GeoJSON or KML line (multipart field ``file``) and return it as a GeoJSON Feature."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadParameter("send the line as a multipart file field named 'file' (.geojson or .kml)", parameter="file")
+    line = read_line_upload(upload.read(), upload.filename or "")
+    return jsonify({"type": "Feature", "properties": {"name_zh": line.name_zh},
+                    "geometry": line.geometry.__geo_interface__})

@@ -1,0 +1,382 @@
+/* Corridor comparison (planner view): draws each corridor's catchment and served features on its own
+ * synchronised map, fills the comparison table and chart from the compare API, and lets the planner add
+ * a proposed line (drawn or uploaded). Every value from data or the server is inserted with textContent. */
+(function () {
+  "use strict";
+
+  var SERVED = ["parks", "hubs", "communities", "towns"];
+  var SERVED_LABELS = {parks: "产业园区 parks", hubs: "物流枢纽 hubs", communities: "更新社区 communities", towns: "镇街 towns"};
+  var COLOURS = ["#b2182b", "#2166ac", "#1b7837", "#e08214", "#762a83", "#6a3d9a", "#01665e"];
+  var PROPOSED_COLOUR = "#6a3d9a";
+  var QJC = {panels: [], proposalPanel: null, config: null, result: null, proposal: null, context: {}, seq: 0, chart: null};
+  window.QJCorridors = QJC;
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function label(vocab, key) {
+    if (key === "proposed") return "拟建 proposed";
+    if (key === "drawn") return "规划者绘制 drawn by the planner";
+    var pair = QJC.config.vocab[vocab] && QJC.config.vocab[vocab][key];
+    return pair ? pair[0] + " " + pair[1] : (key === null || key === undefined ? "未知 unknown" : String(key));
+  }
+
+  function num(value, digits) {
+    if (value === null || value === undefined) return "—";
+    return Number(value).toLocaleString("zh-CN", {maximumFractionDigits: digits, minimumFractionDigits: digits});
+  }
+
+  function setState(state) {
+    var root = document.documentElement;
+    root.setAttribute("data-corridors-state", state);
+    if (state === "ready") root.setAttribute("data-corridors-renders", String((+root.getAttribute("data-corridors-renders") || 0) + 1));
+  }
+
+  function showMessage(text) {
+    var box = document.getElementById("qj-message");
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  /* ---- maps ---- */
+
+  QJC.addMap = function (map, panel, drawn) {
+    var entry = {map: map, corridor: panel.corridor, role: panel.role, drawn: drawn,
+                 base: L.featureGroup().addTo(map), overlay: L.featureGroup().addTo(map), title: el("div", "qj-panel-title")};
+    var control = L.control({position: "topright"});
+    control.onAdd = function () { return entry.title; };
+    control.addTo(map);
+    map.getContainer().setAttribute("data-corridor", panel.corridor || "proposed");
+    map.getContainer().classList.add(panel.role === "proposal" ? "qj-proposal-map" : "qj-corridor-map");
+    setTitle(entry, panel.corridor || "拟建线路 Proposed line", panel.role === "proposal" ? "在此绘制 draw here" : "");
+    QJC.panels.push(entry);
+    if (panel.role === "proposal") QJC.proposalPanel = entry;
+  };
+
+  function setTitle(entry, title, sub) {
+    entry.title.replaceChildren(el("strong", null, title), el("span", "qj-panel-sub", sub));
+  }
+
+  function tooltip(text) { return el("span", null, text); }
+
+  function servedLayer(layerId, ids, colour) {
+    var wanted = {};
+    ids.forEach(function (id) { wanted[id] = true; });
+    var fc = QJC.context[layerId];
+    var feats = ((fc && fc.features) || []).filter(function (f) { return f.geometry && wanted[f.properties.id]; });
+    if (layerId === "towns") {
+      return L.featureGroup(feats.map(function (f) {
+        return L.circleMarker([f.properties.label_lat, f.properties.label_lon],
+          {radius: 4, color: "#333", weight: 1, fillColor: "#fff", fillOpacity: 1, className: "qj-served qj-served-towns"})
+          .bindTooltip(tooltip(f.properties.name_zh));
+      }));
+    }
+    return L.geoJSON({type: "FeatureCollection", features: feats}, {
+      style: {color: colour, weight: 1.5, fill: layerId !== "hubs", fillOpacity: 0.2, dashArray: layerId === "hubs" ? "4 4" : null,
+              className: "qj-served qj-served-" + layerId},
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, {radius: 7, color: colour, weight: 2, fillColor: "#fff", fillOpacity: 0.9,
+                                        className: "qj-served qj-served-" + layerId});
+      },
+      onEachFeature: function (f, layer) { layer.bindTooltip(tooltip(f.properties.name_zh)); },
+    });
+  }
+
+  function lineStyle(colour, id, extra) {
+    return {color: colour, weight: 4, opacity: 0.95, className: "qj-cor-line qj-cor-" + id, dashArray: extra || null};
+  }
+
+  function drawCorridor(entry, c, colour) {
+    var group = entry.overlay;
+    L.geoJSON(c.catchment, {style: {color: colour, weight: 1, fillColor: colour, fillOpacity: 0.12,
+                                     className: "qj-cor-catchment qj-catchment-" + c.id}, interactive: false}).addTo(group);
+    L.geoJSON(c.geometry, {style: lineStyle(colour, c.id, c.status === "proposed" || c.status === "planned" ? "8 6" : null)})
+      .bindTooltip(tooltip(c.name_zh)).addTo(group);
+    SERVED.forEach(function (layerId) { servedLayer(layerId, c.served[layerId], colour).addTo(group); });
+    setTitle(entry, c.name_zh, label("status", c.status) + " · 区内 " + num(c.length_in_district_km, 1) + " km");
+  }
+
+  function drawReferences(entry, corridors) {
+    corridors.forEach(function (c) {
+      if (c.id === "proposed") return;
+      L.geoJSON(c.geometry, {style: {color: "#777", weight: 2, opacity: 0.7, dashArray: "2 4", className: "qj-ref-line"},
+                             interactive: false}).addTo(entry.overlay);
+    });
+  }
+
+  function drawMaps(result) {
+    var byId = {};
+    result.corridors.forEach(function (c, i) { byId[c.id] = {c: c, colour: c.id === "proposed" ? PROPOSED_COLOUR : COLOURS[i % COLOURS.length]}; });
+    QJC.panels.forEach(function (entry) {
+      entry.overlay.clearLayers();
+      var key = entry.role === "proposal" ? "proposed" : entry.corridor;
+      if (entry.role === "proposal") drawReferences(entry, result.corridors);
+      if (byId[key]) drawCorridor(entry, byId[key].c, byId[key].colour);
+      else if (entry.role === "proposal") setTitle(entry, "拟建线路 Proposed line", "用绘线工具在此绘制 draw with the line tool");
+    });
+    return byId;
+  }
+
+  function drawDistrict() {
+    var fc = QJC.context.district;
+    if (!fc) return;
+    QJC.panels.forEach(function (entry) {
+      L.geoJSON(fc, {style: {color: "#444", weight: 1.5, fill: false, dashArray: "6 3", className: "qj-district"},
+                     interactive: false}).addTo(entry.base);
+    });
+  }
+
+  /* ---- table ---- */
+
+  function membership(result, cid, layerId, id) {
+    if (result.only_in[cid][layerId].indexOf(id) >= 0) return "qj-only";
+    if (result.shared[layerId].indexOf(id) >= 0) return "qj-shared";
+    return "qj-some";
+  }
+
+  function listCell(td, ids, names, classOf) {
+    td.appendChild(el("span", "qj-count", ids.length)).setAttribute("data-count", String(ids.length));
+    ids.forEach(function (id) {
+      var item = td.appendChild(el("span", "qj-item " + (classOf ? classOf(id) : ""), names[id] || id));
+      item.setAttribute("data-id", id);
+    });
+  }
+
+  function row(table, metric, heading, corridors, fill) {
+    var tr = table.appendChild(el("tr"));
+    tr.setAttribute("data-metric", metric);
+    tr.appendChild(el("th", null, heading)).setAttribute("scope", "row");
+    corridors.forEach(function (c) {
+      var td = tr.appendChild(el("td"));
+      td.setAttribute("data-corridor", c.id);
+      fill(td, c);
+    });
+  }
+
+  function renderTable(result) {
+    var table = document.getElementById("qj-compare-table");
+    var names = result.names;
+    var cs = result.corridors;
+    table.replaceChildren();
+    var head = table.appendChild(el("thead")).appendChild(el("tr"));
+    head.appendChild(el("th", null, "指标 Measure")).setAttribute("scope", "col");
+    cs.forEach(function (c) {
+      var th = head.appendChild(el("th", null, c.name_zh));
+      th.setAttribute("scope", "col");
+      th.setAttribute("data-corridor", c.id);
+    });
+    var body = table.appendChild(el("tbody"));
+    row(body, "status", "状态 / 开通 Status / opened", cs, function (td, c) {
+      td.textContent = label("status", c.status) + (c.opened ? " · " + String(c.opened).slice(0, 4) : "");
+    });
+    row(body, "accuracy", "位置精度 Accuracy", cs, function (td, c) {
+      td.appendChild(el("span", "qj-badge qj-badge-" + c.accuracy, label("accuracy", c.accuracy)));
+    });
+    row(body, "length_in_district_km", "区内长度 Length in Qijiang (km)", cs, function (td, c) {
+      td.appendChild(el("span", "qj-count", num(c.length_in_district_km, 1)));
+      if (c.length_in_district_km_sourced !== null) td.appendChild(el("small", "text-secondary", "来源 sourced " + num(c.length_in_district_km_sourced, 1)));
+    });
+    row(body, "length_km", "图上全长 Mapped length (km)", cs, function (td, c) { td.textContent = num(c.length_km, 1); });
+    row(body, "stations", "区内站点/互通 Stations & interchanges", cs, function (td, c) {
+      listCell(td, c.stations, names);
+      if (c.stations_unplaced.length) {
+        td.appendChild(el("div", "small text-secondary", "另有未定位 also linked, unplaced: " +
+          c.stations_unplaced.map(function (id) { return names[id] || id; }).join("、")));
+      }
+    });
+    SERVED.forEach(function (layerId) {
+      row(body, layerId, SERVED_LABELS[layerId], cs, function (td, c) {
+        listCell(td, c.served[layerId], names, function (id) { return membership(result, c.id, layerId, id); });
+      });
+    });
+    row(body, "park_area_ha", "园区面积 Park area in catchment (ha)", cs, function (td, c) { td.textContent = num(c.park_area_ha, 1); });
+    row(body, "industries", "主导产业 Leading industries served", cs, function (td, c) {
+      td.textContent = c.industries.length ? c.industries.join("、") : "—";
+    });
+    table.setAttribute("aria-busy", "false");
+    document.getElementById("qj-buffer-caption").textContent = "服务半径 buffer " + num(result.buffer_m, 0) + " m";
+  }
+
+  function renderDifference(result) {
+    var box = document.getElementById("qj-difference");
+    var names = result.names;
+    box.replaceChildren();
+    function list(title, cls, byLayer, attr) {
+      var ids = [];
+      SERVED.forEach(function (layerId) { ids = ids.concat(byLayer[layerId]); });
+      var section = box.appendChild(el("div"));
+      section.setAttribute("data-difference", attr);
+      section.appendChild(el("h3", null, title));
+      if (!ids.length) section.appendChild(el("span", "text-secondary", "无 none"));
+      ids.forEach(function (id) { section.appendChild(el("span", "qj-item " + cls, names[id] || id)); });
+    }
+    result.corridors.forEach(function (c) {
+      list("仅由 " + c.name_zh + " 服务 served by " + c.name_zh + " only", "qj-only", result.only_in[c.id], c.id);
+    });
+    list("全部共同服务 served by all", "qj-shared", result.shared, "shared");
+  }
+
+  function renderChart(result, byId) {
+    if (!window.Chart) return;
+    var labels = SERVED.map(function (l) { return SERVED_LABELS[l]; }).concat(["站点 stations"]);
+    var datasets = result.corridors.map(function (c) {
+      return {label: c.name_zh, backgroundColor: byId[c.id].colour,
+              data: SERVED.map(function (l) { return c.served[l].length; }).concat([c.stations.length])};
+    });
+    if (QJC.chart) {
+      QJC.chart.data.labels = labels;
+      QJC.chart.data.datasets = datasets;
+      QJC.chart.update("none");
+      return;
+    }
+    QJC.chart = new window.Chart(document.getElementById("qj-chart"), {
+      type: "bar", data: {labels: labels, datasets: datasets},
+      options: {animation: false, responsive: true, maintainAspectRatio: false,
+                scales: {y: {beginAtZero: true, ticks: {precision: 0}}}},
+    });
+  }
+
+  function render(result) {
+    QJC.result = result;
+    var byId = drawMaps(result);
+    renderTable(result);
+    renderDifference(result);
+    renderChart(result, byId);
+  }
+
+  /* ---- requests ---- */
+
+  function requestBody(bufferM, proposal) {
+    var body = {ids: QJC.config.ids, buffer_m: bufferM};
+    if (proposal) body.proposed = proposal;
+    return JSON.stringify(body);
+  }
+
+  function errorText(resp) {
+    return resp.json().then(function (body) {
+      return (body && body.message) || ("HTTP " + resp.status);
+    }, function () { return "HTTP " + resp.status; });
+  }
+
+  /* Ask for a comparison with this buffer and proposal; only a successful answer changes the page. */
+  function refresh(bufferM, proposal) {
+    var seq = ++QJC.seq;
+    setState("busy");
+    return fetch(QJC.config.compare_url, {method: "POST", headers: {"Content-Type": "application/json"},
+                                           body: requestBody(bufferM, proposal)})
+      .then(function (resp) {
+        if (!resp.ok) return errorText(resp).then(function (msg) { throw new Error(msg); });
+        return resp.json();
+      })
+      .then(function (result) {
+        if (seq !== QJC.seq) return;
+        QJC.bufferM = result.buffer_m;
+        QJC.proposal = proposal || null;
+        showMessage("");
+        render(result);
+        syncControls();
+        setState("ready");
+      })
+      .catch(function (err) {
+        if (seq !== QJC.seq) return;
+        showMessage(err.message);
+        syncControls();
+        setState("error");
+      });
+  }
+
+  function syncControls() {
+    var value = String(Math.round(QJC.bufferM));
+    document.getElementById("qj-buffer-m").value = value;
+    document.getElementById("qj-buffer-range").value = value;
+    document.getElementById("qj-buffer-out").textContent = value;
+    document.getElementById("qj-clear-proposed").disabled = !QJC.proposal;
+    var params = new URLSearchParams(location.search);
+    params.set("ids", QJC.config.ids.join(","));
+    params.set("buffer_m", value);
+    history.replaceState(null, "", location.pathname + "?" + params.toString());
+  }
+
+  function uploadFile(input) {
+    var file = input.files && input.files[0];
+    if (!file) return;
+    input.value = "";
+    if (file.size > QJC.config.max_upload_bytes) {
+      showMessage("文件过大 The file is larger than 1 MB (" + num(file.size / 1048576, 1) + " MB); upload a smaller line file.");
+      return;
+    }
+    var form = new FormData();
+    form.append("file", file, file.name);
+    setState("busy");
+    fetch(QJC.config.upload_url, {method: "POST", body: form})
+      .then(function (resp) {
+        if (!resp.ok) return errorText(resp).then(function (msg) { throw new Error(msg); });
+        return resp.json();
+      })
+      .then(function (feature) { return refresh(QJC.bufferM, feature); })
+      .catch(function (err) { showMessage(err.message); setState("error"); });
+  }
+
+  function download(url, filename) {
+    fetch(url, {method: "POST", headers: {"Content-Type": "application/json"}, body: requestBody(QJC.bufferM, QJC.proposal)})
+      .then(function (resp) {
+        if (!resp.ok) return errorText(resp).then(function (msg) { throw new Error(msg); });
+        return resp.blob();
+      })
+      .then(function (blob) {
+        var link = el("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = filename;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+      })
+      .catch(function (err) { showMessage(err.message); });
+  }
+
+  function wireControls() {
+    var number = document.getElementById("qj-buffer-m");
+    var range = document.getElementById("qj-buffer-range");
+    range.addEventListener("input", function () { document.getElementById("qj-buffer-out").textContent = range.value; });
+    range.addEventListener("change", function () { refresh(Number(range.value), QJC.proposal); });
+    number.addEventListener("change", function () { refresh(number.value, QJC.proposal); });
+    document.getElementById("qj-buffer-form").addEventListener("submit", function (e) {
+      e.preventDefault();
+      refresh(number.value, QJC.proposal);
+    });
+    document.getElementById("qj-upload").addEventListener("change", function (e) { uploadFile(e.target); });
+    document.getElementById("qj-clear-proposed").addEventListener("click", function () { refresh(QJC.bufferM, null); });
+    document.getElementById("qj-export-csv").addEventListener("click", function () { download(QJC.config.csv_url, "corridor-comparison.csv"); });
+    document.getElementById("qj-export-geojson").addEventListener("click", function () { download(QJC.config.geojson_url, "corridor-catchments.geojson"); });
+    var panel = QJC.proposalPanel;
+    if (panel) {
+      panel.map.on("draw:created", function (e) {
+        if (panel.drawn) panel.drawn.clearLayers();  // the validated line is drawn from the API answer instead
+        refresh(QJC.bufferM, e.layer.toGeoJSON());
+      });
+    }
+  }
+
+  function loadContext() {
+    var urls = QJC.config.layer_urls;
+    return Promise.all(Object.keys(urls).map(function (id) {
+      return fetch(urls[id]).then(function (resp) { return resp.ok ? resp.json() : null; })
+        .then(function (fc) { QJC.context[id] = fc; }, function () { QJC.context[id] = null; });
+    }));
+  }
+
+  QJC.init = function (config) {
+    QJC.config = config;
+    QJC.bufferM = config.buffer_m;
+    wireControls();
+    loadContext().then(function () {
+      drawDistrict();
+      return refresh(QJC.bufferM, null);
+    });
+  };
+})();
