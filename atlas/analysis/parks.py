@@ -1,0 +1,219 @@
+"""Investor view of industrial parks: per-criterion metrics, normalisation, weighted score, ranking.
+
+Flask-free. Inputs are WGS-84 GeoDataFrames (parks may have null geometries); every distance is
+measured in ``METRIC_CRS`` from the park geometry itself (polygon edge, not a label point) to the
+nearest target with ``sjoin_nearest``. Unknown values stay unknown: a metric that cannot be computed
+is NaN, its normalised value is NaN and it contributes 0 points; it is never filled in.
+
+Normalisation (each criterion to 0..1, 1 = best):
+- distance criteria: ``max(0, 1 - d_m / max_distance_m)`` (``max_distance_m`` per criterion below);
+- area: ``area_km2 / largest known area_km2`` among the parks ranked together;
+- industry: 1 if any selected industry is in the park's list, 0 if none is, unknown if the park lists none.
+
+Score (0..100): ``sum_c 100 * w_c / sum(w) * normalised_c`` over the criteria that apply (industry
+applies only when an industry is selected); null when none of the weighted criteria is known.
+Ranking: score (rounded to 1e-6 points) descending, then number of known criteria descending, then park id ascending.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from atlas.analysis import to_metric
+from atlas.analysis.nearest import nearest_distance_m
+from atlas.errors import BadParameter
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One ranking criterion: key (``w_<key>`` in the API), labels, unit and default weight."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    unit: str
+    default_weight: float
+    max_distance_m: float | None = None
+
+    @property
+    def is_distance(self) -> bool:
+        return self.max_distance_m is not None
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion("interchange", "距高速互通", "Distance to expressway interchange", "m", 3.0, 20_000.0),
+    Criterion("rail", "距铁路车站或货场", "Distance to rail station or freight yard", "m", 2.0, 20_000.0),
+    Criterion("hub", "距物流枢纽", "Distance to logistics hub", "m", 2.0, 20_000.0),
+    Criterion("centre", "距区政府驻地", "Distance to district centre (government seat)", "m", 1.0, 40_000.0),
+    Criterion("area", "园区面积", "Park area", "km2", 1.0),
+    Criterion("industry", "产业匹配", "Industry match", "match", 2.0),
+)
+CRITERIA_BY_KEY: dict[str, Criterion] = {c.key: c for c in CRITERIA}
+DEFAULT_WEIGHTS: dict[str, float] = {c.key: c.default_weight for c in CRITERIA}
+SCORE_TIE_DIGITS = 6
+DISTANCE_KEYS: tuple[str, ...] = tuple(c.key for c in CRITERIA if c.is_distance)
+
+
+@dataclass(frozen=True)
+class ParkTargets:
+    """What distances are measured to, each a WGS-84 GeoDataFrame with ``id`` (may be empty)."""
+
+    interchange: gpd.GeoDataFrame
+    rail: gpd.GeoDataFrame
+    hub: gpd.GeoDataFrame
+    centre: gpd.GeoDataFrame
+
+
+@dataclass(frozen=True)
+class ParkScores:
+    """Everything computed for a set of parks, each frame indexed by park id."""
+
+    values: pd.DataFrame        # raw metric per criterion (m, km2, 0/1), NaN = unknown
+    targets: pd.DataFrame       # id of the nearest target per distance criterion
+    normalised: pd.DataFrame    # 0..1 per criterion, NaN = unknown
+    contributions: pd.DataFrame  # points (0..100 scale) per criterion, 0 when unknown
+    score: pd.Series            # 0..100, NaN when nothing weighted is known
+    known_count: pd.Series      # how many weighted criteria are known
+    weights: dict[str, float]   # effective weights (0 for criteria that do not apply)
+
+
+def park_area_km2(parks: pd.DataFrame) -> pd.Series:
+    """Planned area in km², falling back to built area; NaN when neither is given (never from geometry)."""
+    planned = pd.to_numeric(parks.get("planned_area_km2"), errors="coerce")
+    built = pd.to_numeric(parks.get("built_area_km2"), errors="coerce")
+    return planned.fillna(built).astype(float)
+
+
+def industry_match(parks: pd.DataFrame, selected: Iterable[str]) -> pd.Series:
+    """1.0 if a park lists any selected industry, 0.0 if it lists others only, NaN if it lists none."""
+    wanted = set(selected)
+    lists = parks["industries"] if "industries" in parks.columns else pd.Series([None] * len(parks), index=parks.index)
+
+    def match(items) -> float:
+        if not wanted or not isinstance(items, (list, tuple)) or not items:
+            return math.nan
+        return 1.0 if wanted.intersection(items) else 0.0
+
+    return pd.Series([match(items) for items in lists], index=parks.index, dtype=float)
+
+
+def distance_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Distance (m, METRIC_CRS) from each park geometry to the nearest target of each kind, and its id.
+
+    Returns (distances, target ids), both indexed by park id; unplaced parks or missing targets give NaN/None.
+    """
+    ids = pd.Index(parks["id"], name="id")
+    parks_m = to_metric(parks[["id", "geometry"]]).set_index("id", drop=False)
+    distances = pd.DataFrame(index=ids, columns=list(DISTANCE_KEYS), dtype=float)
+    nearest_ids = pd.DataFrame(index=ids, columns=list(DISTANCE_KEYS), dtype=object)
+    for key in DISTANCE_KEYS:  # one vectorised nearest join per criterion (4), not per feature
+        target_m = to_metric(getattr(targets, key)[["id", "geometry"]])
+        found = nearest_distance_m(parks_m, target_m)
+        distances.loc[found.index, key] = found["distance_m"].astype(float)
+        nearest_ids.loc[found.index, key] = found["target_id"]
+    return distances, nearest_ids
+
+
+def park_metrics(parks: gpd.GeoDataFrame, targets: ParkTargets, industries: Iterable[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw metrics per park id: distances in m, area in km², industry match 0/1; and nearest target ids."""
+    if "id" not in parks.columns or parks["id"].duplicated().any():
+        raise ValueError("parks need a unique 'id' column")
+    distances, nearest_ids = distance_metrics_m(parks, targets)
+    by_id = pd.DataFrame(parks.drop(columns="geometry")).set_index("id", drop=False)
+    values = distances.copy()
+    values["area"] = park_area_km2(by_id)
+    values["industry"] = industry_match(by_id, industries)
+    return values[[c.key for c in CRITERIA]], nearest_ids
+
+
+def normalise(values: pd.DataFrame) -> pd.DataFrame:
+    """Map each criterion to 0..1 (1 = best) as documented in the module; NaN stays NaN."""
+    out = pd.DataFrame(index=values.index)
+    for crit in CRITERIA:
+        column = values[crit.key].astype(float)
+        if crit.is_distance:
+            out[crit.key] = (1.0 - column / crit.max_distance_m).clip(lower=0.0)
+        elif crit.key == "area":
+            largest_km2 = column.max(skipna=True)
+            out[crit.key] = column / largest_km2 if largest_km2 and largest_km2 > 0 else column * np.nan
+        else:
+            out[crit.key] = column
+    return out
+
+
+def effective_weights(weights: Mapping[str, float], industries: Iterable[str]) -> dict[str, float]:
+    """Weights per criterion with defaults filled in; industry is 0 when no industry is selected."""
+    unknown = sorted(set(weights) - set(CRITERIA_BY_KEY))
+    if unknown:
+        raise BadParameter(f"unknown criterion {unknown[0]!r}; use one of {list(CRITERIA_BY_KEY)}",
+                           parameter=f"w_{unknown[0]}")
+    merged = {key: float(weights.get(key, default)) for key, default in DEFAULT_WEIGHTS.items()}
+    if not list(industries):
+        merged["industry"] = 0.0
+    if sum(merged.values()) <= 0:
+        raise BadParameter("all weights are zero (industry counts only with an industry selected); "
+                           "give at least one w_<criterion> a positive value", parameter="weights")
+    return merged
+
+
+def score_parks(normalised: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Weighted contributions (points), score 0..100 (NaN if nothing weighted is known) and known counts."""
+    total = sum(weights.values())
+    keys = [c.key for c in CRITERIA]
+    shares = pd.Series({key: 100.0 * weights[key] / total for key in keys})
+    contributions = normalised[keys].fillna(0.0).mul(shares, axis=1)
+    weighted = [key for key in keys if weights[key] > 0]
+    known = normalised[weighted].notna().sum(axis=1).astype(int)
+    score = contributions.sum(axis=1).where(known > 0)
+    return contributions, score, known
+
+
+def evaluate(parks: gpd.GeoDataFrame, targets: ParkTargets, weights: Mapping[str, float],
+             industries: Iterable[str] = ()) -> ParkScores:
+    """Compute metrics, normalised values, contributions and scores for every park (input not mutated)."""
+    industries = tuple(industries)
+    used = effective_weights(weights, industries)
+    values, nearest_ids = park_metrics(parks, targets, industries)
+    normalised = normalise(values)
+    contributions, score, known = score_parks(normalised, used)
+    return ParkScores(values, nearest_ids, normalised, contributions, score, known, used)
+
+
+def rank_order(scores: ParkScores, ids: Iterable[str] | None = None) -> list[str]:
+    """Park ids best first: score desc (unknown last), known criteria desc, then id asc."""
+    # scores within 1e-6 points are ties (reprojection noise), so round before sorting
+    table = pd.DataFrame({"score": scores.score.round(SCORE_TIE_DIGITS), "known": scores.known_count}).rename_axis(None)
+    table["id"] = table.index
+    if ids is not None:
+        table = table.loc[list(ids)]
+    table["no_score"] = table["score"].isna()
+    table = table.sort_values(["no_score", "score", "known", "id"], ascending=[True, False, False, True],
+                              kind="mergesort")
+    return list(table["id"])
+
+
+def _rounded(value, digits: int) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), digits)
+
+
+def metric_rows(scores: ParkScores, park_id: str) -> dict[str, dict]:
+    """The per-criterion explanation of one park: value, unit, normalised, weight, contribution, target."""
+    rows = {}
+    for crit in CRITERIA:
+        row = {
+            "value": _rounded(scores.values.at[park_id, crit.key], 3), "unit": crit.unit,
+            "normalised": _rounded(scores.normalised.at[park_id, crit.key], 6),
+            "weight": scores.weights[crit.key],
+            "contribution": round(float(scores.contributions.at[park_id, crit.key]), 6),
+        }
+        if crit.is_distance:
+            target = scores.targets.at[park_id, crit.key]
+            row["target_id"] = target if isinstance(target, str) else None
+        rows[crit.key] = row
+    return rows

@@ -1,0 +1,98 @@
+"""A park's surroundings (nearest targets with connecting lines) and the compare table; no Flask.
+
+Lines and distances are computed in METRIC_CRS from the park geometry (shapely ``shortest_line``);
+the lines are returned in WGS-84 GeoJSON for the map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+from shapely.geometry import mapping, shape
+
+from atlas.analysis import METRIC_CRS, WGS84, to_metric
+from atlas.analysis.nearest import connecting_lines_m, k_nearest_m
+from atlas.analysis.parks import CRITERIA
+from atlas.parkdata import park_targets
+from atlas.store import DataStore
+
+COMMUNITY_COUNT = 3
+TARGET_FIELDS = ("id", "name_zh", "name_en", "kind", "accuracy", "source", "as_of")
+
+
+def _to_wgs84(geometries_m: gpd.GeoSeries) -> list[dict]:
+    return [mapping(g) for g in geometries_m.to_crs(WGS84)]
+
+
+def nearest_items(park_geometry, frame: gpd.GeoDataFrame, k: int) -> list[dict]:
+    """The ``k`` features of ``frame`` (WGS-84) nearest the park geometry, with distance (m) and lines."""
+    park_m = gpd.GeoSeries([park_geometry], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
+    placed_m = to_metric(frame)
+    if placed_m.empty:
+        return []
+    nearest = k_nearest_m(park_m, placed_m, k)
+    chosen = placed_m.set_index("id", drop=False).loc[nearest["id"]]
+    lines = _to_wgs84(connecting_lines_m(park_m, chosen.geometry))
+    shapes = _to_wgs84(chosen.geometry)
+    items = []
+    for i, (_, row) in enumerate(chosen.iterrows()):
+        item = {name: row.get(name) for name in TARGET_FIELDS}
+        item.update(distance_m=round(float(nearest["distance_m"].iloc[i]), 1), line=lines[i], geometry=shapes[i])
+        items.append(item)
+    return items
+
+
+def surroundings(store: DataStore, feature: dict) -> dict:
+    """Nearest interchange, rail station, hub, centre and renovated communities of a placed park."""
+    if feature["geometry"] is None:
+        return {"placed": False, "targets": [], "communities": []}
+    geometry = shape(feature["geometry"])
+    targets = park_targets(store)
+    found = []
+    for crit in (c for c in CRITERIA if c.is_distance):
+        for item in nearest_items(geometry, getattr(targets, crit.key), 1):
+            found.append({**item, "criterion": crit.key, "label_zh": crit.label_zh, "label_en": crit.label_en})
+    communities = nearest_items(geometry, store.usable("communities").frame(), COMMUNITY_COUNT)
+    return {"placed": True, "targets": found, "communities": communities}
+
+
+def best_flags(values: Sequence[float | None], higher_is_better: bool = True) -> list[bool]:
+    """Mark the best known value(s) of a row (ties all marked); unknown values are never best."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return [False] * len(values)
+    best = max(known) if higher_is_better else min(known)
+    return [v is not None and v == best for v in values]
+
+
+def _row(label_zh: str, label_en: str, values: list, *, higher: bool | None, unit: str = "") -> dict:
+    flags = best_flags(values, higher) if higher is not None else [False] * len(values)
+    return {"label_zh": label_zh, "label_en": label_en, "unit": unit, "values": values, "best": flags,
+            "numeric": higher is not None}
+
+
+def compare_rows(ranked: dict, features: dict[str, dict], ids: list[str]) -> list[dict]:
+    """One row per attribute and metric for the parks ``ids`` (columns in that order), best marked."""
+    entries = {p["id"]: p for p in ranked["parks"]}
+    props = [features[pid]["properties"] for pid in ids]
+    rows = [
+        _row("评分", "Score (0–100)", [entries[pid]["score"] for pid in ids], higher=True),
+        _row("已知指标数", "Known criteria", [entries[pid]["known_criteria"] for pid in ids], higher=True),
+    ]
+    for crit in CRITERIA:
+        metric = [entries[pid]["metrics"][crit.key] for pid in ids]
+        values = [m["value"] for m in metric]
+        higher = not crit.is_distance
+        rows.append(_row(crit.label_zh, crit.label_en, values, higher=higher, unit=crit.unit))
+        rows.append(_row(f"{crit.label_zh}·得分", f"{crit.label_en}: points",
+                         [m["contribution"] if m["value"] is not None else None for m in metric], higher=True))
+    rows.append(_row("规划面积", "Planned area", [p.get("planned_area_km2") for p in props], higher=True, unit="km2"))
+    rows.append(_row("建成面积", "Built area", [p.get("built_area_km2") for p in props], higher=True, unit="km2"))
+    rows.append(_row("称号数量", "Number of designations", [len(p.get("designations") or []) or None for p in props], higher=True))
+    for name, zh, en in (("industries", "主导产业", "Leading industries"), ("designations", "称号与认定", "Designations"),
+                         ("enterprises", "重点企业", "Key enterprises"), ("status", "状态", "Status"),
+                         ("accuracy", "位置精度", "Positional accuracy"), ("source", "来源", "Source"),
+                         ("as_of", "数据截至", "As of")):
+        rows.append(_row(zh, en, [p.get(name) for p in props], higher=None))
+    return rows

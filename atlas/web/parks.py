@@ -1,0 +1,112 @@
+"""Investor view pages and API: park list with ranking, profile, compare, exports (thin views)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+
+from atlas.analysis.parks import CRITERIA, DEFAULT_WEIGHTS
+from atlas.mapbuild import configured_basemaps, embed_parts
+from atlas.parkdata import checked_ids, park_feature, query_from_args, ranking, vocabulary
+from atlas.parkexport import to_csv, to_geojson
+from atlas.parkmaps import build_index_map, build_surroundings_map
+from atlas.parkprofile import compare_rows, surroundings
+from atlas.vocab import ACCURACY, KINDS, STATUSES
+from atlas.web.extension import get_store
+
+bp = Blueprint("parks", __name__)
+SCORE_CLASSES = [[0, "#d7191c"], [20, "#fdae61"], [40, "#fee08b"], [60, "#a6d96a"], [80, "#1a9641"]]
+NO_SCORE_COLOUR = "#9e9e9e"
+VOCAB = {"accuracy": ACCURACY, "status": STATUSES, "kind": KINDS}
+
+
+def _query():
+    return query_from_args(get_store(), request.args.to_dict(flat=False))
+
+
+def _map_options() -> dict:
+    return {"basemap": request.args.get("base", current_app.config["DEFAULT_BASEMAP"]),
+            "basemaps": configured_basemaps(current_app.config["CARTO_API_KEY"])}
+
+
+def _layer_url(layer_id: str) -> str:
+    return url_for("api.layer_geojson", layer_id=layer_id)
+
+
+def _index_config() -> dict:
+    return {"rank_url": url_for("parks.rank_api"), "parks_url": _layer_url("parks"),
+            "profile_url": url_for("parks.profile", park_id="__ID__"), "compare_url": url_for("parks.compare"),
+            "csv_url": url_for("parks.export_csv"), "geojson_url": url_for("parks.export_geojson"),
+            "criteria": [{"key": c.key, "label_zh": c.label_zh, "label_en": c.label_en, "unit": c.unit}
+                         for c in CRITERIA], "classes": SCORE_CLASSES, "no_score": NO_SCORE_COLOUR}
+
+
+@bp.get("/api/parks/rank")
+def rank_api():
+    """Rank every park by the weighted criteria of the query (see docs/parks.md)."""
+    return jsonify(ranking(get_store(), _query()))
+
+
+@bp.get("/parks")
+def index():
+    """Map and table of all parks with weights, filters, ranking and exports; state in the URL."""
+    query = _query()
+    m = build_index_map(get_store(), _layer_url, _index_config(), **_map_options())
+    return render_template("parks/index.html", parts=embed_parts(m), query=query, vocab=vocabulary(get_store()),
+                           criteria=CRITERIA, defaults=DEFAULT_WEIGHTS)
+
+
+def _profile(park_id: str, printable: bool):
+    store = get_store()
+    feature = park_feature(store, park_id)
+    entry = next(p for p in ranking(store, _query())["parks"] if p["id"] == park_id)
+    around = surroundings(store, feature)
+    parts = None
+    if around["placed"]:
+        config = {"parks": [feature], "targets": around["targets"], "communities": around["communities"]}
+        parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
+    return render_template("parks/profile.html", feature=feature, props=feature["properties"], entry=entry,
+                           around=around, parts=parts, spec=store.usable("parks").spec, criteria=CRITERIA,
+                           printable=printable, vocab=VOCAB)
+
+
+@bp.get("/parks/<park_id>")
+def profile(park_id: str):
+    """Profile of one park: attributes, sources, metrics, surroundings map; 404 for unknown ids."""
+    return _profile(park_id, printable=False)
+
+
+@bp.get("/parks/<park_id>/print")
+def profile_print(park_id: str):
+    """The one-page printable fact sheet of a park."""
+    return _profile(park_id, printable=True)
+
+
+@bp.get("/parks/compare")
+def compare():
+    """Compare 2-4 parks (?ids=a,b,c): one column per park, best value per row marked."""
+    store = get_store()
+    ids = checked_ids(store, request.args.get("ids"))
+    ranked = ranking(store, _query())
+    features = {f["properties"]["id"]: f for f in store.usable("parks").features}
+    config = {"parks": [features[pid] for pid in ids if features[pid]["geometry"]], "targets": [], "communities": []}
+    parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
+    return render_template("parks/compare.html", ids=ids, features=features, parts=parts,
+                           rows=compare_rows(ranked, features, ids), placed=len(config["parks"]))
+
+
+@bp.get("/parks/export.csv")
+def export_csv():
+    """The filtered, ranked table as CSV (UTF-8 with BOM)."""
+    body = to_csv(ranking(get_store(), _query()))
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=qijiang-parks.csv"})
+
+
+@bp.get("/parks/export.geojson")
+def export_geojson():
+    """The filtered, ranked table as a GeoJSON FeatureCollection."""
+    store = get_store()
+    features = {f["properties"]["id"]: f for f in store.usable("parks").features}
+    body = to_geojson(ranking(store, _query()), features)
+    return Response(body, mimetype="application/geo+json",
+                    headers={"Content-Disposition": "attachment; filename=qijiang-parks.geojson"})
