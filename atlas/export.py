@@ -37,7 +37,7 @@ class ExportFormat:
 FORMATS: dict[str, ExportFormat] = {
     "csv": ExportFormat("csv", "csv", "text/csv; charset=utf-8"),
     "gpkg": ExportFormat("gpkg", "gpkg", "application/geopackage+sqlite3", "GPKG"),
-    "kml": ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", "KML"),
+    "kml": ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", "LIBKML"),
 }
 
 
@@ -116,6 +116,16 @@ def to_frame(data: LayerData) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
 
 
+def _kml_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """LIBKML turns ``id``, ``name`` and ``description`` into the Placemark's id, <name> and <description>."""
+    frame = frame.copy()
+    zh, en = frame["name_zh"].fillna(""), frame["name_en"].fillna("")
+    frame.insert(1, "name", (zh + " " + en).str.strip())
+    desc = frame["description_zh"] if "description_zh" in frame else None
+    frame.insert(2, "description", desc.fillna("") if desc is not None else "")
+    return frame
+
+
 def write_file(data: LayerData, fmt: str, directory: Path) -> Path:
     """Write the layer as ``fmt`` (gpkg or kml) into ``directory`` and return the file path."""
     spec = export_format(fmt)
@@ -123,6 +133,8 @@ def write_file(data: LayerData, fmt: str, directory: Path) -> Path:
         raise BadParameter(f"format {fmt!r} is not written to a file")
     path = Path(directory) / f"{data.spec.id}.{spec.extension}"
     frame = to_frame(data)
+    if spec.name == "kml":
+        frame = _kml_frame(frame)
     pyogrio.write_dataframe(frame, path, driver=spec.driver, layer=data.spec.id)
     return path
 

@@ -473,26 +473,44 @@ def test_unavailable_layer(geodata_copy, make_app):
 
 # --- HTML ------------------------------------------------------------------------------------------------------
 
-def test_html_pages_escape_hostile_strings(tmp_path, make_app):
-    data_dir = synthetic_geodata(tmp_path / "geodata", count=3)
+def _assert_escaped(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 200 and resp.mimetype == "text/html", url
+    html = resp.get_data(as_text=True)
+    assert "<script>" not in html and "<img" not in html and "<b>bold" not in html, url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+    assert 'href="/"' in html  # back to the map
+    return html
+
+
+def test_html_pages_escape_hostile_strings(geodata_copy, make_app):
     coll = synthetic_parks(3)
     props = coll["features"][0]["properties"]
     props["name_zh"] = HOSTILE
-    props["name_en"] = f'"><img src=x onerror=alert(2)>'
+    props["name_en"] = '"><img src=x onerror=alert(2)>'
     props["industries"] = [HOSTILE, "食品"]
     props["description_en"] = "{{ 7*7 }} & <b>bold</b>"
-    write_layer(data_dir, "parks.geojson", coll)
-    client = make_app(GEODATA_DIR=str(data_dir)).test_client()
+    write_layer(geodata_copy, "parks.geojson", coll)
+    # and in a real layer, when it has data
+    real = None
+    for spec in create_app({"TESTING": True}).extensions["atlas_store"].catalog:
+        path = geodata_copy / spec.source_file
+        obj = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if spec.id != "parks" and obj.get("features"):
+            obj["features"][0]["properties"]["name_zh"] = HOSTILE
+            path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+            real = (spec.id, obj["features"][0]["properties"]["id"])
+            break
+    client = make_app(GEODATA_DIR=str(geodata_copy)).test_client()
     fid = props["id"]
-    for url in ("/ogc/collections/parks/items?f=html", f"/ogc/collections/parks/items/{fid}?f=html",
-                "/ogc/collections/parks/items?f=html&industries=%3Cscript%3Ealert(1)%3C/script%3E"):
-        resp = client.get(url)
-        assert resp.status_code == 200 and resp.mimetype == "text/html"
-        html = resp.get_data(as_text=True)
-        assert "<script>" not in html and "<img" not in html and "<b>bold" not in html, url
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        assert "{{ 7*7 }} &amp; &lt;b&gt;bold&lt;/b&gt;" in html or "industries=" in url
-        assert 'href="/"' in html  # back to the map
+    html = _assert_escaped(client, "/ogc/collections/parks/items?f=html")
+    assert "{{ 7*7 }} &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    _assert_escaped(client, f"/ogc/collections/parks/items/{fid}?f=html")
+    _assert_escaped(client, "/ogc/collections/parks/items?f=html&industries=%3Cscript%3Ealert(1)%3C/script%3E")
+    if real:
+        collection_id, real_id = real
+        assert client.get(f"/ogc/collections/{collection_id}/items?f=json").status_code == 200
+        _assert_escaped(client, f"/ogc/collections/{collection_id}/items/{real_id}?f=html")
     # JSON keeps the original text
     assert client.get(f"/ogc/collections/parks/items/{fid}").get_json()["properties"]["name_zh"] == HOSTILE
 
