@@ -43,7 +43,7 @@ LOCAL_ASSETS: dict[str, str | None] = {
     "awesome_rotate_css": None,
     "Control.Fullscreen.js": "leaflet.fullscreen/Control.FullScreen.js",
     "Control.FullScreen.css": "leaflet.fullscreen/Control.FullScreen.css",
-    "leaflet_measure_js": "leaflet-measure/leaflet-measure.js",
+    "leaflet_measure_js": "leaflet-measure/leaflet-measure.cn.js",
     "leaflet_measure_css": "leaflet-measure/leaflet-measure.css",
     "leaflet.groupedlayercontrol.min.js": "leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js",
     "leaflet.groupedlayercontrol.min.css": "leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",

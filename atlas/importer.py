@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import coordTransform
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -33,11 +32,11 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from tqdm import tqdm
 
 from atlas.catalog import Catalog, FieldSpec, LayerSpec
+from atlas.datum import DATUMS, converter
 from atlas.errors import AtlasError, BadParameter, DataError
 from atlas.validate import check_feature
 
 WGS84 = "EPSG:4326"
-DATUMS = ("wgs84", "gcj02", "bd09")
 PROGRESS_THRESHOLD = 1000
 COORD_DECIMALS = 6
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -282,33 +281,6 @@ def to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.to_crs(WGS84)
 
 
-def _gcj02_to_wgs84_xy(xy: np.ndarray) -> np.ndarray:
-    """GCJ-02 -> WGS-84 for an (N, 2) lon/lat array with coordTransform's batch functions.
-
-    coordTransform's inverse is the usual one-step approximation (~1-2 m); two fixed-point
-    iterations with its exact forward transform bring it to millimetres.
-    """
-    if len(xy) == 0:
-        return xy
-    lon = np.ascontiguousarray(xy[:, 0], dtype=np.float64)
-    lat = np.ascontiguousarray(xy[:, 1], dtype=np.float64)
-    out_lon, out_lat = (np.asarray(v, dtype=np.float64) for v in coordTransform.gcj02_to_wgs84(lon, lat))
-    for _ in range(2):
-        fwd_lon, fwd_lat = (np.asarray(v, dtype=np.float64) for v in coordTransform.wgs84_to_gcj02(out_lon, out_lat))
-        out_lon = out_lon - (fwd_lon - lon)
-        out_lat = out_lat - (fwd_lat - lat)
-    return np.column_stack([out_lon, out_lat])
-
-
-def _bd09_to_wgs84_xy(xy: np.ndarray) -> np.ndarray:
-    if len(xy) == 0:
-        return xy
-    lon = np.ascontiguousarray(xy[:, 0], dtype=np.float64)
-    lat = np.ascontiguousarray(xy[:, 1], dtype=np.float64)
-    gcj_lon, gcj_lat = (np.asarray(v, dtype=np.float64) for v in coordTransform.bd09_to_gcj02(lon, lat))
-    return _gcj02_to_wgs84_xy(np.column_stack([gcj_lon, gcj_lat]))
-
-
 def convert_datum(geometries, datum: str):
     """Convert every vertex of GCJ-02 or BD-09 lon/lat geometries to WGS-84; WGS-84 passes unchanged.
 
@@ -318,7 +290,7 @@ def convert_datum(geometries, datum: str):
         raise BadParameter(f"--datum must be one of {', '.join(DATUMS)}, got {datum!r}", parameter="datum")
     if datum == "wgs84":
         return geometries
-    func = _gcj02_to_wgs84_xy if datum == "gcj02" else _bd09_to_wgs84_xy
+    func = converter(datum, "wgs84")
     if isinstance(geometries, gpd.GeoSeries):
         values = shapely.transform(geometries.values, func)
         return gpd.GeoSeries(values, index=geometries.index, crs=geometries.crs)

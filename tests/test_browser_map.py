@@ -166,3 +166,28 @@ def test_phone_layout(phone_page, live_server):
     box = phone_page.locator(".qj-search").bounding_box()
     assert box["x"] + box["width"] <= 390
     save_screenshot(phone_page, "map-phone")
+
+
+def test_measure_tool_measures_a_distance(page, live_server):
+    open_map(page, live_server, "base=none&lat=29.0&lon=106.65&z=12")
+    page.hover(".leaflet-control-measure")
+    page.click(".leaflet-control-measure .js-start")
+    a = page.evaluate("(() => { const p = QJAtlas.map.latLngToContainerPoint([29.0, 106.60]); return [p.x, p.y]; })()")
+    b = page.evaluate("(() => { const p = QJAtlas.map.latLngToContainerPoint([29.0, 106.70]); return [p.x, p.y]; })()")
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + a[0], box["y"] + a[1])
+    page.mouse.click(box["x"] + b[0], box["y"] + b[1])
+    text = page.locator(".leaflet-control-measure .results").inner_text()
+    # 0.1 degree of longitude at 29 N is about 9.74 km
+    km = float(text.split("公里")[0].split()[-1].replace(",", "")) if "公里" in text else None
+    assert km is not None, text
+    assert km == pytest.approx(9.74, abs=0.1)
+    assert page.probe.page_errors == []
+
+
+def test_fullscreen_and_scale_controls_present(page, live_server):
+    open_map(page, live_server)
+    assert page.locator(".leaflet-control-zoom-fullscreen, .leaflet-control-fullscreen-button").count() == 1
+    assert page.locator(".leaflet-control-scale-line").count() >= 1
+    groups = page.locator(".leaflet-control-layers-group-name").all_inner_texts()
+    assert groups == ["交通走廊", "产业园区", "物流枢纽", "更新社区", "底图与参考"]
