@@ -79,8 +79,9 @@
       style: {color: colour, weight: 1.5, fill: layerId !== "hubs", fillOpacity: 0.2, dashArray: layerId === "hubs" ? "4 4" : null,
               className: "qj-served qj-served-" + layerId},
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {radius: 7, color: colour, weight: 2, fillColor: "#fff", fillOpacity: 0.9,
-                                        className: "qj-served qj-served-" + layerId});
+        var small = layerId === "stations";
+        return L.circleMarker(latlng, {radius: small ? 4 : 7, color: colour, weight: 2, fillColor: small ? colour : "#fff",
+                                        fillOpacity: 0.9, className: "qj-served qj-served-" + layerId});
       },
       onEachFeature: function (f, layer) { layer.bindTooltip(tooltip(f.properties.name_zh)); },
     });
@@ -97,6 +98,7 @@
     L.geoJSON(c.geometry, {style: lineStyle(colour, c.id, c.status === "proposed" || c.status === "planned" ? "8 6" : null)})
       .bindTooltip(tooltip(c.name_zh)).addTo(group);
     SERVED.forEach(function (layerId) { servedLayer(layerId, c.served[layerId], colour).addTo(group); });
+    servedLayer("stations", c.stations, "#222").addTo(group);
     setTitle(entry, c.name_zh, label("status", c.status) + " · 区内 " + num(c.length_in_district_km, 1) + " km");
   }
 

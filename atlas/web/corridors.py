@@ -68,7 +68,7 @@ def _page_config(ids: tuple[str, ...], buffer_m: float) -> dict:
         "compare_url": url_for("corridors.api_compare"), "csv_url": url_for("corridors.api_compare_csv"),
         "geojson_url": url_for("corridors.api_catchments"), "upload_url": url_for("corridors.api_proposed"),
         "max_upload_bytes": current_app.config["MAX_CONTENT_LENGTH"],
-        "layer_urls": {lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "district")},
+        "layer_urls": {lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "stations", "district")},
         "vocab": {"status": STATUSES, "kind": KINDS, "accuracy": ACCURACY},
     }
 
