@@ -41,10 +41,13 @@ def synth(synth_app):
 
 @pytest.fixture(scope="module")
 def synth_server(synth_app):
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logger = logging.getLogger("werkzeug")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
     server = LiveServer(synth_app)
     yield server
     server.stop()
+    logger.setLevel(level)
 
 
 def _ids(features) -> list[str]:
@@ -122,6 +125,7 @@ def test_openapi_document_is_valid_and_every_path_is_served(synth, synth_app):
         store = get_store()
         catalog_ids = store.catalog.ids()
         first_ids = {d.spec.id: d.features[0]["properties"]["id"] for d in store.all() if d.features}
+        unavailable = {d.spec.id for d in store.all() if not d.ok}
     for cid in catalog_ids:
         assert f"/collections/{cid}/items" in doc["paths"]
         names = {p.get("name") for p in doc["paths"][f"/collections/{cid}/items"]["get"]["parameters"]}
@@ -139,9 +143,12 @@ def test_openapi_document_is_valid_and_every_path_is_served(synth, synth_app):
         for fmt in ("json", "html"):
             answer = synth.get(f"{base}{path}?f={fmt}")
             assert answer.status_code not in (404, 500), (path, answer.status_code)
+            if answer.status_code == 503:  # a layer whose file is missing or broken right now
+                assert path.split("/")[2] in unavailable, path
+                continue
             assert answer.status_code == 200, (path, answer.get_data(as_text=True)[:300])
             checked += 1
-    assert checked >= 2 * (4 + 2 * len(catalog_ids))
+    assert checked >= 2 * (4 + 3)  # at least the capabilities and the whole synthetic parks path set
     # the parks items path documents the parks properties
     parks = {p.get("name") for p in doc["paths"]["/collections/parks/items"]["get"]["parameters"]}
     assert {"industries", "planned_area_km2"} <= parks
@@ -460,7 +467,7 @@ def test_download_links_helper(synth_app, synth):
 
 
 def test_unavailable_layer(geodata_copy, make_app):
-    (geodata_copy / "parks.geojson").unlink()
+    (geodata_copy / "parks.geojson").unlink(missing_ok=True)
     client = make_app(GEODATA_DIR=str(geodata_copy)).test_client()
     colls = client.get("/ogc/collections").get_json()["collections"]
     parks = next(c for c in colls if c["id"] == "parks")
@@ -493,10 +500,13 @@ def test_html_pages_escape_hostile_strings(geodata_copy, make_app):
     write_layer(geodata_copy, "parks.geojson", coll)
     # and in a real layer, when it has data
     real = None
-    for spec in create_app({"TESTING": True}).extensions["atlas_store"].catalog:
+    store = create_app({"TESTING": True, "GEODATA_DIR": str(geodata_copy)}).extensions["atlas_store"]
+    for spec in store.catalog:
+        if spec.id == "parks" or not store.layer(spec.id).features:
+            continue
         path = geodata_copy / spec.source_file
-        obj = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        if spec.id != "parks" and obj.get("features"):
+        obj = json.loads(path.read_text(encoding="utf-8"))
+        if obj.get("features"):
             obj["features"][0]["properties"]["name_zh"] = HOSTILE
             path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
             real = (spec.id, obj["features"][0]["properties"]["id"])
@@ -581,7 +591,24 @@ def test_owslib_reads_every_collection_like_the_geojson(live_server):
             one = api.collection_item(layer["id"], expected[0])
             assert one["id"] == expected[0]
             checked += 1
-    assert checked >= 1
+    assert checked == sum(1 for layer in layers if layer["available"] and layer["feature_count"] + layer["unplaced_count"])
+
+
+def test_owslib_reads_the_synthetic_collection(synth_server):
+    from owslib.ogcapi.features import Features
+
+    api = Features(synth_server.url + "/ogc")
+    assert "parks" in api.feature_collections()
+    expected = _ids(synthetic_parks()["features"])
+    assert _ids(api.collection_items("parks", limit=10_000)["features"]) == expected
+    seen, offset = [], 0
+    while True:
+        page = api.collection_items("parks", limit=5, offset=offset)
+        seen += _ids(page["features"])
+        if not any(link["rel"] == "next" for link in page["links"]):
+            break
+        offset += 5
+    assert seen == expected
 
 
 def test_owslib_bbox_on_synthetic_data(synth_server):
