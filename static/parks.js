@@ -248,12 +248,19 @@
     return box;
   }
 
+  /* Parks sit in their own pane above the context layers (atlas.js panes go up to 440). */
+  function parkPane(map) {
+    if (!map.getPane("qj-parks")) map.createPane("qj-parks").style.zIndex = "460";
+    return "qj-parks";
+  }
+
   function drawParks(fc) {
+    var pane = parkPane(P.map);
     fc.features.forEach(function (f) {
       if (!f.geometry) return;
       var props = f.properties || {};
       var cls = "qj-park qj-park-" + safeId(props.id);
-      var style = {color: "#333", weight: 2, fillColor: P.cfg.no_score, fillOpacity: 0.85, className: cls};
+      var style = {color: "#333", weight: 2, fillColor: P.cfg.no_score, fillOpacity: 0.85, className: cls, pane: pane};
       var group = L.geoJSON(f, {
         style: function () { return style; },
         pointToLayer: function (feat, latlng) { return L.circleMarker(latlng, L.extend({radius: 11}, style)); },
@@ -327,7 +334,7 @@
     cfg.parks.forEach(function (f) {
       var props = f.properties || {};
       var style = {color: "#d94801", fillColor: "#fd8d3c", weight: 3, fillOpacity: 0.5,
-                   className: "qj-park qj-park-" + safeId(props.id)};
+                   className: "qj-park qj-park-" + safeId(props.id), pane: parkPane(map)};
       L.geoJSON(f, {
         style: function () { return style; },
         pointToLayer: function (feat, latlng) { return L.circleMarker(latlng, L.extend({radius: 11}, style)); },

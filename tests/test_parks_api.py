@@ -186,7 +186,7 @@ def test_parks_page_renders_controls_map_and_local_assets(client):
     resp = client.get("/parks?w_rail=4&industry=食品加工&sel=qijiang-food-park")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    assert 'name="w_rail"' in html and 'value="4.0"' in html
+    assert 'name="w_rail"' in html and 'value="4"' in html
     assert '<option value="食品加工" selected>' in html
     assert "/static/parks.js" in html and "/vendor/leaflet/leaflet.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html
