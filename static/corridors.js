@@ -264,9 +264,25 @@
     }, function () { return "HTTP " + resp.status; });
   }
 
+  function bufferProblem(bufferM) {
+    var value = Number(bufferM);
+    if (bufferM === "" || !isFinite(value) || value < QJC.config.buffer_min_m || value > QJC.config.buffer_max_m) {
+      return "buffer_m must be between " + QJC.config.buffer_min_m + " and " + QJC.config.buffer_max_m +
+        " metres（服务半径须在 500 米至 20 公里之间）";
+    }
+    return null;
+  }
+
   /* Ask for a comparison with this buffer and proposal; only a successful answer changes the page. */
   function refresh(bufferM, proposal) {
     var seq = ++QJC.seq;
+    var problem = bufferProblem(bufferM);
+    if (problem) {  // the server would say the same; checked here to spare a request
+      showMessage(problem);
+      syncControls();
+      setState("error");
+      return Promise.resolve();
+    }
     setState("busy");
     return fetch(QJC.config.compare_url, {method: "POST", headers: {"Content-Type": "application/json"},
                                            body: requestBody(bufferM, proposal)})
