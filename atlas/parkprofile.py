@@ -51,8 +51,10 @@ def surroundings(store: DataStore, feature: dict) -> dict:
     targets = park_targets(store)
     found = []
     for crit in (c for c in CRITERIA if c.is_distance):
-        for item in nearest_items(geometry, getattr(targets, crit.key), 1):
-            found.append({**item, "criterion": crit.key, "label_zh": crit.label_zh, "label_en": crit.label_en})
+        label = {"criterion": crit.key, "label_zh": crit.label_zh, "label_en": crit.label_en}
+        items = nearest_items(geometry, getattr(targets, crit.key), 1)
+        # no placed target of this kind: listed as such, never given an invented distance
+        found.extend([{**item, **label} for item in items] or [{**label, "id": None, "distance_m": None}])
     communities = nearest_items(geometry, store.usable("communities").frame(), COMMUNITY_COUNT)
     return {"placed": True, "targets": found, "communities": communities}
 

@@ -342,6 +342,7 @@
       }).addTo(all);
     });
     cfg.targets.concat(cfg.communities).forEach(function (t) {
+      if (!t.geometry) return;  // no placed target of this kind
       var km = (t.distance_m / 1000).toFixed(2) + " km";
       L.geoJSON(t.line, {style: function () { return {color: "#555", weight: 2, dashArray: "6 4", className: "qj-link"}; }})
         .addTo(all);

@@ -208,6 +208,12 @@ def test_profile_of_placed_park_shows_surroundings_sources_and_escapes(synth):
     assert HOSTILE not in gamma and "&lt;img" in gamma
 
 
+def test_profile_lists_missing_targets_as_unknown(client):
+    html = client.get("/parks/qijiang-food-park").get_data(as_text=True)
+    assert html.count('class="qj-no-target') == 2  # no interchange and no hub site is placed
+    assert "綦江东站" in html                          # the nearest placed station is shown
+
+
 def test_profile_of_unplaced_park_says_so_without_distances(client):
     resp = client.get("/parks/beidu-aluminium-park")
     html = resp.get_data(as_text=True)
