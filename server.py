@@ -20,6 +20,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         TIANDITU_KEY=None,
         GAODE_BASEMAPS=True,
         EXTRA_BASEMAPS=[],
+        BABEL_DEFAULT_LOCALE="zh",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
@@ -30,9 +32,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from atlas.web import api, cli, corridors, downloads, extension, ogc, pages, parks, vendor
+    from atlas.web import api, cli, corridors, downloads, extension, i18n, ogc, pages, parks, vendor
 
     extension.init_app(app)
+    i18n.init_app(app)
     for module in (api, pages, vendor, ogc, downloads, parks, corridors):
         app.register_blueprint(module.bp)
     cli.init_app(app)

@@ -62,7 +62,13 @@ def missing_vendor_dirs() -> list[str]:
     return [f"{name}: {path}" for name, path in VENDOR_DIRS.items() if not path.is_dir()]
 
 
-def _localize_list(assets: list[tuple[str, str]], vendor_url: str) -> list[tuple[str, str]]:
+# assets with a per-language build
+LANGUAGE_ASSETS: dict[str, dict[str, str]] = {
+    "en": {"leaflet_measure_js": "leaflet-measure/leaflet-measure.en.js"},
+}
+
+
+def _localize_list(assets: list[tuple[str, str]], vendor_url: str, lang: str = "zh") -> list[tuple[str, str]]:
     out = []
     for name, url in assets:
         if url.startswith("/"):
@@ -70,17 +76,17 @@ def _localize_list(assets: list[tuple[str, str]], vendor_url: str) -> list[tuple
             continue
         if name not in LOCAL_ASSETS:
             raise MissingAsset(f"no local copy declared for asset {name!r} ({url}); add it to atlas/assets.py")
-        local = LOCAL_ASSETS[name]
+        local = LANGUAGE_ASSETS.get(lang, {}).get(name, LOCAL_ASSETS[name])
         if local is not None:
             out.append((name, f"{vendor_url.rstrip('/')}/{local}"))
     return out
 
 
-def localize(element: Element, vendor_url: str = "/vendor") -> None:
+def localize(element: Element, vendor_url: str = "/vendor", lang: str = "zh") -> None:
     """Point every JS/CSS asset of ``element`` and its children at the app's /vendor URLs."""
     for attr in ("default_js", "default_css"):
         assets = getattr(element, attr, None)
         if assets:
-            setattr(element, attr, _localize_list(list(assets), vendor_url))
+            setattr(element, attr, _localize_list(list(assets), vendor_url, lang))
     for child in list(element._children.values()):
-        localize(child, vendor_url)
+        localize(child, vendor_url, lang)

@@ -82,16 +82,18 @@ def _tile_options(provider: TileProvider) -> dict:
     return options
 
 
-def add_basemaps(m: folium.Map, basemaps: tuple[Basemap, ...], active: str) -> list[tuple[str, object]]:
+def add_basemaps(m: folium.Map, basemaps: tuple[Basemap, ...], active: str,
+                 lang: str = "zh") -> list[tuple[str, object]]:
     """Add every basemap to the map (only ``active`` shown) and return (title, layer) pairs."""
     pairs = []
     for base in basemaps:
+        title = base.title_en if lang == "en" else base.title_zh
         tiles = [{"url": p.build_url(scale_factor="", fill_subdomain=False) if "{r}" in p.url else
                   p.build_url(fill_subdomain=False), "options": _tile_options(p)} for p in base.providers]
-        layer = BaseTiles(name=base.title, tiles=tiles, show=base.key == active) if tiles else \
-            EmptyBaseLayer(name=base.title, show=base.key == active)
+        layer = BaseTiles(name=title, tiles=tiles, show=base.key == active) if tiles else \
+            EmptyBaseLayer(name=title, show=base.key == active)
         layer.add_to(m)
-        pairs.append((base.title, layer))
+        pairs.append((title, layer))
     return pairs
 
 
@@ -133,6 +135,24 @@ def vocab_config() -> dict:
     return {"status": STATUSES, "accuracy": ACCURACY, "kind": KINDS, "family": FAMILIES}
 
 
+def add_layers(m: folium.Map, store: DataStore, layer_url: Callable[[str], str], lang: str,
+               unavailable_suffix: str) -> tuple[list, list[dict]]:
+    """Add one remote layer per declaration; return the layer-control groups and the layers' browser config."""
+    groups: dict[str, list] = {}
+    configs = []
+    for data in store.all():
+        spec = data.spec
+        cfg = layer_config(data, layer_url(spec.id))
+        title = spec.title_en if lang == "en" else spec.title_zh
+        element = RemoteGeoJsonLayer(cfg, name=title, show=spec.show and data.ok)
+        element.add_to(m)
+        cfg["var"] = element.get_name()
+        family = spec.family_title_en if lang == "en" else spec.family_title_zh
+        groups.setdefault(family, []).append((title + ("" if data.ok else unavailable_suffix), element))
+        configs.append(cfg)
+    return list(groups.items()), configs
+
+
 def build_atlas_map(
     store: DataStore,
     layer_url: Callable[[str], str],
@@ -140,48 +160,43 @@ def build_atlas_map(
     basemap: str = "osm",
     basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
     search_url: str = "/api/search",
+    lang: str = "zh",
+    strings: Mapping[str, str] | None = None,
 ) -> folium.Map:
-    """Return the main atlas map: every declared layer grouped by family, controls, legend, search."""
+    """Return the main atlas map: every declared layer grouped by family, controls, legend, search.
+
+    ``strings`` holds the translated UI texts for the browser code (keys as used in static/atlas.js).
+    """
+    strings = dict(strings or {})
     keys = [b.key for b in basemaps]
     active = basemap if basemap in keys else keys[0]
-    bounds = district_bounds(store)
     m = folium.Map(location=QIJIANG_CENTRE, zoom_start=10, tiles=None, control_scale=True,
                    min_zoom=7, max_zoom=18)
-    base_pairs = add_basemaps(m, basemaps, active)
-    groups: dict[str, list] = {}
-    layer_configs = []
-    for data in store.all():
-        spec = data.spec
-        cfg = layer_config(data, layer_url(spec.id))
-        element = RemoteGeoJsonLayer(cfg, name=spec.title_zh, show=spec.show and data.ok)
-        element.add_to(m)
-        cfg["var"] = element.get_name()
-        suffix = "" if data.ok else "（不可用）"
-        title = f"{spec.title_zh}{suffix}"
-        groups.setdefault(spec.family_title_zh, []).append((title, element))
-        layer_configs.append(cfg)
-    GroupedLayers(base_pairs, list(groups.items())).add_to(m)
-    folium.plugins.Fullscreen(position="topleft", title="全屏 Fullscreen", title_cancel="退出全屏 Exit").add_to(m)
+    base_pairs = add_basemaps(m, basemaps, active, lang)
+    groups, layer_configs = add_layers(m, store, layer_url, lang, strings.get("unavailable_suffix", "（不可用）"))
+    GroupedLayers(base_pairs, groups).add_to(m)
+    folium.plugins.Fullscreen(position="topleft", title=strings.get("fullscreen", "全屏"),
+                              title_cancel=strings.get("fullscreen_exit", "退出全屏")).add_to(m)
     folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
                                   secondary_length_unit="meters", primary_area_unit="hectares",
                                   secondary_area_unit="sqmeters").add_to(m)
     config = {
-        "layers": layer_configs, "district_bounds": bounds, "search_url": search_url,
+        "layers": layer_configs, "district_bounds": district_bounds(store), "search_url": search_url,
         "basemaps": [{"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}
                      for b, (t, layer) in zip(basemaps, base_pairs)],
-        "active_basemap": active, "vocab": vocab_config(),
+        "active_basemap": active, "vocab": vocab_config(), "lang": lang, "strings": strings,
     }
     AtlasControls(config).add_to(m)
-    localize(m)
+    localize(m, lang=lang)
     return m
 
 
-def render_page(m: folium.Map, title: str) -> str:
+def render_page(m: folium.Map, title: str, lang: str = "zh") -> str:
     """Render a folium map to a full HTML page with a title and lang attribute."""
     fig = m.get_root()
     fig.header.add_child(folium.Element(f"<title>{_escape(title)}</title>"), name="qj_title")
     html = fig.render()
-    return html.replace("<html>", '<html lang="zh-CN">', 1)
+    return html.replace("<html>", f'<html lang="{"en" if lang == "en" else "zh-CN"}">', 1)
 
 
 def _escape(text: str) -> str:
@@ -199,9 +214,9 @@ class MapParts:
     script: str
 
 
-def embed_parts(m: folium.Map) -> MapParts:
+def embed_parts(m: folium.Map, lang: str = "zh") -> MapParts:
     """Render ``m`` (assets already localized) into parts a template places with ``|safe``."""
-    localize(m)
+    localize(m, lang=lang)
     fig = m.get_root()
     fig.render()
     return MapParts(fig.header.render(), fig.html.render(), fig.script.render())

@@ -23,26 +23,39 @@
     return node;
   }
 
+  /* UI strings come translated from the server (Flask-Babel); data fields pick _zh or _en. */
+  function t(key) {
+    return (QJ.strings && QJ.strings[key]) || key;
+  }
+
+  function tr(obj, field) {
+    if (!obj) return "";
+    var zh = obj[field + "_zh"], en = obj[field + "_en"];
+    return QJ.lang === "en" ? (en || zh || "") : (zh || en || "");
+  }
+  QJ.tr = tr;
+
   function vocabLabel(vocab, key) {
-    if (key === null || key === undefined || key === "") return "未知 unknown";
+    if (key === null || key === undefined || key === "") return t("unknown");
     var pair = (QJ.vocab && QJ.vocab[vocab] && QJ.vocab[vocab][key]) || null;
-    return pair ? pair[0] + " " + pair[1] : String(key);
+    return pair ? pair[QJ.lang === "en" ? 1 : 0] : String(key);
   }
 
   function formatValue(field, value) {
     if (value === null || value === undefined || value === "" ||
         (Array.isArray(value) && value.length === 0)) {
-      return "未知 unknown";
+      return t("unknown");
     }
     if (field.name === "status") return vocabLabel("status", value);
     if (field.name === "accuracy") return vocabLabel("accuracy", value);
     if (field.name === "kind") return vocabLabel("kind", value);
     if (field.name === "family") return vocabLabel("family", value);
-    if (field.type === "bool") return value ? "是 yes" : "否 no";
+    if (field.type === "bool") return value ? t("yes") : t("no");
     if (field.type === "list") return value.join("、");
     if (field.type === "number" || field.type === "int") {
-      var num = Number(value).toLocaleString("zh-CN", {maximumFractionDigits: 2});
-      return field.unit_zh ? num + " " + field.unit_zh : num;
+      var num = Number(value).toLocaleString(QJ.lang === "en" ? "en" : "zh-CN", {maximumFractionDigits: 2});
+      var unit = QJ.lang === "en" ? field.unit_en : field.unit_zh;
+      return unit ? num + " " + unit : num;
     }
     return String(value);
   }
@@ -72,8 +85,9 @@
     var props = feature.properties || {};
     var box = el("div", "qj-popup");
     box.setAttribute("data-feature-id", props.id || "");
-    box.appendChild(el("h3", "qj-popup-title", props.name_zh || props.id));
-    if (props.name_en) box.appendChild(el("div", "qj-popup-en", props.name_en));
+    box.appendChild(el("h3", "qj-popup-title", tr(props, "name") || props.id));
+    var second = QJ.lang === "en" ? props.name_zh : props.name_en;
+    if (second) box.appendChild(el("div", "qj-popup-en", second));
     var badge = el("span", "qj-badge qj-badge-" + (props.accuracy || "unknown"), vocabLabel("accuracy", props.accuracy));
     box.appendChild(badge);
     var table = el("table", "qj-attrs");
@@ -82,8 +96,8 @@
       shown[field.name] = true;
       if (field.name === "name_zh" || field.name === "name_en") return;
       var tr = el("tr");
-      var th = el("th", null, field.label_zh);
-      th.title = field.label_en;
+      var th = el("th", null, QJ.lang === "en" ? field.label_en : field.label_zh);
+      th.title = QJ.lang === "en" ? field.label_zh : field.label_en;
       tr.appendChild(th);
       tr.appendChild(el("td", null, formatValue(field, props[field.name])));
       table.appendChild(tr);
@@ -96,13 +110,14 @@
       table.appendChild(tr);
     });
     box.appendChild(table);
-    box.appendChild(el("div", "qj-popup-layer", cfg.title_zh + " · " + cfg.title_en));
+    box.appendChild(el("div", "qj-popup-layer", tr(cfg, "title")));
     return box;
   }
 
   function tooltipContent(props) {
-    var span = el("span", "qj-tip", props.name_zh || props.id);
-    if (props.name_en) span.appendChild(el("span", "qj-tip-en", " " + props.name_en));
+    var span = el("span", "qj-tip", tr(props, "name") || props.id);
+    var second = QJ.lang === "en" ? props.name_zh : props.name_en;
+    if (second) span.appendChild(el("span", "qj-tip-en", " " + second));
     return span;
   }
 
@@ -281,7 +296,7 @@
         var box = el("div", "qj-legend leaflet-bar");
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
-        var head = el("button", "qj-legend-toggle", "图例 Legend");
+        var head = el("button", "qj-legend-toggle", t("legend"));
         head.type = "button";
         head.setAttribute("aria-expanded", QJ.isNarrow() ? "false" : "true");
         box.appendChild(head);
@@ -294,22 +309,22 @@
         var lastFamily = null;
         QJ.config.layers.forEach(function (cfg) {
           if (cfg.family !== lastFamily) {
-            body.appendChild(el("div", "qj-legend-family", cfg.family_title_zh));
+            body.appendChild(el("div", "qj-legend-family", tr(cfg, "family_title")));
             lastFamily = cfg.family;
           }
           var row = el("div", "qj-legend-row");
           row.setAttribute("data-layer", cfg.id);
           row.appendChild(swatch(cfg));
-          row.appendChild(el("span", "qj-legend-title", cfg.title_zh));
+          row.appendChild(el("span", "qj-legend-title", tr(cfg, "title")));
           row.appendChild(el("span", "qj-legend-meta"));
           body.appendChild(row);
           QJ.layers[cfg.id] && (QJ.layers[cfg.id].legendRow = row);
           updateLegendEntry(QJ.layers[cfg.id]);
         });
         var keys = el("div", "qj-legend-keys");
-        keys.appendChild(el("div", "qj-legend-family", "线型 Line style"));
+        keys.appendChild(el("div", "qj-legend-family", t("line_style")));
         var sample = {symbol: "line", style: {color: "#555555", fill_color: "#555555", weight: 3, fill_opacity: 0}};
-        [["operating", "现状/运营 existing"], ["planned", "规划/在建 planned"], ["schematic", "示意位置 schematic position"]]
+        [["operating", t("existing")], ["planned", t("planned")], ["schematic", t("schematic")]]
           .forEach(function (pair) {
             var row = el("div", "qj-legend-row qj-legend-key-" + pair[0]);
             row.appendChild(swatch(sample, pair[0]));
@@ -330,20 +345,20 @@
     var meta = entry.legendRow.querySelector(".qj-legend-meta");
     var cfg = entry.cfg;
     if (!cfg.ok) {
-      meta.textContent = "暂不可用 unavailable: " + cfg.reason;
+      meta.textContent = t("unavailable") + ": " + cfg.reason;
       entry.legendRow.classList.add("qj-unavailable");
       return;
     }
-    var text = "截至 " + (cfg.as_of || "未知");
-    if (cfg.unplaced_count) text += " · 未定位 " + cfg.unplaced_count;
+    var text = t("as_of") + " " + (cfg.as_of || t("unknown"));
+    if (cfg.unplaced_count) text += " · " + t("unplaced") + " " + cfg.unplaced_count;
     meta.textContent = text;
     if (entry.unplaced.length && !entry.legendRow.querySelector(".qj-unplaced")) {
       var details = el("details", "qj-unplaced");
-      details.appendChild(el("summary", null, "未定位要素 Unplaced (" + entry.unplaced.length + ")"));
+      details.appendChild(el("summary", null, t("unplaced_features") + " (" + entry.unplaced.length + ")"));
       var list = el("ul");
       entry.unplaced.forEach(function (f) {
-        var li = el("li", null, (f.properties.name_zh || f.properties.id));
-        li.title = f.properties.description_zh || "";
+        var li = el("li", null, (tr(f.properties, "name") || f.properties.id));
+        li.title = tr(f.properties, "description") || "";
         list.appendChild(li);
       });
       details.appendChild(list);
@@ -361,8 +376,8 @@
         L.DomEvent.disableScrollPropagation(box);
         var input = el("input", "qj-search-input");
         input.type = "search";
-        input.placeholder = "搜索名称 Search";
-        input.setAttribute("aria-label", "搜索名称 Search by name");
+        input.placeholder = t("search");
+        input.setAttribute("aria-label", t("search_label"));
         var list = el("ul", "qj-search-results");
         list.setAttribute("role", "listbox");
         box.appendChild(input);
@@ -377,14 +392,14 @@
             .then(function (data) {
               last = data.results || [];
               list.textContent = "";
-              if (!last.length) list.appendChild(el("li", "qj-search-empty", "无结果 No match"));
+              if (!last.length) list.appendChild(el("li", "qj-search-empty", t("no_match")));
               last.forEach(function (hit) {
                 var li = el("li", "qj-search-hit");
                 li.setAttribute("role", "option");
                 li.setAttribute("data-feature-id", hit.id);
-                li.appendChild(el("span", "qj-hit-name", hit.name_zh));
-                li.appendChild(el("span", "qj-hit-en", " " + (hit.name_en || "")));
-                li.appendChild(el("span", "qj-hit-layer", " · " + hit.layer_title_zh + (hit.placed ? "" : " · 未定位")));
+                li.appendChild(el("span", "qj-hit-name", tr(hit, "name")));
+                li.appendChild(el("span", "qj-hit-en", " " + (QJ.lang === "en" ? hit.name_zh : hit.name_en || "")));
+                li.appendChild(el("span", "qj-hit-layer", " · " + tr(hit, "layer_title") + (hit.placed ? "" : " · " + t("unplaced"))));
                 li.addEventListener("click", function () { QJ.focusFeature(hit.id, hit); list.textContent = ""; });
                 list.appendChild(li);
               });
@@ -411,7 +426,7 @@
     if (!item) {
       var info = hit || {name_zh: id};
       L.popup().setLatLng(map.getCenter())
-        .setContent(el("div", "qj-popup", (info.name_zh || id) + "：未定位（无可靠位置） unplaced – no sourced position"))
+        .setContent(el("div", "qj-popup", (tr(info, "name") || id) + ": " + t("unplaced_long")))
         .openOn(map);
       return false;
     }
@@ -434,7 +449,7 @@
         var box = el("div", "leaflet-bar qj-home");
         var a = el("a", null, "⌂");
         a.href = "#";
-        a.title = "缩放至全区 Zoom to district";
+        a.title = t("zoom_to_district");
         a.setAttribute("role", "button");
         a.setAttribute("aria-label", a.title);
         L.DomEvent.on(a, "click", function (ev) {
@@ -446,6 +461,29 @@
       },
     });
     new Home().addTo(map);
+  }
+
+  /* ---------- language switch (中文 / English), remembered by the server in a cookie ---------- */
+  function buildLangSwitch(map) {
+    var Lang = L.Control.extend({
+      options: {position: "topright"},
+      onAdd: function () {
+        var box = el("div", "leaflet-bar qj-lang");
+        var a = el("a", "qj-lang-link", t("switch_lang"));
+        a.title = t("switch_lang_title");
+        a.setAttribute("role", "button");
+        a.href = QJ.strings.switch_lang_url || "#";
+        L.DomEvent.on(a, "click", function (ev) {
+          // carry the current view (kept in our own query string) into the other language
+          var params = new URLSearchParams(window.location.search);
+          params.set("lang", QJ.lang === "en" ? "zh" : "en");
+          a.href = window.location.pathname + "?" + params.toString();
+        });
+        box.appendChild(a);
+        return box;
+      },
+    });
+    new Lang().addTo(map);
   }
 
   /* ---------- URL state: centre, zoom, visible layers, basemap ---------- */
@@ -502,12 +540,20 @@
     QJ.map = map;
     QJ.config = config;
     QJ.vocab = config.vocab;
+    QJ.lang = config.lang || "zh";
+    QJ.strings = config.strings || {};
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    map.attributionControl.addAttribution(
-      '铁路线形 Railway geometry © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)');
+    var credit = L.DomUtil.create("span");   // built from text nodes: the string comes from translations
+    credit.appendChild(document.createTextNode(t("osm_credit") + " © "));
+    var osm = L.DomUtil.create("a", "", credit);
+    osm.href = "https://www.openstreetmap.org/copyright";
+    osm.textContent = "OpenStreetMap";
+    credit.appendChild(document.createTextNode(" contributors (ODbL)"));
+    map.attributionControl.addAttribution(credit.outerHTML);
     config.basemaps.forEach(function (b) { if (b.key === config.active_basemap) QJ.datum = b.datum; });
     document.documentElement.setAttribute("data-datum", QJ.datum);
     map.on("baselayerchange", function (ev) { QJ.setDatum(datumOf(ev.layer)); });
+    buildLangSwitch(map);
     buildSearch(map);
     buildHome(map);
     buildLegend(map);

@@ -7,11 +7,13 @@ Errors raised here answer in the OGC exception style ``{"code": ..., "descriptio
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, NotFound
 
 from atlas import ogc
 from atlas.errors import AtlasError
 from atlas.web.extension import get_store
+from atlas.web.i18n import pick
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
@@ -244,8 +246,8 @@ def _rows(spec, feature: dict) -> list[tuple[str, str, str]]:
         value = props.get(field.name)
         if value is None or value == [] or value == "":
             continue
-        unit = f" {field.unit_zh}" if field.unit_zh else ""
-        rows.append((f"{field.label_zh} {field.label_en}", field.name, _text(value) + unit))
+        unit = pick(field, "unit")
+        rows.append((pick(field, "label"), field.name, _text(value) + (f" {unit}" if unit else "")))
     for name, value in props.items():
         if name not in seen and value not in (None, "", []):
             rows.append((name, name, _text(value)))
@@ -256,7 +258,7 @@ def _text(value) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
-        return "是 yes" if value else "否 no"
+        return _("是") if value else _("否")
     return str(value)
 
 
