@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         TIANDITU_KEY=None,
         GAODE_BASEMAPS=True,
         EXTRA_BASEMAPS=[],
+        FRAME_ANCESTORS="'self'",   # CSP frame-ancestors; e.g. "'self' https://www.cqqj.gov.cn" to allow embedding
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
@@ -32,10 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from atlas.web import api, cli, corridors, downloads, extension, i18n, ogc, pages, parks, vendor
+    from atlas.web import api, cli, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
 
     extension.init_app(app)
     i18n.init_app(app)
+    security.init_app(app)
     for module in (api, pages, vendor, ogc, downloads, parks, corridors):
         app.register_blueprint(module.bp)
     cli.init_app(app)

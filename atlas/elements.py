@@ -127,3 +127,26 @@ class AtlasControls(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "AtlasControls"
         self.config = config
+
+
+class MeasureTool(JSCSSMixin, MacroElement):
+    """Distance/area measuring on leaflet-draw handlers (CSP-safe, unlike leaflet-measure's runtime templates)."""
+
+    default_js = [
+        ("leaflet_draw_js", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js"),
+        ("qj_measure_js", "/static/measure.js"),
+    ]
+    default_css = [("leaflet_draw_css", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css")]
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            QJMeasure.add({{ this._parent.get_name() }}, {{ this.strings|tojson }}, {{ this.lang|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, strings: dict, lang: str = "zh") -> None:
+        super().__init__()
+        self._name = "MeasureTool"
+        self.strings = strings
+        self.lang = lang

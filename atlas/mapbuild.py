@@ -14,7 +14,7 @@ from xyzservices import TileProvider
 
 from atlas.assets import localize
 from atlas.catalog import LayerSpec
-from atlas.elements import AtlasControls, BaseTiles, EmptyBaseLayer, GroupedLayers, RemoteGeoJsonLayer
+from atlas.elements import AtlasControls, BaseTiles, EmptyBaseLayer, GroupedLayers, MeasureTool, RemoteGeoJsonLayer
 from atlas.store import DataStore, LayerData
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
 
@@ -177,9 +177,7 @@ def build_atlas_map(
     GroupedLayers(base_pairs, groups).add_to(m)
     folium.plugins.Fullscreen(position="topleft", title=strings.get("fullscreen", "全屏"),
                               title_cancel=strings.get("fullscreen_exit", "退出全屏")).add_to(m)
-    folium.plugins.MeasureControl(position="topleft", primary_length_unit="kilometers",
-                                  secondary_length_unit="meters", primary_area_unit="hectares",
-                                  secondary_area_unit="sqmeters").add_to(m)
+    MeasureTool(strings.get("measure", {}), lang).add_to(m)
     config = {
         "layers": layer_configs, "district_bounds": district_bounds(store), "search_url": search_url,
         "basemaps": [{"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}

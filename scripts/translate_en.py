@@ -32,6 +32,8 @@ TRANSLATIONS = {
     "字段": "Field", "标签": "Label", "类型": "Type", "符合性": "Conformance", "符合性类别": "Conformance classes",
     "要素": "Items", "下载 GeoJSON": "Download GeoJSON", "个要素": "features", "上一页": "previous", "下一页": "next",
     "没有符合条件的要素。": "No matching features.",
+    "测量距离": "Measure a distance", "测量面积": "Measure an area", "清除测量": "Clear measurements",
+    "距离": "Distance", "面积": "Area", "周长": "Perimeter", "公里": "km", "公顷": "ha", "平方公里": "km²",
 }
 
 

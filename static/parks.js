@@ -304,6 +304,7 @@
     P.map = map;
     P.cfg = cfg;
     P.form = document.getElementById("qj-parks-form");
+    P.form.addEventListener("submit", function (ev) { ev.preventDefault(); });   // no inline handler (CSP)
     readUrl();
     buildLegend(map);
     var timer = null;

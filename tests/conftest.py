@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -135,9 +136,24 @@ def phone_page(browser):
     context.close()
 
 
+def wait_js(page, expression: str, timeout: float = 15000) -> None:
+    """Poll a JS expression until it is truthy.
+
+    Playwright's own wait_for_function evaluates its predicate with eval() inside the page, which the
+    app's Content-Security-Policy (rightly) forbids; page.evaluate goes through the debugger protocol.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        if page.evaluate(expression):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} ms waiting for: {expression}")
+        page.wait_for_timeout(50)
+
+
 def wait_for_atlas(page) -> None:
     """Wait until every layer fetch has finished."""
-    page.wait_for_function("document.documentElement.getAttribute('data-atlas-loaded') === 'true'", timeout=15000)
+    wait_js(page, "document.documentElement.getAttribute('data-atlas-loaded') === 'true'")
 
 
 def save_screenshot(page, name: str) -> Path:

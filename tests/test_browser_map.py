@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from atlas.catalog import load_catalog
-from tests.conftest import GEODATA, ROOT, save_screenshot, wait_for_atlas
+from tests.conftest import GEODATA, ROOT, save_screenshot, wait_for_atlas, wait_js
 
 pytestmark = pytest.mark.browser
 CATALOG = load_catalog(ROOT / "layers")
@@ -52,7 +52,7 @@ def test_layer_control_switches_a_layer_off_and_on(page, live_server):
     page.locator(".leaflet-control-layers").hover()
     box.click()
     assert drawn(page, "railways") == 0
-    page.wait_for_function("!new URLSearchParams(location.search).get('layers').split(',').includes('railways')")
+    wait_js(page, "!new URLSearchParams(location.search).get('layers').split(',').includes('railways')")
     box.click()
     assert drawn(page, "railways") == before
 
@@ -113,7 +113,7 @@ def test_view_is_kept_in_url_and_restored(page, live_server, browser):
     assert page.evaluate("QJAtlas.map.getZoom()") == 12
     assert drawn(page, "railways") > 0 and drawn(page, "towns") == 0
     page.evaluate("QJAtlas.map.setView([29.0, 106.65], 11)")
-    page.wait_for_function("new URLSearchParams(location.search).get('z') === '11'")
+    wait_js(page, "new URLSearchParams(location.search).get('z') === '11'")
     query = parse_qs(urlparse(page.url).query)
     assert query["z"] == ["11"] and query["base"] == ["none"]
     assert set(query["layers"][0].split(",")) == {"railways", "stations"}
@@ -168,20 +168,35 @@ def test_phone_layout(phone_page, live_server):
     save_screenshot(phone_page, "map-phone")
 
 
+def _click_at(page, lat, lon):
+    point = page.evaluate(f"(() => {{ const p = QJAtlas.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()")
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.wait_for_timeout(300)   # leaflet-draw reads quick successive clicks as a double-click
+
+
 def test_measure_tool_measures_a_distance(page, live_server):
     open_map(page, live_server, "base=none&lat=29.0&lon=106.65&z=12")
-    page.hover(".leaflet-control-measure")
-    page.click(".leaflet-control-measure .js-start")
-    a = page.evaluate("(() => { const p = QJAtlas.map.latLngToContainerPoint([29.0, 106.60]); return [p.x, p.y]; })()")
-    b = page.evaluate("(() => { const p = QJAtlas.map.latLngToContainerPoint([29.0, 106.70]); return [p.x, p.y]; })()")
-    box = page.locator(".folium-map").bounding_box()
-    page.mouse.click(box["x"] + a[0], box["y"] + a[1])
-    page.mouse.click(box["x"] + b[0], box["y"] + b[1])
-    text = page.locator(".leaflet-control-measure .results").inner_text()
-    # 0.1 degree of longitude at 29 N is about 9.74 km
-    km = float(text.split("公里")[0].split()[-1].replace(",", "")) if "公里" in text else None
-    assert km is not None, text
-    assert km == pytest.approx(9.74, abs=0.1)
+    page.click(".qj-measure-line")
+    _click_at(page, 29.0, 106.60)
+    _click_at(page, 29.0, 106.70)
+    _click_at(page, 29.0, 106.70)          # clicking the last point again finishes the line
+    text = page.locator(".qj-measure-result").inner_text()
+    km = float(text.split(":")[1].split("公里")[0].replace(",", ""))
+    assert km == pytest.approx(9.74, abs=0.05)   # 0.1 degree of longitude at 29 N
+    assert page.probe.page_errors == [] and page.probe.console_errors == []
+
+
+def test_measure_tool_measures_an_area(page, live_server):
+    open_map(page, live_server, "base=none&lat=29.0&lon=106.65&z=12")
+    page.click(".qj-measure-area")
+    for lat, lon in [(29.0, 106.60), (29.0, 106.65), (29.05, 106.65)]:
+        _click_at(page, lat, lon)
+    _click_at(page, 29.0, 106.60)          # closing the ring finishes the polygon
+    text = page.locator(".qj-measure-result").inner_text()
+    ha = float(text.split(":")[1].split("公顷")[0].replace(",", ""))
+    # right triangle 0.05 deg x 0.05 deg at 29 N: 4.87 km x 5.55 km / 2 = about 1,350 ha
+    assert ha == pytest.approx(1350, rel=0.03)
     assert page.probe.page_errors == []
 
 

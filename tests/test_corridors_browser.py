@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import save_screenshot
+from tests.conftest import save_screenshot, wait_js
 
 pytestmark = pytest.mark.browser
 PAGE = "/corridors/compare?ids=yugui-railway,chuanqian-railway&buffer_m=5000&base=none"
@@ -19,7 +19,7 @@ def renders(page) -> int:
 
 
 def wait_for_render(page, after: int) -> None:
-    page.wait_for_function(f"(+document.documentElement.getAttribute('data-corridors-renders') || 0) > {after}", timeout=15000)
+    wait_js(page, f"(+document.documentElement.getAttribute('data-corridors-renders') || 0) > {after}", timeout=15000)
 
 
 def open_compare(page, live_server) -> None:
@@ -62,7 +62,7 @@ def test_page_draws_each_corridor_its_catchment_and_the_table(page, live_server)
 def test_maps_stay_in_sync_when_one_is_moved(page, live_server):
     open_compare(page, live_server)
     page.evaluate("QJCorridors.panels[0].map.setView([28.70, 106.80], 11, {animate: false})")
-    page.wait_for_function("QJCorridors.panels[1].map.getZoom() === 11")
+    wait_js(page, "QJCorridors.panels[1].map.getZoom() === 11")
     for index in (1, 2):
         centre = page.evaluate(f"(() => {{ const c = QJCorridors.panels[{index}].map.getCenter(); return [c.lat, c.lng]; }})()")
         assert centre == pytest.approx([28.70, 106.80], abs=1e-4)
@@ -73,7 +73,7 @@ def test_maps_stay_in_sync_when_one_is_moved(page, live_server):
     page.mouse.down()
     page.mouse.move(x - 120, y, steps=8)
     page.mouse.up()
-    page.wait_for_function(f"Math.abs(QJCorridors.panels[0].map.getCenter().lng - {before}) > 0.01")
+    wait_js(page, f"Math.abs(QJCorridors.panels[0].map.getCenter().lng - {before}) > 0.01")
     page.wait_for_timeout(600)  # let the drag's inertia finish
     lngs = page.evaluate("QJCorridors.panels.map(p => p.map.getCenter().lng)")
     # dragged map B eastwards: every map moved the same way, equal within a pixel (~0.0005 deg at zoom 11)
@@ -93,7 +93,7 @@ def test_changing_the_buffer_changes_the_counts_and_the_url(page, live_server):
     done = renders(page)
     page.fill("#qj-buffer-m", "300")
     page.dispatch_event("#qj-buffer-m", "change")
-    page.wait_for_function("document.documentElement.getAttribute('data-corridors-state') === 'error'")
+    wait_js(page, "document.documentElement.getAttribute('data-corridors-state') === 'error'")
     assert "between 500 and 20000" in page.locator("#qj-message").inner_text()
     assert renders(page) == done and page.input_value("#qj-buffer-m") == "20000"
     assert_clean(page)
@@ -140,14 +140,14 @@ def test_uploads_valid_and_invalid(page, live_server, tmp_path):
     polygon = tmp_path / "area.geojson"
     polygon.write_text(json.dumps({"type": "Polygon", "coordinates": [[[106.6, 28.9], [106.7, 28.9], [106.7, 29.0], [106.6, 28.9]]]}))
     page.set_input_files("#qj-upload", str(polygon))
-    page.wait_for_function("!document.getElementById('qj-message').hidden")
+    wait_js(page, "!document.getElementById('qj-message').hidden")
     assert "LineString" in page.locator("#qj-message").inner_text()
     assert table_html(page) == before
     big = tmp_path / "big.geojson"
     big.write_bytes(b" " * (1024 * 1024 + 10))
     page.evaluate("document.getElementById('qj-message').hidden = true")
     page.set_input_files("#qj-upload", str(big))
-    page.wait_for_function("!document.getElementById('qj-message').hidden")
+    wait_js(page, "!document.getElementById('qj-message').hidden")
     assert "1 MB" in page.locator("#qj-message").inner_text()
     assert table_html(page) == before
     good = tmp_path / "line.geojson"

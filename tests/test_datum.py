@@ -11,7 +11,7 @@ from shapely.geometry import LineString
 
 from atlas.datum import convert_geometry, convert_lonlat
 from atlas.mapbuild import configured_basemaps
-from tests.conftest import GEODATA, wait_for_atlas
+from tests.conftest import GEODATA, wait_for_atlas, wait_js
 
 GEOD = Geod(ellps="WGS84")
 GRID = [(lon, lat) for lon in np.linspace(106.38, 107.06, 12) for lat in np.linspace(28.45, 29.20, 12)]
@@ -83,7 +83,7 @@ def test_switching_to_gaode_shifts_overlays_by_the_gcj_offset_and_back(page, liv
     assert metres(before, (lon, lat)) < 0.01
     page.locator(".leaflet-control-layers").hover()
     page.locator(".leaflet-control-layers-base label", has_text="高德地图").locator("input").check()
-    page.wait_for_function("document.documentElement.getAttribute('data-datum') === 'gcj02'")
+    wait_js(page, "document.documentElement.getAttribute('data-datum') === 'gcj02'")
     after = page.evaluate(f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()")
     expected = convert_lonlat(lon, lat, "wgs84", "gcj02")
     assert metres(after, expected) < 1.0
@@ -91,11 +91,11 @@ def test_switching_to_gaode_shifts_overlays_by_the_gcj_offset_and_back(page, liv
     assert "base=gaode" in page.url
     # the centre in the URL stays WGS-84 ground coordinates
     page.evaluate("QJAtlas.map.setView(QJAtlas.toDisplay(29.0, 106.65), 17)")
-    page.wait_for_function("new URLSearchParams(location.search).get('z') === '17'")
+    wait_js(page, "new URLSearchParams(location.search).get('z') === '17'")
     assert page.evaluate("[+new URLSearchParams(location.search).get('lat'), +new URLSearchParams(location.search).get('lon')]") \
         == pytest.approx([29.0, 106.65], abs=2e-5)   # < 1 pixel at z17
     page.locator(".leaflet-control-layers-base label", has_text="无底图").locator("input").check()
-    page.wait_for_function("document.documentElement.getAttribute('data-datum') === 'wgs84'")
+    wait_js(page, "document.documentElement.getAttribute('data-datum') === 'wgs84'")
     back = page.evaluate(f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()")
     assert metres(back, (lon, lat)) < 0.01
     assert all("autonavi.com" in url for url in page.probe.blocked)   # only Gaode tiles tried to leave

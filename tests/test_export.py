@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry import shape
 
 from atlas import export
-from ogc_fixtures import synthetic_geodata, synthetic_parks, write_layer
+from tests.ogc_fixtures import synthetic_geodata, synthetic_parks, write_layer
 
 
 @pytest.fixture

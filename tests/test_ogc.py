@@ -14,8 +14,8 @@ from shapely.geometry import shape
 
 from atlas import ogc
 from atlas.errors import BadParameter
-from conftest import LiveServer
-from ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
+from tests.conftest import LiveServer
+from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
 from server import create_app
 
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from server import create_app
-from tests.conftest import LiveServer, save_screenshot
+from tests.conftest import LiveServer, save_screenshot, wait_js
 from tests.test_parks_api import write_synthetic
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def synth_server(tmp_path_factory):
 
 def open_parks(page, server, query: str) -> None:
     page.goto(f"{server.url}/parks?{query}")
-    page.wait_for_function("document.documentElement.getAttribute('data-parks-loaded') === 'true'", timeout=15000)
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'", timeout=15000)
 
 
 def table_order(page) -> list[str]:
@@ -58,7 +58,7 @@ def test_moving_sliders_reranks_and_recolours(page, synth_server):
     page.keyboard.press("End")          # rail weight 10
     page.locator("#w_interchange").focus()
     page.keyboard.press("Home")         # interchange weight 0
-    page.wait_for_function(f"document.documentElement.dataset.parksVersion !== '{version}' && "
+    wait_js(page, f"document.documentElement.dataset.parksVersion !== '{version}' && "
                            "document.querySelector('.qj-park-row').dataset.parkId === 'beta'")
     assert table_order(page) == ["beta", "alpha", "gamma", "delta"]
     assert fill_of(page, "beta") == GREEN and fill_of(page, "alpha") == YELLOW  # 95 and 52
@@ -90,7 +90,7 @@ def test_map_click_highlights_row_and_row_click_flies(page, synth_server):
     page.locator("path.qj-park-beta").click()
     assert "qj-highlight" in page.get_attribute(".qj-park-row[data-park-id=beta]", "class")
     page.locator(".qj-park-row[data-park-id=alpha] td.qj-rank").click()
-    page.wait_for_function("document.querySelector('.qj-park-row[data-park-id=alpha]').classList.contains('qj-highlight')")
+    wait_js(page, "document.querySelector('.qj-park-row[data-park-id=alpha]').classList.contains('qj-highlight')")
     page.wait_for_timeout(800)  # fly animation
     zoom = page.evaluate("QJParks.map.getZoom()")
     assert zoom >= 13
@@ -99,7 +99,7 @@ def test_map_click_highlights_row_and_row_click_flies(page, synth_server):
 
 def test_compare_page_marks_best_values_and_draws_parks(page, synth_server):
     page.goto(f"{synth_server.url}/parks/compare?ids=alpha,beta,delta&base=none")
-    page.wait_for_function("document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
     best = page.locator("#qj-compare-table td.best")
     assert best.count() >= 5
     planned = page.locator("#qj-compare-table tr", has_text="Planned area").locator("td")
@@ -112,7 +112,7 @@ def test_compare_page_marks_best_values_and_draws_parks(page, synth_server):
 
 def test_profile_draws_surroundings_with_lines(page, synth_server):
     page.goto(f"{synth_server.url}/parks/alpha?base=none")
-    page.wait_for_function("document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
     assert page.locator("path.qj-link").count() == 5  # interchange, rail, hub, centre, 1 community
     labels = page.locator(".qj-target-label").all_inner_texts()
     assert any(text.startswith("ic-a中文 · 3.00 km") for text in labels)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from atlas.mapbuild import build_atlas_map, configured_basemaps, render_page
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang, lang_url
+from atlas.web.security import add_nonce, csp_nonce
 
 bp = Blueprint("pages", __name__)
 
@@ -25,6 +26,11 @@ def map_strings() -> dict[str, str]:
         "switch_lang": "English" if current_lang() == "zh" else "中文",
         "switch_lang_url": lang_url("en" if current_lang() == "zh" else "zh"),
         "switch_lang_title": _("切换语言"),
+        "measure": {
+            "measure_distance": _("测量距离"), "measure_area": _("测量面积"), "measure_clear": _("清除测量"),
+            "distance": _("距离"), "area": _("面积"), "perimeter": _("周长"), "km": _("公里"), "ha": _("公顷"),
+            "km2": _("平方公里"),
+        },
     }
 
 
@@ -36,4 +42,4 @@ def index():
     m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
                         basemap=basemap, basemaps=configured_basemaps(current_app.config),
                         search_url=url_for("api.search"), lang=lang, strings=map_strings())
-    return render_page(m, _("綦江地图集"), lang)
+    return add_nonce(render_page(m, _("綦江地图集"), lang), csp_nonce())

@@ -1,0 +1,88 @@
+/* Distance and area measuring for Qijiang Atlas maps, built on leaflet-draw's drawing handlers
+ * (no runtime template compilation, so it runs under the strict Content-Security-Policy). */
+(function () {
+  "use strict";
+
+  function text(tag, cls, value) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    node.textContent = value;
+    return node;
+  }
+
+  function lengthM(map, latlngs) {
+    var total = 0;
+    for (var i = 1; i < latlngs.length; i++) total += map.distance(latlngs[i - 1], latlngs[i]);
+    return total;
+  }
+
+  window.QJMeasure = {
+    /* Add the measure control to ``map``; ``strings`` holds the translated labels. */
+    add: function (map, strings, lang) {
+      var locale = lang === "en" ? "en" : "zh-CN";
+      function num(value, digits) { return Number(value).toLocaleString(locale, {maximumFractionDigits: digits}); }
+      var results = L.featureGroup().addTo(map);
+      var handler = null;
+      var kind = null;
+      var style = {color: "#e41a1c", weight: 3, opacity: 0.9, fillOpacity: 0.15, dashArray: "6 4"};
+
+      function start(what) {
+        if (handler) handler.disable();
+        kind = what;
+        var opts = {shapeOptions: style, metric: true, showLength: true, showArea: false, repeatMode: false};
+        handler = what === "area" ? new L.Draw.Polygon(map, opts) : new L.Draw.Polyline(map, opts);
+        handler.enable();
+      }
+
+      function describe(layer) {
+        var latlngs = layer.getLatLngs();
+        var box = document.createElement("div");
+        box.className = "qj-measure-result";
+        if (kind === "area") {
+          var ring = latlngs[0];
+          var areaM2 = L.GeometryUtil.geodesicArea(ring);
+          box.appendChild(text("div", null, strings.area + ": " + num(areaM2 / 10000, 2) + " " + strings.ha +
+                                            " (" + num(areaM2 / 1e6, 3) + " " + strings.km2 + ")"));
+          box.appendChild(text("div", null, strings.perimeter + ": " +
+                                            num(lengthM(map, ring.concat([ring[0]])) / 1000, 3) + " " + strings.km));
+        } else {
+          box.appendChild(text("div", "qj-measure-distance", strings.distance + ": " +
+                                            num(lengthM(map, latlngs) / 1000, 3) + " " + strings.km));
+        }
+        return box;
+      }
+
+      map.on(L.Draw.Event.CREATED, function (ev) {
+        if (!kind) return;   // another drawing tool on this map
+        var layer = ev.layer;
+        results.addLayer(layer);
+        layer.bindPopup(describe(layer)).openPopup();
+        kind = null;
+        handler = null;
+      });
+
+      var Control = L.Control.extend({
+        options: {position: "topleft"},
+        onAdd: function () {
+          var bar = L.DomUtil.create("div", "leaflet-bar qj-measure");
+          L.DomEvent.disableClickPropagation(bar);
+          [["qj-measure-line", "📏", strings.measure_distance, function () { start("line"); }],
+           ["qj-measure-area", "⬠", strings.measure_area, function () { start("area"); }],
+           ["qj-measure-clear", "✕", strings.measure_clear, function () { results.clearLayers(); }]]
+            .forEach(function (b) {
+              var a = L.DomUtil.create("a", b[0], bar);
+              a.href = "#";
+              a.textContent = b[1];
+              a.title = b[2];
+              a.setAttribute("role", "button");
+              a.setAttribute("aria-label", b[2]);
+              L.DomEvent.on(a, "click", function (ev) { L.DomEvent.preventDefault(ev); b[3](); });
+            });
+          return bar;
+        },
+      });
+      new Control().addTo(map);
+      return results;
+    },
+  };
+})();
