@@ -19,7 +19,6 @@ NODE_MODULES = ROOT / "node_modules"
 VENDOR_DIRS: dict[str, Path] = {
     "leaflet": Path(xs_leaflet.BASE_DIR),
     "leaflet.fullscreen": NODE_MODULES / "leaflet.fullscreen",
-    "leaflet-measure": NODE_MODULES / "leaflet-measure" / "dist",
     "leaflet-groupedlayercontrol": NODE_MODULES / "leaflet-groupedlayercontrol" / "dist",
     "leaflet-draw": NODE_MODULES / "leaflet-draw" / "dist",
     "leaflet.sync": NODE_MODULES / "leaflet.sync",
@@ -43,8 +42,6 @@ LOCAL_ASSETS: dict[str, str | None] = {
     "awesome_rotate_css": None,
     "Control.Fullscreen.js": "leaflet.fullscreen/Control.FullScreen.js",
     "Control.FullScreen.css": "leaflet.fullscreen/Control.FullScreen.css",
-    "leaflet_measure_js": "leaflet-measure/leaflet-measure.cn.js",
-    "leaflet_measure_css": "leaflet-measure/leaflet-measure.css",
     "leaflet.groupedlayercontrol.min.js": "leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js",
     "leaflet.groupedlayercontrol.min.css": "leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",
     "leaflet_draw_js": "leaflet-draw/leaflet.draw.js",
@@ -62,10 +59,8 @@ def missing_vendor_dirs() -> list[str]:
     return [f"{name}: {path}" for name, path in VENDOR_DIRS.items() if not path.is_dir()]
 
 
-# assets with a per-language build
-LANGUAGE_ASSETS: dict[str, dict[str, str]] = {
-    "en": {"leaflet_measure_js": "leaflet-measure/leaflet-measure.en.js"},
-}
+# assets with a per-language build (none at present; e.g. {"en": {"asset_name": "pkg/file.en.js"}})
+LANGUAGE_ASSETS: dict[str, dict[str, str]] = {}
 
 
 def _localize_list(assets: list[tuple[str, str]], vendor_url: str, lang: str = "zh") -> list[tuple[str, str]]:
