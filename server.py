@@ -30,8 +30,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("QIJIANG")
     if test_config:
         app.config.from_mapping(test_config)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    from atlas.web.extension import StrictJSONProvider
+
+    app.json = StrictJSONProvider(app)
 
     from atlas.web import api, cli, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -17,6 +18,18 @@ from atlas.vocab import ACCURACY, FAMILIES, STATUSES
 REGION_BBOX = (105.8, 27.9, 107.7, 29.8)
 FEATURE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)")
+
+
+def loads_strict(text: str | bytes):
+    """json.loads without NaN/Infinity; over-deep nesting raises ValueError instead of RecursionError."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError("JSON is nested too deeply") from None
 
 
 @dataclass(frozen=True)

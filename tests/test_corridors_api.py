@@ -64,7 +64,18 @@ def test_post_rejects_bad_body_naming_the_parameter(client, payload, parameter, 
 def test_post_rejects_nan_coordinates(client):
     raw = '{"ids": ["yugui-railway"], "proposed": {"type": "LineString", "coordinates": [[106.6, NaN], [106.7, 28.9]]}}'
     body = error_of(client.post("/api/corridors/compare", data=raw, content_type="application/json"))
-    assert body["parameter"] == "proposed" and "finite" in body["message"]
+    assert body["parameter"] == "body" and "NaN is not valid JSON" in body["message"]
+
+
+def test_post_rejects_deeply_nested_json_without_crashing(client):
+    raw = '{"ids": ' + "[" * 5000 + "]" * 5000 + "}"
+    body = error_of(client.post("/api/corridors/compare", data=raw, content_type="application/json"))
+    assert body["parameter"] == "body" and "nested too deeply" in body["message"]
+
+
+def test_post_rejects_non_utf8_body(client):
+    body = error_of(client.post("/api/corridors/compare", data=b'\xff\xfe{"ids": 1}', content_type="application/json"))
+    assert body["parameter"] == "body" and "UTF-8" in body["message"]
 
 
 @pytest.mark.parametrize("data, content_type", [(b"{not json", "application/json"), (b"[1, 2]", "application/json"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +11,13 @@ import shapely.geometry
 from shapely.geometry.base import BaseGeometry
 
 from atlas.errors import BadParameter
-from atlas.validate import check_geometry
+from atlas.validate import check_geometry, loads_strict
 
 PROPOSED_ID = "proposed"
 DEFAULT_NAME_ZH = "拟建线路"
 LINE_TYPES = ("LineString", "MultiLineString")
 MAX_NAME_CHARS = 60
+MAX_VERTICES = 20_000   # a district-scale alignment needs far fewer; bounds buffer/join work per request
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,10 @@ def parse_proposed(obj, parameter: str = "proposed") -> ProposedLine:
     if problems:
         raise BadParameter(f"{parameter}: {problems[0]}", parameter=parameter)
     line = shapely.geometry.shape(geom)
+    vertices = shapely.get_num_coordinates(line)
+    if vertices > MAX_VERTICES:
+        raise BadParameter(f"{parameter} has {vertices} vertices; at most {MAX_VERTICES} are accepted "
+                           "(simplify the line first)", parameter=parameter)
     if line.has_z:
         raise BadParameter(f"{parameter}: 3-D coordinates are not accepted; send [lon, lat] pairs", parameter=parameter)
     props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
@@ -85,7 +89,7 @@ def read_line_upload(data: bytes, filename: str) -> ProposedLine:
         obj = _kml_to_geojson(data)
     else:
         try:
-            obj = json.loads(data.decode("utf-8-sig"))
+            obj = loads_strict(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise BadParameter(f"the file is neither GeoJSON nor KML: {exc}", parameter="file") from None
     return parse_proposed(obj, parameter="file")

@@ -12,6 +12,7 @@ from atlas.corridormap import build_compare_maps, figure_parts
 from atlas.errors import BadParameter
 from atlas.mapbuild import configured_basemaps, district_bounds
 from atlas.vocab import ACCURACY, KINDS, STATUSES
+from atlas.validate import loads_strict
 from atlas.web.extension import get_store
 
 bp = Blueprint("corridors", __name__)
@@ -23,14 +24,26 @@ def _context() -> CorridorContext:
     return build_context({lid: store.usable(lid).frame() for lid in CONTEXT_LAYERS})
 
 
+def _json_problem(data: bytes) -> str:
+    """Why a request body is not usable JSON ('' if it parses)."""
+    try:
+        loads_strict(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
 def _inputs() -> tuple[tuple[str, ...], float, ProposedLine | None]:
     """(ids, buffer_m, proposed) from the query string (GET) or a JSON body (POST)."""
     if request.method == "GET":
         return parse_ids(",".join(request.args.getlist("ids"))), parse_buffer_m(request.args.get("buffer_m")), None
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise BadParameter("the request body must be a JSON object with ids, buffer_m and optionally proposed",
-                           parameter="body")
+        why = _json_problem(request.get_data(cache=True))
+        raise BadParameter("the request body must be a JSON object with ids, buffer_m and optionally proposed"
+                           + (f" ({why})" if why else ""), parameter="body")
     proposed = body.get("proposed")
     return (parse_ids(body.get("ids")), parse_buffer_m(body.get("buffer_m")),
             None if proposed is None else parse_proposed(proposed))

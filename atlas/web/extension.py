@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 
 from atlas.catalog import load_catalog
 from atlas.errors import AtlasError
 from atlas.store import DataStore
+from atlas.validate import loads_strict
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Parse request JSON strictly: no NaN/Infinity, and over-deep nesting is a ValueError, not a crash."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    def loads(self, s, **kwargs):
+        return loads_strict(s)
 
 
 def init_app(app: Flask) -> None:
