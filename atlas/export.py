@@ -7,6 +7,7 @@ pyogrio to a private temporary directory; ``iter_and_delete`` streams such a fil
 from __future__ import annotations
 
 import csv
+import re
 import io
 import shutil
 import tempfile
@@ -67,13 +68,21 @@ def flat_value(value):
     return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text that Excel/WPS will not run as a formula: a leading = + - @ tab or CR gets a ' prefix (OWASP)."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
 def _csv_cell(value) -> str:
     value = flat_value(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return spreadsheet_text(value) if isinstance(value, str) else str(value)
 
 
 def to_csv(data: LayerData) -> bytes:
@@ -116,9 +125,20 @@ def to_frame(data: LayerData) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
 
 
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value):
+    """Text XML 1.0 can carry: control characters it forbids become U+FFFD (GDAL writes them raw)."""
+    return XML_INVALID.sub("\ufffd", value) if isinstance(value, str) else value
+
+
 def _kml_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """LIBKML turns ``id``, ``name`` and ``description`` into the Placemark's id, <name> and <description>."""
     frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object and column != frame.geometry.name:
+            frame[column] = frame[column].map(xml_text)
     zh, en = frame["name_zh"].fillna(""), frame["name_en"].fillna("")
     frame.insert(1, "name", (zh + " " + en).str.strip())
     desc = frame["description_zh"] if "description_zh" in frame else None

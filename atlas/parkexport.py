@@ -7,6 +7,7 @@ import io
 import json
 
 from atlas.analysis.parks import CRITERIA
+from atlas.export import spreadsheet_text
 
 BOM = "\ufeff"
 BASE_COLUMNS = ("rank", "id", "name_zh", "name_en", "score", "known_criteria", "criteria_count", "missing",
@@ -17,8 +18,8 @@ def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+        return spreadsheet_text("、".join(str(v) for v in value))
+    return spreadsheet_text(value) if isinstance(value, str) else str(value)
 
 
 def export_rows(ranked: dict) -> list[dict]:

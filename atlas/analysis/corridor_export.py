@@ -6,6 +6,7 @@ import csv
 import io
 
 from atlas.analysis.corridors import SERVED_LAYERS
+from atlas.export import spreadsheet_text
 
 CSV_BOM = "\ufeff"
 NAME_SEPARATOR = "、"
@@ -23,9 +24,7 @@ def _cell(value):
     """A CSV cell; text starting like a spreadsheet formula is prefixed with ' so it stays text."""
     if value is None:
         return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def _names(ids: list[str], names: dict[str, str]) -> str:
