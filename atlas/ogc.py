@@ -32,9 +32,10 @@ FORMATS = ("json", "html")
 RESERVED_PARAMETERS = ("f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime")
 
 # RFC 3339 date-time or date, as the datetime parameter allows; ".." or empty marks an open interval end.
-_DATE_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?$"
-)
+_DT = r"\d{4}-\d{2}-\d{2}([Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))?"
+_DATE_TIME = re.compile(f"^{_DT}$")
+# the same rule for the OpenAPI document: an instant, or an interval with at least one closed end
+DATETIME_PATTERN = rf"^({_DT}|{_DT}/({_DT}|\.\.)?|(\.\.)?/{_DT})$"
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,13 @@ def _check_filter_value(field: FieldSpec, raw: str) -> str:
             raise BadParameter(f"property {field.name!r} is a number; {raw!r} is not", parameter=field.name) from None
         if not math.isfinite(number):
             raise BadParameter(f"property {field.name!r} needs a finite number", parameter=field.name)
+        if field.type == "int" and not re.fullmatch(r"[+-]?\d+", raw.strip()):
+            raise BadParameter(f"property {field.name!r} is a whole number; {raw!r} is not", parameter=field.name)
     if field.type == "bool" and raw.lower() not in ("true", "false"):
         raise BadParameter(f"property {field.name!r} is true or false; {raw!r} is neither", parameter=field.name)
+    if field.type == "date" and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", raw):
+        raise BadParameter(f"property {field.name!r} is a date (YYYY, YYYY-MM or YYYY-MM-DD); {raw!r} is not",
+                           parameter=field.name)
     return raw
 
 
@@ -195,8 +201,6 @@ def parse_items_query(args: Mapping[str, str | list[str]], spec: LayerSpec) -> I
     if bbox_crs is not None:
         if bbox_crs.strip() not in CRS84_ALIASES:
             raise BadParameter(f"parameter 'bbox-crs' supports only {CRS84}, got {bbox_crs!r}", parameter="bbox-crs")
-        if bbox is None:
-            raise BadParameter("parameter 'bbox-crs' is given without 'bbox'", parameter="bbox-crs")
     crs = _single(args, "crs")
     if crs is not None and crs.strip() not in CRS84_ALIASES:
         raise BadParameter(f"parameter 'crs' supports only {CRS84} (the collection's only CRS), got {crs!r}",
@@ -420,19 +424,22 @@ def _components() -> dict:
             "datetime": {"name": "datetime", "in": "query", "required": False, "style": "form", "explode": False,
                          "description": "RFC 3339 instant or interval. Validated (malformed values are a 400) but it "
                                         "does not filter: the atlas features carry no valid time.",
-                         "schema": {"type": "string"}},
+                         "schema": {"type": "string", "pattern": DATETIME_PATTERN}},
             "featureId": {"name": "featureId", "in": "path", "required": True,
                           "description": "The feature's id (its `id` property).", "schema": {"type": "string"}},
         },
         "responses": {
             "InvalidParameter": {"description": "A query parameter is unknown, malformed or out of range.",
-                                 "content": {"application/json": {"schema": _ref("schemas", "exception")}}},
-            "NotFound": {"description": "No such collection or feature.",
-                         "content": {"application/json": {"schema": _ref("schemas", "exception")}}},
-            "Unavailable": {"description": "The layer's data file is missing or broken.",
-                            "content": {"application/json": {"schema": _ref("schemas", "exception")}}},
+                                 "content": _error_content()},
+            "NotFound": {"description": "No such collection or feature.", "content": _error_content()},
+            "Unavailable": {"description": "The layer's data file is missing or broken.", "content": _error_content()},
         },
     }
+
+
+def _error_content() -> dict:
+    """Errors come as JSON, or as an HTML page when HTML was asked for (?f=html or Accept: text/html)."""
+    return {"application/json": {"schema": _ref("schemas", "exception")}, "text/html": {"schema": {"type": "string"}}}
 
 
 def openapi_document(catalog: Catalog, server_url: str, title: str, description: str) -> dict:

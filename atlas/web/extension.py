@@ -62,5 +62,8 @@ def handle_too_large(exc):
 
 
 def handle_method(exc):
-    return _error(405, {"error": "MethodNotAllowed", "status": 405,
-                        "message": f"{request.method} is not allowed on {request.path!r}"})
+    body, status = _error(405, {"error": "MethodNotAllowed", "status": 405,
+                                "message": f"{request.method} is not allowed on {request.path!r}"})
+    response = current_app.make_response((body, status))
+    response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ()))   # RFC 9110 requires it
+    return response
