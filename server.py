@@ -24,6 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
+        ADMIN_TOKEN=None,                       # set (env QIJIANG_ADMIN_TOKEN) to enable admin layer uploads
+        ADMIN_MAX_UPLOAD_BYTES=50 * 1024 * 1024,
+        ADMIN_MAX_UNZIPPED_BYTES=200 * 1024 * 1024,
+        ADMIN_MAX_FEATURES=200_000,
         JSON_SORT_KEYS=False,
     )
     app.config.from_pyfile("config.py", silent=True)
@@ -34,12 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json = StrictJSONProvider(app)
 
-    from atlas.web import api, cli, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
+    from atlas.web import admin, api, cli, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
 
     extension.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    for module in (api, pages, vendor, ogc, downloads, parks, corridors):
+    for module in (api, pages, vendor, ogc, downloads, parks, corridors, admin):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     return app

@@ -611,11 +611,33 @@ def _fsync_dir(directory: Path) -> None:
 # --------------------------------------------------------------------------- the whole import
 
 
+def check_zip_archive(path: str | os.PathLike, max_unzipped_bytes: int, max_members: int = 1000) -> None:
+    """Refuse a zip (e.g. a zipped shapefile) that is corrupt, has too many members or unpacks too large (zip bomb).
+
+    Sizes come from the archive's directory; GDAL streams members through /vsizip/, and a member
+    that lies about its size fails the CRC check there.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise DataError(f"the zip archive is corrupt: {exc}") from None
+    if len(members) > max_members:
+        raise DataError(f"the zip archive has {len(members)} members; at most {max_members} are accepted")
+    total = sum(m.file_size for m in members)
+    if total > max_unzipped_bytes:
+        raise DataError(f"the zip archive unpacks to {total} bytes; at most {max_unzipped_bytes} are accepted "
+                        "(zip bomb?)")
+
+
 def import_layer(source: str | os.PathLike, spec: LayerSpec, data_dir: str | os.PathLike, *,
                  datum: str = "wgs84", where: str | None = None, field_map: dict[str, str] | None = None,
                  defaults: dict[str, str] | None = None, source_layer: str | None = None,
                  skip_invalid: bool = False, dry_run: bool = False, other_ids: dict[str, str] | None = None,
-                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT, progress: bool | None = None) -> ImportReport:
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT, progress: bool | None = None,
+                 max_features: int | None = None) -> ImportReport:
     """Read ``source``, convert it to WGS-84, validate it as layer ``spec`` and replace its file in ``data_dir``.
 
     Raises ImportRefused (nothing written) when any feature is rejected and ``skip_invalid`` is
@@ -633,6 +655,8 @@ def import_layer(source: str | os.PathLike, spec: LayerSpec, data_dir: str | os.
     frame, report.source_layer = read_source(source, spec, where=where, source_layer=source_layer)
     report.source_crs = frame.crs.to_string() if frame.crs is not None else None
     report.read = len(frame)
+    if max_features is not None and report.read > max_features:
+        raise DataError(f"the source has {report.read} features; at most {max_features} are accepted here")
     if progress is None:
         progress = report.read > PROGRESS_THRESHOLD
     frame = to_wgs84(frame)

@@ -6,9 +6,10 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
+from atlas.errors import AtlasError
 from atlas.mapbuild import configured_basemaps
 
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
@@ -71,8 +72,31 @@ def set_headers(response):
     return response
 
 
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def same_origin_only():
+    """CSRF defence for state-changing requests: a browser's Origin (or Referer) must be this site."""
+    if request.method not in UNSAFE_METHODS:
+        return None
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return None          # not sent by a browser form or fetch (e.g. curl with a token)
+    parts = urlsplit(origin)
+    if f"{parts.scheme}://{parts.netloc}" != request.host_url.rstrip("/"):
+        raise CrossOrigin(f"cross-site {request.method} from {parts.scheme}://{parts.netloc} refused")
+    return None
+
+
+class CrossOrigin(AtlasError):
+    """A state-changing request sent from another site (CSRF)."""
+
+    status = 403
+
+
 def init_app(app: Flask) -> None:
-    """Register the header hook, the csp_nonce() template global and the with_nonce filter."""
+    """Register the header hook, the CSRF origin check, the csp_nonce() template global and the with_nonce filter."""
+    app.before_request(same_origin_only)
     app.after_request(set_headers)
     app.add_template_global(csp_nonce)
     app.add_template_filter(with_nonce)
