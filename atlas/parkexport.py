@@ -12,6 +12,14 @@ from atlas.export import spreadsheet_text
 BOM = "\ufeff"
 BASE_COLUMNS = ("rank", "id", "name_zh", "name_en", "score", "known_criteria", "criteria_count", "missing",
                 "status", "accuracy", "industries")
+# CSV header labels (Chinese, English) per column; the GeoJSON export keeps the column ids as property names
+BASE_LABELS: dict[str, tuple[str, str]] = {
+    "rank": ("名次", "Rank"), "id": ("编号", "ID"), "name_zh": ("名称", "Name (Chinese)"),
+    "name_en": ("英文名称", "Name (English)"), "score": ("评分", "Score"), "known_criteria": ("已知指标数", "Known criteria"),
+    "criteria_count": ("计分指标数", "Criteria scored"), "missing": ("缺数据指标", "Missing criteria"),
+    "status": ("状态", "Status"), "accuracy": ("位置精度", "Positional accuracy"), "industries": ("主导产业", "Leading industries"),
+}
+UNIT_LABELS: dict[str, tuple[str, str]] = {"m": ("米", "m"), "km2": ("平方公里", "km²"), "match": ("1 = 匹配", "1 = match")}
 
 
 def _cell(value) -> str:
@@ -43,12 +51,28 @@ def export_columns() -> list[str]:
     return [*BASE_COLUMNS, *extra]
 
 
-def to_csv(ranked: dict) -> bytes:
-    """CSV text of the shown parks, UTF-8 with a byte-order mark; unknown values are empty cells."""
+def column_labels(lang: str = "zh") -> list[str]:
+    """The CSV header in ``lang`` ("zh" or "en"), in ``export_columns()`` order."""
+    en = lang == "en"
+    labels = [BASE_LABELS[name][1 if en else 0] for name in BASE_COLUMNS]
+    for c in CRITERIA:
+        unit = UNIT_LABELS[c.unit][1 if en else 0]
+        if en:
+            labels += [f"{c.label_en}: value ({unit})", f"{c.label_en}: normalised", f"{c.label_en}: points"]
+        else:
+            labels += [f"{c.label_zh}·数值（{unit}）", f"{c.label_zh}·归一化", f"{c.label_zh}·得分"]
+    return labels
+
+
+def to_csv(ranked: dict, lang: str = "zh") -> bytes:
+    """CSV text of the shown parks, UTF-8 with a byte-order mark; unknown values are empty cells.
+
+    The header row is in ``lang`` ("zh" or "en"); columns are in ``export_columns()`` order.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     columns = export_columns()
-    writer.writerow(columns)
+    writer.writerow(column_labels(lang))
     for row in export_rows(ranked):
         writer.writerow([_cell(row[name]) for name in columns])
     return (BOM + buffer.getvalue()).encode("utf-8")

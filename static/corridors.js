@@ -5,7 +5,6 @@
   "use strict";
 
   var SERVED = ["parks", "hubs", "communities", "towns"];
-  var SERVED_LABELS = {parks: "产业园区 parks", hubs: "物流枢纽 hubs", communities: "更新社区 communities", towns: "镇街 towns"};
   var COLOURS = ["#b2182b", "#2166ac", "#1b7837", "#e08214", "#762a83", "#6a3d9a", "#01665e"];
   var PROPOSED_COLOUR = "#6a3d9a";
   var QJC = {panels: [], proposalPanel: null, config: null, result: null, proposal: null, context: {}, seq: 0, chart: null};
@@ -18,16 +17,53 @@
     return node;
   }
 
+  /* Texts come translated from the server (corridor_strings() in atlas/web/corridors.py). */
+  function t(key) { return (QJC.config && QJC.config.strings && QJC.config.strings[key]) || key; }
+
+  function fmt(key, values) {
+    return t(key).replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
+  }
+
+  function isEnglish() { return !!(QJC.config && QJC.config.lang === "en"); }
+
   function label(vocab, key) {
-    if (key === "proposed") return "拟建 proposed";
-    if (key === "drawn") return "规划者绘制 drawn by the planner";
+    if (key === "proposed") return t("proposed");
+    if (key === "drawn") return t("drawn");
     var pair = QJC.config.vocab[vocab] && QJC.config.vocab[vocab][key];
-    return pair ? pair[0] + " " + pair[1] : (key === null || key === undefined ? "未知 unknown" : String(key));
+    return pair ? pair[isEnglish() ? 1 : 0] : (key === null || key === undefined ? t("unknown") : String(key));
   }
 
   function num(value, digits) {
     if (value === null || value === undefined) return "—";
-    return Number(value).toLocaleString("zh-CN", {maximumFractionDigits: digits, minimumFractionDigits: digits});
+    return Number(value).toLocaleString(isEnglish() ? "en" : "zh-CN", {maximumFractionDigits: digits, minimumFractionDigits: digits});
+  }
+
+  /* A feature's name in the page language (English falls back to Chinese). */
+  function nameOf(props) {
+    if (!props) return "";
+    return isEnglish() ? (props.name_en || props.name_zh || "") : (props.name_zh || props.name_en || "");
+  }
+
+  /* A compared corridor's name; a proposed line keeps the name its author gave it. */
+  function corridorName(c) {
+    if (c.id === "proposed" && c.name_zh === QJC.config.proposed_default_name) return t("proposed_line");
+    if (c.id === "proposed") return c.name_zh;
+    return nameOf(c) || c.id;
+  }
+
+  /* id -> name of every served feature: the comparison's Chinese names, English ones from the context layers. */
+  function servedNames(result) {
+    if (!isEnglish()) return result.names;
+    var names = {};
+    Object.keys(result.names).forEach(function (id) { names[id] = result.names[id]; });
+    Object.keys(QJC.context).forEach(function (layerId) {
+      var fc = QJC.context[layerId];
+      ((fc && fc.features) || []).forEach(function (f) {
+        var props = f.properties || {};
+        if (props.id && props.name_en) names[props.id] = props.name_en;
+      });
+    });
+    return names;
   }
 
   function setState(state) {
@@ -52,7 +88,7 @@
     control.addTo(map);
     map.getContainer().setAttribute("data-corridor", panel.corridor || "proposed");
     map.getContainer().classList.add(panel.role === "proposal" ? "qj-proposal-map" : "qj-corridor-map");
-    setTitle(entry, panel.corridor || "拟建线路 Proposed line", panel.role === "proposal" ? "在此绘制 draw here" : "");
+    setTitle(entry, panel.corridor || t("proposed_line"), panel.role === "proposal" ? t("draw_here") : "");
     QJC.panels.push(entry);
     if (panel.role === "proposal") QJC.proposalPanel = entry;
   };
@@ -72,7 +108,7 @@
       return L.featureGroup(feats.map(function (f) {
         return L.circleMarker([f.properties.label_lat, f.properties.label_lon],
           {radius: 4, color: "#333", weight: 1, fillColor: "#fff", fillOpacity: 1, className: "qj-served qj-served-towns"})
-          .bindTooltip(tooltip(f.properties.name_zh));
+          .bindTooltip(tooltip(nameOf(f.properties)));
       }));
     }
     return L.geoJSON({type: "FeatureCollection", features: feats}, {
@@ -83,7 +119,7 @@
         return L.circleMarker(latlng, {radius: small ? 4 : 7, color: colour, weight: 2, fillColor: small ? colour : "#fff",
                                         fillOpacity: 0.9, className: "qj-served qj-served-" + layerId});
       },
-      onEachFeature: function (f, layer) { layer.bindTooltip(tooltip(f.properties.name_zh)); },
+      onEachFeature: function (f, layer) { layer.bindTooltip(tooltip(nameOf(f.properties))); },
     });
   }
 
@@ -96,10 +132,11 @@
     L.geoJSON(c.catchment, {style: {color: colour, weight: 1, fillColor: colour, fillOpacity: 0.12,
                                      className: "qj-cor-catchment qj-catchment-" + c.id}, interactive: false}).addTo(group);
     L.geoJSON(c.geometry, {style: lineStyle(colour, c.id, c.status === "proposed" || c.status === "planned" ? "8 6" : null)})
-      .bindTooltip(tooltip(c.name_zh)).addTo(group);
+      .bindTooltip(tooltip(corridorName(c))).addTo(group);
     SERVED.forEach(function (layerId) { servedLayer(layerId, c.served[layerId], colour).addTo(group); });
     servedLayer("stations", c.stations, "#222").addTo(group);
-    setTitle(entry, c.name_zh, label("status", c.status) + " · 区内 " + num(c.length_in_district_km, 1) + " km");
+    setTitle(entry, corridorName(c), label("status", c.status) + " · " + t("in_district") + " " +
+             num(c.length_in_district_km, 1) + " " + t("km"));
   }
 
   function drawReferences(entry, corridors) {
@@ -118,7 +155,7 @@
       var key = entry.role === "proposal" ? "proposed" : entry.corridor;
       if (entry.role === "proposal") drawReferences(entry, result.corridors);
       if (byId[key]) drawCorridor(entry, byId[key].c, byId[key].colour);
-      else if (entry.role === "proposal") setTitle(entry, "拟建线路 Proposed line", "用绘线工具在此绘制 draw with the line tool");
+      else if (entry.role === "proposal") setTitle(entry, t("proposed_line"), t("draw_with_tool"));
     });
     return byId;
   }
@@ -161,51 +198,51 @@
 
   function renderTable(result) {
     var table = document.getElementById("qj-compare-table");
-    var names = result.names;
+    var names = servedNames(result);
     var cs = result.corridors;
     table.replaceChildren();
     var head = table.appendChild(el("thead")).appendChild(el("tr"));
-    head.appendChild(el("th", null, "指标 Measure")).setAttribute("scope", "col");
+    head.appendChild(el("th", null, t("measure"))).setAttribute("scope", "col");
     cs.forEach(function (c) {
-      var th = head.appendChild(el("th", null, c.name_zh));
+      var th = head.appendChild(el("th", null, corridorName(c)));
       th.setAttribute("scope", "col");
       th.setAttribute("data-corridor", c.id);
     });
     var body = table.appendChild(el("tbody"));
-    row(body, "status", "状态 / 开通 Status / opened", cs, function (td, c) {
+    row(body, "status", t("status_opened"), cs, function (td, c) {
       td.textContent = label("status", c.status) + (c.opened ? " · " + String(c.opened).slice(0, 4) : "");
     });
-    row(body, "accuracy", "位置精度 Accuracy", cs, function (td, c) {
+    row(body, "accuracy", t("accuracy"), cs, function (td, c) {
       td.appendChild(el("span", "qj-badge qj-badge-" + c.accuracy, label("accuracy", c.accuracy)));
     });
-    row(body, "length_in_district_km", "区内长度 Length in Qijiang (km)", cs, function (td, c) {
+    row(body, "length_in_district_km", t("length_in_district"), cs, function (td, c) {
       td.appendChild(el("span", "qj-count", num(c.length_in_district_km, 1)));
-      if (c.length_in_district_km_sourced !== null) td.appendChild(el("small", "text-secondary", "来源 sourced " + num(c.length_in_district_km_sourced, 1)));
+      if (c.length_in_district_km_sourced !== null) td.appendChild(el("small", "text-secondary", " " + t("sourced") + " " + num(c.length_in_district_km_sourced, 1)));
     });
-    row(body, "length_km", "图上全长 Mapped length (km)", cs, function (td, c) { td.textContent = num(c.length_km, 1); });
-    row(body, "stations", "区内站点/互通 Stations & interchanges", cs, function (td, c) {
+    row(body, "length_km", t("length_km"), cs, function (td, c) { td.textContent = num(c.length_km, 1); });
+    row(body, "stations", t("stations_row"), cs, function (td, c) {
       listCell(td, c.stations, names);
       if (c.stations_unplaced.length) {
-        td.appendChild(el("div", "small text-secondary", "另有未定位 also linked, unplaced: " +
-          c.stations_unplaced.map(function (id) { return names[id] || id; }).join("、")));
+        td.appendChild(el("div", "small text-secondary", t("also_unplaced") + " " +
+          c.stations_unplaced.map(function (id) { return names[id] || id; }).join(isEnglish() ? ", " : "、")));
       }
     });
     SERVED.forEach(function (layerId) {
-      row(body, layerId, SERVED_LABELS[layerId], cs, function (td, c) {
+      row(body, layerId, t(layerId), cs, function (td, c) {
         listCell(td, c.served[layerId], names, function (id) { return membership(result, c.id, layerId, id); });
       });
     });
-    row(body, "park_area_ha", "园区面积 Park area in catchment (ha)", cs, function (td, c) { td.textContent = num(c.park_area_ha, 1); });
-    row(body, "industries", "主导产业 Leading industries served", cs, function (td, c) {
-      td.textContent = c.industries.length ? c.industries.join("、") : "—";
+    row(body, "park_area_ha", t("park_area"), cs, function (td, c) { td.textContent = num(c.park_area_ha, 1); });
+    row(body, "industries", t("industries"), cs, function (td, c) {
+      td.textContent = c.industries.length ? c.industries.join(isEnglish() ? ", " : "、") : "—";
     });
     table.setAttribute("aria-busy", "false");
-    document.getElementById("qj-buffer-caption").textContent = "服务半径 buffer " + num(result.buffer_m, 0) + " m";
+    document.getElementById("qj-buffer-caption").textContent = t("buffer") + " " + num(result.buffer_m, 0) + " " + t("m");
   }
 
   function renderDifference(result) {
     var box = document.getElementById("qj-difference");
-    var names = result.names;
+    var names = servedNames(result);
     box.replaceChildren();
     function list(title, cls, byLayer, attr) {
       var ids = [];
@@ -213,20 +250,20 @@
       var section = box.appendChild(el("div"));
       section.setAttribute("data-difference", attr);
       section.appendChild(el("h3", null, title));
-      if (!ids.length) section.appendChild(el("span", "text-secondary", "无 none"));
+      if (!ids.length) section.appendChild(el("span", "text-secondary", t("none")));
       ids.forEach(function (id) { section.appendChild(el("span", "qj-item " + cls, names[id] || id)); });
     }
     result.corridors.forEach(function (c) {
-      list("仅由 " + c.name_zh + " 服务 served by " + c.name_zh + " only", "qj-only", result.only_in[c.id], c.id);
+      list(fmt("only_by", {name: corridorName(c)}), "qj-only", result.only_in[c.id], c.id);
     });
-    list("全部共同服务 served by all", "qj-shared", result.shared, "shared");
+    list(t("shared"), "qj-shared", result.shared, "shared");
   }
 
   function renderChart(result, byId) {
     if (!window.Chart) return;
-    var labels = SERVED.map(function (l) { return SERVED_LABELS[l]; }).concat(["站点 stations"]);
+    var labels = SERVED.map(function (l) { return t(l); }).concat([t("stations")]);
     var datasets = result.corridors.map(function (c) {
-      return {label: c.name_zh, backgroundColor: byId[c.id].colour,
+      return {label: corridorName(c), backgroundColor: byId[c.id].colour,
               data: SERVED.map(function (l) { return c.served[l].length; }).concat([c.stations.length])};
     });
     if (QJC.chart) {
@@ -267,8 +304,7 @@
   function bufferProblem(bufferM) {
     var value = Number(bufferM);
     if (bufferM === "" || !isFinite(value) || value < QJC.config.buffer_min_m || value > QJC.config.buffer_max_m) {
-      return "buffer_m must be between " + QJC.config.buffer_min_m + " and " + QJC.config.buffer_max_m +
-        " metres（服务半径须在 500 米至 20 公里之间）";
+      return fmt("buffer_range", {min: QJC.config.buffer_min_m, max: QJC.config.buffer_max_m});
     }
     return null;
   }
@@ -324,7 +360,7 @@
     if (!file) return;
     input.value = "";
     if (file.size > QJC.config.max_upload_bytes) {
-      showMessage("文件过大 The file is larger than 1 MB (" + num(file.size / 1048576, 1) + " MB); upload a smaller line file.");
+      showMessage(fmt("too_large", {size: num(file.size / 1048576, 1)}));
       return;
     }
     var form = new FormData();

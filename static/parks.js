@@ -15,6 +15,31 @@
 
   function safeId(id) { return String(id).replace(/[^A-Za-z0-9_-]/g, "_"); }
 
+  /* Texts come translated from the server (parks_strings() in atlas/web/parks.py). */
+  function t(key) { return (P.cfg && P.cfg.strings && P.cfg.strings[key]) || key; }
+
+  function fmt(key, values) {
+    return t(key).replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
+  }
+
+  function locale() { return P.cfg && P.cfg.lang === "en" ? "en" : "zh-CN"; }
+
+  function number(value, digits) {
+    return Number(value).toLocaleString(locale(), {minimumFractionDigits: digits, maximumFractionDigits: digits});
+  }
+
+  /* The name (or any field) in the page language, falling back to the other language. */
+  function tr(obj, field) {
+    if (!obj) return "";
+    var zh = obj[field + "_zh"], en = obj[field + "_en"];
+    return P.cfg && P.cfg.lang === "en" ? (en || zh || "") : (zh || en || "");
+  }
+
+  function otherName(obj) {
+    var other = P.cfg && P.cfg.lang === "en" ? obj.name_zh : obj.name_en;
+    return other && other !== tr(obj, "name") ? other : "";
+  }
+
   function colourFor(score) {
     if (score === null || score === undefined) return P.cfg.no_score;
     var colour = P.cfg.classes[0][1];
@@ -24,10 +49,10 @@
 
   function formatMetric(metric) {
     var v = metric.value;
-    if (v === null || v === undefined) return "未知 unknown";
-    if (metric.unit === "m") return (v / 1000).toFixed(2) + " km";
-    if (metric.unit === "km2") return Number(v).toLocaleString("zh-CN", {maximumFractionDigits: 2}) + " km²";
-    if (metric.unit === "match") return v === 1 ? "匹配 match" : "不匹配 no match";
+    if (v === null || v === undefined) return t("unknown");
+    if (metric.unit === "m") return number(v / 1000, 2) + " " + t("km");
+    if (metric.unit === "km2") return Number(v).toLocaleString(locale(), {maximumFractionDigits: 2}) + " " + t("km2");
+    if (metric.unit === "match") return v === 1 ? t("match") : t("no_match");
     return String(v);
   }
 
@@ -55,8 +80,8 @@
     if (P.selected.length) params.set("sel", P.selected.join(","));
     if (P.sort !== "rank") params.set("sort", P.sort);
     if (P.desc) params.set("dir", "desc");
-    var base = new URLSearchParams(window.location.search).get("base");
-    if (base) params.set("base", base);
+    var current = new URLSearchParams(window.location.search);
+    ["base", "lang"].forEach(function (name) { if (current.get(name)) params.set(name, current.get(name)); });
     return params;
   }
 
@@ -67,8 +92,8 @@
       if (name.indexOf("w_") === 0) total += Number(value);
       if (/^(min_|max_)/.test(name) && !(isFinite(Number(value)) && Number(value) >= 0)) bad = name;
     });
-    if (bad) return bad + " 须为非负数 must be a number >= 0";
-    if (total <= 0) return "所有权重为零 All weights are zero: give at least one criterion a weight.";
+    if (bad) return bad + " " + t("not_negative");
+    if (total <= 0) return t("all_zero");
     return null;
   }
 
@@ -84,7 +109,8 @@
     var params = pageState();
     history.replaceState(null, "", window.location.pathname + "?" + params.toString());
     var query = formState().toString();
-    document.getElementById("qj-export-csv").href = P.cfg.csv_url + "?" + query;
+    var exportQuery = query + (query ? "&" : "") + "lang=" + encodeURIComponent(P.cfg.lang || "zh");
+    document.getElementById("qj-export-csv").href = P.cfg.csv_url + "?" + exportQuery;
     document.getElementById("qj-export-geojson").href = P.cfg.geojson_url + "?" + query;
     updateCompareLink(query);
     var message = problem(params);
@@ -97,7 +123,7 @@
       .then(function (resp) { return resp.json().then(function (body) { return {ok: resp.ok, body: body}; }); })
       .then(function (res) {
         if (token !== P.token) return;
-        if (!res.ok) { box.hidden = false; box.textContent = res.body.message || "error"; return; }
+        if (!res.ok) { box.hidden = false; box.textContent = res.body.message || t("error"); return; }
         render(res.body);
       });
   }
@@ -113,9 +139,9 @@
       item.layer.setStyle({fillColor: colourFor(park.score), color: "#333"});
     });
     renderTable(data);
-    var summary = "显示 " + data.shown_count + " / " + data.parks.length + " shown";
-    if (data.hidden_count) summary += " · 已筛除 " + data.hidden_count + " hidden by filters";
-    document.getElementById("qj-parks-summary").textContent = summary + " · 截至 as of " + (data.as_of || "未知");
+    var summary = fmt("shown", {shown: data.shown_count, total: data.parks.length});
+    if (data.hidden_count) summary += " · " + fmt("hidden", {hidden: data.hidden_count});
+    document.getElementById("qj-parks-summary").textContent = summary + " · " + t("as_of") + " " + (data.as_of || t("unknown"));
     P.version += 1;
     document.documentElement.setAttribute("data-parks-version", String(P.version));
     document.documentElement.setAttribute("data-parks-loaded", "true");
@@ -124,7 +150,7 @@
   function sortValue(park) {
     if (P.sort === "rank") return park.rank;
     if (P.sort === "score") return park.score;
-    if (P.sort === "name") return park.name_zh;
+    if (P.sort === "name") return tr(park, "name") || park.id;
     var metric = park.metrics[P.sort];
     return metric ? metric.normalised : null;
   }
@@ -137,7 +163,7 @@
       var va = sortValue(a), vb = sortValue(b);
       if (va === null || va === undefined) return (vb === null || vb === undefined) ? a.rank - b.rank : 1;
       if (vb === null || vb === undefined) return -1;
-      var c = typeof va === "string" ? va.localeCompare(vb, "zh-CN") : va - vb;
+      var c = typeof va === "string" ? va.localeCompare(vb, locale()) : va - vb;
       return c !== 0 ? dir * c : a.rank - b.rank;
     });
   }
@@ -148,8 +174,8 @@
     td.setAttribute("data-criterion", key);
     td.appendChild(el("div", "qj-metric-value", formatMetric(metric)));
     if (metric.weight > 0) {
-      var why = metric.normalised === null ? "缺数据 missing · +0" :
-        metric.normalised.toFixed(2) + " → +" + metric.contribution.toFixed(1);
+      var why = metric.normalised === null ? t("missing_data") + " · +0" :
+        number(metric.normalised, 2) + " → +" + number(metric.contribution, 1);
       td.appendChild(el("div", "qj-why small text-secondary", why));
     }
     if (metric.value === null) td.classList.add("qj-unknown");
@@ -158,14 +184,16 @@
 
   function nameCell(park) {
     var td = el("td", "qj-name");
-    var a = el("a", null, park.name_zh || park.id);
+    var a = el("a", null, tr(park, "name") || park.id);
     a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id));
     td.appendChild(a);
-    td.appendChild(el("div", "small text-secondary", park.name_en || ""));
-    if (!park.placed) td.appendChild(el("span", "badge text-bg-secondary qj-unplaced-badge", "未定位 unplaced"));
+    td.appendChild(el("div", "small text-secondary", otherName(park)));
+    if (!park.placed) td.appendChild(el("span", "badge text-bg-secondary qj-unplaced-badge", t("unplaced")));
     if (park.missing.length) {
-      var flag = el("span", "badge text-bg-warning qj-missing", "缺数据 missing data " + park.missing.length);
-      flag.title = "未知 unknown: " + park.missing.join(", ");
+      var flag = el("span", "badge text-bg-warning qj-missing", t("missing_data") + " " + park.missing.length);
+      var labels = {};
+      P.cfg.criteria.forEach(function (c) { labels[c.key] = c.label; });
+      flag.title = t("unknown") + ": " + park.missing.map(function (key) { return labels[key] || key; }).join(", ");
       td.appendChild(flag);
     }
     return td;
@@ -176,7 +204,7 @@
     var box = el("input", "form-check-input qj-select");
     box.type = "checkbox";
     box.checked = P.selected.indexOf(park.id) >= 0;
-    box.setAttribute("aria-label", "选择 select " + (park.name_zh || park.id));
+    box.setAttribute("aria-label", t("select") + " " + (tr(park, "name") || park.id));
     box.addEventListener("change", function () {
       P.selected = P.selected.filter(function (id) { return id !== park.id; });
       if (box.checked) P.selected.push(park.id);
@@ -199,8 +227,8 @@
       var swatch = el("span", "qj-swatch");
       swatch.style.background = colourFor(park.score);
       score.appendChild(swatch);
-      score.appendChild(el("span", "qj-score-value", park.score === null ? "未知 unknown" : park.score.toFixed(1)));
-      score.appendChild(el("div", "small text-secondary", "已知 known " + park.known_criteria + "/" + park.criteria_count));
+      score.appendChild(el("span", "qj-score-value", park.score === null ? t("unknown") : number(park.score, 1)));
+      score.appendChild(el("div", "small text-secondary", t("known") + " " + park.known_criteria + "/" + park.criteria_count));
       tr.appendChild(score);
       P.cfg.criteria.forEach(function (c) { tr.appendChild(metricCell(park, c.key)); });
       tr.addEventListener("click", function (ev) {
@@ -243,8 +271,8 @@
   P.focusPark = focusPark;
 
   function tooltip(props) {
-    var box = el("span", "qj-tip", props.name_zh || props.id);
-    if (props.name_en) box.appendChild(el("span", "qj-tip-en", " " + props.name_en));
+    var box = el("span", "qj-tip", tr(props, "name") || props.id);
+    if (otherName(props)) box.appendChild(el("span", "qj-tip-en", " " + otherName(props)));
     return box;
   }
 
@@ -278,7 +306,7 @@
       options: {position: "bottomright"},
       onAdd: function () {
         var box = el("div", "qj-legend qj-score-legend leaflet-bar");
-        box.appendChild(el("div", "qj-legend-family", "评分 Score"));
+        box.appendChild(el("div", "qj-legend-family", t("score")));
         var classes = P.cfg.classes;
         classes.forEach(function (pair, i) {
           var row = el("div", "qj-legend-row");
@@ -292,7 +320,7 @@
         var sw = el("span", "qj-swatch");
         sw.style.background = P.cfg.no_score;
         none.appendChild(sw);
-        none.appendChild(el("span", null, "无评分 no score"));
+        none.appendChild(el("span", null, t("no_score")));
         box.appendChild(none);
         return box;
       },
@@ -331,6 +359,7 @@
   }
 
   P.drawSurroundings = function (map, cfg) {
+    P.cfg = cfg;
     var all = L.featureGroup().addTo(map);
     cfg.parks.forEach(function (f) {
       var props = f.properties || {};
@@ -339,20 +368,20 @@
       L.geoJSON(f, {
         style: function () { return style; },
         pointToLayer: function (feat, latlng) { return L.circleMarker(latlng, L.extend({radius: 11}, style)); },
-        onEachFeature: function (feat, layer) { labelled(layer, props.name_zh || props.id); },
+        onEachFeature: function (feat, layer) { labelled(layer, tr(props, "name") || props.id); },
       }).addTo(all);
     });
-    cfg.targets.concat(cfg.communities).forEach(function (t) {
-      if (!t.geometry) return;  // no placed target of this kind
-      var km = (t.distance_m / 1000).toFixed(2) + " km";
-      L.geoJSON(t.line, {style: function () { return {color: "#555", weight: 2, dashArray: "6 4", className: "qj-link"}; }})
+    cfg.targets.concat(cfg.communities).forEach(function (target) {
+      if (!target.geometry) return;  // no placed target of this kind
+      var km = number(target.distance_m / 1000, 2) + " " + t("km");
+      L.geoJSON(target.line, {style: function () { return {color: "#555", weight: 2, dashArray: "6 4", className: "qj-link"}; }})
         .addTo(all);
-      L.geoJSON(t.geometry, {
+      L.geoJSON(target.geometry, {
         pointToLayer: function (feat, latlng) {
           return L.circleMarker(latlng, {radius: 7, color: "#222", fillColor: "#6baed6", fillOpacity: 0.9, className: "qj-target"});
         },
         style: function () { return {color: "#222", fillColor: "#6baed6", fillOpacity: 0.3, className: "qj-target"}; },
-        onEachFeature: function (feat, layer) { labelled(layer, (t.name_zh || t.id) + " · " + km); },
+        onEachFeature: function (feat, layer) { labelled(layer, (tr(target, "name") || target.id) + " · " + km); },
       }).addTo(all);
     });
     if (all.getLayers().length) map.fitBounds(all.getBounds(), {padding: [40, 40], maxZoom: 14});

@@ -94,7 +94,7 @@ def test_changing_the_buffer_changes_the_counts_and_the_url(page, live_server):
     page.fill("#qj-buffer-m", "300")
     page.dispatch_event("#qj-buffer-m", "change")
     wait_js(page, "document.documentElement.getAttribute('data-corridors-state') === 'error'")
-    assert "between 500 and 20000" in page.locator("#qj-message").inner_text()
+    assert "500 至 20000" in page.locator("#qj-message").inner_text()
     assert renders(page) == done and page.input_value("#qj-buffer-m") == "20000"
     assert_clean(page)
 

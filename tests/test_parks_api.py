@@ -160,16 +160,16 @@ def test_csv_export_has_bom_chinese_text_and_only_filtered_rows(client):
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     assert resp.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(resp.data.decode("utf-8-sig"))))
-    assert [r["name_zh"] for r in rows] == ["綦江食品工业园"]
-    assert "食品加工" in rows[0]["industries"] and rows[0]["rank"] == "1"
-    assert rows[0]["interchange_value_m"] == ""  # unknown stays empty, not 0
+    assert [r["名称"] for r in rows] == ["綦江食品工业园"]      # headers in the request's language
+    assert "食品加工" in rows[0]["主导产业"] and rows[0]["名次"] == "1"
+    assert rows[0]["距高速互通·数值（米）"] == ""  # unknown stays empty, not 0
 
 
 def test_csv_export_rows_follow_rank(synth):
     rows = list(csv.DictReader(io.StringIO(
         synth.get("/parks/export.csv?w_interchange=0&w_rail=1&w_hub=0&w_centre=0&w_area=0").data.decode("utf-8-sig"))))
-    assert [r["id"] for r in rows] == ["beta", "alpha", "gamma", "delta"]
-    assert float(rows[0]["score"]) == pytest.approx(95.0, abs=0.01)
+    assert [r["编号"] for r in rows] == ["beta", "alpha", "gamma", "delta"]
+    assert float(rows[0]["评分"]) == pytest.approx(95.0, abs=0.01)
 
 
 def test_geojson_export_is_valid_and_ranked(synth):
@@ -201,7 +201,7 @@ def test_parks_page_rejects_bad_query_with_html_400(client):
 def test_profile_of_placed_park_shows_surroundings_sources_and_escapes(synth):
     html = synth.get("/parks/alpha").get_data(as_text=True)
     assert "alpha中文" in html and "synthetic test data" in html and "甲级园区" in html
-    assert "ic-a中文" in html and "3.00 km" in html      # nearest interchange and its distance
+    assert "ic-a中文" in html and "3.00 公里" in html    # nearest interchange and its distance (Chinese units)
     assert "hub-c中文" in html and "zone中文" not in html  # designation zone is not a hub site
     assert "comm中文" in html                             # nearest renovated community
     gamma = synth.get("/parks/gamma").get_data(as_text=True)
@@ -240,12 +240,13 @@ def test_compare_marks_best_values(client):
     resp = client.get("/parks/compare?ids=qijiang-industrial-park,qijiang-food-park,beidu-aluminium-park")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
-    row = html.split("Planned area", 1)[1].split("</tr>", 1)[0]
+    row = html.split('data-row="planned_area_km2"', 1)[1].split("</tr>", 1)[0]
     cells = row.split("<td")[1:]
     assert len(cells) == 3
     assert 'class="best' in cells[0] and "77.5" in cells[0]  # 77.5 km² beats 10 and 10
     assert "best" not in cells[1] and "best" not in cells[2]
-    built = html.split("Built area", 1)[1].split("</tr>", 1)[0]
+    assert "规划面积" in html and "Planned area" not in html
+    built = html.split('data-row="built_area_km2"', 1)[1].split("</tr>", 1)[0]
     assert built.count('class="best') == 1  # only Beidu gives a built area (6 km²)
 
 

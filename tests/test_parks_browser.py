@@ -51,7 +51,7 @@ def test_moving_sliders_reranks_and_recolours(page, synth_server):
     open_parks(page, synth_server, INTERCHANGE_ONLY)
     assert table_order(page) == ["alpha", "beta", "gamma", "delta"]
     assert fill_of(page, "alpha") == GREEN and fill_of(page, "beta") == LIGHT_GREEN  # 85 and 70
-    assert page.locator(".qj-park-row[data-park-id=delta] .qj-unplaced-badge").inner_text() == "未定位 unplaced"
+    assert page.locator(".qj-park-row[data-park-id=delta] .qj-unplaced-badge").inner_text() == "未定位"
     assert page.locator("path.qj-park-delta").count() == 0  # unplaced: no map symbol
     version = page.get_attribute("html", "data-parks-version")
     page.locator("#w_rail").focus()
@@ -102,7 +102,7 @@ def test_compare_page_marks_best_values_and_draws_parks(page, synth_server):
     wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
     best = page.locator("#qj-compare-table td.best")
     assert best.count() >= 5
-    planned = page.locator("#qj-compare-table tr", has_text="Planned area").locator("td")
+    planned = page.locator("#qj-compare-table tr", has_text="规划面积").locator("td")
     assert planned.nth(2).get_attribute("class").startswith("best") and "20" in planned.nth(2).inner_text()
     content = page.evaluate("getComputedStyle(document.querySelector('td.best'), '::before').content")
     assert "★" in content
@@ -115,5 +115,5 @@ def test_profile_draws_surroundings_with_lines(page, synth_server):
     wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
     assert page.locator("path.qj-link").count() == 5  # interchange, rail, hub, centre, 1 community
     labels = page.locator(".qj-target-label").all_inner_texts()
-    assert any(text.startswith("ic-a中文 · 3.00 km") for text in labels)
+    assert any(text.startswith("ic-a中文 · 3.00 公里") for text in labels)
     assert_clean(page)

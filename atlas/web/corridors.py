@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 
 from atlas.analysis.corridor_export import catchments_geojson, comparison_csv
 from atlas.analysis.corridors import (BUFFER_DEFAULT_M, BUFFER_MAX_M, BUFFER_MIN_M, CONTEXT_LAYERS, CorridorContext,
                                       ProposedLine, build_context, compare_corridors, list_corridors,
                                       parse_buffer_m, parse_ids, parse_proposed, read_line_upload, select_corridors)
+from atlas.analysis.proposed import DEFAULT_NAME_ZH
 from atlas.corridormap import build_compare_maps, figure_parts
 from atlas.errors import BadParameter
 from atlas.mapbuild import configured_basemaps, district_bounds
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.validate import loads_strict
 from atlas.web.extension import get_store
+from atlas.web.i18n import current_lang
 
 bp = Blueprint("corridors", __name__)
 API_METHODS = ("GET", "POST")
@@ -74,15 +77,34 @@ def compare_page():
                            basemap=basemap, buffer_min_m=BUFFER_MIN_M, buffer_max_m=BUFFER_MAX_M)
 
 
+def corridor_strings() -> dict[str, str]:
+    """The comparison page's browser texts in the request's language (keys as used in static/corridors.js)."""
+    return {
+        "parks": _("产业园区"), "hubs": _("物流枢纽"), "communities": _("更新社区"), "towns": _("镇街"),
+        "stations": _("站点"), "proposed": _("拟建"), "drawn": _("规划者绘制"), "unknown": _("未知"),
+        "proposed_line": _("拟建线路"), "draw_here": _("在此绘制"), "draw_with_tool": _("用绘线工具在此绘制"),
+        "in_district": _("区内"), "km": _("公里"), "m": _("米"), "measure": _("指标"),
+        "status_opened": _("状态 / 开通"), "accuracy": _("位置精度"), "length_in_district": _("区内长度（公里）"),
+        "sourced": _("来源数字"), "length_km": _("图上全长（公里）"), "stations_row": _("区内站点/互通"),
+        "also_unplaced": _("另有未定位："), "park_area": _("服务范围内园区面积（公顷）"),
+        "industries": _("服务的主导产业"), "buffer": _("服务半径"), "only_by": _("仅由 {name} 服务"),
+        "shared": _("全部共同服务"), "none": _("无"),
+        "buffer_range": _("服务半径须在 {min} 至 {max} 米之间。"),
+        "too_large": _("文件超过 1 MB（{size} MB），请上传较小的线路文件。"),
+    }
+
+
 def _page_config(ids: tuple[str, ...], buffer_m: float) -> dict:
     layer_url = lambda lid: url_for("api.layer_geojson", layer_id=lid)  # noqa: E731
     return {
         "ids": list(ids), "buffer_m": buffer_m, "buffer_min_m": BUFFER_MIN_M, "buffer_max_m": BUFFER_MAX_M,
-        "compare_url": url_for("corridors.api_compare"), "csv_url": url_for("corridors.api_compare_csv"),
+        "compare_url": url_for("corridors.api_compare"),
+        "csv_url": url_for("corridors.api_compare_csv", lang=current_lang()),
         "geojson_url": url_for("corridors.api_catchments"), "upload_url": url_for("corridors.api_proposed"),
         "max_upload_bytes": current_app.config["MAX_CONTENT_LENGTH"],
         "layer_urls": {lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "stations", "district")},
         "vocab": {"status": STATUSES, "kind": KINDS, "accuracy": ACCURACY},
+        "lang": current_lang(), "strings": corridor_strings(), "proposed_default_name": DEFAULT_NAME_ZH,
     }
 
 
@@ -100,10 +122,24 @@ def api_compare():
 
 @bp.route("/api/corridors/compare.csv", methods=API_METHODS)
 def api_compare_csv():
-    """The comparison as CSV (UTF-8 with BOM)."""
-    resp = Response(comparison_csv(_comparison()).encode("utf-8"), mimetype="text/csv")
+    """The comparison as CSV (UTF-8 with BOM); header and names in the request's language (?lang=)."""
+    lang = current_lang()
+    result = _comparison()
+    names = _english_names(result["names"]) if lang == "en" else None
+    resp = Response(comparison_csv(result, lang=lang, names=names).encode("utf-8"), mimetype="text/csv")
     resp.headers["Content-Disposition"] = "attachment; filename=corridor-comparison.csv"
     return resp
+
+
+def _english_names(names_zh: dict[str, str]) -> dict[str, str]:
+    """Feature id -> English name (Chinese where the data gives none) for the served features' layers."""
+    store = get_store()
+    names = dict(names_zh)
+    for lid in ("parks", "hubs", "communities", "towns", "stations"):
+        frame = store.usable(lid).frame()
+        if "name_en" in frame.columns:
+            names.update({i: en for i, en in zip(frame["id"], frame["name_en"]) if isinstance(en, str) and en})
+    return names
 
 
 @bp.route("/api/corridors/catchments.geojson", methods=API_METHODS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 
 from atlas.analysis.parks import CRITERIA, DEFAULT_WEIGHTS
 from atlas.mapbuild import configured_basemaps, embed_parts
@@ -12,6 +13,7 @@ from atlas.parkmaps import build_index_map, build_surroundings_map
 from atlas.parkprofile import compare_rows, surroundings
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.extension import get_store
+from atlas.web.i18n import current_lang, pick
 
 bp = Blueprint("parks", __name__)
 SCORE_CLASSES = [[0, "#d7191c"], [20, "#fdae61"], [40, "#fee08b"], [60, "#a6d96a"], [80, "#1a9641"]]
@@ -32,12 +34,36 @@ def _layer_url(layer_id: str) -> str:
     return url_for("api.layer_geojson", layer_id=layer_id)
 
 
+def parks_strings() -> dict[str, str]:
+    """The investor pages' browser texts in the request's language (keys as used in static/parks.js)."""
+    return {
+        "unknown": _("未知"), "km": _("公里"), "km2": _("平方公里"), "match": _("匹配"), "no_match": _("不匹配"),
+        "not_negative": _("须为非负数"), "all_zero": _("所有权重为零：请至少给一个指标权重。"),
+        "shown": _("显示 {shown} / {total}"), "hidden": _("已筛除 {hidden}"), "as_of": _("截至"),
+        "missing_data": _("缺数据"), "unplaced": _("未定位"), "select": _("选择"), "known": _("已知"),
+        "score": _("评分"), "no_score": _("无评分"), "error": _("出错了"),
+    }
+
+
+def _js_common() -> dict:
+    return {"lang": current_lang(), "strings": parks_strings()}
+
+
 def _index_config() -> dict:
     return {"rank_url": url_for("parks.rank_api"), "parks_url": _layer_url("parks"),
             "profile_url": url_for("parks.profile", park_id="__ID__"), "compare_url": url_for("parks.compare"),
             "csv_url": url_for("parks.export_csv"), "geojson_url": url_for("parks.export_geojson"),
-            "criteria": [{"key": c.key, "label_zh": c.label_zh, "label_en": c.label_en, "unit": c.unit}
-                         for c in CRITERIA], "classes": SCORE_CLASSES, "no_score": NO_SCORE_COLOUR}
+            "criteria": [{"key": c.key, "label": pick(c, "label"), "unit": c.unit} for c in CRITERIA],
+            "classes": SCORE_CLASSES, "no_score": NO_SCORE_COLOUR, **_js_common()}
+
+
+def _industry_labels(vocab) -> dict[str, str]:
+    """Industry (Chinese name, the value sent) -> the name shown in the request's language."""
+    names = sorted(set(vocab.industries.values()))
+    if current_lang() != "en":
+        return {name: name for name in names}
+    english = {zh: other for other, zh in vocab.industries.items() if other != zh}
+    return {name: english.get(name, name) for name in names}
 
 
 @bp.get("/api/parks/rank")
@@ -51,7 +77,11 @@ def index():
     """Map and table of all parks with weights, filters, ranking and exports; state in the URL."""
     query = _query()
     m = build_index_map(get_store(), _layer_url, _index_config(), **_map_options())
-    return render_template("parks/index.html", parts=embed_parts(m), query=query, vocab=vocabulary(get_store()),
+    vocab = vocabulary(get_store())
+    labels = _industry_labels(vocab)
+    names = sorted(labels, key=lambda name: labels[name].casefold())
+    return render_template("parks/index.html", parts=embed_parts(m), query=query, vocab=vocab,
+                           industry_names=names, industry_labels=labels, statuses=STATUSES,
                            criteria=CRITERIA, defaults=DEFAULT_WEIGHTS)
 
 
@@ -62,7 +92,8 @@ def _profile(park_id: str, printable: bool):
     around = surroundings(store, feature)
     parts = None
     if around["placed"]:
-        config = {"parks": [feature], "targets": around["targets"], "communities": around["communities"]}
+        config = {"parks": [feature], "targets": around["targets"], "communities": around["communities"],
+                  **_js_common()}
         parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
     return render_template("parks/profile.html", feature=feature, props=feature["properties"], entry=entry,
                            around=around, parts=parts, spec=store.usable("parks").spec, criteria=CRITERIA,
@@ -88,16 +119,27 @@ def compare():
     ids = checked_ids(store, request.args.get("ids"))
     ranked = ranking(store, _query())
     features = {f["properties"]["id"]: f for f in store.usable("parks").features}
-    config = {"parks": [features[pid] for pid in ids if features[pid]["geometry"]], "targets": [], "communities": []}
+    config = {"parks": [features[pid] for pid in ids if features[pid]["geometry"]], "targets": [], "communities": [],
+              **_js_common()}
     parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
-    return render_template("parks/compare.html", ids=ids, features=features, parts=parts,
-                           rows=compare_rows(ranked, features, ids), placed=len(config["parks"]))
+    rows = compare_rows(ranked, features, ids)
+    if current_lang() == "en":  # industries in English where the data gives a matching English list
+        for row in rows:
+            if row["key"] == "industries":
+                row["values"] = [_english_list(features[pid]["properties"], "industries") for pid in ids]
+    return render_template("parks/compare.html", ids=ids, features=features, parts=parts, rows=rows,
+                           placed=len(config["parks"]), vocab=VOCAB)
+
+
+def _english_list(props: dict, name: str):
+    zh, en = props.get(name), props.get(f"{name}_en")
+    return en if isinstance(en, list) and isinstance(zh, list) and len(en) == len(zh) and en else zh
 
 
 @bp.get("/parks/export.csv")
 def export_csv():
     """The filtered, ranked table as CSV (UTF-8 with BOM)."""
-    body = to_csv(ranking(get_store(), _query()))
+    body = to_csv(ranking(get_store(), _query()), lang=current_lang())
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=qijiang-parks.csv"})
 
