@@ -29,6 +29,8 @@ CONFORMANCE_CLASSES = (
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
 FORMATS = ("json", "html")
+# accepted spellings of f (exact, as documented in the OpenAPI enum)
+FORMAT_ALIASES = {"geojson": "json", "application/json": "json", "application/geo+json": "json", "text/html": "html"}
 RESERVED_PARAMETERS = ("f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime")
 
 # RFC 3339 date-time or date, as the datetime parameter allows; ".." or empty marks an open interval end.
@@ -82,11 +84,7 @@ def parse_format(args: Mapping[str, str | list[str]]) -> str | None:
     value = _single(args, "f")
     if value is None:
         return None
-    value = value.strip().lower()
-    if value in ("geojson", "application/json", "application/geo+json"):
-        value = "json"
-    if value in ("text/html",):
-        value = "html"
+    value = FORMAT_ALIASES.get(value, value)
     if value not in FORMATS:
         raise BadParameter(f"parameter 'f' must be one of {', '.join(FORMATS)}, got {value!r}", parameter="f")
     return value
@@ -404,7 +402,7 @@ def _components() -> dict:
         "parameters": {
             "f": {"name": "f", "in": "query", "required": False, "style": "form", "explode": False,
                   "description": "Response format; overrides the Accept header.",
-                  "schema": {"type": "string", "enum": list(FORMATS)}},
+                  "schema": {"type": "string", "enum": [*FORMATS, *FORMAT_ALIASES]}},
             "limit": {"name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
                       "description": f"Number of items per page (1–{MAX_LIMIT}); out of range is a 400.",
                       "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},

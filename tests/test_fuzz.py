@@ -33,7 +33,7 @@ geometries = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(json_values, st.fixed_dictionaries({"type": st.just("Feature"), "properties": json_values,
                                                        "geometry": st.one_of(st.none(), geometries, json_values)})))
 def test_feature_validation_never_crashes_and_always_explains(feature):
@@ -41,7 +41,7 @@ def test_feature_validation_never_crashes_and_always_explains(feature):
     assert isinstance(problems, list) and all(isinstance(p, str) and p for p in problems)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, derandomize=True, deadline=None)
 @given(geometries)
 def test_a_geometry_with_nonfinite_or_out_of_region_coordinates_is_never_accepted(geometry):
     feature = {"type": "Feature", "geometry": geometry, "properties": {
@@ -62,7 +62,7 @@ def test_a_geometry_with_nonfinite_or_out_of_region_coordinates_is_never_accepte
         assert problems, geometry
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, derandomize=True, deadline=None)
 @given(st.text(max_size=200))
 def test_strict_json_parser_accepts_json_or_raises_valueerror(text):
     try:
@@ -71,7 +71,7 @@ def test_strict_json_parser_accepts_json_or_raises_valueerror(text):
         pass
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, derandomize=True, deadline=None)
 @given(st.text(max_size=120))
 def test_search_query_parser(q):
     try:
@@ -82,7 +82,7 @@ def test_search_query_parser(q):
         assert len(hits) <= 10
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, derandomize=True, deadline=None)
 @given(st.dictionaries(st.sampled_from(["w_interchange", "w_rail", "w_hub", "w_centre", "w_area", "w_industry",
                                         "w_foo", "industry", "min_area_km2", "max_rail_km", "status"]),
                        st.one_of(st.text(max_size=8), st.floats(allow_nan=True).map(str),
@@ -95,7 +95,7 @@ def test_park_ranking_parameters_never_give_500(params):
         assert resp.get_json()["parameter"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, derandomize=True, deadline=None)
 @given(st.dictionaries(st.sampled_from(["ids", "buffer_m", "lang", "x"]), st.text(max_size=30), max_size=3))
 def test_corridor_comparison_parameters_never_give_500(params):
     client = create_app({"TESTING": True}).test_client()
@@ -103,7 +103,7 @@ def test_corridor_comparison_parameters_never_give_500(params):
     assert resp.status_code in (200, 400), (params, resp.status_code)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, derandomize=True, deadline=None)
 @given(st.dictionaries(st.sampled_from(["limit", "offset", "bbox", "f", "status", "kind", "bbox-crs", "zzz"]),
                        st.text(max_size=25), max_size=4))
 def test_ogc_items_parameters_never_give_500(params):
@@ -120,7 +120,7 @@ schema = schemathesis.openapi.from_wsgi("/ogc/api?f=json", create_app({"TESTING"
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_ogc_api_conforms_to_its_openapi_document(case):
     # No 5xx, documented status codes and content types, responses match their schemas, schema-violating
     # requests rejected. Not checked: that every schema-valid request is accepted, because OpenAPI 3.0 cannot
