@@ -75,7 +75,7 @@ TRANSLATIONS = {
         "Length inside the district is computed against the district polygon in UTM 48N (EPSG:32648); the sourced "
         "figure is shown where a source gives one. Corridors without a sourced geometry are listed but cannot be "
         "compared spatially.",
-    "比较": "Compare", "比较结果": "Comparison", "名称": "Name", "开通": "Opened", "区内长度（公里）": "In district (km)",
+    "比较": "Compare", "比较结果": "Comparison", "比较指标": "Measure", "名称": "Name", "开通": "Opened", "区内长度（公里）": "In district (km)",
     "来源数字（公里）": "Sourced (km)", "来源数字": "sourced", "位置精度": "Positional accuracy",
     "没有来源几何": "no sourced geometry", "不可比较": "not comparable", "服务半径（米）": "Catchment buffer (m)",
     "比较所选走廊（至少 2 条）": "Compare selected (2 or more)", "服务半径": "Catchment buffer", "米": "m",

@@ -35,6 +35,13 @@
     return P.cfg && P.cfg.lang === "en" ? (en || zh || "") : (zh || en || "");
   }
 
+  /* The context layers (district, stations, hubs) are drawn by atlas.js: give it the page language. */
+  function shareLanguage(cfg) {
+    if (!window.QJAtlas) return;
+    window.QJAtlas.lang = cfg.lang || "zh";
+    if (cfg.atlas_strings) window.QJAtlas.strings = cfg.atlas_strings;
+  }
+
   function otherName(obj) {
     var other = P.cfg && P.cfg.lang === "en" ? obj.name_zh : obj.name_en;
     return other && other !== tr(obj, "name") ? other : "";
@@ -331,6 +338,7 @@
   P.initIndex = function (map, cfg) {
     P.map = map;
     P.cfg = cfg;
+    shareLanguage(cfg);
     P.form = document.getElementById("qj-parks-form");
     P.form.addEventListener("submit", function (ev) { ev.preventDefault(); });   // no inline handler (CSP)
     readUrl();
@@ -360,6 +368,7 @@
 
   P.drawSurroundings = function (map, cfg) {
     P.cfg = cfg;
+    shareLanguage(cfg);
     var all = L.featureGroup().addTo(map);
     cfg.parks.forEach(function (f) {
       var props = f.properties || {};

@@ -83,7 +83,7 @@ def corridor_strings() -> dict[str, str]:
         "parks": _("产业园区"), "hubs": _("物流枢纽"), "communities": _("更新社区"), "towns": _("镇街"),
         "stations": _("站点"), "proposed": _("拟建"), "drawn": _("规划者绘制"), "unknown": _("未知"),
         "proposed_line": _("拟建线路"), "draw_here": _("在此绘制"), "draw_with_tool": _("用绘线工具在此绘制"),
-        "in_district": _("区内"), "km": _("公里"), "m": _("米"), "measure": _("指标"),
+        "in_district": _("区内"), "km": _("公里"), "m": _("米"), "measure": _("比较指标"),
         "status_opened": _("状态 / 开通"), "accuracy": _("位置精度"), "length_in_district": _("区内长度（公里）"),
         "sourced": _("来源数字"), "length_km": _("图上全长（公里）"), "stations_row": _("区内站点/互通"),
         "also_unplaced": _("另有未定位："), "park_area": _("服务范围内园区面积（公顷）"),

@@ -14,6 +14,7 @@ from atlas.parkprofile import compare_rows, surroundings
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang, pick
+from atlas.web.pages import map_strings
 
 bp = Blueprint("parks", __name__)
 SCORE_CLASSES = [[0, "#d7191c"], [20, "#fdae61"], [40, "#fee08b"], [60, "#a6d96a"], [80, "#1a9641"]]
@@ -46,7 +47,8 @@ def parks_strings() -> dict[str, str]:
 
 
 def _js_common() -> dict:
-    return {"lang": current_lang(), "strings": parks_strings()}
+    # atlas_strings: the context layers on these maps are drawn by static/atlas.js, which parks.js points at them
+    return {"lang": current_lang(), "strings": parks_strings(), "atlas_strings": map_strings()}
 
 
 def _index_config() -> dict:
