@@ -1,0 +1,81 @@
+"""Faults: kill -9 of an import in the middle of writing leaves the old layer intact, loadable and served."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT
+
+# Runs the real import in a child process; os.fsync is slowed so the kill lands while the new
+# temp file exists but has not replaced the layer yet (the most dangerous moment).
+CHILD = r"""
+import os, sys, time
+real_fsync = os.fsync
+def slow_fsync(fd):
+    os.write(1, b"WRITING\n")   # fd 1: the CLI runner captures sys.stdout
+    time.sleep(30)
+    real_fsync(fd)
+os.fsync = slow_fsync
+sys.path.insert(0, sys.argv[1])
+from server import create_app
+app = create_app({"GEODATA_DIR": sys.argv[2]})
+result = app.test_cli_runner().invoke(args=["import-layer", sys.argv[3], "--layer", "communities"])
+print(result.output, flush=True)
+"""
+
+
+def community(i: int) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.6 + i * 1e-4, 29.0]},
+            "properties": {"id": f"killed-{i}", "name_zh": f"社区{i}", "name_en": f"Community {i}",
+                           "family": "community", "kind": "renovated_community", "status": "existing",
+                           "accuracy": "approximate", "source": "fault test", "as_of": "2026"}}
+
+
+def test_kill_9_during_write_leaves_old_layer_intact(tmp_path, geodata_copy, make_app):
+    target = geodata_copy / "communities.geojson"
+    before = target.read_bytes()
+    source = tmp_path / "new.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [community(i) for i in range(2000)]}))
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(ROOT), str(geodata_copy), str(source)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "WRITING", line
+        temps = list(geodata_copy.glob(".communities.geojson.*.tmp"))
+        assert temps and temps[0].stat().st_size > 0          # the new file was being written
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert target.read_bytes() == before                     # the old layer, byte for byte
+    app = make_app(GEODATA_DIR=str(geodata_copy))
+    assert app.test_cli_runner().invoke(args=["check-data"]).exit_code == 0
+    client = app.test_client()
+    layers = {item["id"]: item for item in client.get("/api/layers").get_json()}
+    assert layers["communities"]["available"] is True
+    assert client.get("/api/layers/communities.geojson").get_json()["features"][0]["properties"]["id"] != "killed-0"
+    # the next import cleans the stale temp file and the (released) lock lets it through
+    start = time.monotonic()
+    result = app.test_cli_runner().invoke(args=["import-layer", str(source), "--layer", "communities"])
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - start < 20
+    assert not list(geodata_copy.glob(".communities.geojson.*.tmp"))
+    assert len(client.get("/api/layers/communities.geojson").get_json()["features"]) == 2000
+
+
+def test_layer_deleted_while_serving_is_reported_and_others_keep_working(make_app, geodata_copy):
+    client = make_app(GEODATA_DIR=str(geodata_copy)).test_client()
+    assert client.get("/api/layers/hubs.geojson").status_code == 200
+    (geodata_copy / "hubs.geojson").unlink()
+    layers = {item["id"]: item for item in client.get("/api/layers").get_json()}
+    assert layers["hubs"]["available"] is False and layers["towns"]["available"] is True
+    assert client.get("/api/layers/hubs.geojson").status_code == 503
+    assert client.get("/api/layers/towns.geojson").status_code == 200
+    assert client.get("/ogc/collections/towns/items?limit=1").status_code == 200
+    assert client.get("/?base=none").status_code == 200
