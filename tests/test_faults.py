@@ -53,6 +53,8 @@ def test_kill_9_during_write_leaves_old_layer_intact(tmp_path, geodata_copy, mak
     finally:
         if child.poll() is None:
             child.kill()
+            child.wait(timeout=10)
+        child.stdout.close()
     assert target.read_bytes() == before                     # the old layer, byte for byte
     app = make_app(GEODATA_DIR=str(geodata_copy))
     assert app.test_cli_runner().invoke(args=["check-data"]).exit_code == 0
