@@ -12,6 +12,11 @@
   };
   window.QJAtlas = QJ;
 
+  // every map on the site credits Leaflet with a plain text link (no flag icon)
+  L.Map.addInitHook(function () {
+    if (this.attributionControl) this.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  });
+
   QJ.isNarrow = function () {
     return window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
   };
@@ -542,7 +547,6 @@
     QJ.vocab = config.vocab;
     QJ.lang = config.lang || "zh";
     QJ.strings = config.strings || {};
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     var credit = L.DomUtil.create("span");   // built from text nodes: the string comes from translations
     credit.appendChild(document.createTextNode(t("osm_credit") + " © "));
     var osm = L.DomUtil.create("a", "", credit);
