@@ -99,3 +99,12 @@ def test_switching_to_gaode_shifts_overlays_by_the_gcj_offset_and_back(page, liv
     back = page.evaluate(f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()")
     assert metres(back, (lon, lat)) < 0.01
     assert all("autonavi.com" in url for url in page.probe.blocked)   # only Gaode tiles tried to leave
+
+
+def test_pages_whose_overlays_are_not_shifted_never_show_gcj02_tiles(make_app):
+    client = make_app(CARTO_API_KEY="k", TIANDITU_KEY="t").test_client()
+    for path in ["/parks?base=gaode", "/parks/qijiang-food-park?base=gaode",
+                 "/corridors/compare?ids=yugui-railway,chuanqian-railway&base=gaode"]:
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert "autonavi.com" not in resp.data.decode(), path

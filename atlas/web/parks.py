@@ -27,8 +27,9 @@ def _query():
 
 
 def _map_options() -> dict:
-    return {"basemap": request.args.get("base", current_app.config["DEFAULT_BASEMAP"]),
-            "basemaps": configured_basemaps(current_app.config["CARTO_API_KEY"])}
+    # park maps draw overlays unshifted, so only WGS-84 basemaps are offered (no GCJ-02 Gaode tiles here)
+    wgs84 = tuple(b for b in configured_basemaps(current_app.config) if b.datum == "wgs84")
+    return {"basemap": request.args.get("base", current_app.config["DEFAULT_BASEMAP"]), "basemaps": wgs84}
 
 
 def _layer_url(layer_id: str) -> str:
