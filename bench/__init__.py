@@ -1,0 +1,1 @@
+"""Qijiang Atlas benchmark against its peers (issue 9): run `python -m bench --help`."""
