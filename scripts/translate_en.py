@@ -17,6 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 TRANSLATIONS = {
+    # error summaries (atlas/web/extension.py)
+    "参数 %(name)s 有误": "Invalid parameter %(name)s", "没有这个图层": "No such layer", "没有这个要素": "No such feature",
+    "请求参数有误": "Invalid request parameters", "该图层暂不可用": "This layer is unavailable",
+    "数据有问题，未作任何更改": "The data has problems; nothing was changed", "找不到该页面或资源": "Page or resource not found",
+    "不允许此请求方法": "Method not allowed", "请求内容过大": "Request body too large",
+    "需要管理员凭据": "An admin credential is required", "本服务器未启用管理写入": "Admin writes are disabled on this server",
+    "已拒绝跨站请求": "Cross-site request refused", "请求无法完成": "The request could not be completed",
     "图例": "Legend", "线型": "Line style", "现状/运营": "existing / operating", "规划/在建": "planned / under construction",
     "示意位置": "schematic position", "暂不可用": "unavailable", "截至": "as of", "未知": "unknown",
     "未定位": "unplaced", "未定位要素": "Unplaced features", "未定位（没有可靠来源的位置）": "unplaced (no sourced position)",

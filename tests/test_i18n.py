@@ -98,3 +98,14 @@ def test_switching_language_in_the_browser(page, live_server):
     page.goto(f"{live_server.url}/?base=none")
     wait_for_atlas(page)
     assert "Transport corridors" in page.locator(".leaflet-control-layers").inner_text()
+
+
+@pytest.mark.parametrize("lang, summary", [("zh", "参数 q 有误"), ("en", "Invalid parameter q")])
+def test_api_errors_carry_a_summary_in_the_request_language(client, lang, summary):
+    body = client.get("/api/search", query_string={"q": "", "lang": lang}).get_json()
+    assert body["summary"] == summary and body["parameter"] == "q" and body["message"]
+
+
+def test_404_summary_in_both_languages(client):
+    assert client.get("/api/layers/nope.geojson").get_json()["summary"] == "没有这个图层"
+    assert client.get("/api/layers/nope.geojson?lang=en").get_json()["summary"] == "No such layer"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 
 from atlas.catalog import load_catalog
 from atlas.errors import AtlasError
@@ -40,7 +41,23 @@ def wants_json() -> bool:
     return request.path.startswith(("/api/", "/ogc")) or request.accept_mimetypes.best == "application/json"
 
 
+def error_summary(body: dict) -> str:
+    """A short explanation of an error in the request's language; ``message`` keeps the (English) detail."""
+    kind = body.get("error")
+    if kind == "BadParameter" and body.get("parameter"):
+        return _("参数 %(name)s 有误", name=body["parameter"])
+    summaries = {
+        "UnknownLayer": _("没有这个图层"), "UnknownFeature": _("没有这个要素"), "BadParameter": _("请求参数有误"),
+        "LayerUnavailable": _("该图层暂不可用"), "DataError": _("数据有问题，未作任何更改"),
+        "ImportRefused": _("数据有问题，未作任何更改"), "NotFound": _("找不到该页面或资源"),
+        "MethodNotAllowed": _("不允许此请求方法"), "TooLarge": _("请求内容过大"), "Unauthorized": _("需要管理员凭据"),
+        "AdminDisabled": _("本服务器未启用管理写入"), "CrossOrigin": _("已拒绝跨站请求"),
+    }
+    return summaries.get(kind, _("请求无法完成"))
+
+
 def _error(status: int, body: dict):
+    body = {**body, "summary": error_summary(body)}
     if wants_json():
         return jsonify(body), status
     return render_template("error.html", status=status, error=body), status
