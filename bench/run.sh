@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command for the whole benchmark (issue 9): set up what is missing, then run every section.
-#   bash bench/run.sh            # the reference run (~20–30 min on 2 cores), writes bench/RESULTS.md + bench/results.json
+#   bash bench/run.sh            # the reference run (roughly 30–45 min on 2 cores; capped at 75), writes bench/RESULTS.md + bench/results.json
 #   bash bench/run.sh --quick    # a short run to check the harness (~4 min); NOT the reference figures
 # Anything after the script name is passed to `python -m bench` (see --help).
 set -euo pipefail
