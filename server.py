@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_compress import Compress
 
 ROOT = Path(__file__).resolve().parent
 
@@ -29,6 +30,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         ADMIN_MAX_UNZIPPED_BYTES=200 * 1024 * 1024,
         ADMIN_MAX_FEATURES=200_000,
         JSON_SORT_KEYS=False,
+        # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
+                            "application/json", "application/geo+json", "image/svg+xml"],
+        COMPRESS_MIN_SIZE=1024,
+        COMPRESS_LEVEL=6,
+        COMPRESS_BR_LEVEL=4,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("QIJIANG")
@@ -46,4 +53,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (api, pages, vendor, ogc, downloads, parks, corridors, admin):
         app.register_blueprint(module.bp)
     cli.init_app(app)
+    Compress(app)
     return app

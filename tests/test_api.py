@@ -147,3 +147,22 @@ def test_map_page_uses_no_cdn_and_inlines_no_data(client):
 def test_unknown_page_is_html_404(client):
     resp = client.get("/no/such/page")
     assert resp.status_code == 404 and resp.mimetype == "text/html"
+
+
+def test_map_page_cache_follows_the_data_version(make_app, geodata_copy):
+    client = make_app(GEODATA_DIR=str(geodata_copy)).test_client()
+    first = client.get("/?base=none").data.decode()
+    assert json.dumps("产业园区（不可用）") not in first
+    (geodata_copy / "parks.geojson").write_text("broken", encoding="utf-8")
+    second = client.get("/?base=none").data.decode()
+    assert json.dumps("产业园区（不可用）") in second          # not served stale from the cache
+
+
+def test_pages_and_assets_are_compressed_when_accepted(client):
+    page = client.get("/?base=none", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip" and len(page.data) < 20_000
+    assert gzip.decompress(page.data).startswith(b"<!DOCTYPE html>")
+    with client.get("/vendor/leaflet/leaflet.js", headers={"Accept-Encoding": "gzip"}) as asset:
+        assert asset.headers["Content-Encoding"] == "gzip"
+    plain = client.get("/?base=none")
+    assert "Content-Encoding" not in plain.headers

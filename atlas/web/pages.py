@@ -34,12 +34,35 @@ def map_strings() -> dict[str, str]:
     }
 
 
+PAGE_CACHE_SIZE = 32
+
+
+def _render_map(basemap: str, lang: str) -> str:
+    m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
+                        basemap=basemap, basemaps=configured_basemaps(current_app.config),
+                        search_url=url_for("api.search"), lang=lang, strings=map_strings())
+    return render_page(m, _("綦江地图集"), lang)
+
+
+def cached_map_page(basemap: str, lang: str) -> str:
+    """The rendered map page without nonce, cached per data version, language, basemap and mount point.
+
+    Keyed by the data version, so every instance behind a load balancer serves the same page for the
+    same data, and a changed layer file (import, repair) is picked up at once.
+    """
+    cache = current_app.extensions.setdefault("qj_page_cache", {})
+    key = (get_store().version(), lang, basemap, request.script_root)
+    page = cache.get(key)
+    if page is None:
+        page = _render_map(basemap, lang)
+        if len(cache) >= PAGE_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = page
+    return page
+
+
 @bp.get("/")
 def index():
     """The full-window atlas map; ?base= picks the basemap, ?lang=en switches to English."""
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
-    lang = current_lang()
-    m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
-                        basemap=basemap, basemaps=configured_basemaps(current_app.config),
-                        search_url=url_for("api.search"), lang=lang, strings=map_strings())
-    return add_nonce(render_page(m, _("綦江地图集"), lang), csp_nonce())
+    return add_nonce(cached_map_page(basemap, current_lang()), csp_nonce())
