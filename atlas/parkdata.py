@@ -5,21 +5,72 @@ Targets: interchanges are ``stations`` of kind ``interchange``; rail is kind ``s
 zone polygon covering the whole district is not a hub site: every distance to it would be 0); the
 district centre is the ``government_seat`` point of ``places`` (the district polygon's centroid only
 when no seat is placed).
+
+Everything that does not depend on the query (the park frame and properties, the vocabulary, the nearest
+distances and areas) is computed once per data version -- keyed by the ETags of the layers it reads -- and
+kept in a small cache; a request then only re-weights, filters, sorts and builds the entries it returns.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from atlas.analysis import WGS84, to_metric
-from atlas.analysis.parkquery import ParkQuery, Vocabulary, hidden_by, park_vocabulary, parse_query
-from atlas.analysis.parks import CRITERIA, ParkScores, ParkTargets, evaluate, metric_rows, rank_order
+from atlas.analysis.parkquery import HIDE_REASONS, ParkQuery, Vocabulary, hidden_mask, park_vocabulary, parse_query
+from atlas.analysis.parks import (CRITERIA, ParkBase, ParkScores, ParkTargets, metric_records, park_base,
+                                  rank_positions, score_base)
 from atlas.errors import BadParameter, UnknownFeature
 from atlas.store import DataStore
 
 RAIL_KINDS = ("station", "freight_yard")
 NOT_A_HUB_SITE = ("logistics_designation",)
+TARGET_LAYERS = ("stations", "hubs", "places", "district")
+CACHE_ENTRIES = 8  # data versions kept (each app/test data set is one version)
+
+
+@dataclass(frozen=True)
+class ParkData:
+    """The parks of one data version: frame, stored features (same order), placed flags, ids, vocabulary."""
+
+    frame: gpd.GeoDataFrame
+    features: list[dict]
+    placed: np.ndarray
+    positions: dict[str, int]  # park id -> position in ``frame`` / ``features``
+    by_id: dict[str, dict]     # park id -> stored feature
+    vocabulary: Vocabulary
+    as_of: str | None
+
+
+class _VersionCache:
+    """A few values keyed by data version (layer ETags); built once per key, safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.RLock()
+        self._size = size
+
+    def get(self, key: tuple, build: Callable[[], object]):
+        with self._lock:  # one build per version even when requests arrive together
+            if key not in self._items:
+                self._items[key] = build()
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+            self._items.move_to_end(key)
+            return self._items[key]
+
+
+CACHE = _VersionCache(CACHE_ENTRIES)
+
+
+def _version(store: DataStore, layer_ids: tuple[str, ...]) -> tuple:
+    return tuple((lid, data.etag or data.reason) for lid in layer_ids for data in (store.layer(lid),))
 
 
 def park_frame(store: DataStore) -> gpd.GeoDataFrame:
@@ -65,8 +116,29 @@ def target_lookup(targets: ParkTargets) -> dict[str, dict]:
     return out
 
 
+def _build_park_data(store: DataStore) -> ParkData:
+    layer = store.usable("parks")
+    frame, features = layer.frame(), layer.features
+    ids = frame["id"].tolist()
+    return ParkData(frame, features, frame.geometry.notna().to_numpy(bool), dict(zip(ids, range(len(ids)))),
+                    dict(zip(ids, features)), park_vocabulary(frame), layer.as_of)
+
+
+def park_data(store: DataStore) -> ParkData:
+    """The parks of the current data version (cached; shared, do not mutate)."""
+    store.usable("parks")  # unavailable data raises here, as before, and is never cached
+    return CACHE.get(("parks", _version(store, ("parks",))), lambda: _build_park_data(store))
+
+
+def park_base_of(store: DataStore) -> ParkBase:
+    """Distances and areas of every park for the current data version (cached; see ``park_base``)."""
+    store.usable("parks")
+    key = ("base", _version(store, ("parks", *TARGET_LAYERS)))
+    return CACHE.get(key, lambda: park_base(park_frame(store), park_targets(store)))
+
+
 def vocabulary(store: DataStore) -> Vocabulary:
-    return park_vocabulary(park_frame(store))
+    return park_data(store).vocabulary
 
 
 def query_from_args(store: DataStore, args: dict[str, list[str]]) -> ParkQuery:
@@ -75,51 +147,77 @@ def query_from_args(store: DataStore, args: dict[str, list[str]]) -> ParkQuery:
 
 
 def score_all(store: DataStore, query: ParkQuery) -> ParkScores:
-    return evaluate(park_frame(store), park_targets(store), query.weights, query.industries)
+    return score_base(park_base_of(store), query.weights, query.industries)
 
 
-def _park_entry(props: dict, scores: ParkScores, rank: int | None, reasons: list[str], placed: bool) -> dict:
-    pid = props["id"]
-    score = scores.score.get(pid)
+def _park_entries(data: ParkData, scores: ParkScores, positions: np.ndarray, ranks: list[int | None],
+                  hidden: np.ndarray) -> list[dict]:
+    """The response entries of the parks at ``positions`` (built column-wise, no per-park frame lookups)."""
     weighted = [c.key for c in CRITERIA if scores.weights[c.key] > 0]
-    metrics = metric_rows(scores, pid)
-    return {
-        "id": pid, "name_zh": props.get("name_zh"), "name_en": props.get("name_en"),
-        "score": None if pd.isna(score) else round(float(score), 2), "rank": rank,
-        "known_criteria": int(scores.known_count.get(pid, 0)), "criteria_count": len(weighted),
-        "missing": [key for key in weighted if metrics[key]["value"] is None],
-        "placed": placed, "accuracy": props.get("accuracy"), "status": props.get("status"),
-        "industries": props.get("industries") or [], "hidden_by": reasons, "metrics": metrics,
-    }
+    score = [None if s != s else round(s, 2) for s in scores.score.to_numpy(float)[positions].tolist()]
+    known = scores.known_count.to_numpy()[positions].tolist()
+    unknown = scores.values[weighted].isna().to_numpy()[positions].tolist()
+    reasons = [[r for r, h in zip(HIDE_REASONS, row) if h] for row in hidden[positions].tolist()]
+    props = [data.features[i]["properties"] for i in positions.tolist()]
+    columns = zip(props, score, ranks, known, unknown, data.placed[positions].tolist(), reasons,
+                  metric_records(scores, positions))
+    return [{
+        "id": p["id"], "name_zh": p.get("name_zh"), "name_en": p.get("name_en"), "score": s, "rank": rank,
+        "known_criteria": k, "criteria_count": len(weighted), "missing": [w for w, u in zip(weighted, gaps) if u],
+        "placed": placed, "accuracy": p.get("accuracy"), "status": p.get("status"),
+        "industries": p.get("industries") or [], "hidden_by": why, "metrics": metrics,
+    } for p, s, rank, k, gaps, placed, why, metrics in columns]
 
 
-def ranking(store: DataStore, query: ParkQuery) -> dict:
-    """The /api/parks/rank body: weights used, then shown parks by rank, then hidden parks (rank null)."""
-    frame = park_frame(store)
+def _page(positions: np.ndarray, shown: int, data: ParkData, only: Collection[str] | None, limit: int | None,
+          offset: int) -> tuple[np.ndarray, list[int | None]]:
+    """The positions to list and their ranks: the ``only`` ids, or ``limit`` entries from ``offset``."""
+    ranks = np.arange(1, len(positions) + 1)
+    if only is not None:
+        keep = np.isin(positions, [data.positions[pid] for pid in only if pid in data.positions])
+    else:
+        keep = np.zeros(len(positions), dtype=bool)
+        keep[offset: None if limit is None else offset + limit] = True
+    return positions[keep], [int(r) if r <= shown else None for r in ranks[keep].tolist()]
+
+
+def ranking(store: DataStore, query: ParkQuery, limit: int | None = None, offset: int = 0,
+            only: Collection[str] | None = None) -> dict:
+    """The /api/parks/rank body: weights used, then shown parks by rank, then hidden parks (rank null).
+
+    ``limit``/``offset`` page the list of parks (None = all); ``only`` lists just those park ids (ranks and
+    counts still cover every park). The counts always cover every park.
+    """
+    data = park_data(store)
     scores = score_all(store, query)
-    features = {f["properties"]["id"]: f for f in store.usable("parks").features}
-    reasons = {pid: hidden_by(f["properties"], scores.values.loc[pid].to_dict(), query.filters)
-               for pid, f in features.items()}
-    shown = [pid for pid in rank_order(scores, frame["id"]) if not reasons[pid]]
-    hidden = [pid for pid in rank_order(scores, frame["id"]) if reasons[pid]]
-    parks = [_park_entry(features[pid]["properties"], scores, i + 1, [], features[pid]["geometry"] is not None)
-             for i, pid in enumerate(shown)]
-    parks += [_park_entry(features[pid]["properties"], scores, None, reasons[pid], features[pid]["geometry"] is not None)
-              for pid in hidden]
-    return {
+    hidden = hidden_mask(data.frame, scores.values, query.filters)
+    order = rank_positions(scores)
+    order_hidden = hidden.any(axis=1)[order]
+    positions = np.concatenate([order[~order_hidden], order[order_hidden]])
+    shown = int((~order_hidden).sum())
+    page, ranks = _page(positions, shown, data, only, limit, offset)
+    body = {
         "weights": scores.weights, "industry": list(query.industries),
         "criteria": [{"key": c.key, "label_zh": c.label_zh, "label_en": c.label_en, "unit": c.unit,
                       "max_distance_m": c.max_distance_m} for c in CRITERIA],
-        "shown_count": len(shown), "hidden_count": len(hidden), "as_of": store.usable("parks").as_of,
-        "parks": parks,
+        "shown_count": shown, "hidden_count": len(positions) - shown, "as_of": data.as_of,
+        "parks": _park_entries(data, scores, page, ranks, hidden),
     }
+    if limit is not None or offset:
+        body.update(offset=offset, limit=limit)
+    return body
+
+
+def features_by_id(store: DataStore) -> dict[str, dict]:
+    """Park id -> stored park feature, for the current data version (do not mutate)."""
+    return park_data(store).by_id
 
 
 def park_feature(store: DataStore, park_id: str) -> dict:
     """One park feature or UnknownFeature (404)."""
-    for feat in store.usable("parks").features:
-        if feat["properties"].get("id") == park_id:
-            return feat
+    feature = park_data(store).by_id.get(park_id)
+    if feature is not None:
+        return feature
     raise UnknownFeature(f"no industrial park with id {park_id!r}; see /parks for the list")
 
 
@@ -130,7 +228,7 @@ def checked_ids(store: DataStore, text: str | None, minimum: int = 2, maximum: i
     if not minimum <= len(ids) <= maximum:
         raise BadParameter(f"parameter 'ids' must list {minimum} to {maximum} distinct park ids separated by commas, "
                            f"got {len(ids)}", parameter="ids")
-    known = set(park_frame(store)["id"])
+    known = park_data(store).positions
     unknown = [pid for pid in ids if pid not in known]
     if unknown:
         raise BadParameter(f"parameter 'ids': unknown park id {unknown[0]!r}; see /parks for the list", parameter="ids")

@@ -256,3 +256,29 @@ def test_compare_rejects_bad_ids_with_400_page(client, ids):
     resp = client.get(f"/parks/compare?ids={ids}")
     assert resp.status_code == 400 and resp.mimetype == "text/html"
     assert "ids" in resp.get_data(as_text=True)
+
+
+def test_paging_cuts_the_ranked_list_but_counts_and_ranks_cover_every_park(synth):
+    full = ranked(synth, "max_interchange_km=4")
+    page = ranked(synth, "max_interchange_km=4&limit=2&offset=1")
+    assert page["parks"] == full["parks"][1:3]
+    assert (page["shown_count"], page["hidden_count"]) == (full["shown_count"], full["hidden_count"])
+    assert (page["limit"], page["offset"]) == (2, 1) and "limit" not in full
+    assert ranked(synth, "offset=4")["parks"] == []
+
+
+@pytest.mark.parametrize("query, parameter", [("limit=0", "limit"), ("limit=-1", "limit"), ("limit=x", "limit"),
+                                              ("offset=-3", "offset"), ("offset=1.5", "offset")])
+def test_bad_paging_gives_400_naming_the_parameter(synth, query, parameter):
+    resp = synth.get(f"/api/parks/rank?{query}")
+    assert resp.status_code == 400 and resp.get_json()["parameter"] == parameter
+
+
+def test_cached_metrics_follow_a_data_change(synth, geodata_copy):
+    before = {p["id"]: p for p in ranked(synth)["parks"]}
+    assert before["alpha"]["metrics"]["interchange"]["value"] == pytest.approx(3000, abs=0.5)
+    write(geodata_copy, "stations", [feature("ic-a", "corridor", "interchange", point(E0 + 1500, N0)),
+                                     feature("st-b", "corridor", "station", point(E0 + 10_000, N0 - 1500))])
+    after = {p["id"]: p for p in ranked(synth, "w_rail=5")["parks"]}
+    assert after["alpha"]["metrics"]["interchange"]["value"] == pytest.approx(1000, abs=0.5)
+    assert after["alpha"]["metrics"]["rail"]["weight"] == 5.0

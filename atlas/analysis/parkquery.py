@@ -11,6 +11,10 @@ Query parameters (all optional, shared by /parks, /api/parks/rank and the export
   most this. A park whose value is unknown does not pass a numeric filter (it cannot be shown to meet
   it); the response says so in ``hidden_by``.
 - ``sel``, ``sort``, ``dir``: page state (selected parks, table sort), accepted and echoed.
+
+Paging (``/api/parks/rank`` only, see ``parse_paging``): ``limit`` (whole number >= 1; default: every park) and
+``offset`` (whole number >= 0, default 0) cut the ranked list (shown parks by rank, then hidden ones);
+``shown_count``/``hidden_count`` and the ranks still cover every park, and the body echoes ``limit``/``offset``.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from atlas.analysis.parks import CRITERIA_BY_KEY
+from atlas.analysis.parks import CRITERIA_BY_KEY, listed_items
 from atlas.errors import BadParameter
 
 DISTANCE_FILTERS: dict[str, str] = {
@@ -63,20 +68,34 @@ class Vocabulary:
     park_ids: tuple[str, ...]
 
 
+def _exploded(parks: pd.DataFrame, column: str) -> pd.Series:
+    """One row per item of a list column, index = row position; a row that is not a non-empty list gives one NaN."""
+    values = parks[column].reset_index(drop=True) if column in parks.columns else pd.Series(np.nan, index=range(len(parks)))
+    return values.where(values.map(type).isin([list, tuple])).explode()
+
+
+def _industry_names(parks: pd.DataFrame) -> dict[str, str]:
+    """Accepted industry name -> Chinese name: each zh name, and its en twin when the two lists align; first wins."""
+    zh, en = _exploded(parks, "industries"), _exploded(parks, "industries_en")
+    same_rows = zh.groupby(level=0).size().eq(en.groupby(level=0).size())
+    zh_twin, en_twin = zh[same_rows.reindex(zh.index).to_numpy()], en[same_rows.reindex(en.index).to_numpy()]
+    pairs = pd.concat([
+        pd.DataFrame({"name": zh.to_numpy(), "zh": zh.to_numpy(), "row": zh.index, "twin": 0}),
+        pd.DataFrame({"name": en_twin.to_numpy(), "zh": zh_twin.to_numpy(), "row": zh_twin.index, "twin": 1}),
+    ], ignore_index=True)
+    pairs["item"] = np.concatenate([zh.groupby(level=0).cumcount().to_numpy(),
+                                    zh_twin.groupby(level=0).cumcount().to_numpy()])
+    pairs = pairs.dropna(subset=["name", "zh"]).sort_values(["row", "item", "twin"], kind="mergesort")
+    pairs = pairs.drop_duplicates("name")
+    return dict(zip(pairs["name"], pairs["zh"]))
+
+
 def park_vocabulary(parks: pd.DataFrame) -> Vocabulary:
     """Collect industries (zh -> zh and en -> zh), designations, statuses and ids present in ``parks``."""
-    names: dict[str, str] = {}
-    designations: set[str] = set()
-    for _, row in parks.iterrows():
-        zh = row.get("industries") if isinstance(row.get("industries"), list) else []
-        en = row.get("industries_en") if isinstance(row.get("industries_en"), list) else []
-        for i, name in enumerate(zh):
-            names.setdefault(name, name)
-            if i < len(en) and len(en) == len(zh):
-                names.setdefault(en[i], name)
-        designations.update(row.get("designations") if isinstance(row.get("designations"), list) else [])
-    statuses = tuple(sorted({s for s in parks.get("status", []) if isinstance(s, str)}))
-    return Vocabulary(names, tuple(sorted(designations)), statuses, tuple(parks["id"]))
+    designations = listed_items(parks, "designations")
+    statuses = tuple(sorted({s for s in parks.get("status", pd.Series(dtype=object)).dropna().unique()
+                             if isinstance(s, str)}))
+    return Vocabulary(_industry_names(parks), tuple(sorted(set(designations))), statuses, tuple(parks["id"]))
 
 
 def _values(args: Mapping[str, Sequence[str]], name: str) -> list[str]:
@@ -101,6 +120,20 @@ def parse_number(name: str, text: str) -> float:
     if not math.isfinite(number) or number < 0:
         raise BadParameter(f"{name} must be a finite number >= 0, got {text!r}", parameter=name)
     return number
+
+
+def _whole_number(args: Mapping[str, Sequence[str]], name: str, minimum: int) -> int | None:
+    text = _single(args, name)
+    if text is None:
+        return None
+    if not text.isdigit() or int(text) < minimum:
+        raise BadParameter(f"{name} must be a whole number >= {minimum}, got {text!r}", parameter=name)
+    return int(text)
+
+
+def parse_paging(args: Mapping[str, Sequence[str]]) -> tuple[int | None, int]:
+    """``limit`` (None = every park) and ``offset`` (0 by default) of the ranking API, checked."""
+    return _whole_number(args, "limit", 1), _whole_number(args, "offset", 0) or 0
 
 
 def parse_weights(args: Mapping[str, Sequence[str]]) -> dict[str, float]:
@@ -168,6 +201,35 @@ def parse_query(args: Mapping[str, Sequence[str]], vocab: Vocabulary) -> ParkQue
         filters=parse_filters(args, vocab), selected=selected,
         sort=_choice(args, "sort", SORT_KEYS) or "rank", descending=direction == "desc",
     )
+
+
+HIDE_REASONS: tuple[str, ...] = ("f_industry", "designation", "status", "min_area_km2", *DISTANCE_FILTERS)
+
+
+def _lists_any(parks: pd.DataFrame, column: str, wanted: Sequence[str]) -> np.ndarray:
+    """Per row: does the list column ``column`` hold any of ``wanted``."""
+    return _exploded(parks, column).isin(list(wanted)).groupby(level=0).any().to_numpy(bool)
+
+
+def hidden_mask(parks: pd.DataFrame, values: pd.DataFrame, filt: ParkFilter) -> np.ndarray:
+    """Which filter hides which park, vectorised: bool array (parks x ``HIDE_REASONS``), rows in ``parks`` order.
+
+    ``values`` holds the raw metrics (m, km2) in the same row order; the rules are those of ``hidden_by``.
+    """
+    out = np.zeros((len(parks), len(HIDE_REASONS)), dtype=bool)
+    if filt.industries:
+        out[:, 0] = ~_lists_any(parks, "industries", filt.industries)
+    if filt.designation:
+        out[:, 1] = ~_lists_any(parks, "designations", [filt.designation])
+    if filt.status:
+        out[:, 2] = (parks["status"].to_numpy(object) != filt.status) if "status" in parks.columns else True
+    if filt.min_area_km2 is not None:
+        out[:, 3] = ~(values["area"].to_numpy(float) >= filt.min_area_km2)
+    for column, (name, key) in enumerate(DISTANCE_FILTERS.items(), start=4):
+        limit_km = filt.max_distance_km.get(key)
+        if limit_km is not None:
+            out[:, column] = ~(values[key].to_numpy(float) <= limit_km * 1000.0)
+    return out
 
 
 def hidden_by(props: Mapping, values: Mapping[str, float], filt: ParkFilter) -> list[str]:

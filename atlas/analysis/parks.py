@@ -17,7 +17,6 @@ Ranking: score (rounded to 1e-6 points) descending, then number of known criteri
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -81,6 +80,7 @@ class ParkScores:
     score: pd.Series            # 0..100, NaN when nothing weighted is known
     known_count: pd.Series      # how many weighted criteria are known
     weights: dict[str, float]   # effective weights (0 for criteria that do not apply)
+    base: ParkBase | None = None  # the cached weight-independent part these scores were computed from
 
 
 def park_area_km2(parks: pd.DataFrame) -> pd.Series:
@@ -90,17 +90,25 @@ def park_area_km2(parks: pd.DataFrame) -> pd.Series:
     return planned.fillna(built).astype(float)
 
 
-def industry_match(parks: pd.DataFrame, selected: Iterable[str]) -> pd.Series:
-    """1.0 if a park lists any selected industry, 0.0 if it lists others only, NaN if it lists none."""
-    wanted = set(selected)
-    lists = parks["industries"] if "industries" in parks.columns else pd.Series([None] * len(parks), index=parks.index)
+def listed_items(parks: pd.DataFrame, column: str) -> pd.Series:
+    """One row per item of the list column ``column`` (index repeats the park's index); parks listing none are absent."""
+    if column not in parks.columns:
+        return pd.Series([], dtype=object)
+    lists = parks[column].where(parks[column].map(type).isin([list, tuple]))
+    return lists.explode().dropna()
 
-    def match(items) -> float:
-        if not wanted or not isinstance(items, (list, tuple)) or not items:
-            return math.nan
-        return 1.0 if wanted.intersection(items) else 0.0
 
-    return pd.Series([match(items) for items in lists], index=parks.index, dtype=float)
+def industry_match(parks: pd.DataFrame, selected: Iterable[str], items: pd.Series | None = None) -> pd.Series:
+    """1.0 if a park lists any selected industry, 0.0 if it lists others only, NaN if it lists none.
+
+    ``items`` may pass ``listed_items(parks, "industries")`` computed once, to skip the explode.
+    """
+    wanted = list(dict.fromkeys(selected))
+    if not wanted:
+        return pd.Series(np.nan, index=parks.index, dtype=float)
+    items = listed_items(parks, "industries") if items is None else items
+    matched = items.isin(wanted).groupby(level=0, sort=False).any()
+    return matched.astype(float).reindex(parks.index)
 
 
 def distance_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -120,22 +128,61 @@ def distance_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> tuple[p
     return distances, nearest_ids
 
 
-def park_metrics(parks: gpd.GeoDataFrame, targets: ParkTargets, industries: Iterable[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Raw metrics per park id: distances in m, area in km², industry match 0/1; and nearest target ids."""
+@dataclass(frozen=True)
+class ParkBase:
+    """What does not depend on the weights or industries asked for; compute once per data version and reuse.
+
+    Frames and series are indexed by park id in the parks' order; ``rounded`` holds, per distance criterion
+    and area, the JSON-ready value (3 digits), normalised value (6 digits) and nearest target id (object arrays).
+    """
+
+    values: pd.DataFrame        # distances in m and area in km2 (no industry), NaN = unknown
+    targets: pd.DataFrame       # id of the nearest target per distance criterion
+    normalised: pd.DataFrame    # 0..1 for the distance criteria and area
+    industry_items: pd.Series   # one row per listed industry (index: park id)
+    id_order: np.ndarray        # position of each park in ascending id order (the last ranking key)
+    rounded: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _rounded_array(values: np.ndarray, digits: int) -> np.ndarray:
+    """Python-rounded floats (None for NaN) as an object array, as the API prints them."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [None if v != v else round(v, digits) for v in values.tolist()]  # round(): exact, unlike np.round
+    return out
+
+
+def _rounded_columns(values: pd.DataFrame, normalised: pd.DataFrame, targets: pd.DataFrame, key: str) -> tuple:
+    target = targets[key].to_numpy() if key in targets.columns else np.full(len(values), None, dtype=object)
+    target = np.where([isinstance(t, str) for t in target.tolist()], target, None).astype(object)
+    return (_rounded_array(values[key].to_numpy(float), 3), _rounded_array(normalised[key].to_numpy(float), 6), target)
+
+
+def park_base(parks: gpd.GeoDataFrame, targets: ParkTargets) -> ParkBase:
+    """The weight-independent metrics of ``parks`` (WGS-84, unique ``id``): distances in m, area in km²."""
     if "id" not in parks.columns or parks["id"].duplicated().any():
         raise ValueError("parks need a unique 'id' column")
     distances, nearest_ids = distance_metrics_m(parks, targets)
     by_id = pd.DataFrame(parks.drop(columns="geometry")).set_index("id", drop=False)
     values = distances.copy()
     values["area"] = park_area_km2(by_id)
-    values["industry"] = industry_match(by_id, industries)
-    return values[[c.key for c in CRITERIA]], nearest_ids
+    normalised = normalise(values)
+    keys = [*DISTANCE_KEYS, "area"]
+    rounded = {key: _rounded_columns(values, normalised, nearest_ids, key) for key in keys}
+    return ParkBase(values, nearest_ids, normalised, listed_items(by_id, "industries"), _id_order(values.index),
+                    rounded)
+
+
+def park_metrics(parks: gpd.GeoDataFrame, targets: ParkTargets, industries: Iterable[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Raw metrics per park id: distances in m, area in km², industry match 0/1; and nearest target ids."""
+    base = park_base(parks, targets)
+    values = base.values.assign(industry=industry_match(base.values, industries, base.industry_items))
+    return values[[c.key for c in CRITERIA]], base.targets
 
 
 def normalise(values: pd.DataFrame) -> pd.DataFrame:
-    """Map each criterion to 0..1 (1 = best) as documented in the module; NaN stays NaN."""
+    """Map each criterion present in ``values`` to 0..1 (1 = best) as documented in the module; NaN stays NaN."""
     out = pd.DataFrame(index=values.index)
-    for crit in CRITERIA:
+    for crit in (c for c in CRITERIA if c.key in values.columns):
         column = values[crit.key].astype(float)
         if crit.is_distance:
             out[crit.key] = (1.0 - column / crit.max_distance_m).clip(lower=0.0)
@@ -174,46 +221,73 @@ def score_parks(normalised: pd.DataFrame, weights: Mapping[str, float]) -> tuple
     return contributions, score, known
 
 
+def score_base(base: ParkBase, weights: Mapping[str, float], industries: Iterable[str] = ()) -> ParkScores:
+    """Scores of the parks of ``base`` for these weights and industries; only this part depends on the query."""
+    industries = tuple(industries)
+    used = effective_weights(weights, industries)
+    match = industry_match(base.values, industries, base.industry_items)
+    values = base.values.assign(industry=match)
+    normalised = base.normalised.assign(industry=match)
+    contributions, score, known = score_parks(normalised, used)
+    return ParkScores(values, base.targets, normalised, contributions, score, known, used, base)
+
+
 def evaluate(parks: gpd.GeoDataFrame, targets: ParkTargets, weights: Mapping[str, float],
              industries: Iterable[str] = ()) -> ParkScores:
     """Compute metrics, normalised values, contributions and scores for every park (input not mutated)."""
-    industries = tuple(industries)
-    used = effective_weights(weights, industries)
-    values, nearest_ids = park_metrics(parks, targets, industries)
-    normalised = normalise(values)
-    contributions, score, known = score_parks(normalised, used)
-    return ParkScores(values, nearest_ids, normalised, contributions, score, known, used)
+    effective_weights(weights, tuple(industries))  # reject bad weights before measuring anything
+    return score_base(park_base(parks, targets), weights, industries)
+
+
+def rank_positions(scores: ParkScores) -> np.ndarray:
+    """Positions of the parks best first: score desc (unknown last), known criteria desc, then id asc."""
+    # scores within 1e-6 points are ties (reprojection noise), so round before sorting
+    score = scores.score.round(SCORE_TIE_DIGITS).to_numpy(float)
+    no_score = np.isnan(score)
+    id_order = scores.base.id_order if scores.base is not None else _id_order(scores.score.index)
+    known = scores.known_count.to_numpy(np.int64)
+    return np.lexsort((id_order, -known, -np.where(no_score, 0.0, score), no_score))
+
+
+def _id_order(ids: pd.Index) -> np.ndarray:
+    order = np.empty(len(ids), dtype=np.int64)
+    order[np.argsort(ids.to_numpy(dtype=str), kind="stable")] = np.arange(len(ids))
+    return order
 
 
 def rank_order(scores: ParkScores, ids: Iterable[str] | None = None) -> list[str]:
     """Park ids best first: score desc (unknown last), known criteria desc, then id asc."""
-    # scores within 1e-6 points are ties (reprojection noise), so round before sorting
-    table = pd.DataFrame({"score": scores.score.round(SCORE_TIE_DIGITS), "known": scores.known_count}).rename_axis(None)
-    table["id"] = table.index
+    ordered = scores.score.index.to_numpy()[rank_positions(scores)]
     if ids is not None:
-        table = table.loc[list(ids)]
-    table["no_score"] = table["score"].isna()
-    table = table.sort_values(["no_score", "score", "known", "id"], ascending=[True, False, False, True],
-                              kind="mergesort")
-    return list(table["id"])
+        wanted = set(ids)
+        ordered = [pid for pid in ordered.tolist() if pid in wanted]
+    return list(ordered)
 
 
-def _rounded(value, digits: int) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), digits)
+def _metric_column(scores: ParkScores, crit: Criterion, positions: np.ndarray) -> list[dict]:
+    """The explanation rows of one criterion for the parks at ``positions``."""
+    if scores.base is not None and crit.key in scores.base.rounded:
+        values, norms, targets = (column[positions].tolist() for column in scores.base.rounded[crit.key])
+    else:
+        values, norms, targets = (column[positions].tolist() for column in _rounded_columns(
+            scores.values, scores.normalised, scores.targets, crit.key))
+    points = [round(p, 6) for p in scores.contributions[crit.key].to_numpy(float)[positions].tolist()]
+    weight, unit = scores.weights[crit.key], crit.unit
+    if crit.is_distance:
+        return [{"value": v, "unit": unit, "normalised": n, "weight": weight, "contribution": c, "target_id": t}
+                for v, n, c, t in zip(values, norms, points, targets)]
+    return [{"value": v, "unit": unit, "normalised": n, "weight": weight, "contribution": c}
+            for v, n, c in zip(values, norms, points)]
+
+
+def metric_records(scores: ParkScores, positions: np.ndarray) -> list[dict[str, dict]]:
+    """Per park at ``positions``: criterion -> value, unit, normalised, weight, contribution (and target id)."""
+    positions = np.asarray(positions, dtype=np.int64)
+    columns = [_metric_column(scores, crit, positions) for crit in CRITERIA]
+    keys = [c.key for c in CRITERIA]
+    return [dict(zip(keys, rows)) for rows in zip(*columns)]
 
 
 def metric_rows(scores: ParkScores, park_id: str) -> dict[str, dict]:
     """The per-criterion explanation of one park: value, unit, normalised, weight, contribution, target."""
-    rows = {}
-    for crit in CRITERIA:
-        row = {
-            "value": _rounded(scores.values.at[park_id, crit.key], 3), "unit": crit.unit,
-            "normalised": _rounded(scores.normalised.at[park_id, crit.key], 6),
-            "weight": scores.weights[crit.key],
-            "contribution": round(float(scores.contributions.at[park_id, crit.key]), 6),
-        }
-        if crit.is_distance:
-            target = scores.targets.at[park_id, crit.key]
-            row["target_id"] = target if isinstance(target, str) else None
-        rows[crit.key] = row
-    return rows
+    return metric_records(scores, np.array([scores.values.index.get_loc(park_id)]))[0]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
+from atlas.analysis.parkquery import parse_paging
 from atlas.analysis.parks import CRITERIA, DEFAULT_WEIGHTS
 from atlas.mapbuild import configured_basemaps, embed_parts
-from atlas.parkdata import checked_ids, park_feature, query_from_args, ranking, vocabulary
+from atlas.parkdata import checked_ids, features_by_id, park_feature, query_from_args, ranking, vocabulary
 from atlas.parkexport import to_csv, to_geojson
 from atlas.parkmaps import build_index_map, build_surroundings_map
 from atlas.parkprofile import compare_rows, surroundings
@@ -71,8 +72,9 @@ def _industry_labels(vocab) -> dict[str, str]:
 
 @bp.get("/api/parks/rank")
 def rank_api():
-    """Rank every park by the weighted criteria of the query (see docs/parks.md)."""
-    return jsonify(ranking(get_store(), _query()))
+    """Rank every park by the weighted criteria of the query (see docs/parks.md); ?limit=&offset= page the list."""
+    limit, offset = parse_paging(request.args.to_dict(flat=False))
+    return jsonify(ranking(get_store(), _query(), limit=limit, offset=offset))
 
 
 @bp.get("/parks")
@@ -91,7 +93,7 @@ def index():
 def _profile(park_id: str, printable: bool):
     store = get_store()
     feature = park_feature(store, park_id)
-    entry = next(p for p in ranking(store, _query())["parks"] if p["id"] == park_id)
+    entry = ranking(store, _query(), only=[park_id])["parks"][0]
     around = surroundings(store, feature)
     parts = None
     if around["placed"]:
@@ -120,8 +122,8 @@ def compare():
     """Compare 2-4 parks (?ids=a,b,c): one column per park, best value per row marked."""
     store = get_store()
     ids = checked_ids(store, request.args.get("ids"))
-    ranked = ranking(store, _query())
-    features = {f["properties"]["id"]: f for f in store.usable("parks").features}
+    ranked = ranking(store, _query(), only=ids)
+    features = features_by_id(store)
     config = {"parks": [features[pid] for pid in ids if features[pid]["geometry"]], "targets": [], "communities": [],
               **_js_common()}
     parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
@@ -151,7 +153,7 @@ def export_csv():
 def export_geojson():
     """The filtered, ranked table as a GeoJSON FeatureCollection."""
     store = get_store()
-    features = {f["properties"]["id"]: f for f in store.usable("parks").features}
+    features = features_by_id(store)
     body = to_geojson(ranking(store, _query()), features)
     return Response(body, mimetype="application/geo+json",
                     headers={"Content-Disposition": "attachment; filename=qijiang-parks.geojson"})
