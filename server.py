@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from flask_compress import Compress
 
 ROOT = Path(__file__).resolve().parent
 
@@ -45,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json = StrictJSONProvider(app)
 
-    from atlas.web import admin, api, cli, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
+    from atlas.web import admin, api, cli, compression, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
 
     extension.init_app(app)
     i18n.init_app(app)
@@ -53,5 +52,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in (api, pages, vendor, ogc, downloads, parks, corridors, admin):
         app.register_blueprint(module.bp)
     cli.init_app(app)
-    Compress(app)
+    compression.init_app(app)
     return app

@@ -521,9 +521,11 @@
     var lon = parseFloat(params.get("lon"));
     var z = parseInt(params.get("z"), 10);
     if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
-      map.setView(QJ.toDisplay(lat, lon), isFinite(z) ? Math.max(map.getMinZoom(), Math.min(z, map.getMaxZoom())) : map.getZoom());
+      // no animation: a zoom animation still running would swallow the user's first moves
+      map.setView(QJ.toDisplay(lat, lon), isFinite(z) ? Math.max(map.getMinZoom(), Math.min(z, map.getMaxZoom())) : map.getZoom(),
+                  {animate: false});
     } else {
-      map.fitBounds(QJ.config.district_bounds);
+      map.fitBounds(QJ.config.district_bounds, {animate: false});
     }
     if (params.has("layers")) {
       var wanted = params.get("layers").split(",");
