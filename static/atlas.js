@@ -164,6 +164,7 @@
 
   /* ---------- datum: overlays follow a GCJ-02 basemap (Gaode) ---------- */
   QJ.datum = "wgs84";
+  QJ.CANVAS_THRESHOLD = 3000;
 
   function displayed(fc) {
     if (QJ.datum !== "gcj02") return fc;
@@ -225,32 +226,45 @@
       var pane = paneFor(cfg, f.geometry.type);
       (byPane[pane] = byPane[pane] || []).push(f);
     });
+    // big layers (an imported city's POIs or buildings) draw on one canvas instead of one SVG node each
+    var big = fc.features.length > QJ.CANVAS_THRESHOLD;
+    entry.renderer = big ? "canvas" : "svg";
     Object.keys(byPane).forEach(function (pane) {
+      var renderer = big ? L.canvas({pane: pane, padding: 0.3}) : undefined;
       var gj = L.geoJSON({type: "FeatureCollection", features: byPane[pane]}, {
         pane: pane,
+        renderer: renderer,
         style: function (f) { return featureStyle(cfg, f.properties || {}); },
         pointToLayer: function (f, latlng) {
           var st = featureStyle(cfg, f.properties || {});
           st.pane = pane;
-          st.radius = cfg.style.radius;
+          st.renderer = renderer;
+          st.radius = big ? Math.min(cfg.style.radius, 4) : cfg.style.radius;
           st.fillOpacity = Math.max(cfg.style.fill_opacity, 0.7);
           return L.circleMarker(latlng, st);
         },
-        onEachFeature: function (f, layer) { bindFeature(entry, f, layer); },
+        onEachFeature: function (f, layer) { bindFeature(entry, f, layer, big); },
       });
       entry.group.addLayer(gj);
     });
     updateLegendEntry(entry);
   }
 
-  function bindFeature(entry, f, layer) {
+  function bindFeature(entry, f, layer, big) {
     var cfg = entry.cfg;
     var props = f.properties || {};
     layer.bindPopup(function () { return popupContent(cfg, f); }, {maxWidth: 360, autoPanPadding: [20, 20]});
-    layer.bindTooltip(tooltipContent(props), {sticky: true, direction: "top"});
+    // tooltips are built on first hover for big layers (building 100,000 up front costs seconds)
+    if (big) {
+      layer.once("mouseover", function (ev) {
+        layer.bindTooltip(tooltipContent(props), {sticky: true, direction: "top"}).openTooltip(ev.latlng);
+      });
+    } else {
+      layer.bindTooltip(tooltipContent(props), {sticky: true, direction: "top"});
+    }
     entry.drawn += 1;
     QJ.features[props.id] = {layer: cfg.id, leaflet: layer, feature: f};
-    if (cfg.label_field && props.label_lat !== undefined && props.label_lon !== undefined) {
+    if (!big && cfg.label_field && props.label_lat !== undefined && props.label_lon !== undefined) {
       var label = L.marker([props.label_lat, props.label_lon], {
         icon: L.divIcon({className: "qj-label", html: "", iconSize: null}),
         interactive: false, keyboard: false,
