@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test deps browser serve-prod check-data bench clean
+.PHONY: run test deps browser serve-prod check-data bench loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,11 @@ test: deps browser
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-artifacts
+
+# Benchmark against the peers (loopback only, bounded): writes bench/RESULTS.md and bench/results.json
+bench: deps browser
+	bash bench/run.sh $(BENCH_ARGS)
+
+# Load test of the production server (gunicorn, 200 connections, 60 s, loopback only): appends to bench/RESULTS.md
+loadtest: deps
+	.venv/bin/python -m bench.load $(LOAD_ARGS)
