@@ -146,7 +146,7 @@ def add_layers(m: folium.Map, store: DataStore, layer_url: Callable[[str], str],
         title = spec.title_en if lang == "en" else spec.title_zh
         element = RemoteGeoJsonLayer(cfg, name=title, show=spec.show and data.ok)
         element.add_to(m)
-        cfg["var"] = element.get_name()
+        cfg["_element"] = element          # its JS name is read after stable_ids() below
         family = spec.family_title_en if lang == "en" else spec.family_title_zh
         groups.setdefault(family, []).append((title + ("" if data.ok else unavailable_suffix), element))
         configs.append(cfg)
@@ -178,6 +178,9 @@ def build_atlas_map(
     folium.plugins.Fullscreen(position="topleft", title=strings.get("fullscreen", "全屏"),
                               title_cancel=strings.get("fullscreen_exit", "退出全屏")).add_to(m)
     MeasureTool(strings.get("measure", {}), lang).add_to(m)
+    stable_ids(m)
+    for cfg in layer_configs:
+        cfg["var"] = cfg.pop("_element").get_name()
     config = {
         "layers": layer_configs, "district_bounds": district_bounds(store), "search_url": search_url,
         "basemaps": [{"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}
@@ -187,6 +190,16 @@ def build_atlas_map(
     AtlasControls(config).add_to(m)
     localize(m, lang=lang)
     return m
+
+
+def stable_ids(element, counter: list | None = None) -> None:
+    """Give every element of the tree a deterministic id (branca picks random ones), so the same data
+    renders to the same bytes on every instance and every restart."""
+    counter = counter if counter is not None else [0]
+    counter[0] += 1
+    element._id = f"{counter[0]:08x}"
+    for child in list(element._children.values()):
+        stable_ids(child, counter)
 
 
 def render_page(m: folium.Map, title: str, lang: str = "zh") -> str:
