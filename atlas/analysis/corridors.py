@@ -16,10 +16,13 @@ Conventions (shown on the compare page too):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 import shapely.geometry
@@ -43,6 +46,7 @@ MIN_CORRIDORS = 2
 MAX_CORRIDORS = 6
 CORRIDOR_COLUMNS = ("id", "name_zh", "name_en", "kind", "status", "accuracy", "opened", "length_km",
                     "length_in_district_km_sourced")
+CONTEXT_CACHE_SIZE = 4  # contexts kept, one per distinct set of input frames (a data version)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,18 @@ class CorridorContext:
     communities: gpd.GeoDataFrame
     towns: gpd.GeoDataFrame
     stations: gpd.GeoDataFrame
+    # what every comparison derives from the context (metric frames, names, ...), filled on first use
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key: str, build: Callable[[], object]):
+        """The value derived under ``key``, built on first use (a race builds it twice, harmlessly)."""
+        if key not in self.derived:
+            self.derived.setdefault(key, build())
+        return self.derived[key]
+
+
+_CONTEXTS: OrderedDict[tuple[int, ...], tuple[tuple, CorridorContext]] = OrderedDict()
+_CONTEXTS_LOCK = threading.Lock()
 
 
 def _columns(frame: gpd.GeoDataFrame, names: Sequence[str]) -> gpd.GeoDataFrame:
@@ -74,7 +90,27 @@ def town_label_points(towns: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def build_context(frames: Mapping[str, gpd.GeoDataFrame]) -> CorridorContext:
-    """Assemble a CorridorContext from the WGS-84 frames of ``CONTEXT_LAYERS`` (inputs are not modified)."""
+    """Assemble a CorridorContext from the WGS-84 frames of ``CONTEXT_LAYERS`` (inputs are not modified).
+
+    The frames are treated as immutable (the data store's, one set per data version): the same frame
+    objects give the same context, whose derived metric frames are then reused by every comparison.
+    """
+    inputs = tuple(frames[lid] for lid in CONTEXT_LAYERS)
+    key = tuple(id(frame) for frame in inputs)
+    with _CONTEXTS_LOCK:
+        hit = _CONTEXTS.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], inputs)):
+            _CONTEXTS.move_to_end(key)
+            return hit[1]
+    ctx = _assemble_context(frames)
+    with _CONTEXTS_LOCK:  # the entry holds its frames, so their ids cannot be reused while it is cached
+        _CONTEXTS[key] = (inputs, ctx)
+        while len(_CONTEXTS) > CONTEXT_CACHE_SIZE:
+            _CONTEXTS.popitem(last=False)
+    return ctx
+
+
+def _assemble_context(frames: Mapping[str, gpd.GeoDataFrame]) -> CorridorContext:
     parts = [_columns(frames[lid], CORRIDOR_COLUMNS).assign(layer=lid) for lid in CORRIDOR_LAYERS]
     records = [rec for part in parts for rec in part.drop(columns="geometry").to_dict("records")]
     corridors = _records_frame(records, [geom for part in parts for geom in part.geometry])
@@ -148,8 +184,9 @@ def catchments(lines_m: gpd.GeoDataFrame, buffer_m: float) -> gpd.GeoDataFrame:
     """Return one catchment polygon per line (METRIC_CRS) with the line's ``id`` as ``corridor``."""
     if lines_m.crs is None or not lines_m.crs.equals(METRIC_CRS):
         raise ValueError(f"lines must be in {METRIC_CRS}, got {lines_m.crs}")
-    return gpd.GeoDataFrame({"corridor": lines_m["id"].to_numpy()},
-                            geometry=lines_m.geometry.buffer(buffer_m, quad_segs=16).to_numpy(), crs=lines_m.crs)
+    zones = shapely.buffer(lines_m.geometry.to_numpy(), buffer_m, quad_segs=16)
+    shapely.prepare(zones)  # new polygons, prepared once for the many feature-in-zone tests that follow
+    return gpd.GeoDataFrame({"corridor": lines_m["id"].to_numpy()}, geometry=zones, crs=lines_m.crs)
 
 
 def length_in_district_km(lines_m: gpd.GeoSeries, district_m: BaseGeometry) -> pd.Series:
@@ -157,32 +194,84 @@ def length_in_district_km(lines_m: gpd.GeoSeries, district_m: BaseGeometry) -> p
     return lines_m.intersection(district_m).length / 1000.0
 
 
-def served_features(catchments_m: gpd.GeoDataFrame, features_m: gpd.GeoDataFrame) -> dict[str, list[str]]:
-    """Map each catchment's ``corridor`` to the ids of features intersecting it (spatial-index join), in layer order."""
-    empty = {cid: [] for cid in catchments_m["corridor"]}
+def _feature_rank(features_m: gpd.GeoDataFrame) -> np.ndarray:
+    """Position of each feature in index order (the layer order of the source frame)."""
+    if features_m.index.is_monotonic_increasing:
+        return np.arange(len(features_m))
+    rank = np.empty(len(features_m), dtype=np.int64)
+    rank[np.argsort(features_m.index.to_numpy(), kind="stable")] = np.arange(len(features_m))
+    return rank
+
+
+def intersecting_pairs(catchments_m: gpd.GeoDataFrame, features_m: gpd.GeoDataFrame) -> np.ndarray:
+    """(catchment positions, feature positions) of every catchment-feature pair that intersects, via the
+    features' spatial index (cached with the frame); both frames in METRIC_CRS."""
     if features_m.empty:
-        return empty
-    joined = gpd.sjoin(features_m[["id", "geometry"]], catchments_m[["corridor", "geometry"]], predicate="intersects")
-    grouped = joined.sort_index().groupby("corridor", sort=False)["id"].agg(list)
-    return {**empty, **grouped.to_dict()}
+        return np.zeros((2, 0), dtype=np.int64)
+    return features_m.sindex.query(catchments_m.geometry.to_numpy(), predicate="intersects")
 
 
-def park_area_ha(catchments_m: gpd.GeoDataFrame, parks_m: gpd.GeoDataFrame) -> dict[str, float]:
-    """Park area inside each catchment in hectares: polygon parts by geometry, point parks by their sourced area."""
-    totals = dict.fromkeys(catchments_m["corridor"], 0.0)
-    polygons = parks_m[parks_m.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if not polygons.empty:
-        parts = gpd.overlay(polygons[["id", "geometry"]], catchments_m, how="intersection", keep_geom_type=True)
-        for cid, area_m2 in parts.geometry.area.groupby(parts["corridor"]).sum().items():
-            totals[cid] += area_m2 / 10_000.0
-    points = parks_m[parks_m.geom_type == "Point"]
-    if not points.empty:
-        sourced_km2 = points["planned_area_km2"].astype(float).fillna(points["built_area_km2"].astype(float)).fillna(0.0)
-        joined = gpd.sjoin(points.assign(sourced_km2=sourced_km2)[["sourced_km2", "geometry"]],
-                           catchments_m[["corridor", "geometry"]], predicate="within")
-        for cid, km2 in joined.groupby("corridor")["sourced_km2"].sum().items():
-            totals[cid] += km2 * 100.0
-    return {cid: round(ha, 1) for cid, ha in totals.items()}
+def served_features(catchments_m: gpd.GeoDataFrame, features_m: gpd.GeoDataFrame,
+                    pairs: np.ndarray | None = None) -> dict[str, list[str]]:
+    """Map each catchment's ``corridor`` to the ids of features intersecting it, in layer order.
+
+    ``pairs`` may pass ``intersecting_pairs(catchments_m, features_m)`` when it is already known.
+    """
+    corridors = catchments_m["corridor"].tolist()
+    zone_pos, feature_pos = intersecting_pairs(catchments_m, features_m) if pairs is None else pairs
+    order = np.lexsort((_feature_rank(features_m)[feature_pos], zone_pos))
+    zone_pos, feature_pos = zone_pos[order], feature_pos[order]
+    ids = features_m["id"].to_numpy()
+    bounds = np.searchsorted(zone_pos, np.arange(len(corridors) + 1))
+    served: dict[str, list[str]] = {cid: [] for cid in corridors}
+    for i, cid in enumerate(corridors):  # one entry per catchment, not per feature
+        served[cid] = served[cid] + ids[feature_pos[bounds[i]:bounds[i + 1]]].tolist()
+    return served
+
+
+def _zone_sums(zone_pos: np.ndarray, amounts: np.ndarray, zones: int) -> np.ndarray:
+    """Sum ``amounts`` per catchment position (pandas' compensated group sum, as a frame join would)."""
+    sums = pd.Series(amounts, dtype=float).groupby(zone_pos).sum()
+    return sums.reindex(range(zones), fill_value=0.0).to_numpy(float)
+
+
+def _polygon_area_m2(zones: np.ndarray, geoms: np.ndarray, zone_pos: np.ndarray, park_pos: np.ndarray) -> np.ndarray:
+    """Area (m²) of each polygon park inside its catchment; only parks crossing the edge are intersected."""
+    covered = shapely.covers(zones[zone_pos], geoms[park_pos])
+    area_m2 = np.empty(len(park_pos), dtype=float)
+    area_m2[covered] = shapely.area(geoms[park_pos[covered]])
+    area_m2[~covered] = shapely.area(shapely.intersection(geoms[park_pos[~covered]], zones[zone_pos[~covered]]))
+    return area_m2
+
+
+def _sourced_km2(parks_m: gpd.GeoDataFrame) -> np.ndarray:
+    """Planned area in km², else built area, else 0."""
+    planned = pd.to_numeric(parks_m["planned_area_km2"], errors="coerce").to_numpy(float)
+    built = pd.to_numeric(parks_m["built_area_km2"], errors="coerce").to_numpy(float)
+    return np.nan_to_num(np.where(np.isnan(planned), built, planned), nan=0.0)
+
+
+def park_area_ha(catchments_m: gpd.GeoDataFrame, parks_m: gpd.GeoDataFrame,
+                 pairs: np.ndarray | None = None) -> dict[str, float]:
+    """Park area inside each catchment in hectares: polygon parts by geometry, point parks by their sourced area.
+
+    ``pairs`` may pass ``intersecting_pairs(catchments_m, parks_m)`` when it is already known.
+    """
+    corridors = catchments_m["corridor"].tolist()
+    zone_pos, park_pos = intersecting_pairs(catchments_m, parks_m) if pairs is None else pairs
+    zones, geoms = catchments_m.geometry.to_numpy(), parks_m.geometry.to_numpy()
+    types = shapely.get_type_id(geoms[park_pos])
+    polygon = np.isin(types, (3, 6))  # Polygon, MultiPolygon
+    area_m2 = _polygon_area_m2(zones, geoms, zone_pos[polygon], park_pos[polygon])
+    polygon_ha = _zone_sums(zone_pos[polygon], area_m2, len(zones)) / 10_000.0
+    point = types == 0
+    inside = shapely.contains(zones[zone_pos[point]], geoms[park_pos[point]])  # within, not on the edge
+    sourced_km2 = _sourced_km2(parks_m)[park_pos[point][inside]] if point.any() else np.zeros(0)
+    point_ha = _zone_sums(zone_pos[point][inside], sourced_km2, len(zones)) * 100.0
+    totals = dict.fromkeys(corridors, 0.0)
+    for i, cid in enumerate(corridors):  # one entry per catchment
+        totals[cid] = totals[cid] + polygon_ha[i] + point_ha[i]
+    return {cid: round(float(ha), 1) for cid, ha in totals.items()}
 
 
 def stations_of(stations: gpd.GeoDataFrame, district: BaseGeometry) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -221,19 +310,20 @@ def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
 
     Returns a JSON-able dict: ``buffer_m``; ``corridors`` (per corridor: lengths in km inside the district
     and in total, served feature ids per layer, park area in ha, stations, industries, status, opened,
-    WGS-84 line and catchment geometries); ``only_in``; ``shared``; ``names`` (feature id -> name_zh).
+    WGS-84 line and catchment geometries); ``only_in``; ``shared``; ``names`` (feature id -> name_zh of
+    every corridor, served feature and station the result mentions).
     """
     buffer_m = parse_buffer_m(buffer_m)
     lines = _with_proposed(select_corridors(ctx.corridors, ids, extra=int(proposed is not None)), proposed)
     lines_m = lines.to_crs(METRIC_CRS)
-    district_m = gpd.GeoSeries([ctx.district], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
     zones_m = catchments(lines_m, buffer_m)
-    served_by_layer = {lid: served_features(zones_m, to_metric(getattr(ctx, lid))) for lid in SERVED_LAYERS}
+    pairs = {lid: intersecting_pairs(zones_m, _metric_layer(ctx, lid)) for lid in SERVED_LAYERS}
+    served_by_layer = {lid: served_features(zones_m, _metric_layer(ctx, lid), pairs[lid]) for lid in SERVED_LAYERS}
     served = {cid: {lid: served_by_layer[lid][cid] for lid in SERVED_LAYERS} for cid in lines["id"]}
-    areas = park_area_ha(zones_m, to_metric(ctx.parks))
-    stations_in, stations_unplaced = stations_of(ctx.stations, ctx.district)
-    industries = ctx.parks.set_index("id")["industries"]
-    in_district = length_in_district_km(lines_m.geometry, district_m)
+    areas = park_area_ha(zones_m, _metric_layer(ctx, "parks"), pairs["parks"])
+    stations_in, stations_unplaced = ctx.memo("stations", lambda: stations_of(ctx.stations, ctx.district))
+    industries = ctx.memo("industries", lambda: dict(zip(ctx.parks["id"], ctx.parks["industries"])))
+    in_district = length_in_district_km(lines_m.geometry, _district_m(ctx))
     zones = zones_m.to_crs(WGS84).geometry
     rows = []
     for i, row in enumerate(lines.itertuples(index=False)):  # one row per compared corridor, not per feature
@@ -247,12 +337,32 @@ def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
             "length_in_district_km_sourced": _clean(row.length_in_district_km_sourced),
             "served": served[cid], "counts": {lid: len(v) for lid, v in served[cid].items()},
             "park_area_ha": areas[cid],
-            "stations": stations_in.get(cid, []), "stations_unplaced": stations_unplaced.get(cid, []),
+            "stations": list(stations_in.get(cid, [])), "stations_unplaced": list(stations_unplaced.get(cid, [])),
             "industries": ordered_union([industries.get(pid) for pid in served[cid]["parks"]]),
             "geometry": _geojson(row.geometry), "catchment": _geojson(zones.iloc[i]),
         })
     only_in, shared = difference_sets(served)
-    return {"buffer_m": buffer_m, "corridors": rows, "only_in": only_in, "shared": shared, "names": _names(ctx)}
+    return {"buffer_m": buffer_m, "corridors": rows, "only_in": only_in, "shared": shared,
+            "names": _names_of(ctx, rows)}
+
+
+def _names_of(ctx: CorridorContext, rows: list[dict]) -> dict[str, str]:
+    """Feature id -> name_zh of every corridor, served feature and station the comparison mentions."""
+    every = ctx.memo("names", lambda: _names(ctx))
+    mentioned = [row["id"] for row in rows]
+    for row in rows:
+        mentioned += [fid for lid in SERVED_LAYERS for fid in row["served"][lid]]
+        mentioned += row["stations"] + row["stations_unplaced"]
+    return {fid: every[fid] for fid in dict.fromkeys(mentioned) if fid in every}
+
+
+def _metric_layer(ctx: CorridorContext, layer_id: str) -> gpd.GeoDataFrame:
+    """A served layer of the context in METRIC_CRS (placed features only), derived once per context."""
+    return ctx.memo(f"{layer_id}_m", lambda: to_metric(getattr(ctx, layer_id)))
+
+
+def _district_m(ctx: CorridorContext) -> BaseGeometry:
+    return ctx.memo("district_m", lambda: gpd.GeoSeries([ctx.district], crs=WGS84).to_crs(METRIC_CRS).iloc[0])
 
 
 def _records_frame(records: list[dict], geometries: list) -> gpd.GeoDataFrame:
@@ -290,7 +400,7 @@ def list_corridors(ctx: CorridorContext) -> list[dict]:
     """Every corridor feature with kind, status, opening year and length inside the district (km, None if unplaced)."""
     corridors = ctx.corridors
     placed = corridors.geometry.notna()
-    district_m = gpd.GeoSeries([ctx.district], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
+    district_m = _district_m(ctx)
     lengths = pd.Series(None, index=corridors.index, dtype=float)
     lengths[placed] = length_in_district_km(corridors[placed].geometry.to_crs(METRIC_CRS), district_m)
     return [
