@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import numpy as np
 import shapely
 
 from atlas.catalog import Catalog, FieldSpec, LayerSpec
@@ -213,19 +214,47 @@ def parse_items_query(args: Mapping[str, str | list[str]], spec: LayerSpec) -> I
     return ItemsQuery(limit=limit, offset=offset, bbox=bbox, datetime=dt, filters=tuple(filters))
 
 
-def _value_matches(value, wanted: str, field: FieldSpec | None) -> bool:
+def _value_keys(value) -> list[tuple]:
+    """The index keys a stored property value answers to: its items for a list, else one typed key.
+
+    Equality rules of the property filters: booleans match true/false (any case), numbers match any text
+    that parses to the same float, other values match their text exactly, null never matches.
+    """
     if value is None:
-        return False
+        return []
     if isinstance(value, list):
-        return any(_value_matches(v, wanted, None) for v in value)
+        return [key for item in value for key in _value_keys(item)]
     if isinstance(value, bool):
-        return wanted.lower() == ("true" if value else "false")
+        return [("bool", value)]
     if isinstance(value, (int, float)):
         try:
-            return float(wanted) == float(value)
-        except ValueError:
-            return False
-    return str(value) == wanted
+            return [("number", float(value))]
+        except OverflowError:
+            return []
+    return [("text", str(value))]
+
+
+def _wanted_keys(wanted: str) -> list[tuple]:
+    """The index keys a filter value matches (see ``_value_keys``)."""
+    keys: list[tuple] = [("text", wanted)]
+    if wanted.lower() in ("true", "false"):
+        keys.append(("bool", wanted.lower() == "true"))
+    try:
+        keys.append(("number", float(wanted)))
+    except ValueError:
+        pass
+    return keys
+
+
+def property_index(features: list[dict], name: str) -> dict[tuple, list[int]]:
+    """Key -> ascending positions of the features whose property ``name`` answers to it (built once per version)."""
+    index: dict[tuple, list[int]] = {}
+    for pos, feat in enumerate(features):
+        for key in _value_keys((feat.get("properties") or {}).get(name)):
+            hits = index.setdefault(key, [])
+            if not hits or hits[-1] != pos:  # a list holding a value twice still counts once
+                hits.append(pos)
+    return index
 
 
 class _IndexCache:
@@ -254,6 +283,29 @@ class _IndexCache:
 SPATIAL_INDEX = _IndexCache()
 
 
+class _PropertyIndexCache:
+    """Per layer: one ``property_index`` per filtered property and an id -> position map, rebuilt per ETag."""
+
+    def __init__(self) -> None:
+        self._by_layer: dict[str, tuple[str, dict]] = {}
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    def get(self, data: LayerData, name: str, build) -> object:
+        with self._lock:
+            cached = self._by_layer.get(data.spec.id)
+            if cached is None or cached[0] != data.etag:
+                cached = (data.etag, {})
+                self._by_layer[data.spec.id] = cached
+            if name not in cached[1]:
+                cached[1][name] = build()
+                self.builds += 1
+            return cached[1][name]
+
+
+PROPERTY_INDEX = _PropertyIndexCache()
+
+
 def bbox_positions(data: LayerData, bbox: tuple[float, float, float, float]) -> list[int]:
     """Positions (into ``data.features``) of the features whose geometry intersects ``bbox``, in order."""
     if not data.features:
@@ -261,6 +313,13 @@ def bbox_positions(data: LayerData, bbox: tuple[float, float, float, float]) -> 
     sindex = SPATIAL_INDEX.get(data)
     hits = sindex.query(shapely.box(*bbox), predicate="intersects")
     return sorted(int(i) for i in hits)
+
+
+def filter_positions(data: LayerData, name: str, wanted: str) -> np.ndarray:
+    """Ascending positions of the features whose property ``name`` equals ``wanted`` (filter rules above)."""
+    index = PROPERTY_INDEX.get(data, f"field:{name}", lambda: property_index(data.features, name))
+    hits = [np.asarray(index[key], dtype=np.int64) for key in _wanted_keys(wanted) if key in index]
+    return np.unique(np.concatenate(hits)) if hits else np.zeros(0, dtype=np.int64)
 
 
 def ogc_feature(feature: dict) -> dict:
@@ -274,24 +333,26 @@ def ogc_feature(feature: dict) -> dict:
 def query_items(data: LayerData, query: ItemsQuery) -> tuple[list[dict], int]:
     """Run a query on a layer: (the page of features, number of features matched before paging)."""
     features = data.features
-    positions: Iterable[int] = bbox_positions(data, query.bbox) if query.bbox is not None else range(len(features))
-    spec = data.spec
-    matched = []
-    for pos in positions:
-        feat = features[pos]
-        props = feat.get("properties") or {}
-        if all(_value_matches(props.get(name), wanted, spec.field(name)) for name, wanted in query.filters):
-            matched.append(feat)
-    page = matched[query.offset: query.offset + query.limit]
-    return [ogc_feature(f) for f in page], len(matched)
+    positions = np.asarray(bbox_positions(data, query.bbox), dtype=np.int64) if query.bbox is not None else None
+    for name, wanted in query.filters:  # each filter is an index look-up, not a pass over the features
+        hits = filter_positions(data, name, wanted)
+        positions = hits if positions is None else np.intersect1d(positions, hits, assume_unique=True)
+    end = query.offset + query.limit
+    if positions is None:
+        return [ogc_feature(f) for f in features[query.offset:end]], len(features)
+    return [ogc_feature(features[i]) for i in positions[query.offset:end].tolist()], len(positions)
 
 
 def get_item(data: LayerData, feature_id: str) -> dict:
     """One feature of a layer by id, or UnknownFeature."""
-    for feat in data.features:
-        if (feat.get("properties") or {}).get("id") == feature_id:
-            return ogc_feature(feat)
-    raise UnknownFeature(f"collection {data.spec.id!r} has no feature with id {feature_id!r}")
+    def first_positions() -> dict:
+        ids = [(f.get("properties") or {}).get("id") for f in data.features]
+        return {fid: pos for pos, fid in reversed(list(enumerate(ids))) if isinstance(fid, str)}
+
+    pos = PROPERTY_INDEX.get(data, "ids", first_positions).get(feature_id)
+    if pos is None:
+        raise UnknownFeature(f"collection {data.spec.id!r} has no feature with id {feature_id!r}")
+    return ogc_feature(data.features[pos])
 
 
 def layer_bbox(data: LayerData) -> list[float] | None:

@@ -649,3 +649,29 @@ def test_typed_property_filters_reject_values_of_the_wrong_type(synth):
 def test_method_not_allowed_lists_allowed_methods(client):
     resp = client.post("/ogc/collections")
     assert resp.status_code == 405 and "GET" in resp.headers["Allow"]
+
+
+def test_property_filters_use_a_cached_index_with_the_documented_equality_rules():
+    from atlas.catalog import load_catalog
+    from atlas.store import LayerData
+
+    spec = load_catalog(ogc.__file__.rsplit("/atlas/", 1)[0] + "/layers").get("parks")
+    values = [["齿轮", "食品"], True, 12, "12", None, ["食品", "食品"], 12.5, False]
+    features = [{"type": "Feature", "geometry": None, "properties": {"id": f"f{i}", "x": v}}
+                for i, v in enumerate(values)]
+    data = LayerData(spec, True, collection={"type": "FeatureCollection", "features": features}, etag="test-etag-1")
+
+    def ids(*filters, offset=0, limit=100):
+        page, matched = ogc.query_items(data, ogc.ItemsQuery(limit=limit, offset=offset, filters=filters))
+        return [f["id"] for f in page], matched
+
+    before = ogc.PROPERTY_INDEX.builds
+    assert ids(("x", "食品")) == (["f0", "f5"], 2)           # any item of a list, a repeated item once
+    assert ids(("x", "TRUE")) == (["f1"], 1)                 # booleans: true/false in any case
+    assert ids(("x", "12.0")) == (["f2"], 1)                 # numbers: the same float; text "12" is not 12.0
+    assert ids(("x", "12")) == (["f2", "f3"], 2)             # 12 (number) and "12" (text)
+    assert ids(("x", "12"), ("id", "f3")) == (["f3"], 1)     # filters combine with AND
+    assert ids(("x", "nan")) == ([], 0) and ids(("x", "None")) == ([], 0)
+    assert ids(("x", "12"), offset=1, limit=1) == (["f3"], 2)
+    assert ogc.PROPERTY_INDEX.builds == before + 2           # one index per property, reused
+    assert ogc.get_item(data, "f6")["properties"]["x"] == 12.5

@@ -6,7 +6,7 @@ Errors raised here answer in the OGC exception style ``{"code": ..., "descriptio
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, NotFound
 
@@ -27,6 +27,7 @@ MIME_OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 OGC_CODES = {400: "InvalidParameterValue", 404: "NotFound", 405: "MethodNotAllowed", 406: "NotAcceptable",
              503: "ServiceUnavailable"}
 CACHE_CONTROL = "public, max-age=60"
+ID_PLACEHOLDER = "QJ-FEATURE-ID-PLACEHOLDER"
 
 
 def _args() -> dict[str, list[str]]:
@@ -201,15 +202,24 @@ def items(collection_id: str):
                       "rel": "prev", "type": mime, "title": "previous page"})
     links += [{"href": _url("ogc.collection", collection_id=collection_id, f=f), "rel": "collection", "type": t,
                "title": f"the {spec.title_en} collection"} for f, t in (("json", MIME_JSON), ("html", MIME_HTML))]
-    for feat in features:
-        feat["links"] = [{"href": _url("ogc.item", collection_id=collection_id, feature_id=feat["id"], f="json"),
-                          "rel": "item", "type": MIME_GEOJSON, "title": "this feature as GeoJSON"}]
+    _add_item_links(collection_id, features)
     body = {"type": "FeatureCollection", "features": features, "links": links, "timeStamp": ogc.now_stamp(),
             "numberMatched": matched, "numberReturned": len(features)}
-    resp = _respond(body, fmt, "ogc/items.html", MIME_GEOJSON, spec=spec, query=query,
-                    rows=[_rows(spec, f) for f in features])
+    # the HTML table rows only for HTML: building them (labels in the request's language) is most of a JSON request
+    rows = [_rows(spec, f) for f in features] if fmt == "html" else []
+    resp = _respond(body, fmt, "ogc/items.html", MIME_GEOJSON, spec=spec, query=query, rows=rows)
     resp.headers["Content-Crs"] = f"<{ogc.CRS84}>"
     return resp
+
+
+def _add_item_links(collection_id: str, features: list[dict]) -> None:
+    """Give each feature its 'item' link: url_for once, then only the quoted id differs (url_for per feature
+    was most of a JSON page); the id is quoted by the route's own converter, as url_for would."""
+    template = _url("ogc.item", collection_id=collection_id, feature_id=ID_PLACEHOLDER, f="json")
+    to_url = current_app.url_map.converters["default"](current_app.url_map).to_url
+    for feat in features:
+        href = template.replace(ID_PLACEHOLDER, to_url(feat["id"]), 1)
+        feat["links"] = [{"href": href, "rel": "item", "type": MIME_GEOJSON, "title": "this feature as GeoJSON"}]
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
@@ -225,7 +235,7 @@ def item(collection_id: str, feature_id: str):
                        "type": t, "title": f"the {spec.title_en} collection"}
                       for f, t in (("json", MIME_JSON), ("html", MIME_HTML))]
     feat["timeStamp"] = ogc.now_stamp()
-    resp = _respond(feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=_rows(spec, feat))
+    resp = _respond(feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=_rows(spec, feat) if fmt == "html" else [])
     resp.headers["Content-Crs"] = f"<{ogc.CRS84}>"
     return resp
 
