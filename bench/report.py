@@ -401,9 +401,14 @@ def _s5_analysis(a, n, w):
       "Shipped data: the 2-worker server of section 1, warm. Scale: `parks.geojson` replaced by the synthetic "
       "parks in a temp copy, one gunicorn worker (4 threads) so cold/warm and RSS belong to one process.")
     w("")
+    full = a.get("rank_full_scale")
+    if full:
+        w(f"The whole ranking without `limit` at {n:,} parks (every park's entry, for the record): one request "
+          f"{_f(full['ms'], 0)} ms, {_kib(full['bytes'])} on the wire (status {full['status']}).")
+        w("")
     w("| endpoint | data | requests | p50 ms | p90 ms | p99 ms | cold first ms | response | worker RSS |")
     w("|---|---|---|---|---|---|---|---|---|")
-    for key, label in (("rank", "`/api/parks/rank` (default weights)"),
+    for key, label in (("rank", "`/api/parks/rank` (default weights, `limit=100`: top 100 of all ranked)"),
                        ("corridors", f"`/api/corridors/compare?ids={','.join(a.get('corridor_ids', []))}&buffer_m=5000`")):
         if not a.get(f"{key}_available", False) or f"{key}_shipped" not in a:
             w(f"| {label} | – | not available | | | | | | |")
