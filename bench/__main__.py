@@ -24,7 +24,7 @@ import traceback
 from pathlib import Path
 
 from bench import browser as br
-from bench.common import ROOT, gunicorn_server, http_get, loadavg, machine_info, summary, timed_get, write_json
+from bench.common import ROOT, decoded, gunicorn_server, http_get, loadavg, machine_info, summary, timed_get, write_json
 from bench.loadgen import BROWSER_HEADERS, have_wrk, load
 from bench.profiling import profile_request
 
@@ -248,8 +248,8 @@ class Bench:
             pg_url = f"{pg.url}/collections/{cid}/items?{qs}&f=json"
             matched = {}
             for name, url in (("ours", ours_url), ("pygeoapi", pg_url)):
-                st, _, body = http_get(url, OGC_HEADERS, timeout=300)
-                doc = json.loads(body) if st == 200 else {}
+                st, resp_headers, body = http_get(url, OGC_HEADERS, timeout=300)
+                doc = json.loads(decoded(resp_headers, body)) if st == 200 else {}
                 matched[name] = {"status": st, "numberMatched": doc.get("numberMatched"),
                                  "numberReturned": doc.get("numberReturned"), "bytes": len(body)}
             self.log(f"  {title}: matched ours {matched['ours']['numberMatched']} / pygeoapi "

@@ -241,6 +241,23 @@ def http_get(url: str, headers: dict | None = None, timeout: float = 60.0) -> tu
         conn.close()
 
 
+def decoded(headers: dict, body: bytes) -> bytes:
+    """The body with its Content-Encoding (gzip, br, deflate) undone, for parsing."""
+    import gzip
+    import zlib
+
+    encoding = (headers.get("content-encoding") or "").lower()
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(body)
+    if encoding == "deflate":
+        return zlib.decompress(body)
+    return body
+
+
 def timed_get(url: str, headers: dict | None = None, timeout: float = 120.0) -> tuple[float, int, bytes]:
     """(seconds, status, body) of one GET."""
     t0 = time.perf_counter()
