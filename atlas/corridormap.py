@@ -49,7 +49,7 @@ class CorridorPanel(JSCSSMixin, MacroElement):
 class SyncMaps(JSCSSMixin, MacroElement):
     """Keep every map's centre and zoom in step with every other map (Leaflet.Sync, all pairs)."""
 
-    default_js = [("Leaflet.Sync", "https://cdn.jsdelivr.net/gh/jieter/Leaflet.Sync/L.Map.Sync.min.js")]
+    default_js = [("Leaflet.Sync", "/vendor/leaflet.sync/L.Map.Sync.js")]
     _template = Template(
         """
         {% macro script(this, kwargs) %}

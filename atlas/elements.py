@@ -73,10 +73,10 @@ class GroupedLayers(JSCSSMixin, MacroElement):
     """Layer control with base layers and overlays grouped by family (leaflet-groupedlayercontrol)."""
 
     default_js = [
-        ("leaflet.groupedlayercontrol.min.js", "https://cdnjs.cloudflare.com/ajax/libs/leaflet-groupedlayercontrol/0.6.1/leaflet.groupedlayercontrol.min.js"),
+        ("leaflet.groupedlayercontrol.min.js", "/vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js"),
     ]
     default_css = [
-        ("leaflet.groupedlayercontrol.min.css", "https://cdnjs.cloudflare.com/ajax/libs/leaflet-groupedlayercontrol/0.6.1/leaflet.groupedlayercontrol.min.css"),
+        ("leaflet.groupedlayercontrol.min.css", "/vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css"),
     ]
     _template = Template(
         """
@@ -133,10 +133,10 @@ class MeasureTool(JSCSSMixin, MacroElement):
     """Distance/area measuring on leaflet-draw handlers (CSP-safe, unlike leaflet-measure's runtime templates)."""
 
     default_js = [
-        ("leaflet_draw_js", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js"),
+        ("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"),
         ("qj_measure_js", "/static/measure.js"),
     ]
-    default_css = [("leaflet_draw_css", "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css")]
+    default_css = [("leaflet_draw_css", "/vendor/leaflet-draw/leaflet.draw.css")]
     _template = Template(
         """
         {% macro script(this, kwargs) %}
