@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
-import subprocess
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 from bench.common import ROOT, gunicorn_server, http_get, loadavg, machine_info
+from bench.loadgen import have_wrk, run_wrk
 
 PATHS = [
     "/?base=none",
@@ -31,7 +30,7 @@ PATHS = [
     "/api/corridors/compare?ids=yugui-railway,chuanqian-railway&buffer_m=5000",
 ]
 
-# round-robin over PATHS; counts every status >= 400 as an error; prints a JSON summary
+# round-robin over PATHS; wrk counts every status >= 400 in its errors (reported as non2xx)
 MIX_LUA = r"""
 local paths = {%s}
 local i = 0
@@ -39,44 +38,19 @@ request = function()
   i = (i %% #paths) + 1
   return wrk.format("GET", paths[i], {["Accept-Encoding"] = "gzip, deflate, br"})
 end
-local bad = 0
-response = function(status, headers, body)
-  if status >= 400 then bad = bad + 1 end
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('LOADJSON {"requests": %%d, "duration_us": %%d, "bytes": %%d, "connect": %%d, "read": %%d, ' ..
-    '"write": %%d, "timeout": %%d, "status": %%d, "p50": %%d, "p90": %%d, "p99": %%d, "max": %%d, "mean": %%.1f}\n',
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.timeout, e.status,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
-end
 """
 
 
 def run_mix(url: str, seconds: int, connections: int, threads: int = 2) -> dict:
-    """One wrk run of the mixed workload against a loopback URL."""
-    if not url.startswith("http://127.0.0.1:"):
-        raise ValueError(f"load is only ever sent to loopback, not {url}")
-    if shutil.which("wrk") is None:
+    """One wrk run of the mixed workload against a loopback URL (bench.loadgen's wrk runner and summary)."""
+    if not have_wrk():
         raise SystemExit("wrk is not installed: apt-get install -y wrk (bench/run.sh does this)")
-    script = MIX_LUA % ", ".join(json.dumps(p) for p in PATHS)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(script)
-    try:
-        out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
-                              "--timeout", "30s", "-s", fh.name, url], capture_output=True, text=True,
-                             timeout=seconds + 60)
-    finally:
-        Path(fh.name).unlink(missing_ok=True)
-    match = re.search(r"LOADJSON (\{.*\})", out.stdout)
-    if not match:
-        raise RuntimeError(f"wrk gave no summary:\n{out.stdout[-800:]}\n{out.stderr[-800:]}")
-    raw = json.loads(match.group(1))
-    secs = raw["duration_us"] / 1e6
-    return {"requests": raw["requests"], "seconds": round(secs, 1), "rps": round(raw["requests"] / secs, 1),
-            "p50_ms": raw["p50"] / 1000, "p90_ms": raw["p90"] / 1000, "p99_ms": raw["p99"] / 1000,
-            "max_ms": raw["max"] / 1000, "socket_errors": raw["connect"] + raw["read"] + raw["write"] + raw["timeout"],
-            "http_errors": raw["status"], "megabytes": round(raw["bytes"] / 2**20, 1)}
+    res = run_wrk(url, seconds, connections, {}, threads=threads, timeout_s=30,
+                  lua_prefix=MIX_LUA % ", ".join(json.dumps(p) for p in PATHS))
+    return {"requests": res["requests"], "seconds": round(res["seconds"], 1),
+            "rps": round(res["requests"] / res["seconds"], 1), "p50_ms": res["p50_ms"], "p90_ms": res["p90_ms"],
+            "p99_ms": res["p99_ms"], "max_ms": res["max_ms"], "socket_errors": res["errors"],
+            "http_errors": res["non2xx"], "megabytes": round(res["bytes"] / 2**20, 1)}
 
 
 def check_paths(url: str) -> dict:

@@ -45,10 +45,11 @@ def _check_loopback(url: str) -> None:
 
 
 def run_wrk(url: str, duration: float, connections: int, headers: dict, threads: int = 1,
-            timeout_s: float = 60.0) -> dict:
+            timeout_s: float = 60.0, lua_prefix: str = "") -> dict:
+    """One wrk round; ``lua_prefix`` may define a ``request`` function (e.g. a mix of paths)."""
     _check_loopback(url)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
-        fh.write(WRK_SCRIPT)
+        fh.write(lua_prefix + WRK_SCRIPT)
         script = fh.name
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(duration))}s",
            "--timeout", f"{int(timeout_s)}s", "-s", script]
