@@ -44,6 +44,8 @@ COMMON_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("description_en", "英文简介", "Description (English)"),
     FieldSpec("aliases", "别名", "Also known as", type="list"),
     FieldSpec("location_method", "定位方法", "How the position was obtained"),
+    FieldSpec("location_text", "来源所述位置", "Location as the source words it"),
+    FieldSpec("area_ref", "所在区域", "Area the site lies in", popup=False),
 )
 
 

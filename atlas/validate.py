@@ -146,7 +146,25 @@ def check_feature(feature, spec: LayerSpec) -> list[str]:
     else:
         if props.get("accuracy") == "unplaced":
             messages.append("accuracy is 'unplaced' but the feature has a geometry")
+        messages.extend(_area_class_problems(geom, props))
         messages.extend(check_geometry(geom, spec))
+    return messages
+
+
+AREA_GEOMETRIES = ("Polygon", "MultiPolygon")
+
+
+def _area_class_problems(geom, props: dict) -> list[str]:
+    """An ``area`` site is the area that contains it: a polygon with the source's wording, never a point."""
+    if props.get("accuracy") != "area":
+        return []
+    messages = []
+    kind = geom.get("type") if isinstance(geom, dict) else None
+    if kind not in AREA_GEOMETRIES:
+        messages.append(f"accuracy 'area' needs the Polygon or MultiPolygon of the area that contains the site "
+                        f"(usually its 街道/镇), got {kind}")
+    if not props.get("location_text"):
+        messages.append("accuracy 'area' needs location_text: the source's own wording of where the site is")
     return messages
 
 

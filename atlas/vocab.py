@@ -19,11 +19,13 @@ STATUSES: dict[str, tuple[str, str]] = {
     "unknown": ("未知", "unknown"),
 }
 
-# accuracy: surveyed ~100 m, approximate ~1 km, schematic = indicative only,
+# accuracy: surveyed ~100 m, approximate ~1 km, area = a source places the site only inside an area
+# (its geometry is that area, usually a 街道/镇 polygon, never a point), schematic = indicative only,
 # unplaced = no sourced position at all (geometry is null).
 ACCURACY: dict[str, tuple[str, str]] = {
     "surveyed": ("实测（约100米内）", "surveyed (within ~100 m)"),
     "approximate": ("近似（约1公里内）", "approximate (within ~1 km)"),
+    "area": ("仅知所在区域（位于轮廓内某处）", "area only (somewhere inside the outline)"),
     "schematic": ("示意（仅供参考）", "schematic (indicative only)"),
     "unplaced": ("未定位（无可靠位置）", "unplaced (no sourced position)"),
 }
