@@ -713,6 +713,16 @@ def osm_station_points() -> dict:
             if f["properties"]["name_zh"] and "OMap-GeoDB" in f["properties"]["source"]}
 
 
+CHINARAIL = ("OpenStreetMap extract of 2026-09-25 (© OpenStreetMap contributors, ODbL 1.0) via GitHub "
+             "tjaffee99/chinarail@0fb2c2cc849fce59c187faa325772a26bbb5a501:data/network.json")
+
+
+def chinarail_points() -> dict:
+    """綦江东站 / 赶水东站 named in chinarail's 渝贵铁路 record; each matches an unnamed OMap-GeoDB OSM node."""
+    fc = json.loads((ROUND3 / "stations_yugui_chinarail.geojson").read_text(encoding="utf-8"))
+    return {f["properties"]["name_zh"]: f for f in fc["features"]}
+
+
 def build_stations(facts: Facts):
     s2 = {o["name_zh"]: o for o in facts.r2}
     osm = osm_station_points()
@@ -730,10 +740,16 @@ def build_stations(facts: Facts):
     st("qijiang-station", "綦江站", "Qijiang Station", "station", "operating", f"{FACTS2} §2; {STATIONLIST_URL}", "2024",
        "approximate", "川黔铁路在綦江城区的老车站，2018年后以货运为主。", "The old Sichuan–Guizhou line station in urban Qijiang, mainly freight since 2018.",
        [], geocoded, "川黔铁路", ["chuanqian-railway"], None, None, None, geom=p("綦江站"))
-    st("qijiang-east-station", "綦江东站", "Qijiang East Station", "station", "operating", f"{FACTS2} §1.2; http://tus8.com/gaotie/shenzhenditie_22078.html",
-       "2024", "approximate", "渝贵铁路綦江站点，位于老綦江站与渝黔高速之间。", "The Chongqing–Guiyang railway stop for Qijiang, sited between the old station and the G75.",
-       [], "DERIVED: old 綦江站 point projected onto the OSM 渝贵铁路 line (0.17 km); ±0.5 km", "渝贵铁路", ["yugui-railway"],
-       "2018-01-25", None, None, geom=p("綦江东站"))
+    cr = chinarail_points()
+    cr_method = ("OSM station named {name} in chinarail's 渝贵铁路 record (order 珞璜南→綦江东→赶水东→桐梓北); "
+                 "{d} m from the unnamed OMap-GeoDB OSM node on the line, so that node is this station; WGS-84 "
+                 "(a GCJ-02 copy would be ~500 m off)")
+    st("qijiang-east-station", "綦江东站", "Qijiang East Station", "station", "operating",
+       f"{FACTS2} §1.2; {FACTS3} §3; {CHINARAIL}; http://tus8.com/gaotie/shenzhenditie_22078.html",
+       "2026-09", "surveyed", "渝贵铁路綦江站点，位于老綦江站与渝黔高速之间。", "The Chongqing–Guiyang railway stop for Qijiang, sited between the old station and the G75.",
+       ["綦江东"], cr_method.format(name="綦江东", d=89), "渝贵铁路", ["yugui-railway"],
+       "2018-01-25", None, None, geom=shape(cr["綦江东站"]["geometry"]),
+       notes="来源的英文名误作“Qijiang West”，此处按中文站名译为 Qijiang East。")
     st("sanjiang-station", "三江站", "Sanjiang Station", "station", "operating", f"{FACTS1} §4; https://zh.m.wikipedia.org/zh-tw/%E4%B8%89%E6%B1%9F%E7%AB%99_(%E9%87%8D%E5%BA%86%E5%B8%82)",
        "2024", "surveyed", "川黔铁路与三南支线的接轨站，四等站，有通往重钢四厂和粮库的专用线。",
        "Fourth-class junction of the Sichuan–Guizhou line and the branch to Nanchuan, with sidings to a steel works and a grain depot.",
@@ -742,10 +758,11 @@ def build_stations(facts: Facts):
     st("ganshui-station", "赶水站", "Ganshui Station", "station", "operating", f"{FACTS2} §2; {STATIONLIST_URL}", "2024",
        "approximate", "川黔铁路二等区段站，距綦江站59公里，集镇在河对岸。", "Second-class district station on the Sichuan–Guizhou line, 59 km from Qijiang station, across the river from the market town.",
        ["赶水南站"], geocoded, "川黔铁路", ["chuanqian-railway"], "1958", "二等站", None, geom=p("赶水站（赶水南站）"))
-    st("ganshui-east-station", "赶水东站", "Ganshui East Station", "station", "operating", f"{FACTS2} §1.2; http://www.kamkm888.com/5jqt2two",
-       "2024", "approximate", "渝贵铁路车站，高架建于老赶水站场之上。", "Chongqing–Guiyang railway station built on a viaduct above the old Ganshui yard.",
-       [], "DERIVED: old 赶水站 point projected onto the OSM 渝贵铁路 line (0.55 km); ±0.6 km", "渝贵铁路", ["yugui-railway"],
-       "2018-01-25", None, None, geom=p("赶水东站"))
+    st("ganshui-east-station", "赶水东站", "Ganshui East Station", "station", "operating",
+       f"{FACTS2} §1.2; {FACTS3} §3; {CHINARAIL}; http://www.kamkm888.com/5jqt2two",
+       "2026-09", "surveyed", "渝贵铁路车站，高架建于老赶水站场之上。", "Chongqing–Guiyang railway station built on a viaduct above the old Ganshui yard.",
+       ["赶水东"], cr_method.format(name="赶水东", d=0), "渝贵铁路", ["yugui-railway"],
+       "2018-01-25", None, None, geom=shape(cr["赶水东站"]["geometry"]))
     st("shimenkan-station", "石门坎站", "Shimenkan halt", "station", "unknown", f"{FACTS2} §2; {FACTS3} §3; {OSM_STATIONS}",
        "2025-02", "surveyed", "川黔铁路乘降所（安稳镇），现状运营未核实。", "Small halt on the Sichuan–Guizhou line (Anwen); current service not verified.",
        ["石门坎"], "OSM station node named 石门坎 (station=train); 93 m from the station-list geocode", "川黔铁路",
@@ -816,9 +833,10 @@ def food_park_schematic_point():
     station', 'north-east of the county town', 2011); indicative only, error 2 km or more."""
     from pyproj import Geod
 
-    station_lon, station_lat = 106.66173, 29.02127   # 綦江东站, fact sheet round 2 §2 (derived)
+    station = shape(chinarail_points()["綦江东站"]["geometry"])   # OSM 綦江东站 (round 3, surveyed)
+    station_lon, station_lat = station.x, station.y
     lon, lat, _ = Geod(ellps="WGS84").fwd(station_lon, station_lat, 45.0, 2000.0)
-    method = ("SCHEMATIC: 2 km from the derived 綦江东站 point (106.66173, 29.02127) at bearing 45° (north-east), "
+    method = (f"SCHEMATIC: 2 km from the OSM 綦江东站 point ({station_lon}, {station_lat}) at bearing 45° (north-east), "
               "from the 2011 descriptions 'about 2 km from the 渝黔 high-speed station' and 'north-east of the county "
               "town' (fact sheet round 2 §4); the true site may be 2 km or more away")
     return Point(round(lon, 6), round(lat, 6)), method

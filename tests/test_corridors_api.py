@@ -26,7 +26,7 @@ def error_of(resp, status: int = 400) -> dict:
     ("ids=yugui-railway", "ids", "2 to 6"),
     ("ids=", "ids", "got 0"),
     ("ids=yugui-railway,no-such-line", "ids", "no-such-line"),
-    ("ids=yugui-railway,sannan-railway", "ids", "sannan-railway has no sourced geometry"),
+    ("ids=yugui-railway,g75-lanhai", "ids", "g75-lanhai has no sourced geometry"),
     ("ids=yugui-railway,yugui-railway", "ids", "more than once"),
     (f"ids={PAIR}&buffer_m=499", "buffer_m", "between 500 and 20000"),
     (f"ids={PAIR}&buffer_m=20001", "buffer_m", "between 500 and 20000"),
@@ -198,11 +198,13 @@ def test_list_api_and_page_show_every_corridor(client):
     ids = {c["id"] for c in listing}
     assert {"yugui-railway", "chuanqian-railway", "anxi-expressway", "qijiang-river", "sannan-railway"} <= ids
     comparable = {c["id"] for c in listing if c["comparable"]}
-    assert comparable == {"yugui-railway", "chuanqian-railway", "anxi-expressway"}
+    drawn = {f["properties"]["id"] for layer in ("railways", "expressways", "river")
+             for f in client.get(f"/api/layers/{layer}.geojson").get_json()["features"] if f["geometry"]}
+    assert comparable == drawn and {"yugui-railway", "chuanqian-railway", "sannan-railway"} <= comparable
     html = client.get("/corridors").get_data(as_text=True)
-    assert 'value="yugui-railway"' in html and 'value="sannan-railway"' not in html
+    assert 'value="yugui-railway"' in html and 'value="g75-lanhai"' not in html
     assert html.count("qj-not-comparable-badge") == len(ids) - len(comparable) and "不可比较" in html
-    assert "66.7" in html and "67.1" in html
+    assert "66.7" in html and "67.0" in html
 
 
 def test_compare_page_embeds_local_assets_and_one_map_per_corridor_plus_proposal(client):

@@ -147,3 +147,18 @@ def test_more_of_the_article_named_features_are_drawn_than_before():
     drawn, total = sum(d for d, _ in counts.values()), sum(t for _, t in counts.values())
     print(f"drawn: {drawn} of {total} features ({drawn / total:.0%}); per layer {counts}")
     assert drawn >= 25
+
+
+def test_yugui_stations_are_the_named_osm_points_on_the_yugui_line():
+    """綦江东/赶水东 (chinarail, named) coincide with the unnamed OMap-GeoDB nodes and lie on the 渝贵 trace."""
+    nodes = json.loads((SOURCES / "round3" / "points.geojson").read_text(encoding="utf-8"))["features"]
+    unnamed = gpd.GeoSeries([shape(f["geometry"]) for f in nodes if not f["properties"]["name_zh"]], crs=4326).to_crs(UTM48)
+    stations = by_id("stations")
+    line = gpd.GeoSeries([shape(by_id("railways")["yugui-railway"]["geometry"])], crs=4326).to_crs(UTM48).iloc[0]
+    for fid in ("qijiang-east-station", "ganshui-east-station"):
+        props = stations[fid]["properties"]
+        assert props["accuracy"] == "surveyed" and "chinarail" in props["source"]
+        pt = gpd.GeoSeries([shape(stations[fid]["geometry"])], crs=4326).to_crs(UTM48).iloc[0]
+        node_m, line_m = unnamed.distance(pt).min(), pt.distance(line)
+        print(f"{props['name_zh']}: {node_m:.0f} m from an unnamed OSM node, {line_m:.0f} m from the 渝贵 trace")
+        assert node_m < 100 and line_m < 200
