@@ -40,6 +40,8 @@ def export_rows(ranked: dict) -> list[dict]:
         for crit in CRITERIA:
             metric = park["metrics"][crit.key]
             row[f"{crit.key}_value_{crit.unit}"] = metric["value"]
+            if crit.is_distance:  # an interval (area-only site): value is its far end, this its near end
+                row[f"{crit.key}_nearest_m"] = metric["interval"][0] if metric.get("interval") else None
             row[f"{crit.key}_normalised"] = metric["normalised"]
             row[f"{crit.key}_points"] = metric["contribution"]
         rows.append(row)
@@ -47,8 +49,13 @@ def export_rows(ranked: dict) -> list[dict]:
 
 
 def export_columns() -> list[str]:
-    extra = [f"{c.key}_{part}" for c in CRITERIA for part in (f"value_{c.unit}", "normalised", "points")]
-    return [*BASE_COLUMNS, *extra]
+    return [*BASE_COLUMNS, *(f"{c.key}_{part}" for c in CRITERIA for part in _parts(c))]
+
+
+def _parts(crit) -> tuple[str, ...]:
+    if crit.is_distance:
+        return (f"value_{crit.unit}", "nearest_m", "normalised", "points")
+    return (f"value_{crit.unit}", "normalised", "points")
 
 
 def column_labels(lang: str = "zh") -> list[str]:
@@ -57,10 +64,12 @@ def column_labels(lang: str = "zh") -> list[str]:
     labels = [BASE_LABELS[name][1 if en else 0] for name in BASE_COLUMNS]
     for c in CRITERIA:
         unit = UNIT_LABELS[c.unit][1 if en else 0]
+        near = ([f"{c.label_en}: nearest possible, area-only sites (m)" if en else f"{c.label_zh}·区间近端（米，仅知区域的园区）"]
+                if c.is_distance else [])
         if en:
-            labels += [f"{c.label_en}: value ({unit})", f"{c.label_en}: normalised", f"{c.label_en}: points"]
+            labels += [f"{c.label_en}: value ({unit})", *near, f"{c.label_en}: normalised", f"{c.label_en}: points"]
         else:
-            labels += [f"{c.label_zh}·数值（{unit}）", f"{c.label_zh}·归一化", f"{c.label_zh}·得分"]
+            labels += [f"{c.label_zh}·数值（{unit}）", *near, f"{c.label_zh}·归一化", f"{c.label_zh}·得分"]
     return labels
 
 

@@ -12,7 +12,7 @@ import geopandas as gpd
 from shapely.geometry import mapping, shape
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
-from atlas.analysis.nearest import connecting_lines_m, k_nearest_m
+from atlas.analysis.nearest import connecting_lines_m, distance_interval_m, k_nearest_m
 from atlas.analysis.parks import CRITERIA
 from atlas.parkdata import park_targets
 from atlas.store import DataStore
@@ -25,8 +25,11 @@ def _to_wgs84(geometries_m: gpd.GeoSeries) -> list[dict]:
     return [mapping(g) for g in geometries_m.to_crs(WGS84)]
 
 
-def nearest_items(park_geometry, frame: gpd.GeoDataFrame, k: int) -> list[dict]:
-    """The ``k`` features of ``frame`` (WGS-84) nearest the park geometry, with distance (m) and lines."""
+def nearest_items(park_geometry, frame: gpd.GeoDataFrame, k: int, park_is_area: bool = False) -> list[dict]:
+    """The ``k`` features of ``frame`` (WGS-84) nearest the park geometry, with distance (m) and lines.
+
+    Where the park or an item is an ``area`` site, ``interval`` gives [nearest, farthest] in metres.
+    """
     park_m = gpd.GeoSeries([park_geometry], crs=WGS84).to_crs(METRIC_CRS).iloc[0]
     placed_m = to_metric(frame)
     if placed_m.empty:
@@ -38,9 +41,18 @@ def nearest_items(park_geometry, frame: gpd.GeoDataFrame, k: int) -> list[dict]:
     items = []
     for i, (_, row) in enumerate(chosen.iterrows()):
         item = {name: row.get(name) for name in TARGET_FIELDS}
-        item.update(distance_m=round(float(nearest["distance_m"].iloc[i]), 1), line=lines[i], geometry=shapes[i])
+        item.update(distance_m=round(float(nearest["distance_m"].iloc[i]), 1), line=lines[i], geometry=shapes[i],
+                    interval=_interval(park_m, park_is_area, row))
         items.append(item)
     return items
+
+
+def _interval(park_m, park_is_area: bool, row) -> list[float] | None:
+    item_is_area = row.get("accuracy") == "area"
+    if not (park_is_area or item_is_area):
+        return None
+    near, far = distance_interval_m(park_m, park_is_area, [(row.geometry, item_is_area)])
+    return [round(near, 1), round(far, 1)]
 
 
 def surroundings(store: DataStore, feature: dict) -> dict:
@@ -48,14 +60,15 @@ def surroundings(store: DataStore, feature: dict) -> dict:
     if feature["geometry"] is None:
         return {"placed": False, "targets": [], "communities": []}
     geometry = shape(feature["geometry"])
+    is_area = feature["properties"].get("accuracy") == "area"
     targets = park_targets(store)
     found = []
     for crit in (c for c in CRITERIA if c.is_distance):
         label = {"criterion": crit.key, "label_zh": crit.label_zh, "label_en": crit.label_en}
-        items = nearest_items(geometry, getattr(targets, crit.key), 1)
+        items = nearest_items(geometry, getattr(targets, crit.key), 1, is_area)
         # no placed target of this kind: listed as such, never given an invented distance
         found.extend([{**item, **label} for item in items] or [{**label, "id": None, "distance_m": None}])
-    communities = nearest_items(geometry, store.usable("communities").frame(), COMMUNITY_COUNT)
+    communities = nearest_items(geometry, store.usable("communities").frame(), COMMUNITY_COUNT, is_area)
     return {"placed": True, "targets": found, "communities": communities}
 
 

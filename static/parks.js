@@ -57,6 +57,10 @@
   function formatMetric(metric) {
     var v = metric.value;
     if (v === null || v === undefined) return t("unknown");
+    if (metric.unit === "m" && metric.interval) {   // a site known only to lie in an area: nearest–farthest
+      return number(metric.interval[0] / 1000, 2) + "–" + number(metric.interval[1] / 1000, 2) + " " + t("km") +
+        " " + t("interval");
+    }
     if (metric.unit === "m") return number(v / 1000, 2) + " " + t("km");
     if (metric.unit === "km2") return Number(v).toLocaleString(locale(), {maximumFractionDigits: 2}) + " " + t("km2");
     if (metric.unit === "match") return v === 1 ? t("match") : t("no_match");

@@ -103,7 +103,7 @@ def test_unknown_metrics_stay_unknown_and_contribute_nothing(world):
     assert math.isnan(scores.values.at["gamma", "industry"])     # lists no industry
     rows = metric_rows(scores, "delta")
     assert rows["interchange"] == {"value": None, "unit": "m", "normalised": None, "weight": 3.0,
-                                   "contribution": 0.0, "target_id": None}
+                                   "contribution": 0.0, "target_id": None, "interval": None}
     assert rows["area"]["value"] == 20.0 and rows["area"]["normalised"] == 1.0  # built area fallback, largest
     assert scores.known_count["delta"] == 2  # area and industry only
     assert scores.score["delta"] == pytest.approx(100 * (1 * 1.0 + 2 * 1.0) / 11)

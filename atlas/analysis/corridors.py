@@ -10,7 +10,10 @@ Conventions (shown on the compare page too):
 - a polygon park contributes its area inside the catchment; a point park contributes its sourced
   area (``planned_area_km2``, else ``built_area_km2``) when the point is inside, else nothing;
 - ``only_in[id]`` lists what that corridor serves and no other compared corridor does; ``shared``
-  lists what every compared corridor serves.
+  lists what every compared corridor serves;
+- a park, hub or community of accuracy ``area`` (known only to lie somewhere in its 街道/镇) is served when
+  its area reaches the catchment; ``area_sites`` then gives its distance interval to the line (nearest and
+  farthest possible, metres) and whether it is served for certain (farthest within the buffer).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import shapely.geometry
 from shapely.geometry.base import BaseGeometry
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
+from atlas.analysis.nearest import distance_interval_m
 from atlas.analysis.proposed import PROPOSED_ID, ProposedLine, parse_proposed, read_line_upload
 from atlas.errors import BadParameter
 
@@ -37,6 +41,7 @@ __all__ = ["catchment", "catchments", "length_in_district_km", "served_features"
 
 CORRIDOR_LAYERS = ("railways", "expressways", "river")
 SERVED_LAYERS = ("parks", "hubs", "communities", "towns")
+SITE_LAYERS = ("parks", "hubs", "communities")  # layers whose features may be ``area`` sites
 CONTEXT_LAYERS = CORRIDOR_LAYERS + SERVED_LAYERS + ("stations", "district")
 STATION_KINDS = ("station", "interchange", "freight_yard")
 BUFFER_MIN_M = 500.0
@@ -115,11 +120,12 @@ def _assemble_context(frames: Mapping[str, gpd.GeoDataFrame]) -> CorridorContext
     records = [rec for part in parts for rec in part.drop(columns="geometry").to_dict("records")]
     corridors = _records_frame(records, [geom for part in parts for geom in part.geometry])
     district = frames["district"].geometry.dropna().union_all()
-    parks = _columns(frames["parks"], ("id", "name_zh", "industries", "planned_area_km2", "built_area_km2"))
+    parks = _columns(frames["parks"], ("id", "name_zh", "accuracy", "industries", "planned_area_km2",
+                                       "built_area_km2"))
     return CorridorContext(
         corridors=corridors, district=district, parks=parks,
-        hubs=_columns(frames["hubs"], ("id", "name_zh")),
-        communities=_columns(frames["communities"], ("id", "name_zh")),
+        hubs=_columns(frames["hubs"], ("id", "name_zh", "accuracy")),
+        communities=_columns(frames["communities"], ("id", "name_zh", "accuracy")),
         towns=town_label_points(frames["towns"]),
         stations=_columns(frames["stations"], ("id", "name_zh", "kind", "line_ids")),
     )
@@ -304,6 +310,22 @@ def difference_sets(served: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
     return only_in, shared
 
 
+def area_site_intervals(line_m: BaseGeometry, served: Mapping[str, list[str]],
+                        layers_m: Mapping[str, gpd.GeoDataFrame], buffer_m: float) -> dict[str, dict]:
+    """Per served ``area`` site: nearest and farthest possible distance (m) to the line, and if surely served.
+
+    A loop over the served area-only sites (a handful), each measured in METRIC_CRS.
+    """
+    out = {}
+    for lid in SITE_LAYERS:
+        frame = layers_m[lid]
+        chosen = frame[frame["accuracy"].eq("area") & frame["id"].isin(served[lid])]
+        for fid, geom in zip(chosen["id"], chosen.geometry):
+            near, far = distance_interval_m(geom, True, [(line_m, False)])
+            out[fid] = {"nearest_m": round(near, 1), "farthest_m": round(far, 1), "certain": bool(far <= buffer_m)}
+    return out
+
+
 def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
                       proposed: ProposedLine | None = None) -> dict:
     """Compare corridors ``ids`` (plus an optional proposed line) within ``buffer_m`` metres.
@@ -337,6 +359,8 @@ def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
             "length_in_district_km_sourced": _clean(row.length_in_district_km_sourced),
             "served": served[cid], "counts": {lid: len(v) for lid, v in served[cid].items()},
             "park_area_ha": areas[cid],
+            "area_sites": area_site_intervals(lines_m.geometry.iloc[i], served[cid],
+                                              {lid: _metric_layer(ctx, lid) for lid in SITE_LAYERS}, buffer_m),
             "stations": list(stations_in.get(cid, [])), "stations_unplaced": list(stations_unplaced.get(cid, [])),
             "industries": ordered_union([industries.get(pid) for pid in served[cid]["parks"]]),
             "geometry": _geojson(row.geometry), "catchment": _geojson(zones.iloc[i]),

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.analysis import to_metric
-from atlas.analysis.nearest import nearest_distance_m
+from atlas.analysis.nearest import distance_interval_m, nearest_distance_m
 from atlas.errors import BadParameter
 
 
@@ -56,6 +56,7 @@ CRITERIA: tuple[Criterion, ...] = (
 CRITERIA_BY_KEY: dict[str, Criterion] = {c.key: c for c in CRITERIA}
 DEFAULT_WEIGHTS: dict[str, float] = {c.key: c.default_weight for c in CRITERIA}
 SCORE_TIE_DIGITS = 6
+AREA_CLASS = "area"  # accuracy class of a site known only to lie inside its geometry
 DISTANCE_KEYS: tuple[str, ...] = tuple(c.key for c in CRITERIA if c.is_distance)
 
 
@@ -111,10 +112,39 @@ def industry_match(parks: pd.DataFrame, selected: Iterable[str], items: pd.Serie
     return matched.astype(float).reindex(parks.index)
 
 
+def _is_area(frame: pd.DataFrame) -> pd.Series:
+    if "accuracy" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["accuracy"].eq(AREA_CLASS)
+
+
+def farthest_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> pd.DataFrame:
+    """The far end of each distance interval (m), for parks that are ``area`` sites or face ``area`` targets.
+
+    NaN where the distance is a plain value (neither side is an area). See ``atlas.analysis.nearest``.
+    """
+    ids = pd.Index(parks["id"], name="id")
+    farthest = pd.DataFrame(index=ids, columns=list(DISTANCE_KEYS), dtype=float)
+    parks_m = to_metric(parks[["id", "accuracy", "geometry"]] if "accuracy" in parks.columns
+                        else parks[["id", "geometry"]])
+    park_area = _is_area(parks_m)
+    for key in DISTANCE_KEYS:
+        frame = getattr(targets, key)
+        target_m = to_metric(frame[[c for c in ("id", "accuracy", "geometry") if c in frame.columns]])
+        if target_m.empty:
+            continue
+        pairs = list(zip(target_m.geometry, _is_area(target_m)))
+        needs = park_area | bool(_is_area(target_m).any())
+        for row_id, geom, is_area in zip(parks_m.loc[needs, "id"], parks_m.geometry[needs], park_area[needs]):
+            farthest.loc[row_id, key] = distance_interval_m(geom, bool(is_area), pairs)[1]
+    return farthest
+
+
 def distance_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Distance (m, METRIC_CRS) from each park geometry to the nearest target of each kind, and its id.
 
     Returns (distances, target ids), both indexed by park id; unplaced parks or missing targets give NaN/None.
+    For an ``area`` park this is the near end of its interval (see ``farthest_metrics_m``).
     """
     ids = pd.Index(parks["id"], name="id")
     parks_m = to_metric(parks[["id", "geometry"]]).set_index("id", drop=False)
@@ -136,12 +166,13 @@ class ParkBase:
     and area, the JSON-ready value (3 digits), normalised value (6 digits) and nearest target id (object arrays).
     """
 
-    values: pd.DataFrame        # distances in m and area in km2 (no industry), NaN = unknown
+    values: pd.DataFrame        # distances in m (far end of an interval) and area in km2, NaN = unknown
     targets: pd.DataFrame       # id of the nearest target per distance criterion
     normalised: pd.DataFrame    # 0..1 for the distance criteria and area
     industry_items: pd.Series   # one row per listed industry (index: park id)
     id_order: np.ndarray        # position of each park in ascending id order (the last ranking key)
     rounded: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    nearest: pd.DataFrame | None = None  # near end of each distance interval (m); NaN where not an interval
 
 
 def _rounded_array(values: np.ndarray, digits: int) -> np.ndarray:
@@ -162,14 +193,16 @@ def park_base(parks: gpd.GeoDataFrame, targets: ParkTargets) -> ParkBase:
     if "id" not in parks.columns or parks["id"].duplicated().any():
         raise ValueError("parks need a unique 'id' column")
     distances, nearest_ids = distance_metrics_m(parks, targets)
+    farthest = farthest_metrics_m(parks, targets)
     by_id = pd.DataFrame(parks.drop(columns="geometry")).set_index("id", drop=False)
-    values = distances.copy()
+    values = farthest.combine_first(distances)[list(DISTANCE_KEYS)]  # an interval scores at its far end
     values["area"] = park_area_km2(by_id)
     normalised = normalise(values)
     keys = [*DISTANCE_KEYS, "area"]
     rounded = {key: _rounded_columns(values, normalised, nearest_ids, key) for key in keys}
+    nearest = distances.where(farthest.notna())
     return ParkBase(values, nearest_ids, normalised, listed_items(by_id, "industries"), _id_order(values.index),
-                    rounded)
+                    rounded, nearest)
 
 
 def park_metrics(parks: gpd.GeoDataFrame, targets: ParkTargets, industries: Iterable[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -274,10 +307,20 @@ def _metric_column(scores: ParkScores, crit: Criterion, positions: np.ndarray) -
     points = [round(p, 6) for p in scores.contributions[crit.key].to_numpy(float)[positions].tolist()]
     weight, unit = scores.weights[crit.key], crit.unit
     if crit.is_distance:
-        return [{"value": v, "unit": unit, "normalised": n, "weight": weight, "contribution": c, "target_id": t}
-                for v, n, c, t in zip(values, norms, points, targets)]
+        near = _interval_near(scores, crit.key, positions)
+        return [{"value": v, "unit": unit, "normalised": n, "weight": weight, "contribution": c, "target_id": t,
+                 "interval": None if lo is None or v is None else [lo, v]}
+                for v, n, c, t, lo in zip(values, norms, points, targets, near)]
     return [{"value": v, "unit": unit, "normalised": n, "weight": weight, "contribution": c}
             for v, n, c in zip(values, norms, points)]
+
+
+def _interval_near(scores: ParkScores, key: str, positions: np.ndarray) -> list:
+    """The near end (m, 3 digits) of each park's interval for ``key``, None where the distance is plain."""
+    base = scores.base
+    if base is None or base.nearest is None:
+        return [None] * len(positions)
+    return _rounded_array(base.nearest[key].to_numpy(float)[positions], 3).tolist()
 
 
 def metric_records(scores: ParkScores, positions: np.ndarray) -> list[dict[str, dict]]:

@@ -41,6 +41,7 @@ def parks_strings() -> dict[str, str]:
     """The investor pages' browser texts in the request's language (keys as used in static/parks.js)."""
     return {
         "unknown": _("未知"), "km": _("公里"), "km2": _("平方公里"), "match": _("匹配"), "no_match": _("不匹配"),
+        "interval": _("（区间）"),
         "not_negative": _("须为非负数"), "all_zero": _("所有权重为零：请至少给一个指标权重。"),
         "shown": _("显示 {shown} / {total}"), "hidden": _("已筛除 {hidden}"), "as_of": _("截至"),
         "missing_data": _("缺数据"), "unplaced": _("未定位"), "select": _("选择"), "known": _("已知"),
