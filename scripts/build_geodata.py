@@ -158,10 +158,30 @@ COMMON_KEYS = ["id", "name_zh", "name_en", "family", "kind", "status", "source",
                "description_zh", "description_en", "aliases", "location_method"]
 
 
+# Why a feature has no position, by kind (stated in its location_method; /data lists it).
+UNPLACED_BY_KIND = {
+    "expressway": ("no named line geometry in any source readable here: an OSM motorway extract of Chongqing exists "
+                   "(GitHub zhuo-sun-create/china-highway-network-analysis) but could not be copied; see geodata/README.md"),
+    "national_road": "no line geometry in any source readable here (same search as the expressways)",
+    "river": ("HydroRIVERS (GitHub huming0618/global-river-datasets) covers the river but is binary and could not be "
+              "copied; the national 1:4M river layers have nothing inside the district"),
+    "interchange": "no coordinate in any source readable here (no OSM junction extract of Chongqing could be read)",
+    "bridge": "no source gives a coordinate",
+    "high_speed_railway": "no alignment has been decided (sources compare east, middle and west options)",
+    "industrial_park": "sources describe the site in words only: no coordinate and no 街道/镇 named",
+    "park_cluster": "a multi-site park; no site of it has a coordinate or a named 街道/镇",
+    "logistics_park": "no source gives its site",
+    "port": "no source gives the port's site",
+    "freight_base": "no source gives its site (北渡 itself has no coordinate)",
+}
+
+
 def feature(geom, **props):
     for k in COMMON_KEYS:
         if k not in props:
             raise KeyError(f"{props.get('id')}: missing {k}")
+    if props["accuracy"] == "unplaced" and not props["location_method"]:
+        props["location_method"] = "NOT PLACED: " + UNPLACED_BY_KIND.get(props["kind"], "no source gives a position")
     if (geom is None) != (props["accuracy"] == "unplaced"):
         raise ValueError(f"{props['id']}: geometry null iff accuracy unplaced")
     ordered = {k: props[k] for k in COMMON_KEYS}

@@ -114,6 +114,22 @@ TRANSLATIONS = {
     "服务半径须在 {min} 至 {max} 米之间。": "The buffer (buffer_m) must be between {min} and {max} metres.",
     "文件超过 1 MB（{size} MB），请上传较小的线路文件。":
         "The file is larger than 1 MB ({size} MB); upload a smaller line file.",
+    # data coverage (/data), area-only sites and distance intervals (issue 12)
+    "仅知所在区域（斜线）": "area only (hatched)", "数据覆盖与来源": "Data coverage and sources", "（区间）": "(interval)",
+    "每个要素都标有位置精度：实测（约100米内）、近似（约1公里内）、仅知所在区域（图上以斜线标出整个街道/镇，要素位于其中某处，距离以区间表示）、示意（仅供参考）或未定位（没有来源给出位置，不在图上绘出）。":
+        "Every feature carries a positional accuracy class: surveyed (within ~100 m), approximate (within ~1 km), "
+        "area only (the map hatches the whole subdistrict or town the feature lies somewhere in, and distances are "
+        "given as intervals), schematic (indicative only) or unplaced (no source gives a position; not drawn).",
+    "各图层按位置精度统计的要素数": "Features per layer by positional accuracy class", "合计": "Total", "已绘出": "Drawn",
+    "未定位的要素及原因": "Unplaced features and why", "所有要素都已定位。": "Every feature is placed.",
+    "来源与许可": "Sources and licences",
+    "数据来源、许可与坐标系核查；每个要素的 source 字段给出具体出处。":
+        "Where the data comes from, its licence and its datum check; each feature's source field cites the exact origin.",
+    "来源": "Source", "位置": "Where", "许可": "Licence", "坐标系核查": "Datum check", "用于图层": "Used in layers",
+    "本数据目录没有来源登记（sources.toml）。": "This data directory has no source register (sources.toml).",
+    "源自 OpenStreetMap 的数据 © OpenStreetMap 贡献者，ODbL 1.0。":
+        "Data derived from OpenStreetMap © OpenStreetMap contributors, ODbL 1.0.",
+    "（区间：位置仅知所在区域）": "(interval: the site is known only to lie in an area)",
 }
 
 

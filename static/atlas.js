@@ -82,8 +82,47 @@
       style.dashArray = "2 6";
       style.opacity = Math.min(style.opacity, 0.75);
     }
+    if (props.accuracy === "area") {   // known only to lie somewhere in this area: hatched, dashed outline
+      style.fill = true;
+      style.fillColor = hatchFill(s.color);
+      style.fillOpacity = 1;
+      style.dashArray = "6 4";
+      style.weight = Math.max(style.weight, 1.5);
+    }
     return style;
   }
+
+  /* One SVG hatch pattern per colour, in a hidden SVG of the page; paths refer to it as url(#...). */
+  function hatchFill(colour) {
+    var svgNS = "http://www.w3.org/2000/svg";
+    var id = "qj-hatch-" + String(colour).replace(/[^0-9a-zA-Z]/g, "");
+    if (!document.getElementById(id)) {
+      var holder = document.getElementById("qj-patterns");
+      if (!holder) {
+        holder = document.createElementNS(svgNS, "svg");
+        holder.setAttribute("id", "qj-patterns");
+        holder.setAttribute("width", "0"); holder.setAttribute("height", "0");
+        holder.setAttribute("aria-hidden", "true");
+        holder.style.position = "absolute";
+        holder.appendChild(document.createElementNS(svgNS, "defs"));
+        document.body.appendChild(holder);
+      }
+      var pattern = document.createElementNS(svgNS, "pattern");
+      pattern.setAttribute("id", id);
+      pattern.setAttribute("patternUnits", "userSpaceOnUse");
+      pattern.setAttribute("width", "8"); pattern.setAttribute("height", "8");
+      pattern.setAttribute("patternTransform", "rotate(45)");
+      var stroke = document.createElementNS(svgNS, "line");
+      stroke.setAttribute("x1", "0"); stroke.setAttribute("y1", "0");
+      stroke.setAttribute("x2", "0"); stroke.setAttribute("y2", "8");
+      stroke.setAttribute("stroke", colour); stroke.setAttribute("stroke-width", "2");
+      stroke.setAttribute("stroke-opacity", "0.55");
+      pattern.appendChild(stroke);
+      holder.firstChild.appendChild(pattern);
+    }
+    return "url(#" + id + ")";
+  }
+  QJ.hatchFill = hatchFill;
 
   /* Popup content as DOM nodes: every attribute, Chinese labels with units, escaped. */
   function popupContent(cfg, feature) {
@@ -300,9 +339,11 @@
     }
     shape.setAttribute("stroke", s.color);
     shape.setAttribute("stroke-width", Math.min(s.weight, 4));
-    shape.setAttribute("fill", cfg.symbol === "line" ? "none" : s.fill_color);
-    shape.setAttribute("fill-opacity", cfg.symbol === "point" ? "0.8" : String(Math.max(s.fill_opacity, 0.15)));
-    var dash = variant === "planned" ? "10 7" : variant === "schematic" ? "2 6" : (s.dash_array || "");
+    shape.setAttribute("fill", variant === "area" ? hatchFill(s.color) : cfg.symbol === "line" ? "none" : s.fill_color);
+    shape.setAttribute("fill-opacity", variant === "area" || cfg.symbol === "point" ? (variant === "area" ? "1" : "0.8")
+      : String(Math.max(s.fill_opacity, 0.15)));
+    var dash = variant === "planned" ? "10 7" : variant === "schematic" ? "2 6" : variant === "area" ? "4 2" :
+      (s.dash_array || "");
     if (dash) shape.setAttribute("stroke-dasharray", dash.replace("10 7", "6 3").replace("2 6", "2 3"));
     svg.appendChild(shape);
     return svg;
@@ -350,7 +391,15 @@
             row.appendChild(el("span", "qj-legend-title", pair[1]));
             keys.appendChild(row);
           });
+        var areaSample = {symbol: "polygon", style: {color: "#555555", fill_color: "#555555", weight: 1.5, fill_opacity: 0}};
+        var areaRow = el("div", "qj-legend-row qj-legend-key-area");
+        areaRow.appendChild(swatch(areaSample, "area"));
+        areaRow.appendChild(el("span", "qj-legend-title", t("area_only")));
+        keys.appendChild(areaRow);
         body.appendChild(keys);
+        var dataLink = el("a", "qj-legend-data-link", t("data_link"));
+        dataLink.href = t("data_url");
+        body.appendChild(dataLink);
         box.appendChild(body);
         return box;
       },

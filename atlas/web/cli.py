@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from atlas import importer
+from atlas.coverage import coverage, format_table
 from atlas.errors import AtlasError
 from atlas.validate import check_catalog_data
 from atlas.web.extension import get_store
@@ -23,6 +24,11 @@ def check_data_command() -> None:
     if problems:
         raise SystemExit(f"check-data: {len(problems)} problem(s) in {store.data_dir}")
     click.echo(f"check-data: {len(store.catalog)} layers OK in {store.data_dir}")
+    rows = coverage(store)
+    click.echo("\npositions by accuracy class (see /data):\n" + format_table(rows))
+    for row in rows:
+        for item in row.unplaced:
+            click.echo(f"  unplaced {row.layer_id}/{item['id']} {item['name_zh']}: {item['reason']}")
 
 
 @click.command("import-layer")

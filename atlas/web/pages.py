@@ -1,10 +1,12 @@
-"""HTML pages: the main map."""
+"""HTML pages: the main map and the data-coverage page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from atlas.vocab import ACCURACY
+from atlas.coverage import CLASSES, coverage, load_sources, totals
 from atlas.mapbuild import build_atlas_map, configured_basemaps, render_page
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang, lang_url
@@ -17,7 +19,8 @@ def map_strings() -> dict[str, str]:
     """The browser map's UI texts in the request's language (keys as used in static/atlas.js)."""
     return {
         "legend": _("图例"), "line_style": _("线型"), "existing": _("现状/运营"), "planned": _("规划/在建"),
-        "schematic": _("示意位置"), "unavailable": _("暂不可用"), "as_of": _("截至"), "unknown": _("未知"),
+        "schematic": _("示意位置"), "area_only": _("仅知所在区域（斜线）"), "data_link": _("数据覆盖与来源"),
+        "data_url": url_for("pages.data_coverage", lang=current_lang()), "unavailable": _("暂不可用"), "as_of": _("截至"), "unknown": _("未知"),
         "unplaced": _("未定位"), "unplaced_features": _("未定位要素"),
         "unplaced_long": _("未定位（没有可靠来源的位置）"), "search": _("搜索名称"),
         "search_label": _("按名称搜索（中文或英文）"), "no_match": _("无结果"), "zoom_to_district": _("缩放至全区"),
@@ -66,3 +69,12 @@ def index():
     """The full-window atlas map; ?base= picks the basemap, ?lang=en switches to English."""
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
     return add_nonce(cached_map_page(basemap, current_lang()), csp_nonce())
+
+
+@bp.get("/data")
+def data_coverage():
+    """How many features of each layer are surveyed, approximate, area-only, schematic or unplaced, and the sources."""
+    store = get_store()
+    rows = coverage(store)
+    return render_template("data.html", rows=rows, totals=totals(rows), classes=CLASSES,
+                           accuracy=ACCURACY, sources=load_sources(store.data_dir))
