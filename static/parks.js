@@ -147,7 +147,7 @@
       var shown = park.hidden_by.length === 0;
       if (shown && !P.map.hasLayer(item.layer)) P.map.addLayer(item.layer);
       if (!shown && P.map.hasLayer(item.layer)) P.map.removeLayer(item.layer);
-      item.layer.setStyle({fillColor: colourFor(park.score), color: "#333"});
+      item.layer.setStyle(parkFill(item.feature, colourFor(park.score)));
     });
     renderTable(data);
     var summary = fmt("shown", {shown: data.shown_count, total: data.parks.length});
@@ -291,6 +291,13 @@
   function parkPane(map) {
     if (!map.getPane("qj-parks")) map.createPane("qj-parks").style.zIndex = "460";
     return "qj-parks";
+  }
+
+  /* A park known only to lie in an area is hatched in its score colour, never filled as if it were the site. */
+  function parkFill(feature, colour) {
+    var area = (feature.properties || {}).accuracy === "area" && window.QJAtlas && QJAtlas.hatchFill;
+    return area ? {fillColor: QJAtlas.hatchFill(colour), fillOpacity: 1, color: "#333", dashArray: "6 4"}
+      : {fillColor: colour, color: "#333"};
   }
 
   function drawParks(fc) {

@@ -84,3 +84,17 @@ def test_corridor_comparison_gives_area_communities_an_interval(client):
     assert site["nearest_m"] == 0.0 and site["farthest_m"] > 5000 and site["certain"] is False
     assert set(yugui["area_sites"]) <= {fid for layer in ("parks", "hubs", "communities")
                                         for fid in yugui["served"][layer]}
+
+
+def test_every_park_with_a_placed_or_area_geometry_gets_a_score(client):
+    layer = {f["properties"]["id"]: f for f in client.get("/api/layers/parks.geojson").get_json()["features"]}
+    ranked = client.get("/api/parks/rank").get_json()["parks"]
+    scored = {p["id"] for p in ranked if p["score"] is not None}
+    placed = {fid for fid, f in layer.items() if f["geometry"] is not None}
+    assert placed and placed <= scored
+    for park in ranked:
+        area = layer[park["id"]]["properties"]["accuracy"] == "area"
+        for key in ("interchange", "rail", "hub", "centre"):
+            metric = park["metrics"][key]
+            if area and metric["value"] is not None:
+                assert metric["interval"][0] <= metric["interval"][1] == metric["value"], (park["id"], key)
