@@ -10,6 +10,7 @@ from atlas.catalog import load_catalog
 from atlas.errors import AtlasError
 from atlas.store import DataStore
 from atlas.validate import loads_strict
+from atlas.web.reqlog import request_id
 
 
 class StrictJSONProvider(DefaultJSONProvider):
@@ -57,7 +58,7 @@ def error_summary(body: dict) -> str:
 
 
 def _error(status: int, body: dict):
-    body = {**body, "summary": error_summary(body)}
+    body = {**body, "summary": error_summary(body), "request_id": request_id()}
     if wants_json():
         return jsonify(body), status
     return render_template("error.html", status=status, error=body), status
