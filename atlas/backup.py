@@ -188,6 +188,7 @@ def restore_backup(archive_path: str | os.PathLike, parts: list[BackupPart], cat
         if check_only:
             return manifest, []
         notes: list[str] = []
+        Path(data_dir).mkdir(parents=True, exist_ok=True)      # restoring into a wiped data directory
         with all_layer_locks(catalog, data_dir, lock_timeout):
             for part in parts:
                 notes += part.restore(staging, manifest["parts"][part.name])

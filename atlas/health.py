@@ -47,15 +47,18 @@ def _nearest_existing(path: Path) -> Path:
 
 
 def check_history_store(db_path: str | os.PathLike) -> Check:
-    """The SQLite user/history store can take a write lock (or, before first use, can be created)."""
+    """The SQLite user/history store can take a write lock (or, before first use, can be created).
+
+    Details name the file, never its directory: /readyz is public.
+    """
     path = Path(db_path)
     if not path.exists():
         parent = _nearest_existing(path.parent)
         if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
-            return Check(True, f"{path.name} not created yet; {parent} is writable")
-        return Check(False, f"{path} does not exist and {parent} is not a writable directory")
+            return Check(True, f"{path.name} not created yet; its directory is writable")
+        return Check(False, f"{path.name} does not exist and its directory cannot be created")
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        return Check(False, f"{path.parent} is not writable (SQLite needs it for its journal)")
+        return Check(False, f"the directory of {path.name} is not writable (SQLite needs it for its journal)")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=SQLITE_TIMEOUT_S,
                                isolation_level=None)

@@ -126,9 +126,8 @@ def test_backup_during_saves_then_wipe_and_restore_gives_the_backed_up_state(ops
     assert last == revision                 # the save in progress is wholly in the archive or not at all
     assert (data_dir / spec.source_file).read_bytes() != members[f"layers/{spec.source_file}"]   # saves went on
 
-    shutil.rmtree(data_dir)
-    data_dir.mkdir()
-    db_path.unlink()
+    shutil.rmtree(data_dir)                 # wipe the data: layer files, lock files and the store's folder
+    shutil.rmtree(db_path.parent)
     result = runner.invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output
     for entry in manifest["parts"]["layers"]["layers"]:
