@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from flask import g
 
 
@@ -92,3 +93,12 @@ def test_text_format_keeps_plain_lines(make_app, capsys):
     [line] = [x for x in capsys.readouterr().err.splitlines() if "plain-1" in x]
     assert not line.startswith("{") and "INFO qijiang.access [plain-1] GET /api/layers 200" in line
     make_app()                                   # later apps in this process log JSON again (the default)
+
+
+@pytest.mark.browser
+def test_the_error_page_shows_the_request_id_in_the_browser(page, live_server):
+    resp = page.goto(live_server.url + "/no/such/page")
+    assert resp.status == 404
+    shown = page.text_content(".qj-request-id")
+    assert shown == resp.headers["x-request-id"] and re.fullmatch(r"[0-9a-f]{32}", shown)
+    assert "请求编号" in page.text_content(".qj-error")
