@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import json
 import math
 import os
@@ -655,27 +656,33 @@ def _import_outcome(exc: BaseException | None, dry_run: bool) -> str:
     return "locked" if isinstance(exc, LayerLocked) else "failed"
 
 
-def import_layer(source: str | os.PathLike, spec: LayerSpec, data_dir: str | os.PathLike, **options) -> ImportReport:
-    """Run ``_import_layer`` (below) and tell the import listeners how it ended."""
-    outcome_exc: BaseException | None = None
-    try:
-        return _import_layer(source, spec, data_dir, **options)
-    except BaseException as exc:
-        outcome_exc = exc
-        raise
-    finally:
-        outcome = _import_outcome(outcome_exc, bool(options.get("dry_run")))
-        for listener in list(_IMPORT_LISTENERS):
-            with contextlib.suppress(Exception):     # an observer must never break an import
-                listener(spec.id, outcome)
+def _reports_outcome(func):
+    """Tell the import listeners how each call of ``func`` ended (written, refused, ...), even when it raises."""
+
+    @functools.wraps(func)
+    def wrapper(source, spec: LayerSpec, data_dir, **options) -> ImportReport:
+        error: BaseException | None = None
+        try:
+            return func(source, spec, data_dir, **options)
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            outcome = _import_outcome(error, bool(options.get("dry_run")))
+            for listener in list(_IMPORT_LISTENERS):
+                with contextlib.suppress(Exception):     # an observer must never break an import
+                    listener(spec.id, outcome)
+
+    return wrapper
 
 
-def _import_layer(source: str | os.PathLike, spec: LayerSpec, data_dir: str | os.PathLike, *,
-                  datum: str = "wgs84", where: str | None = None, field_map: dict[str, str] | None = None,
-                  defaults: dict[str, str] | None = None, source_layer: str | None = None,
-                  skip_invalid: bool = False, dry_run: bool = False, other_ids: dict[str, str] | None = None,
-                  lock_timeout: float = DEFAULT_LOCK_TIMEOUT, progress: bool | None = None,
-                  max_features: int | None = None) -> ImportReport:
+@_reports_outcome
+def import_layer(source: str | os.PathLike, spec: LayerSpec, data_dir: str | os.PathLike, *,
+                 datum: str = "wgs84", where: str | None = None, field_map: dict[str, str] | None = None,
+                 defaults: dict[str, str] | None = None, source_layer: str | None = None,
+                 skip_invalid: bool = False, dry_run: bool = False, other_ids: dict[str, str] | None = None,
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT, progress: bool | None = None,
+                 max_features: int | None = None) -> ImportReport:
     """Read ``source``, convert it to WGS-84, validate it as layer ``spec`` and replace its file in ``data_dir``.
 
     Raises ImportRefused (nothing written) when any feature is rejected and ``skip_invalid`` is

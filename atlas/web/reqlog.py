@@ -21,7 +21,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$")
 QUIET_PATHS = ("/healthz", "/readyz", "/metrics")      # called every few seconds by load balancers / Prometheus
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-JSON_FIELDS = "{asctime}{levelname}{name}{message}"
+JSON_FIELDS = "{levelname}{name}{message}"
 
 
 def request_id() -> str:
@@ -62,8 +62,8 @@ def make_formatter(log_format: str) -> logging.Formatter:
         return logging.Formatter(TEXT_FORMAT)
     if log_format != "json":
         raise ValueError(f"QIJIANG_LOG_FORMAT must be 'json' or 'text', got {log_format!r}")
-    return JsonFormatter(JSON_FIELDS, style="{", json_ensure_ascii=False,
-                         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"})
+    return JsonFormatter(JSON_FIELDS, style="{", json_ensure_ascii=False, timestamp="time",   # ISO 8601, UTC
+                         rename_fields={"levelname": "level", "name": "logger"})
 
 
 def configure(app: Flask) -> logging.Logger:
