@@ -61,7 +61,11 @@ class LayerFiles:
                 problems.append(f"layer {entry.get('id')!r} is not declared in this atlas (layers/*.toml)")
             elif entry.get("file") != spec.source_file:
                 problems.append(f"layer {spec.id!r} is {entry.get('file')!r} in the archive but {spec.source_file!r} here")
-            elif not entry.get("missing") and entry.get("valid") is not False:
+            elif entry.get("missing"):
+                continue
+            elif not (staging / self.name / spec.source_file).is_file():
+                problems.append(f"layer {spec.id!r}: {self.name}/{spec.source_file} is not in the archive")
+            elif entry.get("valid") is not False:
                 data = read_layer(spec, staging / self.name)
                 if not data.ok:
                     problems.append(f"layer {spec.id!r} does not validate: {data.reason}")
@@ -76,7 +80,7 @@ class LayerFiles:
             if entry is None or entry.get("missing"):
                 notes.append(f"layer {spec.id}: not in the archive; {spec.source_file} left as it is")
                 continue
-            replace_file_atomic(self.data_dir / spec.source_file, (staging / entry["member"]).read_bytes())
+            replace_file_atomic(self.data_dir / spec.source_file, (staging / self.name / spec.source_file).read_bytes())
             if entry.get("valid") is False:
                 notes.append(f"layer {spec.id}: restored as archived, which was already invalid: {entry.get('reason')}")
         return notes

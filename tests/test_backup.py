@@ -186,6 +186,11 @@ def _damaged_database(members: dict, raw: bytes) -> dict:
     return {**members, "history/atlas.sqlite3": bytes(db), "manifest.json": json.dumps(manifest).encode()}
 
 
+def _member_dropped(members: dict, raw: bytes) -> dict:
+    name = next(n for n in members if n.startswith("layers/"))
+    return {n: data for n, data in members.items() if n != name}
+
+
 def _path_trick(members: dict, raw: bytes) -> dict:
     return {**members, "../escaped.geojson": b"{}"}
 
@@ -193,6 +198,7 @@ def _path_trick(members: dict, raw: bytes) -> dict:
 @pytest.mark.parametrize(("damage", "says"), [
     (_truncated, "truncated or corrupt"), (_tampered_member, "sha256"), (_invalid_layer_with_matching_hash, "validate"),
     (_newer_schema, "newer Qijiang Atlas"), (_damaged_database, "history"), (_path_trick, "unexpected member"),
+    (_member_dropped, "does not match its manifest"),
 ])
 def test_a_bad_archive_is_refused_and_nothing_changes(ops, tmp_path, damage, says):
     app, data_dir, db_path = ops
@@ -212,3 +218,19 @@ def test_a_bad_archive_is_refused_and_nothing_changes(ops, tmp_path, damage, say
     assert result.exit_code != 0 and "restore refused" in result.output and says in result.output, result.output
     assert snapshot(data_dir, db_path) == before
     assert not (tmp_path.parent / "escaped.geojson").exists()
+
+
+def test_a_layer_broken_at_backup_time_is_archived_and_restored_as_it_was(ops, tmp_path):
+    app, data_dir, db_path = ops
+    runner = app.test_cli_runner()
+    broken = data_dir / "hubs.geojson"
+    good = broken.read_bytes()
+    broken.write_bytes(b'{"type": "FeatureCollection", "features": [')
+    archive = tmp_path / "b.tar.gz"
+    result = runner.invoke(args=["backup", str(archive)])
+    assert result.exit_code == 0 and "warning: layer hubs is invalid" in result.output
+    broken.write_bytes(good)
+    result = runner.invoke(args=["restore", str(archive)])
+    assert result.exit_code == 0 and "note: layer hubs: restored as archived, which was already invalid" in result.output
+    assert broken.read_bytes() == b'{"type": "FeatureCollection", "features": ['
+    assert app.test_client().get("/readyz").status_code == 503

@@ -16,9 +16,10 @@ from atlas.web.extension import get_store
 
 
 def backup_parts() -> list:
-    """What an archive of this app holds: the file store's layers and the user/history store."""
+    """What an archive of this app holds, in restore order: all-or-nothing parts first (one SQLite transaction),
+    then the layer files (each replaced atomically), so a failing restore most likely changes nothing."""
     store = get_store()
-    return [LayerFiles(store.catalog, store.data_dir), SqliteStore(current_app.config["DATABASE"])]
+    return [SqliteStore(current_app.config["DATABASE"]), LayerFiles(store.catalog, store.data_dir)]
 
 
 @click.command("backup")
