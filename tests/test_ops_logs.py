@@ -102,3 +102,13 @@ def test_the_error_page_shows_the_request_id_in_the_browser(page, live_server):
     shown = page.text_content(".qj-request-id")
     assert shown == resp.headers["x-request-id"] and re.fullmatch(r"[0-9a-f]{32}", shown)
     assert "请求编号" in page.text_content(".qj-error")
+
+
+def test_domain_warnings_share_the_format_and_the_request_id(make_app, geodata_copy, capsys):
+    (geodata_copy / "hubs.geojson").write_text("{broken")
+    client = make_app(GEODATA_DIR=str(geodata_copy)).test_client()
+    capsys.readouterr()
+    client.get("/api/layers/hubs.geojson", headers={"X-Request-ID": "broken-hubs"})
+    records = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    [warning] = [r for r in records if r["logger"] == "atlas.store"]
+    assert warning["level"] == "ERROR" and warning["request_id"] == "broken-hubs" and "hubs" in warning["message"]

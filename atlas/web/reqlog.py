@@ -14,6 +14,7 @@ import time
 import uuid
 
 from flask import Flask, g, got_request_exception, has_request_context, request
+from flask.logging import default_handler
 from pythonjsonlogger.json import JsonFormatter
 
 ACCESS_LOGGER = "qijiang.access"
@@ -67,7 +68,7 @@ def make_formatter(log_format: str) -> logging.Formatter:
 
 
 def configure(app: Flask) -> logging.Logger:
-    """Point the access logger (and, in JSON mode, the app's logger) at one stderr handler in LOG_FORMAT."""
+    """Point the access logger, the app's logger and the atlas.* loggers at one stderr handler in LOG_FORMAT."""
     formatter = make_formatter(app.config.get("LOG_FORMAT", "json"))
     logger = logging.getLogger(ACCESS_LOGGER)
     handler = next((h for h in logger.handlers if isinstance(h, StderrHandler)), None)
@@ -78,11 +79,10 @@ def configure(app: Flask) -> logging.Logger:
     handler.setFormatter(formatter)      # one process serves one app; the last configured format wins
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    if app.config.get("LOG_FORMAT", "json") == "json" and handler not in app.logger.handlers:
-        from flask.logging import default_handler
-
-        app.logger.removeHandler(default_handler)
-        app.logger.addHandler(handler)    # tracebacks of unhandled errors as JSON, with the request id
+    app.logger.removeHandler(default_handler)
+    for other in (app.logger, logging.getLogger("atlas")):    # tracebacks and domain warnings, same format and id
+        if handler not in other.handlers:
+            other.addHandler(handler)
     return logger
 
 
