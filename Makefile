@@ -33,7 +33,7 @@ run: deps
 	$(VENV)/bin/flask --app server run --host $(HOST) --port $(PORT)
 
 serve-prod: deps
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) 'server:create_app()'
+	$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py --workers 2 --threads 4 --bind $(HOST):$(PORT) 'server:create_app()'
 
 check-data: deps
 	$(VENV)/bin/flask --app server check-data

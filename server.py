@@ -28,6 +28,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         ADMIN_MAX_UPLOAD_BYTES=50 * 1024 * 1024,
         ADMIN_MAX_UNZIPPED_BYTES=200 * 1024 * 1024,
         ADMIN_MAX_FEATURES=200_000,
+        DATABASE=str(Path(app.instance_path) / "atlas.sqlite3"),   # SQLite user/history store, created on first use
+        DATABASE_URL=None,                      # a database store (PostGIS) once one exists; /readyz reports it
+        METRICS=False,                          # QIJIANG_METRICS=true serves GET /metrics (Prometheus)
+        METRICS_ALLOW=None,                     # e.g. "127.0.0.1,10.0.0.0/8": who may read /metrics (default: anyone)
+        LOG_FORMAT="json",                      # one JSON access line per request; "text" for plain lines
         JSON_SORT_KEYS=False,
         # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
@@ -44,13 +49,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json = StrictJSONProvider(app)
 
-    from atlas.web import admin, api, cli, compression, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
+    from atlas.web import (admin, api, cli, compression, corridors, downloads, extension, health, i18n, metrics, ogc,
+                           opscli, pages, parks, reqlog, security, vendor)
 
+    reqlog.init_app(app)          # first: every later hook and error handler can use the request id
     extension.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     for module in (api, pages, vendor, ogc, downloads, parks, corridors, admin):
         app.register_blueprint(module.bp)
+    health.init_app(app)
+    metrics.init_app(app)
     cli.init_app(app)
+    opscli.init_app(app)
     compression.init_app(app)
     return app

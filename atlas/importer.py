@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import json
 import math
 import os
@@ -21,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -56,6 +58,9 @@ OSM_SUFFIXES = (".osm", ".pbf", ".osm.pbf", ".osm.xml")
 KML_CONFIG = {"LIBKML_ID_FIELD": "kml_id"}
 HSTORE_PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 TRUE_WORDS = {"true", "yes", "y", "1", "t", "是"}
+IMPORT_OUTCOMES = ("written", "dry_run", "refused", "locked", "failed")
+ImportListener = Callable[[str, str], None]
+_IMPORT_LISTENERS: list[ImportListener] = []
 FALSE_WORDS = {"false", "no", "n", "0", "f", "否"}
 
 
@@ -545,43 +550,48 @@ def layer_lock(data_dir: str | os.PathLike, layer_id: str, timeout: float = DEFA
 
 def write_layer_atomic(path: str | os.PathLike, data: bytes, *, layer_id: str | None = None,
                        lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, never a mix.
+    """Replace ``path`` with ``data`` under the layer lock so that readers see the old or the new file, never a mix."""
+    path = Path(path)
+    with layer_lock(path.parent, layer_id or path.stem, lock_timeout):
+        replace_file_atomic(path, data)
 
-    Under the layer lock: write a temp file in the same directory, fsync it, give it the old
-    file's mode, ``os.replace`` it over the target and fsync the directory. Any failure or
-    interrupt removes the temp file and leaves the old file untouched.
+
+def replace_file_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically; the caller holds the layer lock (flock is not re-entrant).
+
+    Write a temp file in the same directory, fsync it, give it the old file's mode, ``os.replace``
+    it over the target and fsync the directory. Any failure or interrupt removes the temp file and
+    leaves the old file untouched.
     """
     path = Path(path)
     directory = path.parent
-    layer_id = layer_id or path.stem
     prefix = f".{path.name}."
-    with layer_lock(directory, layer_id, lock_timeout):
-        _remove_stale_temps(directory, prefix)
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        try:
-            fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
-        except OSError as exc:
+    _remove_stale_temps(directory, prefix)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
             raise _write_error(path, exc) from None
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException as exc:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            if isinstance(exc, OSError):
-                raise _write_error(path, exc) from None
-            raise
-        _fsync_dir(directory)
+        raise
+    _fsync_dir(directory)
 
 
 def _remove_stale_temps(directory: Path, prefix: str) -> None:
@@ -632,6 +642,41 @@ def check_zip_archive(path: str | os.PathLike, max_unzipped_bytes: int, max_memb
                         "(zip bomb?)")
 
 
+def add_import_listener(listener: ImportListener) -> None:
+    """Call ``listener(layer_id, outcome)`` after every import (outcomes: IMPORT_OUTCOMES); e.g. for metrics."""
+    if listener not in _IMPORT_LISTENERS:
+        _IMPORT_LISTENERS.append(listener)
+
+
+def _import_outcome(exc: BaseException | None, dry_run: bool) -> str:
+    if exc is None:
+        return "dry_run" if dry_run else "written"
+    if isinstance(exc, (DataError, BadParameter)):
+        return "refused"
+    return "locked" if isinstance(exc, LayerLocked) else "failed"
+
+
+def _reports_outcome(func):
+    """Tell the import listeners how each call of ``func`` ended (written, refused, ...), even when it raises."""
+
+    @functools.wraps(func)
+    def wrapper(source, spec: LayerSpec, data_dir, **options) -> ImportReport:
+        error: BaseException | None = None
+        try:
+            return func(source, spec, data_dir, **options)
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            outcome = _import_outcome(error, bool(options.get("dry_run")))
+            for listener in list(_IMPORT_LISTENERS):
+                with contextlib.suppress(Exception):     # an observer must never break an import
+                    listener(spec.id, outcome)
+
+    return wrapper
+
+
+@_reports_outcome
 def import_layer(source: str | os.PathLike, spec: LayerSpec, data_dir: str | os.PathLike, *,
                  datum: str = "wgs84", where: str | None = None, field_map: dict[str, str] | None = None,
                  defaults: dict[str, str] | None = None, source_layer: str | None = None,

@@ -31,7 +31,7 @@ TRANSLATIONS = {
     "无结果": "No match", "缩放至全区": "Zoom to the district", "是": "yes", "否": "no",
     "铁路线形": "Railway geometry", "全屏": "Fullscreen", "退出全屏": "Exit fullscreen",
     "（不可用）": " (unavailable)", "切换语言": "Switch language", "綦江地图集": "Qijiang Atlas",
-    "参数": "Parameter", "返回地图": "Back to the map",
+    "参数": "Parameter", "返回地图": "Back to the map", "请求编号": "Request ID", "服务器内部错误，请告知请求编号": "Internal server error; please quote the request ID",
     # OGC API HTML pages
     "路径": "Path", "说明": "Description", "通用参数": "Common parameters", "图层": "Collections", "编号": "Id",
     "几何类型": "Geometry type", "要素数": "Features", "数据截至": "As of", "范围": "Extent", "坐标系": "CRS",

@@ -10,6 +10,7 @@ from atlas.catalog import load_catalog
 from atlas.errors import AtlasError
 from atlas.store import DataStore
 from atlas.validate import loads_strict
+from atlas.web.reqlog import request_id
 
 
 class StrictJSONProvider(DefaultJSONProvider):
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(404, handle_not_found)
     app.register_error_handler(413, handle_too_large)
     app.register_error_handler(405, handle_method)
+    app.register_error_handler(500, handle_server_error)
 
 
 def get_store() -> DataStore:
@@ -38,7 +40,8 @@ def get_store() -> DataStore:
 
 
 def wants_json() -> bool:
-    return request.path.startswith(("/api/", "/ogc")) or request.accept_mimetypes.best == "application/json"
+    return (request.path.startswith(("/api/", "/ogc")) or request.path in ("/metrics", "/healthz", "/readyz")
+            or request.accept_mimetypes.best == "application/json")
 
 
 def error_summary(body: dict) -> str:
@@ -52,12 +55,13 @@ def error_summary(body: dict) -> str:
         "ImportRefused": _("数据有问题，未作任何更改"), "NotFound": _("找不到该页面或资源"),
         "MethodNotAllowed": _("不允许此请求方法"), "TooLarge": _("请求内容过大"), "Unauthorized": _("需要管理员凭据"),
         "AdminDisabled": _("本服务器未启用管理写入"), "CrossOrigin": _("已拒绝跨站请求"),
+        "ServerError": _("服务器内部错误，请告知请求编号"),
     }
     return summaries.get(kind, _("请求无法完成"))
 
 
 def _error(status: int, body: dict):
-    body = {**body, "summary": error_summary(body)}
+    body = {**body, "summary": error_summary(body), "request_id": request_id()}
     if wants_json():
         return jsonify(body), status
     return render_template("error.html", status=status, error=body), status
@@ -76,6 +80,12 @@ def handle_too_large(exc):
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     return _error(413, {"error": "TooLarge", "status": 413,
                         "message": f"request body is larger than the limit of {limit} bytes"})
+
+
+def handle_server_error(exc):
+    """An unexpected failure: no internals in the body, but the request id that finds its log lines."""
+    return _error(500, {"error": "ServerError", "status": 500,
+                        "message": "internal server error; quote the request_id when you report it"})
 
 
 def handle_method(exc):

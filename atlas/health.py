@@ -1,0 +1,72 @@
+"""Readiness checks: each returns a Check saying whether one dependency of the atlas can serve. Flask-free."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from atlas.store import DataStore
+
+SQLITE_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Check:
+    """The result of one readiness check; ``ok`` is None when the dependency is not configured."""
+
+    ok: bool | None
+    detail: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_layers(store: DataStore) -> Check:
+    """Every declared layer's file loads and validates (the store re-reads a file whose stamp changed)."""
+    broken = [data for data in store.all() if not data.ok]
+    if broken:
+        first = broken[0]
+        names = ", ".join(d.spec.id for d in broken)
+        return Check(False, f"{len(broken)} layer(s) unavailable: {names}; {first.spec.id}: {first.reason[:200]}")
+    return Check(True, f"{len(store.catalog)} layers loaded, data version {store.version()}")
+
+
+def check_database(url: str | None) -> Check:
+    """The database store: not configured unless QIJIANG_DATABASE_URL is set (this build has no database store)."""
+    if not url:
+        return Check(None, "not configured (layers are served from files)")
+    return Check(False, "QIJIANG_DATABASE_URL is set, but this build of the atlas has no database store")
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_history_store(db_path: str | os.PathLike) -> Check:
+    """The SQLite user/history store can take a write lock (or, before first use, can be created).
+
+    Details name the file, never its directory: /readyz is public.
+    """
+    path = Path(db_path)
+    if not path.exists():
+        parent = _nearest_existing(path.parent)
+        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+            return Check(True, f"{path.name} not created yet; its directory is writable")
+        return Check(False, f"{path.name} does not exist and its directory cannot be created")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return Check(False, f"the directory of {path.name} is not writable (SQLite needs it for its journal)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=SQLITE_TIMEOUT_S,
+                               isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return Check(False, f"{path.name} is not writable: {exc}")
+    return Check(True, f"{path.name} writable")
