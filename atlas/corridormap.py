@@ -17,9 +17,10 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from atlas.assets import localize
+from atlas.elements import COMMON_JS, DrawLocale
 from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps
 
-CORRIDORS_JS = [("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
+CORRIDORS_JS = [*COMMON_JS, ("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
 CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
 MAP_HEIGHT_PX = 420
 PROPOSAL_ROLE = "proposal"
@@ -122,6 +123,7 @@ def build_compare_maps(corridor_ids: Sequence[str], bounds: list[list[float]], c
         drawn = None
         if corridor_id is None:
             drawn = folium.FeatureGroup(name="drawn", control=False).add_to(m)
+            DrawLocale(config.get("draw_strings", {})).add_to(m)
             _proposal_draw_control(drawn).add_to(m)
         CorridorPanel(corridor_id, "corridor" if corridor_id else PROPOSAL_ROLE, drawn).add_to(m)
         maps.append(m)

@@ -17,6 +17,7 @@ from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.validate import loads_strict
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang
+from atlas.web.pages import draw_strings
 
 bp = Blueprint("corridors", __name__)
 API_METHODS = ("GET", "POST")
@@ -105,6 +106,7 @@ def _page_config(ids: tuple[str, ...], buffer_m: float) -> dict:
         "layer_urls": {lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "stations", "district")},
         "vocab": {"status": STATUSES, "kind": KINDS, "accuracy": ACCURACY},
         "lang": current_lang(), "strings": corridor_strings(), "proposed_default_name": DEFAULT_NAME_ZH,
+        "draw_strings": draw_strings(),
     }
 
 
