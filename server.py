@@ -44,12 +44,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json = StrictJSONProvider(app)
 
-    from atlas.web import admin, api, cli, compression, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
+    from atlas.web import (admin, api, cli, compression, corridors, downloads, extension, i18n, ogc, pages, parks,
+                           pdf, security, timeline, vendor)
 
     extension.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    for module in (api, pages, vendor, ogc, downloads, parks, corridors, admin):
+    for module in (api, pages, vendor, ogc, downloads, pdf, parks, corridors, timeline, admin):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     compression.init_app(app)

@@ -138,3 +138,36 @@ def figure_parts(figure: Figure) -> MapParts:
     localize(figure)
     figure.render()
     return MapParts(figure.header.render(), figure.html.render(), figure.script.render())
+
+
+class CommonAssets(JSCSSMixin, MacroElement):
+    """Load the assets every atlas map shares (attribution prefix) on a map that needs no other atlas script."""
+
+    default_js = COMMON_JS
+    _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CommonAssets"
+
+
+YEARS_STYLE = {"before": {"color": "#777777", "fillColor": "#999999", "fillOpacity": 0.25, "weight": 1},
+               "after": {"color": "#2166ac", "fillColor": "#4393c3", "fillOpacity": 0.2, "weight": 1.5}}
+
+
+def build_years_map(bounds: list[list[float]], catchments: dict[str, dict | None], district: dict | None, *,
+                    basemap: str = "osm", basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS) -> folium.Map:
+    """One map with the earlier network's catchment (grey) under the later one's (blue); geometries WGS-84 GeoJSON."""
+    m = _panel_map(bounds, wgs84_basemap(basemaps, basemap))
+    CommonAssets().add_to(m)
+    if district:
+        folium.GeoJson(district, name="district", control=False, interactive=False,
+                       style_function=lambda _f: {"color": "#444", "weight": 1.5, "fill": False, "dashArray": "6 3"}).add_to(m)
+    for key in ("after", "before"):
+        geometry = catchments.get(key)
+        if geometry:
+            style = dict(YEARS_STYLE[key], className=f"qj-years-{key}")
+            folium.GeoJson(geometry, name=key, control=False, interactive=False,
+                           style_function=lambda _f, style=style: style).add_to(m)
+    localize(m)
+    return m
