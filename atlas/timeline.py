@@ -100,3 +100,10 @@ def browser_config(present: int, years: list[int | None]) -> dict:
     first, last = year_range(years, present)
     return {"fields": dict(TIME_FIELDS), "planned_statuses": list(PLANNED_STATUSES), "present": present,
             "min": first, "max": last}
+
+
+def corridors_as_of(rows: list[dict], year: int | None, present: int) -> list[dict]:
+    """Corridor rows (``layer``, ``status``, ``opened``) with their ``year_state`` as of ``year`` (copies)."""
+    return [{**row, "year_state": state_at(row["layer"], {"status": row.get("status"),
+                                                          TIME_FIELDS.get(row["layer"], "opened"): row.get("opened")},
+                                           year, present)} for row in rows]

@@ -12,7 +12,8 @@ from atlas.analysis.corridors import (BUFFER_DEFAULT_M, BUFFER_MAX_M, BUFFER_MIN
 from atlas.analysis.proposed import DEFAULT_NAME_ZH, URL_MAX_CHARS, decode_proposed, encode_proposed
 from atlas.corridormap import build_compare_maps, figure_parts
 from atlas.errors import BadParameter
-from atlas.mapbuild import configured_basemaps, district_bounds
+from atlas.mapbuild import configured_basemaps, district_bounds, timeline_config
+from atlas.timeline import corridors_as_of, parse_year, present_year
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.validate import loads_strict
 from atlas.web.extension import get_store
@@ -73,8 +74,12 @@ def _comparison() -> dict:
 @bp.get("/corridors")
 def corridor_list():
     """Every corridor with kind, status, opening year and length inside the district; pick some to compare."""
-    return render_template("corridors/list.html", corridors=list_corridors(_context()), buffer_m=BUFFER_DEFAULT_M,
-                           statuses=STATUSES, kinds=KINDS, accuracy=ACCURACY)
+    year = parse_year(request.args.get("year"))
+    rows = corridors_as_of(list_corridors(_context()), year, present_year())
+    return render_template("corridors/list.html", corridors=[r for r in rows if r["year_state"] in ("shown", "planned")],
+                           unknown_year=[r for r in rows if r["year_state"] == "unknown"], year=year,
+                           later=sum(r["year_state"] == "hidden" for r in rows), timeline=timeline_config(get_store()),
+                           buffer_m=BUFFER_DEFAULT_M, statuses=STATUSES, kinds=KINDS, accuracy=ACCURACY)
 
 
 @bp.get("/corridors/compare")
