@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test deps browser system serve-prod check-data bench loadtest clean
+.PHONY: run test deps browser system serve-prod check-data bench bench-pdf loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ clean:
 # Benchmark against the peers (loopback only, bounded): writes bench/RESULTS.md and bench/results.json
 bench: deps browser system
 	bash bench/run.sh $(BENCH_ARGS)
+
+# PDF fact sheet render times (in process): replaces its section of bench/RESULTS.md, writes bench/pdf.json
+bench-pdf: deps system
+	$(PY) -m bench.pdf $(PDF_ARGS)
 
 # Load test of the production server (gunicorn, 200 connections, 60 s, loopback only): appends to bench/RESULTS.md
 loadtest: deps
