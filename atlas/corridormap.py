@@ -18,7 +18,7 @@ from folium.template import Template
 
 from atlas.assets import localize
 from atlas.elements import COMMON_JS, DrawLocale
-from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps
+from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps, stable_ids
 
 CORRIDORS_JS = [*COMMON_JS, ("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
 CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
@@ -170,4 +170,5 @@ def build_years_map(bounds: list[list[float]], catchments: dict[str, dict | None
             folium.GeoJson(geometry, name=key, control=False, interactive=False,
                            style_function=lambda _f, style=style: style).add_to(m)
     localize(m)
+    stable_ids(m)   # the same result renders to the same bytes on every instance
     return m
