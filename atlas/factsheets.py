@@ -74,12 +74,53 @@ def park_map(feature: dict, around: dict, district_fc: dict | None, towns_fc: di
     return map_png(layers, focus=focus)
 
 
+def _figures(props: Mapping, labels: Mapping) -> list[tuple[str, str, str]]:
+    """Key figures with units and the record's as-of date."""
+    lang, as_of = labels["lang"], _value(props.get("as_of"), labels)
+    industries = props.get("industries_en") if lang == "en" and props.get("industries_en") else props.get("industries")
+    return [
+        (labels["planned_area"], _value(props.get("planned_area_km2"), labels, "km2"), as_of),
+        (labels["built_area"], _value(props.get("built_area_km2"), labels, "km2"), as_of),
+        (labels["established"], _value(props.get("established"), labels), as_of),
+        (labels["industries"], _value(industries, labels), as_of),
+        (labels["designations"], _value(props.get("designations"), labels), as_of),
+        (labels["enterprises"], _value(props.get("enterprises"), labels), as_of),
+    ]
+
+
+def _why(entry: dict, criteria, labels: Mapping) -> list[tuple[str, ...]]:
+    """One row per criterion: value (km for distances), normalised value, weight and points."""
+    rows = []
+    for crit in criteria:
+        m = entry["metrics"][crit.key]
+        value = m["value"]
+        shown = _value(round(value / 1000, 2) if value is not None and crit.unit == "m" else value, labels,
+                       "km" if crit.unit == "m" else crit.unit)
+        rows.append((_pick(vars(crit), "label", labels["lang"]), shown, _value(m.get("normalised"), labels),
+                     f"{m['weight']:g}", f"{m['contribution']:.1f}"))
+    return rows
+
+
+def _positions(name: str, props: Mapping, around: dict, vocab: Mapping, labels: Mapping) -> list[tuple[str, ...]]:
+    """The accuracy class of every position on the sheet: the park's, then each nearest target's."""
+    lang, unknown = labels["lang"], labels["unknown"]
+    rows = [(name, labels["this_park"], "—", _vocab(vocab["accuracy"], props.get("accuracy"), lang, unknown),
+             _value(props.get("as_of"), labels))]
+    for t in around["targets"] + around["communities"]:
+        role = _pick(t, "label", lang) or labels["community"]
+        if not t.get("id"):
+            rows.append((unknown, role, unknown, labels["no_target"], "—"))
+            continue
+        rows.append((_pick(t, "name", lang) or t["id"], role, _value(round(t["distance_m"] / 1000, 2), labels, "km"),
+                     _vocab(vocab["accuracy"], t.get("accuracy"), lang, unknown), _value(t.get("as_of"), labels)))
+    return rows
+
+
 def park_sheet(feature: dict, entry: dict, around: dict, criteria, vocab: Mapping, labels: Mapping,
                map_bytes: bytes | None) -> Sheet:
     """The park fact sheet: names, status and accuracy, map, key figures, the ranking's why, positions, sources."""
-    lang = labels["lang"]
+    lang, unknown = labels["lang"], labels["unknown"]
     props = feature["properties"]
-    unknown = labels["unknown"]
     name = _pick(props, "name", lang) or props["id"]
     other = props.get("name_zh") if lang == "en" else props.get("name_en")
     score = unknown if entry.get("score") is None else f"{entry['score']:.1f} / 100"
@@ -90,47 +131,21 @@ def park_sheet(feature: dict, entry: dict, around: dict, criteria, vocab: Mappin
         f"{labels['score']}: {score} · {labels['rank']}: {entry.get('rank') or unknown} · "
         f"{labels['known_criteria']}: {entry['known_criteria']}/{entry['criteria_count']}",
     ]
-    as_of = _value(props.get("as_of"), labels)
-    figures = [
-        (labels["planned_area"], _value(props.get("planned_area_km2"), labels, "km2"), as_of),
-        (labels["built_area"], _value(props.get("built_area_km2"), labels, "km2"), as_of),
-        (labels["established"], _value(props.get("established"), labels), as_of),
-        (labels["industries"], _value(props.get("industries_en") if lang == "en" and props.get("industries_en")
-                                      else props.get("industries"), labels), as_of),
-        (labels["designations"], _value(props.get("designations"), labels), as_of),
-        (labels["enterprises"], _value(props.get("enterprises"), labels), as_of),
-    ]
-    why = []
-    for crit in criteria:
-        m = entry["metrics"][crit.key]
-        value = m["value"]
-        shown = _value(round(value / 1000, 2) if value is not None and crit.unit == "m" else value, labels,
-                       "km" if crit.unit == "m" else crit.unit)
-        why.append((_pick(vars(crit), "label", lang), shown, _value(m.get("normalised"), labels),
-                    f"{m['weight']:g}", f"{m['contribution']:.1f}"))
-    positions = [(name, labels["this_park"], "—", _vocab(vocab["accuracy"], props.get("accuracy"), lang, unknown),
-                  _value(props.get("as_of"), labels))]
-    for t in around["targets"] + around["communities"]:
-        target = _pick(t, "label", lang) or labels["community"]
-        if not t.get("id"):
-            positions.append((unknown, target, unknown, labels["no_target"], "—"))
-            continue
-        positions.append((_pick(t, "name", lang) or t["id"], target, _value(round(t["distance_m"] / 1000, 2), labels, "km"),
-                          _vocab(vocab["accuracy"], t.get("accuracy"), lang, unknown), _value(t.get("as_of"), labels)))
     sources = [f"{labels['source']}: {_value(props.get('source'), labels)}"]
     sources += sorted({f"{labels['source']} ({_pick(t, 'name', lang)}): {t['source']}"
                        for t in around["targets"] + around["communities"] if t.get("id") and t.get("source")})
+    weights = ", ".join(f"{_pick(vars(c), 'label', lang)} {entry['metrics'][c.key]['weight']:g}" for c in criteria)
     return Sheet(
         title=name, subtitle=other if other and other != name else "", lines=lines, map_png=map_bytes,
         map_caption=labels["map_caption"] if feature["geometry"] is not None else labels["map_unplaced"],
         tables=[
-            Table(labels["key_figures"], (labels["item"], labels["value"], labels["as_of"]), figures, (3, 6, 2)),
+            Table(labels["key_figures"], (labels["item"], labels["value"], labels["as_of"]), _figures(props, labels),
+                  (3, 6, 2)),
             Table(labels["why"], (labels["criterion"], labels["value"], labels["normalised"], labels["weight"],
-                                  labels["points"]), why, (4, 2.5, 1.5, 1.2, 1.2)),
+                                  labels["points"]), _why(entry, criteria, labels), (4, 2.5, 1.5, 1.2, 1.2)),
             Table(labels["positions"], (labels["name"], labels["role"], labels["distance"], labels["accuracy"],
-                                        labels["as_of"]), positions, (3.5, 2.5, 1.5, 3, 1.5)),
+                                        labels["as_of"]), _positions(name, props, around, vocab, labels),
+                  (3.5, 2.5, 1.5, 3, 1.5)),
         ],
-        notes=sources + [labels["method"], labels["weights"] + ": " + ", ".join(
-            f"{_pick(vars(c), 'label', lang)} {entry['metrics'][c.key]['weight']:g}" for c in criteria)],
-        lang=lang,
+        notes=[*sources, labels["method"], f"{labels['weights']}: {weights}"], lang=lang,
     )

@@ -197,7 +197,7 @@ TRANSLATIONS = {
     "覆盖比例 = 服务范围内的面积 ÷ 全区（或镇街）面积，按区界和镇街图层的多边形在 UTM 48N 中计算。没有镇街人口普查数字，因此不列人口。":
         "Covered share = area inside the catchment ÷ area of the district (or town), from the district and town "
         "polygons in UTM 48N. No township census figures exist, so no population is given.",
-    "与今年的网络比较": "Compare with today's network",
+    "与今年的网络比较": "Compare with today's network", "网络前后比较": "Network before / after",
     "%(year)s 年的网络：晚于该年开通的 %(n)s 条线路未列出；规划线路只在晚于今年（%(present)s）的年份列出。":
         "The network in %(year)s: %(n)s corridors opened later are not listed; plans are listed only for years after "
         "this one (%(present)s).",
