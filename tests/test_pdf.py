@@ -109,3 +109,14 @@ def test_corridor_comparison_pdf_has_the_table_and_coverage(client, tmp_path):
 def test_before_after_pdf_lists_what_2018_added(client, tmp_path):
     text = pdf_text(client.get("/corridors/compare.pdf?before=2017&after=2018&lang=en").data, tmp_path)
     assert "Chongqing–Guiyang Railway" in text and "Added" in text and "2017" in text and "2018" in text
+
+
+def test_comparison_pdf_with_a_proposed_line_from_the_link(client, tmp_path):
+    from atlas.analysis.proposed import encode_proposed, parse_proposed
+
+    text = encode_proposed(parse_proposed({"type": "LineString", "coordinates": [[106.6, 29.0], [106.7, 28.9]]}))
+    resp = client.get(f"/corridors/compare.pdf?ids=yugui-railway&proposed={text}&proposed_name=<b>西线</b>")
+    assert resp.status_code == 200
+    assert "<b>西线</b>" in pdf_text(resp.data, tmp_path)
+    bad = client.get("/corridors/compare.pdf?ids=yugui-railway&proposed=" + "?" * 5000)
+    assert bad.status_code == 400
