@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test deps browser serve-prod check-data bench loadtest clean
+.PHONY: run test deps browser system serve-prod check-data bench bench-pdf loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,24 +29,36 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
-run: deps
+# What the server itself needs from Debian: a CJK TrueType font for the PDF fact sheets, and pdftotext
+# (poppler-utils) with which the tests open those PDFs.
+system:
+	@if ! fc-list 2>/dev/null | grep -q wqy-microhei || [ ! -x /usr/bin/pdftotext ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-wqy-microhei poppler-utils fontconfig; \
+	fi
+
+run: deps system
 	$(VENV)/bin/flask --app server run --host $(HOST) --port $(PORT)
 
-serve-prod: deps
+serve-prod: deps system
 	$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py --workers 2 --threads 4 --bind $(HOST):$(PORT) 'server:create_app()'
 
 check-data: deps
 	$(VENV)/bin/flask --app server check-data
 
-test: deps browser
+test: deps browser system
 	$(PY) -m pytest
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache test-artifacts
 
 # Benchmark against the peers (loopback only, bounded): writes bench/RESULTS.md and bench/results.json
-bench: deps browser
+bench: deps browser system
 	bash bench/run.sh $(BENCH_ARGS)
+
+# PDF fact sheet render times (in process): replaces its section of bench/RESULTS.md, writes bench/pdf.json
+bench-pdf: deps system
+	$(PY) -m bench.pdf $(PDF_ARGS)
 
 # Load test of the production server (gunicorn, 200 connections, 60 s, loopback only): appends to bench/RESULTS.md
 loadtest: deps

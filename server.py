@@ -50,13 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json = StrictJSONProvider(app)
 
     from atlas.web import (admin, api, cli, compression, corridors, downloads, extension, health, i18n, metrics, ogc,
-                           opscli, pages, parks, reqlog, security, vendor)
+                           opscli, pages, parks, pdf, reqlog, security, timeline, vendor)
 
     reqlog.init_app(app)          # first: every later hook and error handler can use the request id
     extension.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    for module in (api, pages, vendor, ogc, downloads, parks, corridors, admin):
+    for module in (api, pages, vendor, ogc, downloads, pdf, parks, corridors, timeline, admin):
         app.register_blueprint(module.bp)
     health.init_app(app)
     metrics.init_app(app)

@@ -17,9 +17,10 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from atlas.assets import localize
-from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps
+from atlas.elements import COMMON_JS, DrawLocale
+from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps, stable_ids
 
-CORRIDORS_JS = [("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
+CORRIDORS_JS = [*COMMON_JS, ("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
 CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
 MAP_HEIGHT_PX = 420
 PROPOSAL_ROLE = "proposal"
@@ -122,6 +123,7 @@ def build_compare_maps(corridor_ids: Sequence[str], bounds: list[list[float]], c
         drawn = None
         if corridor_id is None:
             drawn = folium.FeatureGroup(name="drawn", control=False).add_to(m)
+            DrawLocale(config.get("draw_strings", {})).add_to(m)
             _proposal_draw_control(drawn).add_to(m)
         CorridorPanel(corridor_id, "corridor" if corridor_id else PROPOSAL_ROLE, drawn).add_to(m)
         maps.append(m)
@@ -136,3 +138,37 @@ def figure_parts(figure: Figure) -> MapParts:
     localize(figure)
     figure.render()
     return MapParts(figure.header.render(), figure.html.render(), figure.script.render())
+
+
+class CommonAssets(JSCSSMixin, MacroElement):
+    """Load the assets every atlas map shares (attribution prefix) on a map that needs no other atlas script."""
+
+    default_js = COMMON_JS
+    _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CommonAssets"
+
+
+YEARS_STYLE = {"before": {"color": "#777777", "fillColor": "#999999", "fillOpacity": 0.25, "weight": 1},
+               "after": {"color": "#2166ac", "fillColor": "#4393c3", "fillOpacity": 0.2, "weight": 1.5}}
+
+
+def build_years_map(bounds: list[list[float]], catchments: dict[str, dict | None], district: dict | None, *,
+                    basemap: str = "osm", basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS) -> folium.Map:
+    """One map with the earlier network's catchment (grey) under the later one's (blue); geometries WGS-84 GeoJSON."""
+    m = _panel_map(bounds, wgs84_basemap(basemaps, basemap))
+    CommonAssets().add_to(m)
+    if district:
+        folium.GeoJson(district, name="district", control=False, interactive=False,
+                       style_function=lambda _f: {"color": "#444", "weight": 1.5, "fill": False, "dashArray": "6 3"}).add_to(m)
+    for key in ("after", "before"):
+        geometry = catchments.get(key)
+        if geometry:
+            style = dict(YEARS_STYLE[key], className=f"qj-years-{key}")
+            folium.GeoJson(geometry, name=key, control=False, interactive=False,
+                           style_function=lambda _f, style=style: style).add_to(m)
+    localize(m)
+    stable_ids(m)   # the same result renders to the same bytes on every instance
+    return m

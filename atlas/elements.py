@@ -8,7 +8,9 @@ from folium.map import Layer
 from folium.template import Template
 
 # gcoord (npm) converts WGS-84 <-> GCJ-02 in the browser when a GCJ-02 basemap (Gaode) is shown
-ATLAS_JS = [("gcoord_js", "/vendor/gcoord/gcoord.global.prod.js"), ("qj_atlas_js", "/static/atlas.js")]
+# one attribution prefix on every map, and leaflet-draw's texts in the page language (QJDraw.locale)
+COMMON_JS = [("qj_common_js", "/static/leaflet-common.js")]
+ATLAS_JS = [*COMMON_JS, ("gcoord_js", "/vendor/gcoord/gcoord.global.prod.js"), ("qj_atlas_js", "/static/atlas.js")]
 ATLAS_CSS = [("qj_atlas_css", "/static/atlas.css")]
 
 
@@ -134,12 +136,14 @@ class MeasureTool(JSCSSMixin, MacroElement):
 
     default_js = [
         ("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"),
+        *COMMON_JS,
         ("qj_measure_js", "/static/measure.js"),
     ]
     default_css = [("leaflet_draw_css", "/vendor/leaflet-draw/leaflet.draw.css")]
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+            QJDraw.locale({{ this.strings.get("draw", {})|tojson }});
             QJMeasure.add({{ this._parent.get_name() }}, {{ this.strings|tojson }}, {{ this.lang|tojson }});
         {% endmacro %}
         """
@@ -150,3 +154,21 @@ class MeasureTool(JSCSSMixin, MacroElement):
         self._name = "MeasureTool"
         self.strings = strings
         self.lang = lang
+
+
+class DrawLocale(JSCSSMixin, MacroElement):
+    """Set leaflet-draw's texts (L.drawLocal) to the translated ``strings``; add before a Draw control."""
+
+    default_js = [("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"), *COMMON_JS]
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            QJDraw.locale({{ this.strings|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, strings: dict) -> None:
+        super().__init__()
+        self._name = "DrawLocale"
+        self.strings = strings

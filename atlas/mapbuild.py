@@ -16,6 +16,7 @@ from atlas.assets import localize
 from atlas.catalog import LayerSpec
 from atlas.elements import AtlasControls, BaseTiles, EmptyBaseLayer, GroupedLayers, MeasureTool, RemoteGeoJsonLayer
 from atlas.store import DataStore, LayerData
+from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
 
 # bbox of the 30 township polygons (fact sheet): used when the district layer itself is unavailable
@@ -111,7 +112,8 @@ def layer_config(data: LayerData, url: str) -> dict:
     spec = data.spec
     return {
         "id": spec.id, "url": url, "title_zh": spec.title_zh, "title_en": spec.title_en,
-        "family": spec.family, "family_title_zh": spec.family_title_zh, "symbol": spec.symbol,
+        "family": spec.family, "family_title_zh": spec.family_title_zh, "family_title_en": spec.family_title_en,
+        "symbol": spec.symbol, "time_field": TIME_FIELDS.get(spec.id),
         "style": vars(spec.style), "fields": field_config(spec), "label_field": spec.label_field,
         "ok": data.ok, "reason": data.reason, "feature_count": data.feature_count,
         "unplaced_count": data.unplaced_count, "as_of": data.as_of, "notes_zh": spec.notes_zh,
@@ -129,6 +131,16 @@ def district_bounds(store: DataStore) -> list[list[float]]:
         west, south, east, north = data.frame().total_bounds
         return [[float(south), float(west)], [float(north), float(east)]]
     return [list(QIJIANG_BOUNDS[0]), list(QIJIANG_BOUNDS[1])]
+
+
+def timeline_config(store: DataStore, present: int | None = None) -> dict:
+    """The year slider's rules and range, from the sourced years of every dated layer."""
+    years = []
+    for layer_id in TIME_FIELDS:
+        data = store.layer(layer_id) if layer_id in store.catalog.ids() else None
+        if data is not None and data.ok:
+            years += [feature_year(layer_id, f["properties"]) for f in data.features]
+    return browser_config(present or present_year(), years)
 
 
 def vocab_config() -> dict:
@@ -186,6 +198,7 @@ def build_atlas_map(
         "basemaps": [{"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}
                      for b, (t, layer) in zip(basemaps, base_pairs)],
         "active_basemap": active, "vocab": vocab_config(), "lang": lang, "strings": strings,
+        "timeline": timeline_config(store),
     }
     AtlasControls(config).add_to(m)
     localize(m, lang=lang)

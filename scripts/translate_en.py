@@ -130,6 +130,107 @@ TRANSLATIONS = {
     "源自 OpenStreetMap 的数据 © OpenStreetMap 贡献者，ODbL 1.0。":
         "Data derived from OpenStreetMap © OpenStreetMap contributors, ODbL 1.0.",
     "（区间：位置仅知所在区域）": "(interval: the site is known only to lie in an area)",
+    # issue 16: network through time, coverage, PDF fact sheets, drawing toolbar, translated error details
+    "拟建线路太长，无法放入链接（上限 {max} 个字符）：分享时请一并发送线路文件。":
+        "The proposed line is too long for a link (limit {max} characters): send the line file along when sharing.",
+    "占全区面积": "Share of the district", "区内覆盖面积（平方公里）": "Area covered in the district (km²)",
+    "覆盖的镇街（按覆盖比例）": "Towns reached (by covered share)",
+    "服务半径 buffer_m 须在 %(min)s 至 %(max)s 米之间，收到 %(got)s":
+        "buffer_m must be between %(min)s and %(max)s metres, got %(got)s",
+    "服务半径 buffer_m 须是以米计的数字": "buffer_m must be a number of metres",
+    "请比较 %(min)s 至 %(max)s 条走廊（含拟建线路），收到 %(got)s 条":
+        "compare %(min)s to %(max)s corridors (ids plus a proposed line); got %(got)s",
+    "没有这些走廊编号：%(ids)s；列表见 /corridors": "unknown corridor id(s): %(ids)s; see /corridors for the list",
+    "走廊 %(ids)s 没有来源几何，无法做空间比较": "corridor %(ids)s has no sourced geometry and cannot be compared spatially",
+    "ids 中 %(ids)s 重复出现": "ids lists %(ids)s more than once",
+    "%(p)s 须是 %(min)s 至 %(max)s 之间的年份，收到 %(got)s": "%(p)s must be a year between %(min)s and %(max)s, got %(got)s",
+    "请同时给出之前和之后的年份（如 ?before=2015&after=2020）": "give both before and after years (e.g. ?before=2015&after=2020)",
+    "之后的年份（%(after)s）须晚于之前的年份（%(before)s）": "after (%(after)s) must be a later year than before (%(before)s)",
+    "%(p)s 有 %(n)s 个字符，链接最多容纳 %(max)s 个：请改为上传线路文件":
+        "%(p)s is %(n)s characters long; a link holds at most %(max)s: upload the line as a file instead",
+    "%(p)s 不是有效的编码折线（encoded polyline）": "%(p)s is not a valid encoded polyline",
+    "%(p)s：坐标 %(pos)s 在綦江范围之外（经纬度须为 WGS-84，是否把经纬度写反了？）":
+        "%(p)s: position %(pos)s is outside the Qijiang region (lon/lat, WGS-84; swapped axes?)",
+    "%(p)s 有 %(n)s 个顶点，最多接受 %(max)s 个（请先简化线路）":
+        "%(p)s has %(n)s vertices; at most %(max)s are accepted (simplify the line first)",
+    "上传的文件是空的": "the uploaded file is empty",
+    "没有编号为 %(id)s 的产业园区；列表见 /parks": "no industrial park with id %(id)s; see /parks for the list",
+    "没有编号为 %(id)s 的图层；列表见 /api/layers": "no layer with id %(id)s; see /api/layers for the list",
+    "没有编号为 %(id)s 的要素": "no feature with id %(id)s", "图层 %(id)s 暂不可用：%(why)s": "layer %(id)s is unavailable: %(why)s",
+    "%(path)s 处没有内容；API 从 /api/layers 开始": "nothing at %(path)s; the API starts at /api/layers",
+    "请求内容超过 %(n)s 字节的上限": "request body is larger than the limit of %(n)s bytes",
+    "%(path)s 不接受 %(m)s 请求": "%(m)s is not allowed on %(path)s",
+    "搜索词 q 为空：请输入名称的一部分（中文或英文）": "q is empty: give part of a name in Chinese or English",
+    "%(p)s 须是大于等于 0 的有限数字，收到 %(got)s": "%(p)s must be a finite number >= 0, got %(got)s",
+    "%(p)s 须是数字，收到 %(got)s": "%(p)s must be a number, got %(got)s",
+    "所有权重都为零（只有选择了产业时，产业匹配才计分）：请至少给一个指标权重":
+        "all weights are zero (industry counts only with an industry selected): give at least one criterion a weight",
+    "按年份查看": "Network as of year", "全部年份（现状与规划）": "All years (today and plans)",
+    "{year} 年的网络": "The network in {year}", "年份未知": "Year unknown", "{n} 个晚于该年": "{n} later",
+    "规划线路仅在 {present} 年以后的年份以虚线显示；年份未知的要素不绘制，列在图例中。":
+        "Plans appear dashed only for years after {present}; features without a sourced year are not drawn but listed in the legend.",
+    "取消绘制": "Cancel drawing", "取消": "Cancel", "完成绘制": "Finish drawing", "完成": "Finish",
+    "删除最后一个点": "Delete last point drawn", "删除最后一点": "Delete last point", "画线": "Draw a polyline",
+    "画多边形": "Draw a polygon", "画矩形": "Draw a rectangle", "画圆": "Draw a circle", "放置标记": "Draw a marker",
+    "放置圆形标记": "Draw a circlemarker", "错误：线段不能交叉！": "Error: shape edges cannot cross!",
+    "单击开始画线。": "Click to start drawing line.", "单击继续画线。": "Click to continue drawing line.",
+    "单击最后一点结束画线。": "Click last point to finish line.", "单击开始画形状。": "Click to start drawing shape.",
+    "单击继续画形状。": "Click to continue drawing shape.", "单击第一个点闭合形状。": "Click first point to close this shape.",
+    "单击并拖动画矩形。": "Click and drag to draw rectangle.", "单击并拖动画圆。": "Click and drag to draw circle.",
+    "半径": "Radius", "单击地图放置标记。": "Click map to place marker.",
+    "单击地图放置圆形标记。": "Click map to place circle marker.", "松开鼠标完成绘制。": "Release mouse to finish drawing.",
+    "保存修改": "Save changes", "保存": "Save", "取消编辑，放弃所有修改": "Cancel editing, discards all changes",
+    "清除所有图层": "Clear all layers", "全部清除": "Clear All", "编辑图层": "Edit layers",
+    "没有可编辑的图层": "No layers to edit", "删除图层": "Delete layers", "没有可删除的图层": "No layers to delete",
+    "拖动控制点或标记以编辑。": "Drag handles or markers to edit features.", "点“取消”放弃修改。": "Click cancel to undo changes.",
+    "单击要删除的要素。": "Click on a feature to remove.",
+    "规划面积": "Planned area", "建成面积": "Built area", "设立时间": "Established", "称号与认定": "Designations",
+    "重点企业": "Key enterprises", "本园区": "this park", "来源": "Source", "主要数字": "Key figures",
+    "排名依据（当前权重）": "Why it ranks here (current weights)", "各位置的精度": "Accuracy of every position",
+    "园区（橙色）及最近的互通、车站、枢纽、区政府驻地和更新社区（蓝色，虚线为连线）；坐标为 UTM 48N（公里）。":
+        "The park (orange) and the nearest interchange, station, hub, district seat and renovated communities "
+        "(blue, dashed connecting lines); coordinates in UTM 48N (km).",
+    "未定位：没有来源给出该园区的位置，因此地图只显示全区，距离未知。":
+        "Unplaced: no source gives this park's position, so the map shows the whole district and distances are unknown.",
+    "距离在 UTM 48N（EPSG:32648）中从园区几何到目标几何量取。评分 0–100，缺数据的指标得 0 分。":
+        "Distances are measured in UTM 48N (EPSG:32648) from the park geometry to the target geometry. "
+        "Score 0–100; a criterion without data scores 0.",
+    "所用权重": "Weights used", "区内长度": "Length in district", "镇街（标注点）": "Towns (label point)",
+    "服务范围内园区面积": "Park area in catchment", "区内覆盖面积": "Area covered in district",
+    "线路（有几何）": "Corridors (with geometry)", "线路（未定位，不计面积）": "Corridors (unplaced, no area)",
+    "年份未知（未计入）": "Year unknown (not counted)", "新增": "Added", "走廊网络前后比较": "Corridor network: before / after",
+    "各走廊及其服务范围（彩色），区界和镇街为灰线；坐标为 UTM 48N（公里）。":
+        "Each corridor and its catchment (colours); district and towns in grey; coordinates in UTM 48N (km).",
+    "灰色：之前网络的服务范围；蓝色：之后网络的服务范围；坐标为 UTM 48N（公里）。":
+        "Grey: the earlier network's catchment; blue: the later network's; coordinates in UTM 48N (km).",
+    "缓冲区和面积均在 UTM 48N（EPSG:32648）中计算；覆盖比例按区界和镇街图层的多边形计算。没有镇街人口普查数字，因此不列人口。":
+        "Buffers and areas are computed in UTM 48N (EPSG:32648); shares use the district and town polygons. "
+        "No township census figures exist, so no population is given.",
+    "某年的网络：该年或之前开通的铁路和高速公路；规划线路只在晚于今年的年份计入；年份未知的线路不计入。":
+        "The network of a year: railways and expressways opened in or before it; plans count only for years after "
+        "this one; corridors without a sourced year are left out.",
+    "下载 PDF": "Download PDF",
+    "覆盖比例 = 服务范围内的面积 ÷ 全区（或镇街）面积，按区界和镇街图层的多边形在 UTM 48N 中计算。没有镇街人口普查数字，因此不列人口。":
+        "Covered share = area inside the catchment ÷ area of the district (or town), from the district and town "
+        "polygons in UTM 48N. No township census figures exist, so no population is given.",
+    "与今年的网络比较": "Compare with today's network", "网络前后比较": "Network before / after",
+    "%(year)s 年的网络：晚于该年开通的 %(n)s 条线路未列出；规划线路只在晚于今年（%(present)s）的年份列出。":
+        "The network in %(year)s: %(n)s corridors opened later are not listed; plans are listed only for years after "
+        "this one (%(present)s).",
+    "服务范围占全区（%(m)s 米）": "Catchment share of district (%(m)s m)", "之前（年份 A）": "Before (year A)",
+    "之后（年份 B）": "After (year B)",
+    "某年的网络：该年或之前开通的铁路和高速公路；规划线路只在晚于今年（%(present)s）的年份计入。年份未知或没有来源几何的线路单独列出，不参与面积计算。":
+        "The network of a year: railways and expressways opened in or before it; plans count only for years after "
+        "this one (%(present)s). Corridors without a sourced year or geometry are listed apart and not measured.",
+    "新增（%(after)s 比 %(before)s）": "Added (%(after)s vs %(before)s)",
+    "缓冲区和面积均在 UTM 48N（EPSG:32648，米）中计算；各线路的服务范围合并后再计面积。":
+        "Buffers and areas are computed in UTM 48N (EPSG:32648, metres); the corridors' catchments are merged "
+        "before areas are measured.",
+    "镇街覆盖比例 = 服务范围内的镇街面积 ÷ 镇街面积（按镇街图层的多边形）。没有镇街人口普查数字，因此不列人口。":
+        "Town share = town area inside the catchment ÷ town area (town layer polygons). No township census figures "
+        "exist, so no population is given.",
+    "园区、枢纽和社区按其现状位置计，不按其设立年份筛选。":
+        "Parks, hubs and communities are counted where they are today, not filtered by their own founding year.",
 }
 
 

@@ -12,11 +12,6 @@
   };
   window.QJAtlas = QJ;
 
-  // every map on the site credits Leaflet with a plain text link (no flag icon)
-  L.Map.addInitHook(function () {
-    if (this.attributionControl) this.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-  });
-
   QJ.isNarrow = function () {
     return window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
   };
@@ -66,8 +61,28 @@
   }
 
   function isPlanned(props) {
-    return props.status === "planned" || props.status === "under_construction";
+    var statuses = (QJ.config && QJ.config.timeline && QJ.config.timeline.planned_statuses) || ["planned", "under_construction"];
+    return statuses.indexOf(props.status) >= 0;
   }
+
+  /* ---------- the network through time (same rules as atlas/timeline.py) ---------- */
+  QJ.year = null;   // null: no time filter (today's map, plans included)
+
+  function yearOf(value) {
+    if (value === null || value === undefined || typeof value === "boolean") return null;
+    var m = /^\s*(\d{4})(?:\D|$)/.exec(String(value));
+    return m ? parseInt(m[1], 10) : null;
+  }
+
+  /* "shown", "hidden", "planned" (dashed) or "unknown" (no sourced year: listed, not drawn) as of QJ.year */
+  QJ.stateAt = function (cfg, props) {
+    var timeline = QJ.config && QJ.config.timeline;
+    if (QJ.year === null || !timeline || !cfg.time_field) return isPlanned(props) ? "planned" : "shown";
+    if (isPlanned(props)) return QJ.year > timeline.present ? "planned" : "hidden";
+    var year = yearOf(props[cfg.time_field]);
+    if (year === null) return "unknown";
+    return year <= QJ.year ? "shown" : "hidden";
+  };
 
   function featureStyle(cfg, props) {
     var s = cfg.style;
@@ -238,17 +253,31 @@
     var centre = map.getCenter();
     var wgs = QJ.toWgs84(centre.lat, centre.lng);
     QJ.datum = datum;
+    redrawAll(map);
+    // keep the same ground position in the middle of the screen
+    map.setView(QJ.toDisplay(wgs[0], wgs[1]), map.getZoom(), {animate: false});
+    document.documentElement.setAttribute("data-datum", datum);
+  };
+
+  function redrawAll(map) {
     Object.keys(QJ.layers).forEach(function (id) {
       var entry = QJ.layers[id];
       if (!entry.fc) return;
       entry.group.clearLayers();
+      Object.keys(QJ.features).forEach(function (fid) { if (QJ.features[fid].layer === id) delete QJ.features[fid]; });
       entry.drawn = 0;
       entry.unplaced = [];
       drawLayer(map, entry, displayed(entry.fc));
     });
-    // keep the same ground position in the middle of the screen
-    map.setView(QJ.toDisplay(wgs[0], wgs[1]), map.getZoom(), {animate: false});
-    document.documentElement.setAttribute("data-datum", datum);
+  }
+
+  /* Show the network as of ``year`` (null = today's map, no filter): redraw, legend, URL. */
+  QJ.setYear = function (year) {
+    QJ.year = year === null || year === undefined || year === "" ? null : parseInt(year, 10);
+    redrawAll(QJ.map);
+    updateYearControl();
+    document.documentElement.setAttribute("data-year", QJ.year === null ? "" : String(QJ.year));
+    writeUrl();
   };
 
   function datumOf(layer) {
@@ -260,8 +289,13 @@
   function drawLayer(map, entry, fc) {
     var cfg = entry.cfg;
     var byPane = {};
+    entry.unknownYear = [];
+    entry.later = 0;
     fc.features.forEach(function (f) {
       if (!f.geometry) { entry.unplaced.push(f); return; }
+      var state = QJ.stateAt(cfg, f.properties || {});
+      if (state === "unknown") { entry.unknownYear.push(f); return; }
+      if (state === "hidden") { entry.later += 1; return; }
       var pane = paneFor(cfg, f.geometry.type);
       (byPane[pane] = byPane[pane] || []).push(f);
     });
@@ -303,6 +337,12 @@
     }
     entry.drawn += 1;
     QJ.features[props.id] = {layer: cfg.id, leaflet: layer, feature: f};
+    if (!big) {
+      layer.on("add", function () {
+        var node = layer.getElement && layer.getElement();
+        if (node) node.setAttribute("data-feature-id", props.id || "");
+      });
+    }
     if (!big && cfg.label_field && props.label_lat !== undefined && props.label_lon !== undefined) {
       var label = L.marker([props.label_lat, props.label_lon], {
         icon: L.divIcon({className: "qj-label", html: "", iconSize: null}),
@@ -361,6 +401,7 @@
         head.setAttribute("aria-expanded", QJ.isNarrow() ? "false" : "true");
         box.appendChild(head);
         var body = el("div", "qj-legend-body");
+        body.appendChild(el("div", "qj-legend-year", t("year_all")));
         if (QJ.isNarrow()) body.hidden = true;
         head.addEventListener("click", function () {
           body.hidden = !body.hidden;
@@ -419,7 +460,23 @@
     }
     var text = t("as_of") + " " + (cfg.as_of || t("unknown"));
     if (cfg.unplaced_count) text += " · " + t("unplaced") + " " + cfg.unplaced_count;
+    if (QJ.year !== null && entry.later) text += " · " + t("year_later").replace("{n}", entry.later);
     meta.textContent = text;
+    var old = entry.legendRow.querySelector(".qj-year-unknown");
+    if (old) old.remove();
+    if (entry.unknownYear && entry.unknownYear.length) {
+      var box = el("details", "qj-year-unknown");
+      box.setAttribute("data-layer", cfg.id);
+      box.appendChild(el("summary", null, t("year_unknown") + " (" + entry.unknownYear.length + ")"));
+      var items = el("ul");
+      entry.unknownYear.forEach(function (f) {
+        var li = el("li", null, (tr(f.properties, "name") || f.properties.id));
+        li.setAttribute("data-feature-id", f.properties.id || "");
+        items.appendChild(li);
+      });
+      box.appendChild(items);
+      entry.legendRow.appendChild(box);
+    }
     if (entry.unplaced.length && !entry.legendRow.querySelector(".qj-unplaced")) {
       var details = el("details", "qj-unplaced");
       details.appendChild(el("summary", null, t("unplaced_features") + " (" + entry.unplaced.length + ")"));
@@ -575,11 +632,15 @@
     params.set("layers", visible.join(","));
     var base = activeBasemap(map);
     if (base) params.set("base", base);
+    if (QJ.year === null) params.delete("year"); else params.set("year", String(QJ.year));
     history.replaceState(null, "", window.location.pathname + "?" + params.toString());
   }
 
   function readUrl(map) {
     var params = new URLSearchParams(window.location.search);
+    var year = parseInt(params.get("year"), 10);
+    QJ.year = isFinite(year) && year >= 1900 && year <= 2100 ? year : null;
+    document.documentElement.setAttribute("data-year", QJ.year === null ? "" : String(QJ.year));
     var lat = parseFloat(params.get("lat"));
     var lon = parseFloat(params.get("lon"));
     var z = parseInt(params.get("z"), 10);
@@ -599,6 +660,56 @@
         if (!want && map.hasLayer(group)) map.removeLayer(group);
       });
     }
+  }
+
+  /* ---------- year slider ---------- */
+  function updateYearControl() {
+    var c = QJ.yearControl;
+    if (!c) return;
+    var on = QJ.year !== null;
+    c.toggle.checked = on;
+    c.range.disabled = !on;
+    if (on) c.range.value = String(QJ.year);
+    c.out.textContent = on ? String(QJ.year) : t("year_all");
+    var heading = QJ.legend && QJ.legend.getContainer().querySelector(".qj-legend-year");
+    if (heading) heading.textContent = on ? t("year_as_of").replace("{year}", QJ.year) : t("year_all");
+  }
+
+  function buildYearSlider(map) {
+    var timeline = QJ.config.timeline;
+    var Slider = L.Control.extend({
+      options: {position: "bottomright"},
+      onAdd: function () {
+        var box = el("div", "qj-year leaflet-bar");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var label = el("label", "qj-year-label");
+        var toggle = el("input", "qj-year-toggle");
+        toggle.type = "checkbox";
+        label.appendChild(toggle);
+        label.appendChild(el("span", null, " " + t("year_label") + " "));
+        var out = el("output", "qj-year-out");
+        label.appendChild(out);
+        var range = el("input", "qj-year-range");
+        range.type = "range";
+        range.min = String(timeline.min);
+        range.max = String(timeline.max);
+        range.step = "1";
+        range.value = String(timeline.present);
+        range.setAttribute("aria-label", t("year_label"));
+        var note = el("div", "qj-year-note", t("year_note").replace("{present}", timeline.present));
+        box.appendChild(label);
+        box.appendChild(range);
+        box.appendChild(note);
+        toggle.addEventListener("change", function () { QJ.setYear(toggle.checked ? range.value : null); });
+        range.addEventListener("input", function () { out.textContent = range.value; });
+        range.addEventListener("change", function () { QJ.setYear(range.value); });
+        QJ.yearControl = {box: box, toggle: toggle, range: range, out: out};
+        return box;
+      },
+    });
+    new Slider().addTo(map);
+    updateYearControl();
   }
 
   function onAllLoaded(map) {
@@ -627,6 +738,8 @@
     buildHome(map);
     buildLegend(map);
     readUrl(map);
+    buildYearSlider(map);
+    if (QJ.year !== null) redrawAll(map);   // a layer that answered before init is drawn again for the year
     QJ.ready = true;
     map.on("moveend zoomend overlayadd overlayremove baselayerchange layeradd layerremove", function () {
       clearTimeout(QJ._urlTimer);

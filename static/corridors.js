@@ -233,6 +233,18 @@
       });
     });
     row(body, "park_area_ha", t("park_area"), cs, function (td, c) { td.textContent = num(c.park_area_ha, 1); });
+    row(body, "covered_km2", t("covered_km2"), cs, function (td, c) { td.textContent = num(c.coverage.covered_km2, 1); });
+    row(body, "district_share", t("district_share"), cs, function (td, c) {
+      td.textContent = c.coverage.district_share === null ? t("unknown") : num(c.coverage.district_share * 100, 1) + " %";
+    });
+    row(body, "town_shares", t("town_shares"), cs, function (td, c) {
+      var list = td.appendChild(el("ol", "qj-town-shares small mb-0 ps-3"));
+      c.coverage.towns.forEach(function (town) {
+        var li = list.appendChild(el("li", null, nameOf(town) + " " + num(town.share * 100, 1) + " %"));
+        li.setAttribute("data-id", town.id);
+      });
+      if (!c.coverage.towns.length) td.textContent = t("none");
+    });
     row(body, "industries", t("industries"), cs, function (td, c) {
       td.textContent = c.industries.length ? c.industries.join(isEnglish() ? ", " : "、") : "—";
     });
@@ -352,7 +364,22 @@
     var params = new URLSearchParams(location.search);
     params.set("ids", QJC.config.ids.join(","));
     params.set("buffer_m", value);
+    var link = QJC.proposal && QJC.result && QJC.result.proposed_url;
+    if (link && link.proposed) {
+      params.set("proposed", link.proposed);
+      params.set("proposed_name", link.proposed_name);
+    } else {
+      params.delete("proposed");
+      params.delete("proposed_name");
+    }
+    if (link && !link.proposed) showMessage(fmt("link_too_long", {max: link.max_chars}));
     history.replaceState(null, "", location.pathname + "?" + params.toString());
+    var pdf = document.getElementById("qj-export-pdf");
+    if (pdf) {
+      params.set("lang", QJC.config.lang);
+      params.delete("base");
+      pdf.href = QJC.config.pdf_url + "?" + params.toString();
+    }
   }
 
   function uploadFile(input) {
@@ -430,7 +457,7 @@
     wireControls();
     loadContext().then(function () {
       drawDistrict();
-      return refresh(QJC.bufferM, null);
+      return refresh(QJC.bufferM, config.proposal || null);   // a shared link may carry a proposed line
     });
   };
 })();

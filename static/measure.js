@@ -10,6 +10,33 @@
     return node;
   }
 
+  /* Button icons as inline SVG paths (no emoji or icon font: they render with any system fonts). */
+  var ICONS = {
+    line: ["M2 12 L12 2 L16 6 L6 16 Z", "M5 9 L7 11 M7 7 L9 9 M9 5 L11 7 M11 3 L13 5"],   // a ruler with ticks
+    area: ["M9 2 L16 7 L13.5 15.5 L4.5 15.5 L2 7 Z"],                                     // a pentagon
+    clear: ["M4 4 L14 14 M14 4 L4 14"],                                                    // a cross
+  };
+
+  function icon(paths) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 18 18");
+    svg.setAttribute("width", "18");
+    svg.setAttribute("height", "18");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", "qj-icon");
+    paths.forEach(function (d) {
+      var path = document.createElementNS(ns, "path");
+      path.setAttribute("d", d);
+      path.setAttribute("fill", "none");
+      path.setAttribute("stroke", "currentColor");
+      path.setAttribute("stroke-width", "1.6");
+      path.setAttribute("stroke-linejoin", "round");
+      svg.appendChild(path);
+    });
+    return svg;
+  }
+
   function lengthM(map, latlngs) {
     var total = 0;
     for (var i = 1; i < latlngs.length; i++) total += map.distance(latlngs[i - 1], latlngs[i]);
@@ -66,13 +93,13 @@
         onAdd: function () {
           var bar = L.DomUtil.create("div", "leaflet-bar qj-measure");
           L.DomEvent.disableClickPropagation(bar);
-          [["qj-measure-line", "📏", strings.measure_distance, function () { start("line"); }],
-           ["qj-measure-area", "⬠", strings.measure_area, function () { start("area"); }],
-           ["qj-measure-clear", "✕", strings.measure_clear, function () { results.clearLayers(); }]]
+          [["qj-measure-line", ICONS.line, strings.measure_distance, function () { start("line"); }],
+           ["qj-measure-area", ICONS.area, strings.measure_area, function () { start("area"); }],
+           ["qj-measure-clear", ICONS.clear, strings.measure_clear, function () { results.clearLayers(); }]]
             .forEach(function (b) {
               var a = L.DomUtil.create("a", b[0], bar);
               a.href = "#";
-              a.textContent = b[1];
+              a.appendChild(icon(b[1]));
               a.title = b[2];
               a.setAttribute("role", "button");
               a.setAttribute("aria-label", b[2]);

@@ -85,7 +85,8 @@ def test_broken_layer_does_not_take_the_site_down(make_app, geodata_copy, caplog
     assert layers["hubs"]["available"] is False and "No such file" in layers["hubs"]["reason"]
     assert layers["towns"]["available"] is True
     resp = client.get("/api/layers/parks.geojson")
-    assert resp.status_code == 503 and "unavailable" in resp.get_json()["message"]
+    body = resp.get_json()
+    assert resp.status_code == 503 and "unavailable" in body["message_en"] and "暂不可用" in body["message"]
     assert client.get("/api/layers/towns.geojson").status_code == 200
     page = client.get("/?base=none")
     assert page.status_code == 200

@@ -17,9 +17,14 @@ PROPOSED = {"type": "Feature", "properties": {"name": "东线方案"}, "geometry
 
 
 def error_of(resp, status: int = 400) -> dict:
+    """The error body, with ``message`` the English detail (a Chinese request gets it in ``message_en``)."""
     assert resp.status_code == status, resp.get_data(as_text=True)
     assert resp.mimetype == "application/json"
-    return resp.get_json()
+    body = resp.get_json()
+    if "message_en" in body:
+        assert body["message"] != body["message_en"]   # the detail was translated for this Chinese request
+        body["message"] = body["message_en"]
+    return body
 
 
 @pytest.mark.parametrize("query, parameter, message", [

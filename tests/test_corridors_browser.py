@@ -128,7 +128,7 @@ def test_drawing_with_the_mouse_through_leaflet_draw(page, live_server):
         page.mouse.up()
         page.wait_for_timeout(150)  # separate clicks, not a double-click
     assert page.locator(".qj-proposal-map .leaflet-marker-icon.leaflet-div-icon").count() == 3
-    page.locator(".qj-proposal-map .leaflet-draw-actions a", has_text="Finish").click()
+    page.locator(".qj-proposal-map .leaflet-draw-actions a", has_text="完成").click()   # the toolbar speaks Chinese
     wait_for_render(page, done)
     assert page.locator('#qj-compare-table thead th[data-corridor="proposed"]').count() == 1
     assert_clean(page)

@@ -33,6 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
 from atlas.analysis.nearest import distance_interval_m
+from atlas.analysis.coverage import coverage, town_polygons
 from atlas.analysis.proposed import PROPOSED_ID, ProposedLine, parse_proposed, read_line_upload
 from atlas.errors import BadParameter
 
@@ -65,6 +66,7 @@ class CorridorContext:
     communities: gpd.GeoDataFrame
     towns: gpd.GeoDataFrame
     stations: gpd.GeoDataFrame
+    town_areas: gpd.GeoDataFrame | None = None   # the towns' polygons, for covered shares
     # what every comparison derives from the context (metric frames, names, ...), filled on first use
     derived: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -126,7 +128,7 @@ def _assemble_context(frames: Mapping[str, gpd.GeoDataFrame]) -> CorridorContext
         corridors=corridors, district=district, parks=parks,
         hubs=_columns(frames["hubs"], ("id", "name_zh", "accuracy")),
         communities=_columns(frames["communities"], ("id", "name_zh", "accuracy")),
-        towns=town_label_points(frames["towns"]),
+        towns=town_label_points(frames["towns"]), town_areas=_columns(frames["towns"], ("id", "name_zh", "name_en")),
         stations=_columns(frames["stations"], ("id", "name_zh", "kind", "line_ids")),
     )
 
@@ -364,6 +366,7 @@ def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
             "stations": list(stations_in.get(cid, [])), "stations_unplaced": list(stations_unplaced.get(cid, [])),
             "industries": ordered_union([industries.get(pid) for pid in served[cid]["parks"]]),
             "geometry": _geojson(row.geometry), "catchment": _geojson(zones.iloc[i]),
+            "coverage": coverage(zones_m.geometry.iloc[i], _district_m(ctx), _towns_m(ctx)),
         })
     only_in, shared = difference_sets(served)
     return {"buffer_m": buffer_m, "corridors": rows, "only_in": only_in, "shared": shared,
@@ -383,6 +386,23 @@ def _names_of(ctx: CorridorContext, rows: list[dict]) -> dict[str, str]:
 def _metric_layer(ctx: CorridorContext, layer_id: str) -> gpd.GeoDataFrame:
     """A served layer of the context in METRIC_CRS (placed features only), derived once per context."""
     return ctx.memo(f"{layer_id}_m", lambda: to_metric(getattr(ctx, layer_id)))
+
+
+def _towns_m(ctx: CorridorContext) -> gpd.GeoDataFrame:
+    """The town polygons in METRIC_CRS, derived once per context."""
+    return ctx.memo("towns_poly_m", lambda: town_polygons(ctx.town_areas))
+
+
+def district_shares(ctx: CorridorContext, buffer_m: float = BUFFER_DEFAULT_M) -> dict[str, float]:
+    """Corridor id -> share (0..1) of the district inside its catchment of ``buffer_m`` metres (placed only)."""
+    def build() -> dict[str, float]:
+        placed = ctx.corridors[ctx.corridors.geometry.notna()]
+        zones = catchments(placed.to_crs(METRIC_CRS), buffer_m)
+        district_m = _district_m(ctx)
+        total = district_m.area
+        covered = shapely.area(shapely.intersection(zones.geometry.to_numpy(), district_m))
+        return {cid: round(float(c / total), 6) if total else None for cid, c in zip(zones["corridor"], covered)}
+    return ctx.memo(f"district_shares_{buffer_m:.0f}", build)
 
 
 def _district_m(ctx: CorridorContext) -> BaseGeometry:
@@ -427,10 +447,12 @@ def list_corridors(ctx: CorridorContext) -> list[dict]:
     district_m = _district_m(ctx)
     lengths = pd.Series(None, index=corridors.index, dtype=float)
     lengths[placed] = length_in_district_km(corridors[placed].geometry.to_crs(METRIC_CRS), district_m)
+    shares = district_shares(ctx)
     return [
         {"id": r.id, "name_zh": r.name_zh, "name_en": _clean(r.name_en), "layer": r.layer, "kind": r.kind,
          "status": r.status, "accuracy": r.accuracy, "opened": _clean(r.opened),
          "length_in_district_km": None if math.isnan(length) else round(length, 1),
-         "length_in_district_km_sourced": _clean(r.length_in_district_km_sourced), "comparable": bool(ok)}
+         "length_in_district_km_sourced": _clean(r.length_in_district_km_sourced), "comparable": bool(ok),
+         "district_share": shares.get(r.id) if ok else None}
         for r, length, ok in zip(corridors.itertuples(index=False), lengths, placed)
     ]

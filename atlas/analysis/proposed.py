@@ -114,3 +114,40 @@ def _kml_to_geojson(data: bytes) -> dict:
         for name, geom in zip(names, frame.geometry)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+# A proposed line in a link: Google's encoded polyline (precision 5, ~1 m) per part, parts joined by ","
+# (not in the polyline alphabet), capped so a shared link stays usable in every browser and server.
+URL_MAX_CHARS = 4000
+URL_PRECISION = 5
+_POLYLINE_CHARS = frozenset(chr(c) for c in range(63, 127))
+
+
+def encode_proposed(line: ProposedLine) -> str | None:
+    """The line as URL text (encoded polylines), or None when longer than URL_MAX_CHARS."""
+    import polyline
+
+    parts = getattr(line.geometry, "geoms", [line.geometry])
+    text = ",".join(polyline.encode([(lat, lon) for lon, lat in part.coords], URL_PRECISION) for part in parts)
+    return text if len(text) <= URL_MAX_CHARS else None
+
+
+def decode_proposed(text: str, name: str | None = None, parameter: str = "proposed") -> ProposedLine:
+    """Read a line from URL text made by ``encode_proposed`` (and an optional name); bad text raises BadParameter."""
+    import polyline
+
+    if len(text) > URL_MAX_CHARS:
+        raise BadParameter(f"{parameter} is {len(text)} characters long; a link holds at most {URL_MAX_CHARS}: "
+                           "upload the line as a file instead", parameter=parameter)
+    parts = text.split(",")
+    if not all(parts) or any(set(part) - _POLYLINE_CHARS for part in parts):
+        raise BadParameter(f"{parameter} is not an encoded polyline (characters ? to ~, parts separated by ',')",
+                           parameter=parameter)
+    try:
+        coords = [[[lon, lat] for lat, lon in polyline.decode(part, URL_PRECISION)] for part in parts]
+    except (ValueError, IndexError, TypeError):
+        raise BadParameter(f"{parameter} is not a complete encoded polyline", parameter=parameter) from None
+    geometry = {"type": "LineString", "coordinates": coords[0]} if len(coords) == 1 else \
+        {"type": "MultiLineString", "coordinates": coords}
+    props = {"name_zh": name} if isinstance(name, str) and name.strip() else {}
+    return parse_proposed({"type": "Feature", "properties": props, "geometry": geometry}, parameter=parameter)

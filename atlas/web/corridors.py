@@ -9,14 +9,17 @@ from atlas.analysis.corridor_export import catchments_geojson, comparison_csv
 from atlas.analysis.corridors import (BUFFER_DEFAULT_M, BUFFER_MAX_M, BUFFER_MIN_M, CONTEXT_LAYERS, CorridorContext,
                                       ProposedLine, build_context, compare_corridors, list_corridors,
                                       parse_buffer_m, parse_ids, parse_proposed, read_line_upload, select_corridors)
-from atlas.analysis.proposed import DEFAULT_NAME_ZH
+from atlas.analysis.proposed import DEFAULT_NAME_ZH, URL_MAX_CHARS, decode_proposed, encode_proposed
 from atlas.corridormap import build_compare_maps, figure_parts
 from atlas.errors import BadParameter
-from atlas.mapbuild import configured_basemaps, district_bounds
+from atlas.mapbuild import configured_basemaps, district_bounds, timeline_config
+from atlas.timeline import corridors_as_of, parse_year, present_year
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.validate import loads_strict
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang
+from atlas.web.pages import draw_strings
+from atlas.web.timeline import wants_years, years_page
 
 bp = Blueprint("corridors", __name__)
 API_METHODS = ("GET", "POST")
@@ -41,7 +44,8 @@ def _json_problem(data: bytes) -> str:
 def _inputs() -> tuple[tuple[str, ...], float, ProposedLine | None]:
     """(ids, buffer_m, proposed) from the query string (GET) or a JSON body (POST)."""
     if request.method == "GET":
-        return parse_ids(",".join(request.args.getlist("ids"))), parse_buffer_m(request.args.get("buffer_m")), None
+        return (parse_ids(",".join(request.args.getlist("ids"))), parse_buffer_m(request.args.get("buffer_m")),
+                url_proposal())
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         why = _json_problem(request.get_data(cache=True))
@@ -52,26 +56,47 @@ def _inputs() -> tuple[tuple[str, ...], float, ProposedLine | None]:
             None if proposed is None else parse_proposed(proposed))
 
 
+def url_proposal() -> ProposedLine | None:
+    """A proposed line carried in the link (?proposed=<encoded polyline>&proposed_name=), or None."""
+    text = request.args.get("proposed")
+    return decode_proposed(text, request.args.get("proposed_name")) if text else None
+
+
 def _comparison() -> dict:
     ids, buffer_m, proposed = _inputs()
-    return compare_corridors(_context(), ids, buffer_m, proposed)
+    result = compare_corridors(_context(), ids, buffer_m, proposed)
+    if proposed is not None:  # what the page puts in its URL so a shared link reproduces the comparison
+        result["proposed_url"] = {"proposed": encode_proposed(proposed), "proposed_name": proposed.name_zh,
+                                  "max_chars": URL_MAX_CHARS}
+    return result
 
 
 @bp.get("/corridors")
 def corridor_list():
     """Every corridor with kind, status, opening year and length inside the district; pick some to compare."""
-    return render_template("corridors/list.html", corridors=list_corridors(_context()), buffer_m=BUFFER_DEFAULT_M,
-                           statuses=STATUSES, kinds=KINDS, accuracy=ACCURACY)
+    year = parse_year(request.args.get("year"))
+    rows = corridors_as_of(list_corridors(_context()), year, present_year())
+    return render_template("corridors/list.html", corridors=[r for r in rows if r["year_state"] in ("shown", "planned")],
+                           unknown_year=[r for r in rows if r["year_state"] == "unknown"], year=year,
+                           later=sum(r["year_state"] == "hidden" for r in rows), timeline=timeline_config(get_store()),
+                           buffer_m=BUFFER_DEFAULT_M, statuses=STATUSES, kinds=KINDS, accuracy=ACCURACY)
 
 
 @bp.get("/corridors/compare")
 def compare_page():
-    """Synchronised maps, comparison table and chart for ?ids=a,b&buffer_m=5000 (&base=osm|none)."""
-    ids, buffer_m, _ = _inputs()
+    """Synchronised maps, comparison table and chart for ?ids=a,b&buffer_m=5000 (&base=osm|none);
+    ?before=2015&after=2020 compares the whole network of two years instead."""
+    if wants_years():
+        return years_page()
+    ids, buffer_m, proposed = _inputs()
     context = _context()
-    chosen = select_corridors(context.corridors, ids)
+    chosen = select_corridors(context.corridors, ids, extra=int(proposed is not None))
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
-    figure = build_compare_maps(list(chosen["id"]), district_bounds(get_store()), _page_config(ids, buffer_m),
+    config = _page_config(ids, buffer_m)
+    if proposed is not None:
+        config["proposal"] = {"type": "Feature", "properties": {"name_zh": proposed.name_zh},
+                              "geometry": proposed.geometry.__geo_interface__}
+    figure = build_compare_maps(list(chosen["id"]), district_bounds(get_store()), config,
                                 basemap=basemap, basemaps=configured_basemaps(current_app.config))
     return render_template("corridors/compare.html", parts=figure_parts(figure), ids=ids, buffer_m=buffer_m,
                            basemap=basemap, buffer_min_m=BUFFER_MIN_M, buffer_max_m=BUFFER_MAX_M)
@@ -91,6 +116,9 @@ def corridor_strings() -> dict[str, str]:
         "shared": _("全部共同服务"), "none": _("无"),
         "buffer_range": _("服务半径须在 {min} 至 {max} 米之间。"),
         "too_large": _("文件超过 1 MB（{size} MB），请上传较小的线路文件。"),
+        "link_too_long": _("拟建线路太长，无法放入链接（上限 {max} 个字符）：分享时请一并发送线路文件。"),
+        "district_share": _("占全区面积"), "covered_km2": _("区内覆盖面积（平方公里）"),
+        "town_shares": _("覆盖的镇街（按覆盖比例）"),
     }
 
 
@@ -98,13 +126,14 @@ def _page_config(ids: tuple[str, ...], buffer_m: float) -> dict:
     layer_url = lambda lid: url_for("api.layer_geojson", layer_id=lid)  # noqa: E731
     return {
         "ids": list(ids), "buffer_m": buffer_m, "buffer_min_m": BUFFER_MIN_M, "buffer_max_m": BUFFER_MAX_M,
-        "compare_url": url_for("corridors.api_compare"),
+        "compare_url": url_for("corridors.api_compare"), "pdf_url": url_for("pdf.compare_pdf"),
         "csv_url": url_for("corridors.api_compare_csv", lang=current_lang()),
         "geojson_url": url_for("corridors.api_catchments"), "upload_url": url_for("corridors.api_proposed"),
         "max_upload_bytes": current_app.config["MAX_CONTENT_LENGTH"],
         "layer_urls": {lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "stations", "district")},
         "vocab": {"status": STATUSES, "kind": KINDS, "accuracy": ACCURACY},
         "lang": current_lang(), "strings": corridor_strings(), "proposed_default_name": DEFAULT_NAME_ZH,
+        "draw_strings": draw_strings(),
     }
 
 

@@ -61,7 +61,12 @@ def error_summary(body: dict) -> str:
 
 
 def _error(status: int, body: dict):
-    body = {**body, "summary": error_summary(body), "request_id": request_id()}
+    from atlas.web.i18n import current_lang
+    from atlas.web.messages import translated_message
+
+    message = translated_message(body.get("message"), current_lang())
+    extra = {"message": message, "message_en": body.get("message")} if message != body.get("message") else {}
+    body = {**body, **extra, "summary": error_summary(body), "request_id": request_id()}
     if wants_json():
         return jsonify(body), status
     return render_template("error.html", status=status, error=body), status

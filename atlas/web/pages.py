@@ -29,10 +29,51 @@ def map_strings() -> dict[str, str]:
         "switch_lang": "English" if current_lang() == "zh" else "中文",
         "switch_lang_url": lang_url("en" if current_lang() == "zh" else "zh"),
         "switch_lang_title": _("切换语言"),
+        "year_label": _("按年份查看"), "year_all": _("全部年份（现状与规划）"), "year_as_of": _("{year} 年的网络"),
+        "year_unknown": _("年份未知"), "year_later": _("{n} 个晚于该年"),
+        "year_note": _("规划线路仅在 {present} 年以后的年份以虚线显示；年份未知的要素不绘制，列在图例中。"),
         "measure": {
+            "draw": draw_strings(),
             "measure_distance": _("测量距离"), "measure_area": _("测量面积"), "measure_clear": _("清除测量"),
             "distance": _("距离"), "area": _("面积"), "perimeter": _("周长"), "km": _("公里"), "ha": _("公顷"),
             "km2": _("平方公里"),
+        },
+    }
+
+
+def draw_strings() -> dict:
+    """leaflet-draw's toolbar and tooltip texts (L.drawLocal, same nesting) in the request's language."""
+    cancel = {"title": _("取消绘制"), "text": _("取消")}
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": cancel, "finish": {"title": _("完成绘制"), "text": _("完成")},
+                "undo": {"title": _("删除最后一个点"), "text": _("删除最后一点")},
+                "buttons": {"polyline": _("画线"), "polygon": _("画多边形"), "rectangle": _("画矩形"),
+                            "circle": _("画圆"), "marker": _("放置标记"), "circlemarker": _("放置圆形标记")},
+            },
+            "handlers": {
+                "polyline": {"error": _("错误：线段不能交叉！"),
+                             "tooltip": {"start": _("单击开始画线。"), "cont": _("单击继续画线。"),
+                                         "end": _("单击最后一点结束画线。")}},
+                "polygon": {"tooltip": {"start": _("单击开始画形状。"), "cont": _("单击继续画形状。"),
+                                        "end": _("单击第一个点闭合形状。")}},
+                "rectangle": {"tooltip": {"start": _("单击并拖动画矩形。")}},
+                "circle": {"tooltip": {"start": _("单击并拖动画圆。")}, "radius": _("半径")},
+                "marker": {"tooltip": {"start": _("单击地图放置标记。")}},
+                "circlemarker": {"tooltip": {"start": _("单击地图放置圆形标记。")}},
+                "simpleshape": {"tooltip": {"end": _("松开鼠标完成绘制。")}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {"save": {"title": _("保存修改"), "text": _("保存")}, "cancel": {"title": _("取消编辑，放弃所有修改"), "text": _("取消")},
+                            "clearAll": {"title": _("清除所有图层"), "text": _("全部清除")}},
+                "buttons": {"edit": _("编辑图层"), "editDisabled": _("没有可编辑的图层"), "remove": _("删除图层"),
+                            "removeDisabled": _("没有可删除的图层")},
+            },
+            "handlers": {"edit": {"tooltip": {"text": _("拖动控制点或标记以编辑。"), "subtext": _("点“取消”放弃修改。")}},
+                         "remove": {"tooltip": {"text": _("单击要删除的要素。")}}},
         },
     }
 

@@ -1,0 +1,109 @@
+"""The network through time: which features exist "as of" a year, from their sourced dates; Flask-free.
+
+A feature's year is the first four digits of the layer's date field (``opened`` for corridors and
+stations, ``established`` for parks: an opening, designation or founding date as the source gives it).
+Nothing is guessed: a feature without a sourced year is ``unknown`` at every chosen year and is listed
+as such, never drawn as if it existed. Planned or under-construction features exist only as plans:
+they are shown (dashed) when the chosen year lies after the present, hidden before.
+
+The browser applies the same rules (``static/atlas.js`` reads ``TIME_FIELDS`` from the page config).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections.abc import Mapping
+
+from atlas.errors import BadParameter
+
+# layer id -> the date field whose year says when the feature came into being
+TIME_FIELDS: dict[str, str] = {
+    "railways": "opened", "expressways": "opened", "stations": "opened", "parks": "established",
+}
+PLANNED_STATUSES = ("planned", "under_construction")
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+YEARS_AHEAD = 15   # the slider reaches this far past the present, for plans
+
+SHOWN = "shown"          # existed by the chosen year
+HIDDEN = "hidden"        # came into being after the chosen year (or a plan, before the present)
+PLANNED = "planned"      # a plan, shown dashed: the chosen year is after the present
+UNKNOWN = "unknown"      # no sourced year: listed, not drawn
+STATES = (SHOWN, HIDDEN, PLANNED, UNKNOWN)
+
+_YEAR = re.compile(r"^\s*(\d{4})(?:\D|$)")
+
+
+def present_year(today: datetime.date | None = None) -> int:
+    """The current calendar year (the 'present' that plans lie after)."""
+    return (today or datetime.date.today()).year
+
+
+def year_of(value) -> int | None:
+    """The year of a sourced date ('2018-01-25', '1965', 2016), or None when there is none."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if math.isfinite(value) and YEAR_MIN <= value <= YEAR_MAX else None
+    match = _YEAR.match(str(value))
+    return int(match.group(1)) if match else None
+
+
+def feature_year(layer_id: str, props: Mapping) -> int | None:
+    """The sourced year a feature of ``layer_id`` came into being, or None (also for layers without dates)."""
+    field = TIME_FIELDS.get(layer_id)
+    return year_of(props.get(field)) if field else None
+
+
+def is_planned(props: Mapping) -> bool:
+    """Whether the feature is a plan (planned or under construction)."""
+    return props.get("status") in PLANNED_STATUSES
+
+
+def state_at(layer_id: str, props: Mapping, year: int | None, present: int) -> str:
+    """Whether a feature is ``shown``, ``hidden``, ``planned`` (dashed) or ``unknown`` as of ``year``.
+
+    ``year`` None means no time filter (today's map, plans included). Layers without a date field
+    (the river, boundaries, hubs, communities) are always shown.
+    """
+    if year is None or layer_id not in TIME_FIELDS:
+        return PLANNED if is_planned(props) else SHOWN
+    if is_planned(props):
+        return PLANNED if year > present else HIDDEN
+    known = feature_year(layer_id, props)
+    if known is None:
+        return UNKNOWN
+    return SHOWN if known <= year else HIDDEN
+
+
+def parse_year(raw, parameter: str = "year") -> int | None:
+    """A chosen year from a query value ('' or None = no filter), or raise BadParameter naming ``parameter``."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    text = str(raw).strip()
+    if not text.isdigit() or not YEAR_MIN <= int(text) <= YEAR_MAX:
+        raise BadParameter(f"{parameter} must be a year between {YEAR_MIN} and {YEAR_MAX}, got {text[:20]!r}",
+                           parameter=parameter)
+    return int(text)
+
+
+def year_range(years: list[int | None], present: int) -> tuple[int, int]:
+    """The slider's (first, last) year: the earliest sourced year to a few years past the present."""
+    known = [y for y in years if y is not None]
+    return (min(known) if known else present - 20), present + YEARS_AHEAD
+
+
+def browser_config(present: int, years: list[int | None]) -> dict:
+    """What the browser needs to apply these rules: fields, planned statuses, present and slider range."""
+    first, last = year_range(years, present)
+    return {"fields": dict(TIME_FIELDS), "planned_statuses": list(PLANNED_STATUSES), "present": present,
+            "min": first, "max": last}
+
+
+def corridors_as_of(rows: list[dict], year: int | None, present: int) -> list[dict]:
+    """Corridor rows (``layer``, ``status``, ``opened``) with their ``year_state`` as of ``year`` (copies)."""
+    return [{**row, "year_state": state_at(row["layer"], {"status": row.get("status"),
+                                                          TIME_FIELDS.get(row["layer"], "opened"): row.get("opened")},
+                                           year, present)} for row in rows]

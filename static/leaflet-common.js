@@ -1,0 +1,25 @@
+/* Shared by every map of Qijiang Atlas: one attribution prefix, and leaflet-draw texts in the page language. */
+(function () {
+  "use strict";
+
+  // every map on the site credits Leaflet with the same plain text link (no flag icon)
+  L.Map.addInitHook(function () {
+    if (this.attributionControl) this.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+  });
+
+  function merge(target, source) {
+    Object.keys(source || {}).forEach(function (key) {
+      var value = source[key];
+      if (value && typeof value === "object" && target[key] && typeof target[key] === "object") merge(target[key], value);
+      else if (typeof value === "string") target[key] = value;
+    });
+  }
+
+  window.QJDraw = {
+    /* Overwrite L.drawLocal (leaflet-draw's toolbar and tooltip texts) with the server's translations.
+     * Call before a draw control is added. The texts are ours (translations), never data. */
+    locale: function (strings) {
+      if (window.L && L.drawLocal && strings) merge(L.drawLocal, strings);
+    },
+  };
+})();
