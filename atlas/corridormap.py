@@ -17,7 +17,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from atlas.assets import localize
-from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps
+from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps, zoomable_viewport
 
 CORRIDORS_JS = [("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
 CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
@@ -135,4 +135,4 @@ def figure_parts(figure: Figure) -> MapParts:
     """Render a Figure of several maps into header, map divs and script for a Jinja page (``|safe``)."""
     localize(figure)
     figure.render()
-    return MapParts(figure.header.render(), figure.html.render(), figure.script.render())
+    return MapParts(zoomable_viewport(figure.header.render()), figure.html.render(), figure.script.render())

@@ -114,6 +114,18 @@ TRANSLATIONS = {
     "服务半径须在 {min} 至 {max} 米之间。": "The buffer (buffer_m) must be between {min} and {max} metres.",
     "文件超过 1 MB（{size} MB），请上传较小的线路文件。":
         "The file is larger than 1 MB ({size} MB); upload a smaller line file.",
+    # accessibility (issue 17): names of controls, live announcements, line styles in words
+    "搜索结果": "Search results", "找到 {n} 个结果，用上下方向键选择，回车打开":
+        "{n} results: choose with the up and down arrow keys, open with Enter",
+    "要素信息": "Feature details", "关闭": "Close", "放大": "Zoom in", "缩小": "Zoom out",
+    "綦江区地图": "Map of Qijiang District", "地图上以虚线表示（规划/在建）": "drawn dashed on the map (planned / under construction)",
+    "地图上以点线表示（示意位置）": "drawn dotted on the map (schematic position)", "实线": "solid line",
+    "虚线": "dashed line", "点线": "dotted line", "不绘制，列在图例中": "not drawn, listed in the legend",
+    "顺序已更新：第 1 名是 {name}（共 {n} 个园区）": "Order updated: first is {name} ({n} parks)",
+    "跳到正文": "Skip to content", "网站导航": "Site navigation", "跳到地图": "Skip to the map",
+    "园区地图": "Park map", "园区排名": "Park ranking",
+    "园区排名：按当前权重的总分排序；点列标题改变排序。":
+        "Park ranking by total score under the current weights; use a column heading to change the order.",
 }
 
 

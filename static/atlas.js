@@ -69,6 +69,14 @@
     return props.status === "planned" || props.status === "under_construction";
   }
 
+  /* How a feature's line is drawn, in words: dotted (schematic) wins over dashed (planned), as in featureStyle. */
+  function drawnAs(props) {
+    if (props.accuracy === "schematic") return t("drawn_dotted");
+    if (isPlanned(props)) return t("drawn_dashed");
+    return "";
+  }
+  QJ.drawnAs = drawnAs;
+
   function featureStyle(cfg, props) {
     var s = cfg.style;
     var style = {
@@ -90,11 +98,14 @@
     var props = feature.properties || {};
     var box = el("div", "qj-popup");
     box.setAttribute("data-feature-id", props.id || "");
-    box.appendChild(el("h3", "qj-popup-title", tr(props, "name") || props.id));
+    box.tabIndex = 0;    // it scrolls when long: keyboard users must be able to scroll it
+    box.appendChild(el("h2", "qj-popup-title", tr(props, "name") || props.id));
     var second = QJ.lang === "en" ? props.name_zh : props.name_en;
     if (second) box.appendChild(el("div", "qj-popup-en", second));
     var badge = el("span", "qj-badge qj-badge-" + (props.accuracy || "unknown"), vocabLabel("accuracy", props.accuracy));
     box.appendChild(badge);
+    var drawn = drawnAs(props);
+    if (drawn) box.appendChild(el("span", "qj-popup-style", drawn));
     var table = el("table", "qj-attrs");
     var shown = {};
     cfg.fields.forEach(function (field) {
@@ -284,6 +295,8 @@
     svg.setAttribute("width", "28");
     svg.setAttribute("height", "14");
     svg.setAttribute("class", "qj-swatch qj-swatch-" + cfg.symbol);
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
     var shape;
     var s = cfg.style;
     if (cfg.symbol === "line") {
@@ -343,20 +356,38 @@
         var keys = el("div", "qj-legend-keys");
         keys.appendChild(el("div", "qj-legend-family", t("line_style")));
         var sample = {symbol: "line", style: {color: "#555555", fill_color: "#555555", weight: 3, fill_opacity: 0}};
-        [["operating", t("existing")], ["planned", t("planned")], ["schematic", t("schematic")]]
-          .forEach(function (pair) {
-            var row = el("div", "qj-legend-row qj-legend-key-" + pair[0]);
-            row.appendChild(swatch(sample, pair[0]));
-            row.appendChild(el("span", "qj-legend-title", pair[1]));
+        [["operating", t("existing"), t("line_solid")], ["planned", t("planned"), t("line_dashed")],
+         ["schematic", t("schematic"), t("line_dotted")]]
+          .forEach(function (item) {
+            var row = el("div", "qj-legend-row qj-legend-key-" + item[0]);
+            row.appendChild(swatch(sample, item[0]));
+            row.appendChild(el("span", "qj-legend-title", item[1]));
+            row.appendChild(el("span", "qj-legend-text", "(" + item[2] + ")"));
             keys.appendChild(row);
           });
         body.appendChild(keys);
+        body.appendChild(accuracyKey());
         box.appendChild(body);
         return box;
       },
     });
     QJ.legend = new Legend();
     QJ.legend.addTo(map);
+  }
+
+  /* Every accuracy class of the vocabulary in words with how it is drawn (new classes appear by themselves). */
+  function accuracyKey() {
+    var box = el("div", "qj-legend-accuracy");
+    box.appendChild(el("div", "qj-legend-family", t("accuracy_title")));
+    var list = el("ul", "qj-legend-list");
+    list.setAttribute("aria-label", t("accuracy_title"));
+    Object.keys(QJ.vocab.accuracy || {}).forEach(function (key) {
+      var how = t("accuracy_drawn_" + key);
+      if (how === "accuracy_drawn_" + key) how = t("line_solid");
+      list.appendChild(el("li", "qj-legend-acc-" + key, vocabLabel("accuracy", key) + ": " + how));
+    });
+    box.appendChild(list);
+    return box;
   }
 
   function updateLegendEntry(entry) {
@@ -385,51 +416,97 @@
     }
   }
 
-  /* ---------- search ---------- */
+  /* ---------- search: a combobox (WAI-ARIA 1.2) whose options open the same popup as a click ---------- */
   function buildSearch(map) {
     var Search = L.Control.extend({
       options: {position: "topleft"},
       onAdd: function () {
         var box = el("div", "qj-search leaflet-bar");
+        box.setAttribute("role", "search");
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         var input = el("input", "qj-search-input");
         input.type = "search";
         input.placeholder = t("search");
         input.setAttribute("aria-label", t("search_label"));
+        input.setAttribute("role", "combobox");
+        input.setAttribute("aria-autocomplete", "list");
+        input.setAttribute("aria-expanded", "false");
+        input.setAttribute("aria-controls", "qj-search-results");
         var list = el("ul", "qj-search-results");
+        list.id = "qj-search-results";
         list.setAttribute("role", "listbox");
+        list.setAttribute("aria-label", t("search_results"));
+        var status = el("div", "qj-sr-only qj-search-status");
+        status.setAttribute("role", "status");
         box.appendChild(input);
         box.appendChild(list);
+        box.appendChild(status);
         var timer = null;
         var last = [];
-        function run() {
+        var active = -1;
+        function options() { return list.querySelectorAll(".qj-search-hit"); }
+        function setActive(i) {
+          var opts = options();
+          if (!opts.length) return;
+          active = (i + opts.length) % opts.length;
+          Array.prototype.forEach.call(opts, function (o, j) { o.setAttribute("aria-selected", j === active ? "true" : "false"); });
+          input.setAttribute("aria-activedescendant", opts[active].id);
+          opts[active].scrollIntoView({block: "nearest"});
+        }
+        function clear() {
+          list.textContent = "";
+          active = -1;
+          input.setAttribute("aria-expanded", "false");
+          input.removeAttribute("aria-activedescendant");
+        }
+        function choose(hit, fromKeyboard) {
+          clear();
+          QJ.focusFeature(hit.id, hit, fromKeyboard ? input : null);
+        }
+        function run(then) {
           var q = input.value.trim();
-          if (!q) { list.textContent = ""; return; }
+          if (!q) { clear(); return; }
           fetch(QJ.config.search_url + "?q=" + encodeURIComponent(q))
             .then(function (r) { return r.json(); })
             .then(function (data) {
+              if (input.value.trim() !== q) return;   // typed on meanwhile
               last = data.results || [];
-              list.textContent = "";
+              clear();
               if (!last.length) list.appendChild(el("li", "qj-search-empty", t("no_match")));
-              last.forEach(function (hit) {
+              last.forEach(function (hit, i) {
                 var li = el("li", "qj-search-hit");
+                li.id = "qj-search-hit-" + i;
                 li.setAttribute("role", "option");
+                li.setAttribute("aria-selected", "false");
                 li.setAttribute("data-feature-id", hit.id);
                 li.appendChild(el("span", "qj-hit-name", tr(hit, "name")));
                 li.appendChild(el("span", "qj-hit-en", " " + (QJ.lang === "en" ? hit.name_zh : hit.name_en || "")));
                 li.appendChild(el("span", "qj-hit-layer", " · " + tr(hit, "layer_title") + (hit.placed ? "" : " · " + t("unplaced"))));
-                li.addEventListener("click", function () { QJ.focusFeature(hit.id, hit); list.textContent = ""; });
+                li.addEventListener("click", function () { choose(hit, false); });
                 list.appendChild(li);
               });
+              input.setAttribute("aria-expanded", last.length ? "true" : "false");
+              status.textContent = last.length ? t("results_count").replace("{n}", last.length) : t("no_match");
+              if (then) then();
             });
         }
         input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
         input.addEventListener("keydown", function (ev) {
-          if (ev.key === "Enter") {
+          if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+            ev.preventDefault();
+            if (!options().length) { run(function () { setActive(0); }); return; }
+            setActive(active + (ev.key === "ArrowDown" ? 1 : -1));
+          } else if (ev.key === "Enter") {
             ev.preventDefault();
             clearTimeout(timer);
-            if (last.length) { QJ.focusFeature(last[0].id, last[0]); list.textContent = ""; } else { run(); }
+            // Enter picks the highlighted option, else the best match (searching first if needed)
+            if (last.length && options().length) choose(last[Math.max(active, 0)], true);
+            else run(function () { if (last.length) choose(last[0], true); });
+          } else if (ev.key === "Escape" && options().length) {
+            ev.preventDefault();
+            ev.stopPropagation();
+            clear();
           }
         });
         QJ.searchInput = input;
@@ -439,14 +516,18 @@
     new Search().addTo(map);
   }
 
-  QJ.focusFeature = function (id, hit) {
+  /* Open a feature's popup (the same one a click opens). ``returnTo``: the element that asked from the
+     keyboard; focus moves into the popup and goes back there when Escape closes it. */
+  QJ.focusFeature = function (id, hit, returnTo) {
     var map = QJ.map;
     var item = QJ.features[id];
+    QJ._returnFocus = returnTo || null;
     if (!item) {
       var info = hit || {name_zh: id};
-      L.popup().setLatLng(map.getCenter())
-        .setContent(el("div", "qj-popup", (tr(info, "name") || id) + ": " + t("unplaced_long")))
-        .openOn(map);
+      var note = el("div", "qj-popup");
+      note.appendChild(el("h2", "qj-popup-title", tr(info, "name") || id));
+      note.appendChild(el("p", null, t("unplaced_long")));
+      L.popup().setLatLng(map.getCenter()).setContent(note).openOn(map);
       return false;
     }
     var group = QJ.layers[item.layer].group;
@@ -459,6 +540,49 @@
     item.leaflet.openPopup();
     return true;
   };
+
+  /* Popups are dialogs named after their feature, so a screen reader reads them out when they open. */
+  function accessiblePopups(map) {
+    map.on("popupopen", function (ev) {
+      var node = ev.popup.getElement();
+      if (!node) return;
+      var title = node.querySelector(".qj-popup-title, .qj-measure-result");
+      node.setAttribute("role", "dialog");
+      node.setAttribute("aria-label", title ? title.textContent : t("popup"));
+      node.setAttribute("tabindex", "-1");
+      var close = node.querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", t("close")); close.title = t("close"); }
+      if (QJ._returnFocus) node.focus({preventScroll: true});
+    });
+    map.on("popupclose", function () {
+      var back = QJ._returnFocus;
+      QJ._returnFocus = null;
+      if (back && document.contains(back)) back.focus();
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape" || !map._popup || !map.hasLayer(map._popup)) return;
+      map.closePopup();
+    });
+  }
+
+  /* Leaflet's own controls carry English titles: name them in the page language. */
+  function labelControls(map) {
+    function name(node, label) {
+      if (!node) return;
+      node.title = label;
+      node.setAttribute("aria-label", label);
+    }
+    if (map.zoomControl) {
+      name(map.zoomControl._zoomInButton, t("zoom_in"));
+      name(map.zoomControl._zoomOutButton, t("zoom_out"));
+    }
+    var container = map.getContainer();
+    name(container.querySelector(".leaflet-control-layers-toggle"), t("layers"));
+    var layers = container.querySelector(".leaflet-control-layers");
+    if (layers) layers.setAttribute("aria-label", t("layers"));
+    container.setAttribute("aria-label", t("map_label"));
+  }
+  QJ.labelControls = labelControls;
 
   /* ---------- zoom to district ---------- */
   function buildHome(map) {
@@ -577,6 +701,8 @@
     buildSearch(map);
     buildHome(map);
     buildLegend(map);
+    accessiblePopups(map);
+    labelControls(map);
     readUrl(map);
     QJ.ready = true;
     map.on("moveend zoomend overlayadd overlayremove baselayerchange layeradd layerremove", function () {

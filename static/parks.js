@@ -144,14 +144,39 @@
       if (shown && !P.map.hasLayer(item.layer)) P.map.addLayer(item.layer);
       if (!shown && P.map.hasLayer(item.layer)) P.map.removeLayer(item.layer);
       item.layer.setStyle({fillColor: colourFor(park.score), color: "#333"});
+      item.layer.setTooltipContent(tooltip(item.feature.properties || {}, park.score));   // the colour in words
     });
+    var before = currentOrder();
     renderTable(data);
+    announce(before);
     var summary = fmt("shown", {shown: data.shown_count, total: data.parks.length});
     if (data.hidden_count) summary += " · " + fmt("hidden", {hidden: data.hidden_count});
     document.getElementById("qj-parks-summary").textContent = summary + " · " + t("as_of") + " " + (data.as_of || t("unknown"));
     P.version += 1;
     document.documentElement.setAttribute("data-parks-version", String(P.version));
     document.documentElement.setAttribute("data-parks-loaded", "true");
+  }
+
+  function currentOrder() {
+    return Array.prototype.map.call(document.querySelectorAll(".qj-park-row"), function (tr) { return tr.dataset.parkId; });
+  }
+
+  /* Tell screen-reader users that the ranking changed (a polite live region), and what is first now. */
+  function announce(before) {
+    var after = currentOrder();
+    if (!before.length || before.join() === after.join()) return;
+    var first = P.data.parks.filter(function (p) { return p.id === after[0]; })[0];
+    document.getElementById("qj-parks-announce").textContent =
+      fmt("reordered", {name: first ? (tr(first, "name") || first.id) : "", n: after.length});
+  }
+
+  function band(score) {
+    if (score === null || score === undefined) return t("no_score");
+    var classes = P.cfg.classes, text = "";
+    classes.forEach(function (pair, i) {
+      if (score >= pair[0]) text = pair[0] + "–" + (i + 1 < classes.length ? classes[i + 1][0] : 100);
+    });
+    return t("score") + " " + text;
   }
 
   function sortValue(park) {
@@ -233,6 +258,9 @@
       var score = el("td", "qj-score");
       var swatch = el("span", "qj-swatch");
       swatch.style.background = colourFor(park.score);
+      swatch.setAttribute("role", "img");
+      swatch.setAttribute("aria-label", band(park.score));
+      swatch.title = band(park.score);
       score.appendChild(swatch);
       score.appendChild(el("span", "qj-score-value", park.score === null ? t("unknown") : number(park.score, 1)));
       score.appendChild(el("div", "small text-secondary", t("known") + " " + park.known_criteria + "/" + park.criteria_count));
@@ -277,9 +305,13 @@
   }
   P.focusPark = focusPark;
 
-  function tooltip(props) {
+  function tooltip(props, score) {
     var box = el("span", "qj-tip", tr(props, "name") || props.id);
     if (otherName(props)) box.appendChild(el("span", "qj-tip-en", " " + otherName(props)));
+    if (score !== undefined) {
+      box.appendChild(el("br"));
+      box.appendChild(el("span", "qj-tip-score", score === null ? t("no_score") : t("score") + " " + number(score, 1) + " (" + band(score) + ")"));
+    }
     return box;
   }
 
@@ -339,6 +371,7 @@
     P.map = map;
     P.cfg = cfg;
     shareLanguage(cfg);
+    if (window.QJAtlas) window.QJAtlas.labelControls(map);
     P.form = document.getElementById("qj-parks-form");
     P.form.addEventListener("submit", function (ev) { ev.preventDefault(); });   // no inline handler (CSP)
     readUrl();
@@ -348,7 +381,7 @@
     P.form.addEventListener("input", schedule);
     P.form.addEventListener("change", schedule);
     document.querySelectorAll("#qj-parks-table th[data-sort]").forEach(function (th) {
-      th.addEventListener("click", function () {
+      th.querySelector("button").addEventListener("click", function () {
         var key = th.getAttribute("data-sort");
         P.desc = P.sort === key ? !P.desc : false;
         P.sort = key;
@@ -369,6 +402,7 @@
   P.drawSurroundings = function (map, cfg) {
     P.cfg = cfg;
     shareLanguage(cfg);
+    if (window.QJAtlas) window.QJAtlas.labelControls(map);
     var all = L.featureGroup().addTo(map);
     cfg.parks.forEach(function (f) {
       var props = f.properties || {};

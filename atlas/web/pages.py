@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from atlas.mapbuild import build_atlas_map, configured_basemaps, render_page
@@ -26,6 +26,12 @@ def map_strings() -> dict[str, str]:
         "switch_lang": "English" if current_lang() == "zh" else "中文",
         "switch_lang_url": lang_url("en" if current_lang() == "zh" else "zh"),
         "switch_lang_title": _("切换语言"),
+        "search_results": _("搜索结果"), "results_count": _("找到 {n} 个结果，用上下方向键选择，回车打开"),
+        "popup": _("要素信息"), "close": _("关闭"), "zoom_in": _("放大"), "zoom_out": _("缩小"),
+        "layers": _("图层"), "map_label": _("綦江区地图"), "accuracy_title": _("位置精度"),
+        "drawn_dashed": _("地图上以虚线表示（规划/在建）"), "drawn_dotted": _("地图上以点线表示（示意位置）"),
+        "line_solid": _("实线"), "line_dashed": _("虚线"), "line_dotted": _("点线"),
+        "accuracy_drawn_schematic": _("点线"), "accuracy_drawn_unplaced": _("不绘制，列在图例中"),
         "measure": {
             "measure_distance": _("测量距离"), "measure_area": _("测量面积"), "measure_clear": _("清除测量"),
             "distance": _("距离"), "area": _("面积"), "perimeter": _("周长"), "km": _("公里"), "ha": _("公顷"),
@@ -41,7 +47,7 @@ def _render_map(basemap: str, lang: str) -> str:
     m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
                         basemap=basemap, basemaps=configured_basemaps(current_app.config),
                         search_url=url_for("api.search"), lang=lang, strings=map_strings())
-    return render_page(m, _("綦江地图集"), lang)
+    return render_page(m, _("綦江地图集"), lang, chrome=render_template("map_header.html"))
 
 
 def cached_map_page(basemap: str, lang: str) -> str:
