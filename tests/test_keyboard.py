@@ -1,0 +1,123 @@
+"""Keyboard only, in real Chromium: find a feature and read its popup, re-rank parks with the arrow keys."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote, urlencode
+from urllib.request import urlopen
+
+import pytest
+
+from tests.conftest import wait_for_atlas, wait_js
+
+pytestmark = pytest.mark.browser
+MAX_TABS = 60
+ACTIVE_IN_POPUP = "!!(document.activeElement && document.activeElement.closest('.leaflet-popup'))"
+
+
+def get_json(server, path: str):
+    with urlopen(server.url + path) as resp:
+        return json.load(resp)
+
+
+def tab_to(page, selector: str) -> int:
+    """Press Tab until ``selector`` has the focus; return how many presses it took."""
+    for presses in range(1, MAX_TABS + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached with {MAX_TABS} Tab presses")
+
+
+def test_tab_to_search_enter_opens_a_named_dialog_and_escape_closes_it(page, live_server):
+    query = "綦江站"
+    best = get_json(live_server, "/api/search?q=" + quote(query))["results"][0]
+    page.goto(live_server.url + "/")
+    wait_for_atlas(page)
+    page.keyboard.press("Tab")       # the first stop is the skip link, shown when focused
+    assert page.evaluate("document.activeElement.className") == "qj-skip"
+    assert page.locator(".qj-skip").is_visible()
+    tab_to(page, "input.qj-search-input")
+    assert page.get_attribute("input.qj-search-input", "role") == "combobox"
+    page.keyboard.type(query)
+    page.keyboard.press("Enter")
+    dialog = page.locator(".leaflet-popup[role=dialog]")
+    dialog.wait_for()
+    assert dialog.get_attribute("aria-label") == best["name_zh"]
+    assert best["name_zh"] in dialog.inner_text()
+    wait_js(page, ACTIVE_IN_POPUP)   # focus moved into the popup, so it is read out
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
+    assert page.evaluate("document.activeElement.classList.contains('qj-search-input')"), "focus did not come back"
+    assert page.probe.page_errors == []     # (console errors: the default OSM tiles are blocked here)
+
+
+def test_arrow_keys_choose_a_search_result(page, live_server):
+    hits = [h for h in get_json(live_server, "/api/search?q=" + quote("站"))["results"] if h["placed"]]
+    assert len(hits) >= 2, "the data must offer two placed stations for this test"
+    page.goto(live_server.url + "/?base=none")
+    wait_for_atlas(page)
+    tab_to(page, "input.qj-search-input")
+    page.keyboard.type("站")
+    page.locator(".qj-search-hit").nth(1).wait_for()
+    results = page.eval_on_selector_all(".qj-search-hit", "els => els.map(e => e.dataset.featureId)")
+    second = results[1]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    active = page.get_attribute("input.qj-search-input", "aria-activedescendant")
+    assert page.get_attribute(f"#{active}", "data-feature-id") == second
+    assert page.get_attribute(f"#{active}", "aria-selected") == "true"
+    page.keyboard.press("Enter")
+    dialog = page.locator(".leaflet-popup[role=dialog]")
+    dialog.wait_for()
+    name = get_json(live_server, "/api/features/" + quote(second))["feature"]["properties"]["name_zh"]
+    assert dialog.get_attribute("aria-label") == name
+
+
+def _order(ranking: dict) -> list[str]:
+    return [p["id"] for p in sorted(ranking["parks"], key=lambda p: p["rank"]) if not p["hidden_by"]]
+
+
+def reordering_change(server) -> tuple[str, str, int, list[str]]:
+    """A weight, arrow key and number of presses that really reorders the shipped parks (asked of the API)."""
+    base = get_json(server, "/api/parks/rank")
+    weights = {key: float(w) for key, w in base["weights"].items()}
+    before = _order(base)
+    for key in weights:
+        for key_name, step in (("ArrowRight", 0.5), ("ArrowLeft", -0.5)):
+            for presses in range(1, 21):
+                value = weights[key] + step * presses
+                if not 0 <= value <= 10:
+                    break
+                query = {f"w_{k}": (value if k == key else w) for k, w in weights.items()}
+                if sum(query.values()) <= 0:
+                    continue
+                after = _order(get_json(server, "/api/parks/rank?" + urlencode(query)))
+                if after != before:
+                    return key, key_name, presses, after
+    raise AssertionError("no single weight change reorders the shipped parks")
+
+
+def test_arrow_keys_on_a_weight_slider_reorder_the_table(page, live_server):
+    key, arrow, presses, expected = reordering_change(live_server)
+    page.goto(live_server.url + "/parks?base=none")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    before = page.eval_on_selector_all(".qj-park-row", "rows => rows.map(r => r.dataset.parkId)")
+    assert before != expected
+    tab_to(page, f"#w_{key}")
+    for _ in range(presses):
+        page.keyboard.press(arrow)
+    wait_js(page, f"JSON.stringify(Array.from(document.querySelectorAll('.qj-park-row'), r => r.dataset.parkId)) === "
+                  f"{json.dumps(json.dumps(expected, separators=(',', ':')))}")
+    assert "顺序已更新" in page.locator("#qj-parks-announce").inner_text()
+    assert page.get_attribute("#qj-parks-announce", "aria-live") == "polite"
+
+
+def test_sort_headers_are_buttons_operated_from_the_keyboard(page, live_server):
+    page.goto(live_server.url + "/parks?base=none")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    tab_to(page, "th[data-sort=name] button")
+    page.keyboard.press("Enter")
+    wait_js(page, "document.querySelector('th[data-sort=name]').getAttribute('aria-sort') === 'ascending'")
+    page.keyboard.press("Space")
+    wait_js(page, "document.querySelector('th[data-sort=name]').getAttribute('aria-sort') === 'descending'")
