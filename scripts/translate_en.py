@@ -126,6 +126,11 @@ TRANSLATIONS = {
     "园区地图": "Park map", "园区排名": "Park ranking",
     "园区排名：按当前权重的总分排序；点列标题改变排序。":
         "Park ranking by total score under the current weights; use a column heading to change the order.",
+    "各走廊服务范围内的对象": "What each corridor's catchment serves", "图表数据：服务对象数量":
+        "Chart data: number of features served", "比较结果已更新": "Comparison updated",
+    "服务对象数量（数据见下表）": "Features served (data in the table below)", "图表数据（表格）": "Chart data (table)",
+    "园区对比：每列一个园区，★ 为该行最优的已知值": "Park comparison: one column per park, ★ marks the best known value of a row",
+    "走廊列表：勾选至少两条后比较": "Corridors: tick at least two to compare them",
 }
 
 
