@@ -69,9 +69,11 @@
     return props.status === "planned" || props.status === "under_construction";
   }
 
-  /* How a feature's line is drawn, in words: dotted (schematic) wins over dashed (planned), as in featureStyle. */
+  /* How a feature is drawn, in words: its accuracy class's symbol (dotted for schematic) wins over the
+     dash of planned lines, as in featureStyle. Texts per class come from the server (popup_drawn). */
   function drawnAs(props) {
-    if (props.accuracy === "schematic") return t("drawn_dotted");
+    var byAccuracy = (QJ.strings && QJ.strings.popup_drawn) || {};
+    if (props.accuracy && byAccuracy[props.accuracy]) return byAccuracy[props.accuracy];
     if (isPlanned(props)) return t("drawn_dashed");
     return "";
   }
@@ -381,10 +383,10 @@
     box.appendChild(el("div", "qj-legend-family", t("accuracy_title")));
     var list = el("ul", "qj-legend-list");
     list.setAttribute("aria-label", t("accuracy_title"));
+    var drawn = (QJ.strings && QJ.strings.accuracy_drawn) || {};
     Object.keys(QJ.vocab.accuracy || {}).forEach(function (key) {
-      var how = t("accuracy_drawn_" + key);
-      if (how === "accuracy_drawn_" + key) how = t("line_solid");
-      list.appendChild(el("li", "qj-legend-acc-" + key, vocabLabel("accuracy", key) + ": " + how));
+      var how = drawn[key];
+      list.appendChild(el("li", "qj-legend-acc-" + key, vocabLabel("accuracy", key) + (how ? ": " + how : "")));
     });
     box.appendChild(list);
     return box;

@@ -219,6 +219,14 @@
     var a = el("a", null, tr(park, "name") || park.id);
     a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id));
     td.appendChild(a);
+    if (park.placed) {   // the keyboard's way to what a click on the row does
+      var show = el("button", "btn btn-link btn-sm p-0 ms-1 qj-show-on-map", "⌖");
+      show.type = "button";
+      show.title = t("show_on_map") + " " + (tr(park, "name") || park.id);
+      show.setAttribute("aria-label", show.title);
+      show.addEventListener("click", function () { focusPark(park.id); });
+      td.appendChild(show);
+    }
     td.appendChild(el("div", "small text-secondary", otherName(park)));
     if (!park.placed) td.appendChild(el("span", "badge text-bg-secondary qj-unplaced-badge", t("unplaced")));
     if (park.missing.length) {
@@ -267,7 +275,7 @@
       tr.appendChild(score);
       P.cfg.criteria.forEach(function (c) { tr.appendChild(metricCell(park, c.key)); });
       tr.addEventListener("click", function (ev) {
-        if (ev.target.closest("a, input")) return;
+        if (ev.target.closest("a, input, button")) return;
         focusPark(park.id);
       });
       body.appendChild(tr);
@@ -284,6 +292,13 @@
     link.classList.toggle("disabled", !ok);
     link.setAttribute("aria-disabled", ok ? "false" : "true");
     link.href = ok ? P.cfg.compare_url + "?ids=" + encodeURIComponent(P.selected.join(",")) + "&" + query : "#";
+  }
+
+  /* a disabled link stays focusable (so it is found) but does nothing, also from the keyboard */
+  function guardCompareLink() {
+    document.getElementById("qj-compare").addEventListener("click", function (ev) {
+      if (this.getAttribute("aria-disabled") === "true") ev.preventDefault();
+    });
   }
 
   /* ---------- map <-> table ---------- */
@@ -375,6 +390,7 @@
     P.form = document.getElementById("qj-parks-form");
     P.form.addEventListener("submit", function (ev) { ev.preventDefault(); });   // no inline handler (CSP)
     readUrl();
+    guardCompareLink();
     buildLegend(map);
     var timer = null;
     function schedule() { clearTimeout(timer); timer = setTimeout(refresh, 60); }

@@ -7,6 +7,7 @@ nor in NOT_PAGES fails test_every_html_route_is_checked, so a new page cannot sk
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -196,3 +197,13 @@ def test_excluded_routes_do_not_render_html(client):
     for path in ("/api/layers", "/api/search?q=x", "/api/parks/rank", "/parks/export.csv", "/parks/export.geojson",
                  "/api/corridors", "/api/admin/x"):
         assert not client.get(path, headers={"Accept": "text/html"}).mimetype.startswith("text/html"), path
+
+
+@pytest.mark.parametrize("path", ["/", "/parks", "/corridors/compare?ids={corridors}", "/parks/{park}"])
+def test_map_pages_let_people_zoom(client, path):
+    """folium's viewport meta (maximum-scale=1.0, user-scalable=no) is replaced: one zoomable viewport per page."""
+    corridors = [c["id"] for c in client.get("/api/corridors").get_json() if c["comparable"]][:2]
+    park = next(p["id"] for p in client.get("/api/parks/rank").get_json()["parks"] if p["placed"])
+    html = client.get(path.format(corridors=",".join(corridors), park=park)).get_data(as_text=True)
+    metas = re.findall(r'<meta name="viewport"[^>]*>', html)
+    assert metas == ['<meta name="viewport" content="width=device-width, initial-scale=1">']

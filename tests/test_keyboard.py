@@ -121,3 +121,53 @@ def test_sort_headers_are_buttons_operated_from_the_keyboard(page, live_server):
     wait_js(page, "document.querySelector('th[data-sort=name]').getAttribute('aria-sort') === 'ascending'")
     page.keyboard.press("Space")
     wait_js(page, "document.querySelector('th[data-sort=name]').getAttribute('aria-sort') === 'descending'")
+
+
+def _expected_map_names(lang: str) -> dict[str, str]:
+    """The map's control names as the server translates them (atlas.web.pages.map_strings)."""
+    from atlas.web.pages import map_strings
+    from server import create_app
+
+    with create_app({"TESTING": True}).test_request_context(f"/?lang={lang}"):
+        return map_strings()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_map_control_has_a_name_in_the_page_language(page, live_server, lang):
+    s = _expected_map_names(lang)
+    page.goto(live_server.url + f"/?base=none&lang={lang}")
+    wait_for_atlas(page)
+    for name in (s["zoom_in"], s["zoom_out"], s["fullscreen"], s["zoom_to_district"], s["measure"]["measure_distance"],
+                 s["measure"]["measure_area"], s["measure"]["measure_clear"], s["legend"]):
+        assert page.get_by_role("button", name=name, exact=True).count() == 1, name
+    assert page.get_by_role("combobox", name=s["search_label"], exact=True).count() == 1
+    assert page.get_by_role("main").count() == 1 and page.get_by_role("banner").count() == 1
+    assert page.get_by_role("navigation").count() == 1
+    assert page.locator("h1").count() == 1
+    # the layer control: every base map and overlay is a named radio button or checkbox
+    assert page.get_by_role("radio").count() >= 1 and page.get_by_role("checkbox").count() >= 1
+    for box in page.locator(".leaflet-control-layers input").all():
+        assert box.evaluate("b => b.closest('label').textContent.trim().length > 0")
+
+
+def test_focus_is_visible(page, live_server):
+    page.goto(live_server.url + "/parks?base=none")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className").startswith("qj-skip")
+    assert page.locator(".qj-skip").is_visible()
+    tab_to(page, "th[data-sort=score] button")
+    style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + "
+                          "getComputedStyle(document.activeElement).outlineWidth")
+    assert style.split()[0] != "none" and float(style.split()[1].rstrip("px")) >= 2
+
+
+def test_a_park_is_shown_on_the_map_from_the_keyboard(page, live_server):
+    placed = [p for p in get_json(live_server, "/api/parks/rank")["parks"] if p["placed"]]
+    page.goto(live_server.url + "/parks?base=none")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    button = f".qj-park-row[data-park-id='{placed[0]['id']}'] .qj-show-on-map"
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    page.locator(f".qj-park-row.qj-highlight[data-park-id='{placed[0]['id']}']").wait_for()
+    page.locator(".leaflet-tooltip", has_text=placed[0]["name_zh"]).wait_for()

@@ -29,14 +29,25 @@ def map_strings() -> dict[str, str]:
         "search_results": _("搜索结果"), "results_count": _("找到 {n} 个结果，用上下方向键选择，回车打开"),
         "popup": _("要素信息"), "close": _("关闭"), "zoom_in": _("放大"), "zoom_out": _("缩小"),
         "layers": _("图层"), "map_label": _("綦江区地图"), "accuracy_title": _("位置精度"),
-        "drawn_dashed": _("地图上以虚线表示（规划/在建）"), "drawn_dotted": _("地图上以点线表示（示意位置）"),
+        "drawn_dashed": _("地图上以虚线表示（规划/在建）"),
         "line_solid": _("实线"), "line_dashed": _("虚线"), "line_dotted": _("点线"),
-        "accuracy_drawn_schematic": _("点线"), "accuracy_drawn_unplaced": _("不绘制，列在图例中"),
+        **accuracy_drawing_strings(),
         "measure": {
             "measure_distance": _("测量距离"), "measure_area": _("测量面积"), "measure_clear": _("清除测量"),
             "distance": _("距离"), "area": _("面积"), "perimeter": _("周长"), "km": _("公里"), "ha": _("公顷"),
             "km2": _("平方公里"),
         },
+    }
+
+
+def accuracy_drawing_strings() -> dict[str, dict[str, str]]:
+    """How each accuracy class is drawn, in words: for the legend (``accuracy_drawn``) and for popups
+    (``popup_drawn``, only where the symbol differs from a plain one). Colour and dash pattern are never the
+    only carriers of meaning (WCAG 1.4.1); a new accuracy class gets its words here, next to its style."""
+    return {
+        "accuracy_drawn": {"surveyed": _("实线"), "approximate": _("实线"), "schematic": _("点线"),
+                           "unplaced": _("不绘制，列在图例中")},
+        "popup_drawn": {"schematic": _("地图上以点线表示（示意位置）")},
     }
 
 
