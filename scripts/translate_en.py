@@ -132,6 +132,7 @@ TRANSLATIONS = {
     "园区对比：每列一个园区，★ 为该行最优的已知值": "Park comparison: one column per park, ★ marks the best known value of a row",
     "走廊列表：勾选至少两条后比较": "Corridors: tick at least two to compare them",
     "在地图上显示": "Show on the map",
+    "绘制拟建线路": "Draw a proposed line",
 }
 
 

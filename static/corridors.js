@@ -95,6 +95,24 @@
 
   function setTitle(entry, title, sub) {
     entry.title.replaceChildren(el("strong", null, title), el("span", "qj-panel-sub", sub));
+    entry.map.getContainer().setAttribute("aria-label", title + (sub ? " · " + sub : ""));  // each map is named
+  }
+
+  /* Leaflet's and Leaflet.draw's buttons carry English titles: name them in the page language. */
+  function labelPanels() {
+    function name(node, label) {
+      if (!node) return;
+      node.title = label;
+      node.setAttribute("aria-label", label);
+    }
+    QJC.panels.forEach(function (entry) {
+      var box = entry.map.getContainer();
+      name(box.querySelector(".leaflet-control-zoom-in"), t("zoom_in"));
+      name(box.querySelector(".leaflet-control-zoom-out"), t("zoom_out"));
+      var draw = box.querySelector(".leaflet-draw-draw-polyline");
+      name(draw, t("draw_line"));
+      if (draw) draw.setAttribute("role", "button");
+    });
   }
 
   function tooltip(text) { return el("span", null, text); }
@@ -456,6 +474,7 @@
   QJC.init = function (config) {
     QJC.config = config;
     QJC.bufferM = config.buffer_m;
+    labelPanels();
     wireControls();
     loadContext().then(function () {
       drawDistrict();

@@ -171,3 +171,21 @@ def test_a_park_is_shown_on_the_map_from_the_keyboard(page, live_server):
     page.keyboard.press("Enter")
     page.locator(f".qj-park-row.qj-highlight[data-park-id='{placed[0]['id']}']").wait_for()
     page.locator(".leaflet-tooltip", has_text=placed[0]["name_zh"]).wait_for()
+
+
+def test_corridor_maps_are_named_and_the_draw_button_speaks_the_page_language(page, live_server):
+    corridors = [c for c in get_json(live_server, "/api/corridors") if c["comparable"]][:2]
+    page.goto(live_server.url + "/corridors/compare?base=none&ids=" + ",".join(c["id"] for c in corridors))
+    wait_js(page, "(+document.documentElement.getAttribute('data-corridors-renders') || 0) > 0")
+    for c in corridors:
+        assert c["name_zh"] in page.get_attribute(f".qj-corridor-map[data-corridor='{c['id']}']", "aria-label")
+    assert page.get_by_role("button", name="绘制拟建线路", exact=True).count() == 1
+    assert page.get_by_role("button", name="放大", exact=True).count() == len(corridors) + 1
+    # the chart's numbers are also a table, and the result is announced
+    rows = page.locator("#qj-chart-table tbody tr")
+    assert rows.count() >= 1 and page.locator("#qj-chart-table caption").count() == 1
+    assert page.locator("#qj-compare-table caption").count() == 1
+    assert "比较结果已更新" in page.locator("#qj-compare-status").inner_text()
+    served = page.evaluate("QJCorridors.chart.data.datasets.map(d => d.data.map(String))")
+    table = [[cell for cell in row.locator("td").all_inner_texts()] for row in rows.all()]
+    assert [list(col) for col in zip(*table)] == served

@@ -91,7 +91,7 @@ def corridor_strings() -> dict[str, str]:
         "shared": _("全部共同服务"), "none": _("无"),
         "qj-only": _("仅此线路"), "qj-shared": _("全部线路共同"), "qj-some": _("部分线路"),
         "table_caption": _("各走廊服务范围内的对象"), "chart_caption": _("图表数据：服务对象数量"),
-        "compared": _("比较结果已更新"),
+        "compared": _("比较结果已更新"), "zoom_in": _("放大"), "zoom_out": _("缩小"), "draw_line": _("绘制拟建线路"),
         "buffer_range": _("服务半径须在 {min} 至 {max} 米之间。"),
         "too_large": _("文件超过 1 MB（{size} MB），请上传较小的线路文件。"),
     }
