@@ -335,6 +335,8 @@
         head.setAttribute("aria-expanded", QJ.isNarrow() ? "false" : "true");
         box.appendChild(head);
         var body = el("div", "qj-legend-body");
+        body.id = "qj-legend-body-" + L.stamp(map);
+        head.setAttribute("aria-controls", body.id);
         if (QJ.isNarrow()) body.hidden = true;
         head.addEventListener("click", function () {
           body.hidden = !body.hidden;
@@ -583,6 +585,11 @@
     var layers = container.querySelector(".leaflet-control-layers");
     if (layers) layers.setAttribute("aria-label", t("layers"));
     container.setAttribute("aria-label", t("map_label"));
+    // the fullscreen plugin updates the title only: keep the accessible name in step
+    map.on("enterFullscreen exitFullscreen", function () {
+      var link = container.querySelector(".leaflet-control-zoom-fullscreen");
+      if (link) link.setAttribute("aria-label", link.title);
+    });
   }
   QJ.labelControls = labelControls;
 

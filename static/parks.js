@@ -215,7 +215,8 @@
   }
 
   function nameCell(park) {
-    var td = el("td", "qj-name");
+    var td = el("th", "qj-name");     // the row's header: screen readers name each cell by its park
+    td.setAttribute("scope", "row");
     var a = el("a", null, tr(park, "name") || park.id);
     a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id));
     td.appendChild(a);
