@@ -17,6 +17,12 @@
     if (this.attributionControl) this.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   });
 
+  /* Chromium puts every interactive SVG path in the Tab order, unnamed (a hundred stops before the map's
+     controls): take drawn features out of it. Keyboard users reach features through the search instead. */
+  L.Path.addInitHook(function () {
+    this.on("add", function () { if (this._path) this._path.setAttribute("tabindex", "-1"); });
+  });
+
   QJ.isNarrow = function () {
     return window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
   };

@@ -4,6 +4,11 @@
 (function () {
   "use strict";
 
+  // drawn features stay out of the Tab order (Chromium makes interactive SVG paths unnamed tab stops)
+  L.Path.addInitHook(function () {
+    this.on("add", function () { if (this._path) this._path.setAttribute("tabindex", "-1"); });
+  });
+
   var SERVED = ["parks", "hubs", "communities", "towns"];
   var COLOURS = ["#b2182b", "#2166ac", "#1b7837", "#e08214", "#762a83", "#6a3d9a", "#01665e"];
   var PROPOSED_COLOUR = "#6a3d9a";

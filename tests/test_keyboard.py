@@ -189,3 +189,32 @@ def test_corridor_maps_are_named_and_the_draw_button_speaks_the_page_language(pa
     served = page.evaluate("QJCorridors.chart.data.datasets.map(d => d.data.map(String))")
     table = [[cell for cell in row.locator("td").all_inner_texts()] for row in rows.all()]
     assert [list(col) for col in zip(*table)] == served
+
+
+NAME_OF_ACTIVE = """(() => {
+    const e = document.activeElement;
+    const label = e.getAttribute('aria-label') || (e.labels && e.labels.length ? e.labels[0].textContent : '')
+        || e.textContent || e.getAttribute('title') || '';
+    return [e.tagName + '.' + (e.getAttribute('class') || ''), label.trim()];
+})()"""
+
+
+@pytest.mark.parametrize("path", ["/?base=none", "/parks?base=none"])
+def test_every_tab_stop_is_named_and_the_map_features_do_not_flood_the_tab_order(page, live_server, path):
+    """Tab through the page (until the focus cycles or 150 presses): every stop has a name; drawn features
+    are not tab stops (they are reached through the search / the table instead)."""
+    page.goto(live_server.url + path)
+    wait_js(page, "document.documentElement.getAttribute('data-atlas-loaded') === 'true' || "
+                  "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    stops = []
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(NAME_OF_ACTIVE)
+        if stops and stop == stops[0]:
+            break
+        if not stop[0].startswith("BODY."):     # focus left the page for a moment before cycling
+            stops.append(stop)
+    unnamed = [tag for tag, name in stops if not name]
+    assert unnamed == []
+    assert not [tag for tag, _ in stops if tag.startswith("path.")], "drawn features are tab stops"
+    assert len(stops) < 150
