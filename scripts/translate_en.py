@@ -133,6 +133,7 @@ TRANSLATIONS = {
     "走廊列表：勾选至少两条后比较": "Corridors: tick at least two to compare them",
     "在地图上显示": "Show on the map",
     "绘制拟建线路": "Draw a proposed line",
+    "底图": "Base map",
 }
 
 

@@ -575,6 +575,32 @@
     });
   }
 
+  /* The layer control's families and base maps as named groups (re-applied whenever the plugin rebuilds). */
+  function groupLayerLists(box) {
+    if (!box) return;
+    var bases = box.querySelector(".leaflet-control-layers-base");
+    if (bases) { bases.setAttribute("role", "radiogroup"); bases.setAttribute("aria-label", t("basemap")); }
+    box.querySelectorAll(".leaflet-control-layers-group").forEach(function (group) {
+      var name = group.querySelector(".leaflet-control-layers-group-name");
+      if (!name) return;
+      name.id = group.id + "-name";
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-labelledby", name.id);
+    });
+  }
+
+  function patchGroupedLayers() {
+    var GL = L.Control.GroupedLayers;
+    if (!GL || GL.qjPatched) return;
+    var update = GL.prototype._update;
+    GL.prototype._update = function () {
+      var result = update.apply(this, arguments);
+      groupLayerLists(this._container);
+      return result;
+    };
+    GL.qjPatched = true;
+  }
+
   /* Leaflet's own controls carry English titles: name them in the page language. */
   function labelControls(map) {
     function name(node, label) {
@@ -590,6 +616,8 @@
     name(container.querySelector(".leaflet-control-layers-toggle"), t("layers"));
     var layers = container.querySelector(".leaflet-control-layers");
     if (layers) layers.setAttribute("aria-label", t("layers"));
+    patchGroupedLayers();
+    groupLayerLists(layers);
     container.setAttribute("aria-label", t("map_label"));
     // the fullscreen plugin updates the title only: keep the accessible name in step
     map.on("enterFullscreen exitFullscreen", function () {

@@ -79,12 +79,14 @@ class A11yPage:
     endpoint: str | None        # None: not a route of its own (the error page)
     path: str                   # {park}, {parks}, {corridors}, {collection}, {item} are filled from the API
     prepare: object = loaded
+    viewport: tuple[int, int] = (1280, 800)
 
 
 # One line per page (state). Adding a page to the site = adding a line here.
 PAGES = [
     A11yPage("map", "pages.index", "/?base=none", atlas_ready),
     A11yPage("map-popup", "pages.index", "/?base=none", atlas_popup),
+    A11yPage("map-phone", "pages.index", "/?base=none", atlas_ready, viewport=(390, 844)),
     A11yPage("parks", "parks.index", "/parks?base=none", parks_ready),
     A11yPage("parks-selected", "parks.index", "/parks?base=none", parks_selected),
     A11yPage("park-profile", "parks.profile", "/parks/{park}?base=none"),
@@ -174,6 +176,7 @@ def describe(violations: list[dict]) -> str:
 @pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.name)
 def test_page_has_no_accessibility_violations(axe_page, live_server, ids, spec, lang):
     path = spec.path.format(**{k: quote(v, safe=",") for k, v in ids.items()})
+    axe_page.set_viewport_size({"width": spec.viewport[0], "height": spec.viewport[1]})
     axe_page.goto(live_server.url + path + ("&" if "?" in path else "?") + f"lang={lang}")
     spec.prepare(axe_page, ids)
     assert axe_page.evaluate("document.documentElement.lang") == ("en" if lang == "en" else "zh-CN")

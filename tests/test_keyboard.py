@@ -218,3 +218,18 @@ def test_every_tab_stop_is_named_and_the_map_features_do_not_flood_the_tab_order
     assert unnamed == []
     assert not [tag for tag, _ in stops if tag.startswith("path.")], "drawn features are tab stops"
     assert len(stops) < 150
+
+
+def test_layer_control_groups_are_named_and_survive_a_rebuild(page, live_server):
+    layers = get_json(live_server, "/api/layers")
+    page.goto(live_server.url + "/?base=none")
+    wait_for_atlas(page)
+    families = page.locator(".leaflet-control-layers [role=group]")
+    assert families.count() == len({layer["family"] for layer in layers})
+    assert page.get_by_role("radiogroup", name="底图").count() == 1
+    first = layers[0]["title_zh"]
+    page.get_by_role("checkbox", name=first).press("Space")      # the plugin rebuilds its lists
+    page.get_by_role("checkbox", name=first).press("Space")
+    assert page.locator(".leaflet-control-layers [role=group]").count() == families.count()
+    group = page.locator(".leaflet-control-layers [role=group]").first
+    assert page.locator("#" + group.get_attribute("aria-labelledby")).inner_text().strip()

@@ -28,7 +28,7 @@ def map_strings() -> dict[str, str]:
         "switch_lang_title": _("切换语言"),
         "search_results": _("搜索结果"), "results_count": _("找到 {n} 个结果，用上下方向键选择，回车打开"),
         "popup": _("要素信息"), "close": _("关闭"), "zoom_in": _("放大"), "zoom_out": _("缩小"),
-        "layers": _("图层"), "map_label": _("綦江区地图"), "accuracy_title": _("位置精度"),
+        "layers": _("图层"), "basemap": _("底图"), "map_label": _("綦江区地图"), "accuracy_title": _("位置精度"),
         "drawn_dashed": _("地图上以虚线表示（规划/在建）"),
         "line_solid": _("实线"), "line_dashed": _("虚线"), "line_dotted": _("点线"),
         **accuracy_drawing_strings(),
