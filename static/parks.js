@@ -221,7 +221,7 @@
     a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id));
     td.appendChild(a);
     if (park.placed) {   // the keyboard's way to what a click on the row does
-      var show = el("button", "btn btn-link btn-sm p-0 ms-1 qj-show-on-map", "⌖");
+      var show = el("button", "btn btn-link btn-sm p-0 ms-1 qj-show-on-map", "◎");
       show.type = "button";
       show.title = t("show_on_map") + " " + (tr(park, "name") || park.id);
       show.setAttribute("aria-label", show.title);
