@@ -133,7 +133,9 @@ def district_bounds(store: DataStore) -> list[list[float]]:
 
 
 def vocab_config() -> dict:
-    return {"status": STATUSES, "accuracy": ACCURACY, "kind": KINDS, "family": FAMILIES}
+    # JSON objects reach the page with sorted keys: the accuracy classes' order (best first) travels separately
+    return {"status": STATUSES, "accuracy": ACCURACY, "accuracy_order": list(ACCURACY), "kind": KINDS,
+            "family": FAMILIES}
 
 
 def add_layers(m: folium.Map, store: DataStore, layer_url: Callable[[str], str], lang: str,

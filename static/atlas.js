@@ -392,7 +392,7 @@
     var list = el("ul", "qj-legend-list");
     list.setAttribute("aria-label", t("accuracy_title"));
     var drawn = (QJ.strings && QJ.strings.accuracy_drawn) || {};
-    Object.keys(QJ.vocab.accuracy || {}).forEach(function (key) {
+    (QJ.vocab.accuracy_order || Object.keys(QJ.vocab.accuracy || {})).forEach(function (key) {
       var how = drawn[key];
       list.appendChild(el("li", "qj-legend-acc-" + key, vocabLabel("accuracy", key) + (how ? ": " + how : "")));
     });

@@ -210,3 +210,36 @@ def test_map_pages_let_people_zoom(client, path):
     html = client.get(path.format(corridors=",".join(corridors), park=park)).get_data(as_text=True)
     metas = re.findall(r'<meta name="viewport"[^>]*>', html)
     assert metas == ['<meta name="viewport" content="width=device-width, initial-scale=1">']
+
+
+def test_every_accuracy_class_is_described_in_words(app):
+    """Colour and dash pattern are never the only carriers: each accuracy class of the vocabulary says in the
+    legend how it is drawn. A new class (e.g. `area`) needs its words in accuracy_drawing_strings()."""
+    from atlas.vocab import ACCURACY
+    from atlas.web.pages import accuracy_drawing_strings
+
+    for lang in ("zh", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            words = accuracy_drawing_strings()
+        assert set(words["accuracy_drawn"]) == set(ACCURACY), "describe every accuracy class's symbol"
+        assert set(words["popup_drawn"]) <= set(ACCURACY)
+        assert all(text.strip() for text in words["accuracy_drawn"].values())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_legend_and_popup_say_how_features_are_drawn(page, live_server, lang):
+    """The legend lists every accuracy class with its symbol in words; a schematic feature's popup says so too."""
+    from atlas.vocab import ACCURACY
+
+    schematic = next(f for f in _get_json(live_server, "/api/layers/towns.geojson")["features"]
+                     if f["geometry"] and f["properties"].get("accuracy") == "schematic")
+    page.goto(live_server.url + f"/?base=none&lang={lang}")
+    wait_for_atlas(page)
+    items = page.locator(".qj-legend-accuracy li").all_inner_texts()
+    assert len(items) == len(ACCURACY)
+    assert all(ACCURACY[key][1 if lang == "en" else 0] in text for key, text in zip(ACCURACY, items))
+    assert page.locator(".qj-legend-key-planned .qj-legend-text").inner_text() == ("(dashed line)" if lang == "en" else "(虚线)")
+    page.evaluate("id => QJAtlas.focusFeature(id)", schematic["properties"]["id"])
+    style = page.locator(".leaflet-popup .qj-popup-style")
+    style.wait_for()
+    assert ("dotted" if lang == "en" else "点线") in style.inner_text()
