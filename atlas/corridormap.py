@@ -18,7 +18,8 @@ from folium.template import Template
 
 from atlas.assets import localize
 from atlas.elements import COMMON_JS, DrawLocale
-from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps, stable_ids
+from atlas.mapbuild import (DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps, stable_ids,
+                            zoomable_viewport)
 
 CORRIDORS_JS = [*COMMON_JS, ("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
 CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
@@ -137,7 +138,7 @@ def figure_parts(figure: Figure) -> MapParts:
     """Render a Figure of several maps into header, map divs and script for a Jinja page (``|safe``)."""
     localize(figure)
     figure.render()
-    return MapParts(figure.header.render(), figure.html.render(), figure.script.render())
+    return MapParts(zoomable_viewport(figure.header.render()), figure.html.render(), figure.script.render())
 
 
 class CommonAssets(JSCSSMixin, MacroElement):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -144,7 +145,9 @@ def timeline_config(store: DataStore, present: int | None = None) -> dict:
 
 
 def vocab_config() -> dict:
-    return {"status": STATUSES, "accuracy": ACCURACY, "kind": KINDS, "family": FAMILIES}
+    # JSON objects reach the page with sorted keys: the accuracy classes' order (best first) travels separately
+    return {"status": STATUSES, "accuracy": ACCURACY, "accuracy_order": list(ACCURACY), "kind": KINDS,
+            "family": FAMILIES}
 
 
 def add_layers(m: folium.Map, store: DataStore, layer_url: Callable[[str], str], lang: str,
@@ -215,11 +218,39 @@ def stable_ids(element, counter: list | None = None) -> None:
         stable_ids(child, counter)
 
 
-def render_page(m: folium.Map, title: str, lang: str = "zh") -> str:
-    """Render a folium map to a full HTML page with a title and lang attribute."""
+# folium's Map header says maximum-scale=1.0, user-scalable=no: that stops people zooming the page on
+# phones (WCAG 1.4.4). Every map page the atlas renders goes through zoomable_viewport().
+FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>[ \t]*\n?')
+ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def zoomable_viewport(html: str, replacement: str = "") -> str:
+    """Replace folium's viewport metas by ``replacement`` (first one) and drop any others.
+
+    Embedded maps pass "" (the page template has its own zoomable viewport); a full map page passes
+    ZOOMABLE_VIEWPORT. Fails loudly if folium stops emitting the meta, so the fix is not silently lost.
+    """
+    if not FOLIUM_VIEWPORT.search(html):
+        raise ValueError("folium's viewport meta not found: check zoomable_viewport() against this folium")
+    fixed = FOLIUM_VIEWPORT.sub("", html)
+    return fixed.replace("<head>", "<head>\n" + replacement, 1) if replacement else fixed
+
+
+def render_page(m: folium.Map, title: str, lang: str = "zh", chrome: str = "") -> str:
+    """Render a folium map to a full HTML page with a title, lang attribute and a zoomable viewport.
+
+    ``chrome`` is trusted, escaped markup placed before the map (the page's header: skip link, h1, nav).
+    """
     fig = m.get_root()
     fig.header.add_child(folium.Element(f"<title>{_escape(title)}</title>"), name="qj_title")
-    html = fig.render()
+    if chrome:
+        fig.html.add_child(folium.Element(chrome), name="qj_chrome")
+    html = zoomable_viewport(fig.render(), ZOOMABLE_VIEWPORT)
+    if chrome:     # the map is the page's main content (landmark "main", target of the skip link)
+        div = f'<div class="folium-map" id="{m.get_name()}" ></div>'
+        if div not in html:
+            raise ValueError("folium's map div not found: check render_page() against this folium")
+        html = html.replace(div, f'<main id="qj-main" class="qj-map-main" tabindex="-1">{div}</main>', 1)
     return html.replace("<html>", f'<html lang="{"en" if lang == "en" else "zh-CN"}">', 1)
 
 
@@ -243,4 +274,4 @@ def embed_parts(m: folium.Map, lang: str = "zh") -> MapParts:
     localize(m, lang=lang)
     fig = m.get_root()
     fig.render()
-    return MapParts(fig.header.render(), fig.html.render(), fig.script.render())
+    return MapParts(zoomable_viewport(fig.header.render()), fig.html.render(), fig.script.render())

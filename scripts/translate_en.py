@@ -114,6 +114,8 @@ TRANSLATIONS = {
     "服务半径须在 {min} 至 {max} 米之间。": "The buffer (buffer_m) must be between {min} and {max} metres.",
     "文件超过 1 MB（{size} MB），请上传较小的线路文件。":
         "The file is larger than 1 MB ({size} MB); upload a smaller line file.",
+    "斜线填充、虚线轮廓": "hatched, dashed outline",
+    "地图上以斜线标出所在区域，要素位于其中某处": "the map hatches the area it lies in; the site is somewhere inside",
     # data coverage (/data), area-only sites and distance intervals (issue 12)
     "仅知所在区域（斜线）": "area only (hatched)", "数据覆盖与来源": "Data coverage and sources", "（区间）": "(interval)",
     "每个要素都标有位置精度：实测（约100米内）、近似（约1公里内）、仅知所在区域（图上以斜线标出整个街道/镇，要素位于其中某处，距离以区间表示）、示意（仅供参考）或未定位（没有来源给出位置，不在图上绘出）。":
@@ -231,6 +233,26 @@ TRANSLATIONS = {
         "exist, so no population is given.",
     "园区、枢纽和社区按其现状位置计，不按其设立年份筛选。":
         "Parks, hubs and communities are counted where they are today, not filtered by their own founding year.",
+    # accessibility (issue 17): names of controls, live announcements, line styles in words
+    "搜索结果": "Search results", "找到 {n} 个结果，用上下方向键选择，回车打开":
+        "{n} results: choose with the up and down arrow keys, open with Enter",
+    "要素信息": "Feature details", "关闭": "Close", "放大": "Zoom in", "缩小": "Zoom out",
+    "綦江区地图": "Map of Qijiang District", "地图上以虚线表示（规划/在建）": "drawn dashed on the map (planned / under construction)",
+    "地图上以点线表示（示意位置）": "drawn dotted on the map (schematic position)", "实线": "solid line",
+    "虚线": "dashed line", "点线": "dotted line", "不绘制，列在图例中": "not drawn, listed in the legend",
+    "顺序已更新：第 1 名是 {name}（共 {n} 个园区）": "Order updated: first is {name} ({n} parks)",
+    "跳到正文": "Skip to content", "网站导航": "Site navigation", "跳到地图": "Skip to the map",
+    "园区地图": "Park map", "园区排名": "Park ranking",
+    "园区排名：按当前权重的总分排序；点列标题改变排序。":
+        "Park ranking by total score under the current weights; use a column heading to change the order.",
+    "各走廊服务范围内的对象": "What each corridor's catchment serves", "图表数据：服务对象数量":
+        "Chart data: number of features served", "比较结果已更新": "Comparison updated",
+    "服务对象数量（数据见下表）": "Features served (data in the table below)", "图表数据（表格）": "Chart data (table)",
+    "园区对比：每列一个园区，★ 为该行最优的已知值": "Park comparison: one column per park, ★ marks the best known value of a row",
+    "走廊列表：勾选至少两条后比较": "Corridors: tick at least two to compare them",
+    "在地图上显示": "Show on the map",
+    "绘制拟建线路": "Draw a proposed line",
+    "底图": "Base map",
 }
 
 

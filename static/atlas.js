@@ -12,6 +12,12 @@
   };
   window.QJAtlas = QJ;
 
+  /* Chromium puts every interactive SVG path in the Tab order, unnamed (a hundred stops before the map's
+     controls): take drawn features out of it. Keyboard users reach features through the search instead. */
+  L.Path.addInitHook(function () {
+    this.on("add", function () { if (this._path) this._path.setAttribute("tabindex", "-1"); });
+  });
+
   QJ.isNarrow = function () {
     return window.matchMedia && window.matchMedia("(max-width: 700px)").matches;
   };
@@ -83,6 +89,15 @@
     if (year === null) return "unknown";
     return year <= QJ.year ? "shown" : "hidden";
   };
+  /* How a feature is drawn, in words: its accuracy class's symbol (dotted for schematic) wins over the
+     dash of planned lines, as in featureStyle. Texts per class come from the server (popup_drawn). */
+  function drawnAs(props) {
+    var byAccuracy = (QJ.strings && QJ.strings.popup_drawn) || {};
+    if (props.accuracy && byAccuracy[props.accuracy]) return byAccuracy[props.accuracy];
+    if (isPlanned(props)) return t("drawn_dashed");
+    return "";
+  }
+  QJ.drawnAs = drawnAs;
 
   function featureStyle(cfg, props) {
     var s = cfg.style;
@@ -144,11 +159,14 @@
     var props = feature.properties || {};
     var box = el("div", "qj-popup");
     box.setAttribute("data-feature-id", props.id || "");
-    box.appendChild(el("h3", "qj-popup-title", tr(props, "name") || props.id));
+    box.tabIndex = 0;    // it scrolls when long: keyboard users must be able to scroll it
+    box.appendChild(el("h2", "qj-popup-title", tr(props, "name") || props.id));
     var second = QJ.lang === "en" ? props.name_zh : props.name_en;
     if (second) box.appendChild(el("div", "qj-popup-en", second));
     var badge = el("span", "qj-badge qj-badge-" + (props.accuracy || "unknown"), vocabLabel("accuracy", props.accuracy));
     box.appendChild(badge);
+    var drawn = drawnAs(props);
+    if (drawn) box.appendChild(el("span", "qj-popup-style", drawn));
     var table = el("table", "qj-attrs");
     var shown = {};
     cfg.fields.forEach(function (field) {
@@ -363,6 +381,8 @@
     svg.setAttribute("width", "28");
     svg.setAttribute("height", "14");
     svg.setAttribute("class", "qj-swatch qj-swatch-" + cfg.symbol);
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
     var shape;
     var s = cfg.style;
     if (cfg.symbol === "line") {
@@ -402,6 +422,8 @@
         box.appendChild(head);
         var body = el("div", "qj-legend-body");
         body.appendChild(el("div", "qj-legend-year", t("year_all")));
+        body.id = "qj-legend-body-" + L.stamp(map);
+        head.setAttribute("aria-controls", body.id);
         if (QJ.isNarrow()) body.hidden = true;
         head.addEventListener("click", function () {
           body.hidden = !body.hidden;
@@ -425,11 +447,13 @@
         var keys = el("div", "qj-legend-keys");
         keys.appendChild(el("div", "qj-legend-family", t("line_style")));
         var sample = {symbol: "line", style: {color: "#555555", fill_color: "#555555", weight: 3, fill_opacity: 0}};
-        [["operating", t("existing")], ["planned", t("planned")], ["schematic", t("schematic")]]
-          .forEach(function (pair) {
-            var row = el("div", "qj-legend-row qj-legend-key-" + pair[0]);
-            row.appendChild(swatch(sample, pair[0]));
-            row.appendChild(el("span", "qj-legend-title", pair[1]));
+        [["operating", t("existing"), t("line_solid")], ["planned", t("planned"), t("line_dashed")],
+         ["schematic", t("schematic"), t("line_dotted")]]
+          .forEach(function (item) {
+            var row = el("div", "qj-legend-row qj-legend-key-" + item[0]);
+            row.appendChild(swatch(sample, item[0]));
+            row.appendChild(el("span", "qj-legend-title", item[1]));
+            row.appendChild(el("span", "qj-legend-text", "(" + item[2] + ")"));
             keys.appendChild(row);
           });
         var areaSample = {symbol: "polygon", style: {color: "#555555", fill_color: "#555555", weight: 1.5, fill_opacity: 0}};
@@ -438,6 +462,7 @@
         areaRow.appendChild(el("span", "qj-legend-title", t("area_only")));
         keys.appendChild(areaRow);
         body.appendChild(keys);
+        body.appendChild(accuracyKey());
         var dataLink = el("a", "qj-legend-data-link", t("data_link"));
         dataLink.href = t("data_url");
         body.appendChild(dataLink);
@@ -447,6 +472,21 @@
     });
     QJ.legend = new Legend();
     QJ.legend.addTo(map);
+  }
+
+  /* Every accuracy class of the vocabulary in words with how it is drawn (new classes appear by themselves). */
+  function accuracyKey() {
+    var box = el("div", "qj-legend-accuracy");
+    box.appendChild(el("div", "qj-legend-family", t("accuracy_title")));
+    var list = el("ul", "qj-legend-list");
+    list.setAttribute("aria-label", t("accuracy_title"));
+    var drawn = (QJ.strings && QJ.strings.accuracy_drawn) || {};
+    (QJ.vocab.accuracy_order || Object.keys(QJ.vocab.accuracy || {})).forEach(function (key) {
+      var how = drawn[key];
+      list.appendChild(el("li", "qj-legend-acc-" + key, vocabLabel("accuracy", key) + (how ? ": " + how : "")));
+    });
+    box.appendChild(list);
+    return box;
   }
 
   function updateLegendEntry(entry) {
@@ -491,68 +531,142 @@
     }
   }
 
-  /* ---------- search ---------- */
+  /* ---------- search: a combobox (WAI-ARIA 1.2) whose options open the same popup as a click ---------- */
+  function searchParts() {
+    var box = el("div", "qj-search leaflet-bar");
+    box.setAttribute("role", "search");
+    var input = el("input", "qj-search-input");
+    input.type = "search";
+    input.placeholder = t("search");
+    var attrs = {"aria-label": t("search_label"), role: "combobox", "aria-autocomplete": "list",
+                 "aria-expanded": "false", "aria-controls": "qj-search-results"};
+    Object.keys(attrs).forEach(function (name) { input.setAttribute(name, attrs[name]); });
+    var list = el("ul", "qj-search-results");
+    list.id = "qj-search-results";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", t("search_results"));
+    var status = el("div", "qj-sr-only qj-search-status");
+    status.setAttribute("role", "status");
+    box.appendChild(input);
+    box.appendChild(list);
+    box.appendChild(status);
+    return {box: box, input: input, list: list, status: status};
+  }
+
+  function hitOption(hit, i) {
+    var li = el("li", "qj-search-hit");
+    li.id = "qj-search-hit-" + i;
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", "false");
+    li.setAttribute("data-feature-id", hit.id);
+    li.appendChild(el("span", "qj-hit-name", tr(hit, "name")));
+    li.appendChild(el("span", "qj-hit-en", " " + (QJ.lang === "en" ? hit.name_zh : hit.name_en || "")));
+    li.appendChild(el("span", "qj-hit-layer", " · " + tr(hit, "layer_title") + (hit.placed ? "" : " · " + t("unplaced"))));
+    return li;
+  }
+
+  /* The combobox's state: the last hits and the option chosen with the arrow keys. */
+  function SearchState(ui) {
+    this.ui = ui;
+    this.hits = [];
+    this.active = -1;
+  }
+  SearchState.prototype.options = function () { return this.ui.list.querySelectorAll(".qj-search-hit"); };
+  SearchState.prototype.clear = function () {
+    this.ui.list.textContent = "";
+    this.active = -1;
+    this.ui.input.setAttribute("aria-expanded", "false");
+    this.ui.input.removeAttribute("aria-activedescendant");
+  };
+  SearchState.prototype.move = function (delta) {
+    var opts = this.options();
+    if (!opts.length) return;
+    this.active = (this.active + delta + opts.length) % opts.length;
+    var active = this.active;
+    Array.prototype.forEach.call(opts, function (o, j) { o.setAttribute("aria-selected", j === active ? "true" : "false"); });
+    this.ui.input.setAttribute("aria-activedescendant", opts[active].id);
+    opts[active].scrollIntoView({block: "nearest"});
+  };
+  SearchState.prototype.choose = function (hit, fromKeyboard) {
+    this.clear();
+    QJ.focusFeature(hit.id, hit, fromKeyboard ? this.ui.input : null);
+  };
+  SearchState.prototype.show = function (hits) {
+    var self = this, ui = this.ui;
+    this.hits = hits;
+    this.clear();
+    if (!hits.length) ui.list.appendChild(el("li", "qj-search-empty", t("no_match")));
+    hits.forEach(function (hit, i) {
+      var li = hitOption(hit, i);
+      li.addEventListener("click", function () { self.choose(hit, false); });
+      ui.list.appendChild(li);
+    });
+    ui.input.setAttribute("aria-expanded", hits.length ? "true" : "false");
+    ui.status.textContent = hits.length ? t("results_count").replace("{n}", hits.length) : t("no_match");
+  };
+  SearchState.prototype.run = function (then) {
+    var self = this, q = this.ui.input.value.trim();
+    if (!q) { this.clear(); return; }
+    fetch(QJ.config.search_url + "?q=" + encodeURIComponent(q))
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (self.ui.input.value.trim() !== q) return;   // typed on meanwhile
+        self.show(data.results || []);
+        if (then) then();
+      });
+  };
+  SearchState.prototype.onKey = function (ev) {
+    var self = this;
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      ev.preventDefault();
+      var delta = ev.key === "ArrowDown" ? 1 : -1;
+      if (!this.options().length) this.run(function () { self.move(delta); });
+      else this.move(delta);
+    } else if (ev.key === "Enter") {
+      ev.preventDefault();
+      clearTimeout(this.timer);
+      // Enter opens the highlighted option, else the best match (searching first if needed)
+      if (this.hits.length && this.options().length) this.choose(this.hits[Math.max(this.active, 0)], true);
+      else this.run(function () { if (self.hits.length) self.choose(self.hits[0], true); });
+    } else if (ev.key === "Escape" && this.options().length) {
+      ev.preventDefault();
+      ev.stopPropagation();
+      this.clear();
+    }
+  };
+
   function buildSearch(map) {
     var Search = L.Control.extend({
       options: {position: "topleft"},
       onAdd: function () {
-        var box = el("div", "qj-search leaflet-bar");
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
-        var input = el("input", "qj-search-input");
-        input.type = "search";
-        input.placeholder = t("search");
-        input.setAttribute("aria-label", t("search_label"));
-        var list = el("ul", "qj-search-results");
-        list.setAttribute("role", "listbox");
-        box.appendChild(input);
-        box.appendChild(list);
-        var timer = null;
-        var last = [];
-        function run() {
-          var q = input.value.trim();
-          if (!q) { list.textContent = ""; return; }
-          fetch(QJ.config.search_url + "?q=" + encodeURIComponent(q))
-            .then(function (r) { return r.json(); })
-            .then(function (data) {
-              last = data.results || [];
-              list.textContent = "";
-              if (!last.length) list.appendChild(el("li", "qj-search-empty", t("no_match")));
-              last.forEach(function (hit) {
-                var li = el("li", "qj-search-hit");
-                li.setAttribute("role", "option");
-                li.setAttribute("data-feature-id", hit.id);
-                li.appendChild(el("span", "qj-hit-name", tr(hit, "name")));
-                li.appendChild(el("span", "qj-hit-en", " " + (QJ.lang === "en" ? hit.name_zh : hit.name_en || "")));
-                li.appendChild(el("span", "qj-hit-layer", " · " + tr(hit, "layer_title") + (hit.placed ? "" : " · " + t("unplaced"))));
-                li.addEventListener("click", function () { QJ.focusFeature(hit.id, hit); list.textContent = ""; });
-                list.appendChild(li);
-              });
-            });
-        }
-        input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
-        input.addEventListener("keydown", function (ev) {
-          if (ev.key === "Enter") {
-            ev.preventDefault();
-            clearTimeout(timer);
-            if (last.length) { QJ.focusFeature(last[0].id, last[0]); list.textContent = ""; } else { run(); }
-          }
+        var ui = searchParts();
+        var state = new SearchState(ui);
+        L.DomEvent.disableClickPropagation(ui.box);
+        L.DomEvent.disableScrollPropagation(ui.box);
+        ui.input.addEventListener("input", function () {
+          clearTimeout(state.timer);
+          state.timer = setTimeout(function () { state.run(); }, 200);
         });
-        QJ.searchInput = input;
-        return box;
+        ui.input.addEventListener("keydown", function (ev) { state.onKey(ev); });
+        QJ.searchInput = ui.input;
+        return ui.box;
       },
     });
     new Search().addTo(map);
   }
 
-  QJ.focusFeature = function (id, hit) {
+  /* Open a feature's popup (the same one a click opens). ``returnTo``: the element that asked from the
+     keyboard; focus moves into the popup and goes back there when Escape closes it. */
+  QJ.focusFeature = function (id, hit, returnTo) {
     var map = QJ.map;
     var item = QJ.features[id];
+    QJ._returnFocus = returnTo || null;
     if (!item) {
       var info = hit || {name_zh: id};
-      L.popup().setLatLng(map.getCenter())
-        .setContent(el("div", "qj-popup", (tr(info, "name") || id) + ": " + t("unplaced_long")))
-        .openOn(map);
+      var note = el("div", "qj-popup");
+      note.appendChild(el("h2", "qj-popup-title", tr(info, "name") || id));
+      note.appendChild(el("p", null, t("unplaced_long")));
+      L.popup().setLatLng(map.getCenter()).setContent(note).openOn(map);
       return false;
     }
     var group = QJ.layers[item.layer].group;
@@ -565,6 +679,82 @@
     item.leaflet.openPopup();
     return true;
   };
+
+  /* Popups are dialogs named after their feature, so a screen reader reads them out when they open. */
+  function accessiblePopups(map) {
+    map.on("popupopen", function (ev) {
+      var node = ev.popup.getElement();
+      if (!node) return;
+      var title = node.querySelector(".qj-popup-title, .qj-measure-result");
+      node.setAttribute("role", "dialog");
+      node.setAttribute("aria-label", title ? title.textContent : t("popup"));
+      node.setAttribute("tabindex", "-1");
+      var close = node.querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", t("close")); close.title = t("close"); }
+      if (QJ._returnFocus) node.focus({preventScroll: true});
+    });
+    map.on("popupclose", function () {
+      var back = QJ._returnFocus;
+      QJ._returnFocus = null;
+      if (back && document.contains(back)) back.focus();
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape" || !map._popup || !map.hasLayer(map._popup)) return;
+      map.closePopup();
+    });
+  }
+
+  /* The layer control's families and base maps as named groups (re-applied whenever the plugin rebuilds). */
+  function groupLayerLists(box) {
+    if (!box) return;
+    var bases = box.querySelector(".leaflet-control-layers-base");
+    if (bases) { bases.setAttribute("role", "radiogroup"); bases.setAttribute("aria-label", t("basemap")); }
+    box.querySelectorAll(".leaflet-control-layers-group").forEach(function (group) {
+      var name = group.querySelector(".leaflet-control-layers-group-name");
+      if (!name) return;
+      name.id = group.id + "-name";
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-labelledby", name.id);
+    });
+  }
+
+  function patchGroupedLayers() {
+    var GL = L.Control.GroupedLayers;
+    if (!GL || GL.qjPatched) return;
+    var update = GL.prototype._update;
+    GL.prototype._update = function () {
+      var result = update.apply(this, arguments);
+      groupLayerLists(this._container);
+      return result;
+    };
+    GL.qjPatched = true;
+  }
+
+  /* Leaflet's own controls carry English titles: name them in the page language. */
+  function labelControls(map) {
+    function name(node, label) {
+      if (!node) return;
+      node.title = label;
+      node.setAttribute("aria-label", label);
+    }
+    if (map.zoomControl) {
+      name(map.zoomControl._zoomInButton, t("zoom_in"));
+      name(map.zoomControl._zoomOutButton, t("zoom_out"));
+    }
+    var container = map.getContainer();
+    name(container.querySelector(".leaflet-control-layers-toggle"), t("layers"));
+    var layers = container.querySelector(".leaflet-control-layers");
+    if (layers) layers.setAttribute("aria-label", t("layers"));
+    patchGroupedLayers();
+    groupLayerLists(layers);
+    container.setAttribute("aria-label", t("map_label"));
+    // the fullscreen plugin updates the title only: keep the accessible name in step
+    map.on("enterFullscreen exitFullscreen", function () {
+      var link = container.querySelector(".leaflet-control-zoom-fullscreen");
+      if (link) link.setAttribute("aria-label", link.title);
+    });
+  }
+  QJ.labelControls = labelControls;
 
   /* ---------- zoom to district ---------- */
   function buildHome(map) {
@@ -737,6 +927,8 @@
     buildSearch(map);
     buildHome(map);
     buildLegend(map);
+    accessiblePopups(map);
+    labelControls(map);
     readUrl(map);
     buildYearSlider(map);
     if (QJ.year !== null) redrawAll(map);   // a layer that answered before init is drawn again for the year

@@ -4,6 +4,11 @@
 (function () {
   "use strict";
 
+  // drawn features stay out of the Tab order (Chromium makes interactive SVG paths unnamed tab stops)
+  L.Path.addInitHook(function () {
+    this.on("add", function () { if (this._path) this._path.setAttribute("tabindex", "-1"); });
+  });
+
   var SERVED = ["parks", "hubs", "communities", "towns"];
   var COLOURS = ["#b2182b", "#2166ac", "#1b7837", "#e08214", "#762a83", "#6a3d9a", "#01665e"];
   var PROPOSED_COLOUR = "#6a3d9a";
@@ -95,6 +100,24 @@
 
   function setTitle(entry, title, sub) {
     entry.title.replaceChildren(el("strong", null, title), el("span", "qj-panel-sub", sub));
+    entry.map.getContainer().setAttribute("aria-label", title + (sub ? " · " + sub : ""));  // each map is named
+  }
+
+  /* Leaflet's and Leaflet.draw's buttons carry English titles: name them in the page language. */
+  function labelPanels() {
+    function name(node, label) {
+      if (!node) return;
+      node.title = label;
+      node.setAttribute("aria-label", label);
+    }
+    QJC.panels.forEach(function (entry) {
+      var box = entry.map.getContainer();
+      name(box.querySelector(".leaflet-control-zoom-in"), t("zoom_in"));
+      name(box.querySelector(".leaflet-control-zoom-out"), t("zoom_out"));
+      var draw = box.querySelector(".leaflet-draw-draw-polyline");
+      name(draw, t("draw_line"));
+      if (draw) draw.setAttribute("role", "button");
+    });
   }
 
   function tooltip(text) { return el("span", null, text); }
@@ -180,8 +203,10 @@
   function listCell(td, ids, names, classOf) {
     td.appendChild(el("span", "qj-count", ids.length)).setAttribute("data-count", String(ids.length));
     ids.forEach(function (id) {
-      var item = td.appendChild(el("span", "qj-item " + (classOf ? classOf(id) : ""), names[id] || id));
+      var cls = classOf ? classOf(id) : "";
+      var item = td.appendChild(el("span", "qj-item " + cls, names[id] || id));
       item.setAttribute("data-id", id);
+      if (cls) item.appendChild(el("span", "qj-sr-only", " (" + t(cls) + ")"));   // the colour in words
     });
   }
 
@@ -201,6 +226,7 @@
     var names = servedNames(result);
     var cs = result.corridors;
     table.replaceChildren();
+    table.appendChild(el("caption", "small", t("table_caption") + " · " + t("buffer") + " " + num(result.buffer_m, 0) + " " + t("m")));
     var head = table.appendChild(el("thead")).appendChild(el("tr"));
     head.appendChild(el("th", null, t("measure"))).setAttribute("scope", "col");
     cs.forEach(function (c) {
@@ -271,13 +297,38 @@
     list(t("shared"), "qj-shared", result.shared, "shared");
   }
 
+  /* The chart's numbers as a table (the text alternative of the canvas). */
+  function renderChartTable(labels, datasets) {
+    var table = document.getElementById("qj-chart-table");
+    table.replaceChildren();
+    table.appendChild(el("caption", "small", t("chart_caption")));
+    var head = table.appendChild(el("thead")).appendChild(el("tr"));
+    head.appendChild(el("th", null, t("measure"))).setAttribute("scope", "col");
+    datasets.forEach(function (d) { head.appendChild(el("th", null, d.label)).setAttribute("scope", "col"); });
+    var body = table.appendChild(el("tbody"));
+    labels.forEach(function (label, i) {
+      var tr = body.appendChild(el("tr"));
+      tr.appendChild(el("th", null, label)).setAttribute("scope", "row");
+      datasets.forEach(function (d) { tr.appendChild(el("td", null, d.data[i])); });
+    });
+  }
+
+  function announce(result) {
+    var parts = result.corridors.map(function (c) {
+      return corridorName(c) + " " + SERVED.map(function (l) { return t(l) + " " + c.served[l].length; }).join(", ");
+    });
+    document.getElementById("qj-compare-status").textContent =
+      t("compared") + " · " + t("buffer") + " " + num(result.buffer_m, 0) + " " + t("m") + " · " + parts.join("; ");
+  }
+
   function renderChart(result, byId) {
-    if (!window.Chart) return;
     var labels = SERVED.map(function (l) { return t(l); }).concat([t("stations")]);
     var datasets = result.corridors.map(function (c) {
       return {label: corridorName(c), backgroundColor: byId[c.id].colour,
               data: SERVED.map(function (l) { return c.served[l].length; }).concat([c.stations.length])};
     });
+    renderChartTable(labels, datasets);
+    if (!window.Chart) return;
     if (QJC.chart) {
       QJC.chart.data.labels = labels;
       QJC.chart.data.datasets = datasets;
@@ -297,6 +348,7 @@
     renderTable(result);
     renderDifference(result);
     renderChart(result, byId);
+    announce(result);
   }
 
   /* ---- requests ---- */
@@ -454,6 +506,7 @@
   QJC.init = function (config) {
     QJC.config = config;
     QJC.bufferM = config.buffer_m;
+    labelPanels();
     wireControls();
     loadContext().then(function () {
       drawDistrict();

@@ -148,14 +148,39 @@
       if (shown && !P.map.hasLayer(item.layer)) P.map.addLayer(item.layer);
       if (!shown && P.map.hasLayer(item.layer)) P.map.removeLayer(item.layer);
       item.layer.setStyle(parkFill(item.feature, colourFor(park.score)));
+      item.layer.setTooltipContent(tooltip(item.feature.properties || {}, park.score));   // the colour in words
     });
+    var before = currentOrder();
     renderTable(data);
+    announce(before);
     var summary = fmt("shown", {shown: data.shown_count, total: data.parks.length});
     if (data.hidden_count) summary += " · " + fmt("hidden", {hidden: data.hidden_count});
     document.getElementById("qj-parks-summary").textContent = summary + " · " + t("as_of") + " " + (data.as_of || t("unknown"));
     P.version += 1;
     document.documentElement.setAttribute("data-parks-version", String(P.version));
     document.documentElement.setAttribute("data-parks-loaded", "true");
+  }
+
+  function currentOrder() {
+    return Array.prototype.map.call(document.querySelectorAll(".qj-park-row"), function (tr) { return tr.dataset.parkId; });
+  }
+
+  /* Tell screen-reader users that the ranking changed (a polite live region), and what is first now. */
+  function announce(before) {
+    var after = currentOrder();
+    if (!before.length || before.join() === after.join()) return;
+    var first = P.data.parks.filter(function (p) { return p.id === after[0]; })[0];
+    document.getElementById("qj-parks-announce").textContent =
+      fmt("reordered", {name: first ? (tr(first, "name") || first.id) : "", n: after.length});
+  }
+
+  function band(score) {
+    if (score === null || score === undefined) return t("no_score");
+    var classes = P.cfg.classes, text = "";
+    classes.forEach(function (pair, i) {
+      if (score >= pair[0]) text = pair[0] + "–" + (i + 1 < classes.length ? classes[i + 1][0] : 100);
+    });
+    return t("score") + " " + text;
   }
 
   function sortValue(park) {
@@ -194,10 +219,19 @@
   }
 
   function nameCell(park) {
-    var td = el("td", "qj-name");
+    var td = el("th", "qj-name");     // the row's header: screen readers name each cell by its park
+    td.setAttribute("scope", "row");
     var a = el("a", null, tr(park, "name") || park.id);
     a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id));
     td.appendChild(a);
+    if (park.placed) {   // the keyboard's way to what a click on the row does
+      var show = el("button", "btn btn-link btn-sm p-0 ms-1 qj-show-on-map", "◎");
+      show.type = "button";
+      show.title = t("show_on_map") + " " + (tr(park, "name") || park.id);
+      show.setAttribute("aria-label", show.title);
+      show.addEventListener("click", function () { focusPark(park.id); });
+      td.appendChild(show);
+    }
     td.appendChild(el("div", "small text-secondary", otherName(park)));
     if (!park.placed) td.appendChild(el("span", "badge text-bg-secondary qj-unplaced-badge", t("unplaced")));
     if (park.missing.length) {
@@ -237,13 +271,16 @@
       var score = el("td", "qj-score");
       var swatch = el("span", "qj-swatch");
       swatch.style.background = colourFor(park.score);
+      swatch.setAttribute("role", "img");
+      swatch.setAttribute("aria-label", band(park.score));
+      swatch.title = band(park.score);
       score.appendChild(swatch);
       score.appendChild(el("span", "qj-score-value", park.score === null ? t("unknown") : number(park.score, 1)));
       score.appendChild(el("div", "small text-secondary", t("known") + " " + park.known_criteria + "/" + park.criteria_count));
       tr.appendChild(score);
       P.cfg.criteria.forEach(function (c) { tr.appendChild(metricCell(park, c.key)); });
       tr.addEventListener("click", function (ev) {
-        if (ev.target.closest("a, input")) return;
+        if (ev.target.closest("a, input, button")) return;
         focusPark(park.id);
       });
       body.appendChild(tr);
@@ -260,6 +297,13 @@
     link.classList.toggle("disabled", !ok);
     link.setAttribute("aria-disabled", ok ? "false" : "true");
     link.href = ok ? P.cfg.compare_url + "?ids=" + encodeURIComponent(P.selected.join(",")) + "&" + query : "#";
+  }
+
+  /* a disabled link stays focusable (so it is found) but does nothing, also from the keyboard */
+  function guardCompareLink() {
+    document.getElementById("qj-compare").addEventListener("click", function (ev) {
+      if (this.getAttribute("aria-disabled") === "true") ev.preventDefault();
+    });
   }
 
   /* ---------- map <-> table ---------- */
@@ -281,9 +325,13 @@
   }
   P.focusPark = focusPark;
 
-  function tooltip(props) {
+  function tooltip(props, score) {
     var box = el("span", "qj-tip", tr(props, "name") || props.id);
     if (otherName(props)) box.appendChild(el("span", "qj-tip-en", " " + otherName(props)));
+    if (score !== undefined) {
+      box.appendChild(el("br"));
+      box.appendChild(el("span", "qj-tip-score", score === null ? t("no_score") : t("score") + " " + number(score, 1) + " (" + band(score) + ")"));
+    }
     return box;
   }
 
@@ -350,16 +398,18 @@
     P.map = map;
     P.cfg = cfg;
     shareLanguage(cfg);
+    if (window.QJAtlas) window.QJAtlas.labelControls(map);
     P.form = document.getElementById("qj-parks-form");
     P.form.addEventListener("submit", function (ev) { ev.preventDefault(); });   // no inline handler (CSP)
     readUrl();
+    guardCompareLink();
     buildLegend(map);
     var timer = null;
     function schedule() { clearTimeout(timer); timer = setTimeout(refresh, 60); }
     P.form.addEventListener("input", schedule);
     P.form.addEventListener("change", schedule);
     document.querySelectorAll("#qj-parks-table th[data-sort]").forEach(function (th) {
-      th.addEventListener("click", function () {
+      th.querySelector("button").addEventListener("click", function () {
         var key = th.getAttribute("data-sort");
         P.desc = P.sort === key ? !P.desc : false;
         P.sort = key;
@@ -380,6 +430,7 @@
   P.drawSurroundings = function (map, cfg) {
     P.cfg = cfg;
     shareLanguage(cfg);
+    if (window.QJAtlas) window.QJAtlas.labelControls(map);
     var all = L.featureGroup().addTo(map);
     cfg.parks.forEach(function (f) {
       var props = f.properties || {};

@@ -97,8 +97,8 @@ class PageProbe:
         self.dialogs: list[str] = []
 
 
-def _open_page(browser, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
+def _open_page(browser, viewport, **context_options):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", **context_options)
     probe = PageProbe()
 
     def route(route):

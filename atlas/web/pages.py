@@ -32,6 +32,12 @@ def map_strings() -> dict[str, str]:
         "year_label": _("按年份查看"), "year_all": _("全部年份（现状与规划）"), "year_as_of": _("{year} 年的网络"),
         "year_unknown": _("年份未知"), "year_later": _("{n} 个晚于该年"),
         "year_note": _("规划线路仅在 {present} 年以后的年份以虚线显示；年份未知的要素不绘制，列在图例中。"),
+        "search_results": _("搜索结果"), "results_count": _("找到 {n} 个结果，用上下方向键选择，回车打开"),
+        "popup": _("要素信息"), "close": _("关闭"), "zoom_in": _("放大"), "zoom_out": _("缩小"),
+        "layers": _("图层"), "basemap": _("底图"), "map_label": _("綦江区地图"), "accuracy_title": _("位置精度"),
+        "drawn_dashed": _("地图上以虚线表示（规划/在建）"),
+        "line_solid": _("实线"), "line_dashed": _("虚线"), "line_dotted": _("点线"),
+        **accuracy_drawing_strings(),
         "measure": {
             "draw": draw_strings(),
             "measure_distance": _("测量距离"), "measure_area": _("测量面积"), "measure_clear": _("清除测量"),
@@ -78,6 +84,18 @@ def draw_strings() -> dict:
     }
 
 
+def accuracy_drawing_strings() -> dict[str, dict[str, str]]:
+    """How each accuracy class is drawn, in words: for the legend (``accuracy_drawn``) and for popups
+    (``popup_drawn``, only where the symbol differs from a plain one). Colour and dash pattern are never the
+    only carriers of meaning (WCAG 1.4.1); a new accuracy class gets its words here, next to its style."""
+    return {
+        "accuracy_drawn": {"surveyed": _("实线"), "approximate": _("实线"), "area": _("斜线填充、虚线轮廓"),
+                           "schematic": _("点线"), "unplaced": _("不绘制，列在图例中")},
+        "popup_drawn": {"schematic": _("地图上以点线表示（示意位置）"),
+                        "area": _("地图上以斜线标出所在区域，要素位于其中某处")},
+    }
+
+
 PAGE_CACHE_SIZE = 32
 
 
@@ -85,7 +103,7 @@ def _render_map(basemap: str, lang: str) -> str:
     m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
                         basemap=basemap, basemaps=configured_basemaps(current_app.config),
                         search_url=url_for("api.search"), lang=lang, strings=map_strings())
-    return render_page(m, _("綦江地图集"), lang)
+    return render_page(m, _("綦江地图集"), lang, chrome=render_template("map_header.html"))
 
 
 def cached_map_page(basemap: str, lang: str) -> str:

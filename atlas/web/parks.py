@@ -46,6 +46,7 @@ def parks_strings() -> dict[str, str]:
         "shown": _("显示 {shown} / {total}"), "hidden": _("已筛除 {hidden}"), "as_of": _("截至"),
         "missing_data": _("缺数据"), "unplaced": _("未定位"), "select": _("选择"), "known": _("已知"),
         "score": _("评分"), "no_score": _("无评分"), "error": _("出错了"),
+        "reordered": _("顺序已更新：第 1 名是 {name}（共 {n} 个园区）"), "show_on_map": _("在地图上显示"),
     }
 
 
