@@ -100,6 +100,9 @@ PAGES = [
              corridors_drawn),
     A11yPage("corridors-uploaded", "corridors.compare_page", "/corridors/compare?ids={corridors}&base=none",
              corridors_uploaded),
+    A11yPage("corridors-years", "corridors.compare_page", "/corridors/compare?before=2015&after=2020&base=none"),
+    A11yPage("map-year", "pages.index", "/?base=none&year=2015", atlas_ready),
+    A11yPage("data-coverage", "pages.data_coverage", "/data"),
     A11yPage("ogc-landing", "ogc.landing", "/ogc?f=html"),
     A11yPage("ogc-conformance", "ogc.conformance", "/ogc/conformance?f=html"),
     A11yPage("ogc-api", "ogc.openapi", "/ogc/api?f=html"),
@@ -121,6 +124,8 @@ NOT_PAGES = {
     "corridors.api_list": "JSON", "corridors.api_compare": "JSON", "corridors.api_compare_csv": "CSV",
     "corridors.api_catchments": "GeoJSON",
     "admin.unknown": "JSON 404 for unknown admin paths (the admin API is token-only, no pages)",
+    "pdf.park_pdf": "PDF", "pdf.compare_pdf": "PDF", "timeline.api_years": "JSON",
+    "health.healthz": "JSON probe", "health.readyz": "JSON probe",
 }
 
 
