@@ -236,8 +236,12 @@ def test_legend_and_popup_say_how_features_are_drawn(page, live_server, lang):
     """The legend lists every accuracy class with its symbol in words; a schematic feature's popup says so too."""
     from atlas.vocab import ACCURACY
 
-    schematic = next(f for f in _get_json(live_server, "/api/layers/towns.geojson")["features"]
-                     if f["geometry"] and f["properties"].get("accuracy") == "schematic")
+    def first_of(accuracy):
+        return next(f for layer in ("places", "parks", "hubs", "communities")
+                    for f in _get_json(live_server, f"/api/layers/{layer}.geojson")["features"]
+                    if f["geometry"] and f["properties"].get("accuracy") == accuracy)
+
+    schematic, area = first_of("schematic"), first_of("area")
     page.goto(live_server.url + f"/?base=none&lang={lang}")
     wait_for_atlas(page)
     items = page.locator(".qj-legend-accuracy li").all_inner_texts()
@@ -248,3 +252,8 @@ def test_legend_and_popup_say_how_features_are_drawn(page, live_server, lang):
     style = page.locator(".leaflet-popup .qj-popup-style")
     style.wait_for()
     assert ("dotted" if lang == "en" else "点线") in style.inner_text()
+    page.keyboard.press("Escape")
+    page.evaluate("id => QJAtlas.focusFeature(id)", area["properties"]["id"])
+    page.locator(f".leaflet-popup [data-feature-id='{area['properties']['id']}']").wait_for()
+    area_popup = page.locator(f".leaflet-popup:has([data-feature-id='{area['properties']['id']}']) .qj-popup-style")
+    assert ("hatches" if lang == "en" else "斜线") in area_popup.inner_text()

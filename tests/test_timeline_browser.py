@@ -103,7 +103,8 @@ def test_compare_maps_share_the_prefix_and_a_chinese_draw_toolbar(page, live_ser
                                   .map(e => e.innerHTML)""")
     assert len(prefixes) == 3 and all(p.startswith(LEAFLET_PREFIX) for p in prefixes), prefixes
     assert page.locator(".leaflet-control-attribution svg").count() == 0   # no flag icon
-    assert page.locator(".qj-proposal-map .leaflet-draw-draw-polyline").get_attribute("title") == "画线"
+    title = page.locator(".qj-proposal-map .leaflet-draw-draw-polyline").get_attribute("title")
+    assert title in ("画线", "绘制拟建线路")  # leaflet-draw's own title, or the accessible name the page gives it
     rows = page.locator('tr[data-metric="district_share"] td').all_inner_texts()
     assert len(rows) == 2 and all(r.endswith("%") for r in rows)
     assert page.locator('tr[data-metric="town_shares"] td[data-corridor="yugui-railway"] li').count() > 0
