@@ -28,6 +28,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         ADMIN_MAX_UPLOAD_BYTES=50 * 1024 * 1024,
         ADMIN_MAX_UNZIPPED_BYTES=200 * 1024 * 1024,
         ADMIN_MAX_FEATURES=200_000,
+        DATABASE=None,                          # SQLite file of accounts and edit history; default instance/atlas.sqlite3
+        SESSION_SECURE=False,                   # QIJIANG_SESSION_SECURE=true behind HTTPS: session cookie only over TLS
+        LOGIN_RATE_LIMIT="10 per minute",       # sign-in attempts per client address (Flask-Limiter, in memory)
         JSON_SORT_KEYS=False,
         # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
@@ -44,13 +47,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json = StrictJSONProvider(app)
 
-    from atlas.web import admin, api, cli, compression, corridors, downloads, extension, i18n, ogc, pages, parks, security, vendor
+    from atlas.web import (account, admin, api, auth, changes, cli, compression, corridors, db, downloads, editing,
+                           extension, i18n, ogc, pages, parks, security, vendor)
 
     extension.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    for module in (api, pages, vendor, ogc, downloads, parks, corridors, admin):
+    db.init_app(app)
+    auth.init_app(app)
+    account.init_app(app)
+    for module in (api, pages, vendor, ogc, downloads, parks, corridors, admin, editing, changes):
         app.register_blueprint(module.bp)
+    auth.csrf.exempt(admin.bp)              # bearer-token uploads: no browser session, no CSRF token
     cli.init_app(app)
     compression.init_app(app)
     return app

@@ -502,7 +502,12 @@ def dump_collection(features: list[dict], metadata: dict | None = None) -> bytes
     if metadata:
         collection["metadata"] = metadata
     collection["features"] = features
-    return (json.dumps(collection, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+    return dump_geojson(collection)
+
+
+def dump_geojson(obj: dict) -> bytes:
+    """A parsed layer file back to bytes exactly as the shipped files are written (indent 1, UTF-8, newline)."""
+    return (json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
 
 
 def _write_error(path: Path, exc: OSError) -> WriteFailed:
@@ -545,43 +550,49 @@ def layer_lock(data_dir: str | os.PathLike, layer_id: str, timeout: float = DEFA
 
 def write_layer_atomic(path: str | os.PathLike, data: bytes, *, layer_id: str | None = None,
                        lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, never a mix.
+    """Replace ``path`` with ``data`` under the layer lock so that readers see the old or the new file, never a mix."""
+    path = Path(path)
+    with layer_lock(path.parent, layer_id or path.stem, lock_timeout):
+        replace_file_locked(path, data)
 
-    Under the layer lock: write a temp file in the same directory, fsync it, give it the old
-    file's mode, ``os.replace`` it over the target and fsync the directory. Any failure or
-    interrupt removes the temp file and leaves the old file untouched.
+
+def replace_file_locked(path: str | os.PathLike, data: bytes) -> None:
+    """Atomically replace ``path`` with ``data``; the caller must hold the layer lock (see ``layer_lock``).
+
+    Writes a temp file in the same directory, fsyncs it, gives it the old file's mode, ``os.replace``s
+    it over the target and fsyncs the directory. Any failure or interrupt removes the temp file and
+    leaves the old file untouched. Callers that must read, check and write as one step (browser
+    edits) take the lock themselves and call this inside it.
     """
     path = Path(path)
     directory = path.parent
-    layer_id = layer_id or path.stem
     prefix = f".{path.name}."
-    with layer_lock(directory, layer_id, lock_timeout):
-        _remove_stale_temps(directory, prefix)
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        try:
-            fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
-        except OSError as exc:
+    _remove_stale_temps(directory, prefix)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
             raise _write_error(path, exc) from None
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException as exc:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            if isinstance(exc, OSError):
-                raise _write_error(path, exc) from None
-            raise
-        _fsync_dir(directory)
+        raise
+    _fsync_dir(directory)
 
 
 def _remove_stale_temps(directory: Path, prefix: str) -> None:

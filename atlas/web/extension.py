@@ -52,6 +52,10 @@ def error_summary(body: dict) -> str:
         "ImportRefused": _("数据有问题，未作任何更改"), "NotFound": _("找不到该页面或资源"),
         "MethodNotAllowed": _("不允许此请求方法"), "TooLarge": _("请求内容过大"), "Unauthorized": _("需要管理员凭据"),
         "AdminDisabled": _("本服务器未启用管理写入"), "CrossOrigin": _("已拒绝跨站请求"),
+        "NotSignedIn": _("需要登录或个人 API 令牌"), "Forbidden": _("你没有编辑该图层的权限"),
+        "VersionConflict": _("该要素已被他人修改，未保存"), "InvalidEdit": _("修改未通过数据检查，未作任何更改"),
+        "CSRFError": _("缺少或无效的 CSRF 令牌，请刷新页面"), "TooManyRequests": _("尝试次数过多，请稍后再试"),
+        "LayerLocked": _("图层正被写入，请稍后再试"), "UnknownChange": _("没有这条修改记录"),
     }
     return summaries.get(kind, _("请求无法完成"))
 

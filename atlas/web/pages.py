@@ -65,4 +65,6 @@ def cached_map_page(basemap: str, lang: str) -> str:
 def index():
     """The full-window atlas map; ?base= picks the basemap, ?lang=en switches to English."""
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
-    return add_nonce(cached_map_page(basemap, current_lang()), csp_nonce())
+    from atlas.web.editing import with_editor_tools
+
+    return with_editor_tools(add_nonce(cached_map_page(basemap, current_lang()), csp_nonce()))
