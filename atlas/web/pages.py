@@ -25,7 +25,7 @@ def map_strings() -> dict[str, str]:
         "fullscreen_exit": _("退出全屏"), "unavailable_suffix": _("（不可用）"),
         "switch_lang": "English" if current_lang() == "zh" else "中文",
         "switch_lang_url": lang_url("en" if current_lang() == "zh" else "zh"),
-        "switch_lang_title": _("切换语言"),
+        "switch_lang_title": _("切换语言"), "last_changed": _("最后修改"), "change_source": _("来源"),
         "measure": {
             "measure_distance": _("测量距离"), "measure_area": _("测量面积"), "measure_clear": _("清除测量"),
             "distance": _("距离"), "area": _("面积"), "perimeter": _("周长"), "km": _("公里"), "ha": _("公顷"),
@@ -40,7 +40,8 @@ PAGE_CACHE_SIZE = 32
 def _render_map(basemap: str, lang: str) -> str:
     m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
                         basemap=basemap, basemaps=configured_basemaps(current_app.config),
-                        search_url=url_for("api.search"), lang=lang, strings=map_strings())
+                        search_url=url_for("api.search"), lang=lang, strings=map_strings(),
+                        history_summary_url=url_for("editing.history_summary", feature_id="FID"))
     return render_page(m, _("綦江地图集"), lang)
 
 
