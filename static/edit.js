@@ -374,7 +374,7 @@
     });
   }
   var Toolbar = L.Control.extend({
-    options: {position: "topleft"},
+    options: {position: "bottomright"},
     onAdd: function () {
       var box = el("div", "qj-edit-toolbar leaflet-bar");
       L.DomEvent.disableClickPropagation(box);

@@ -193,4 +193,6 @@ def with_editor_tools(page: str) -> str:
         return page
     head = render_template("edit/head.html")
     tools = render_template("edit/tools.html", config=edit_config())
-    return page.replace("</head>", head + "</head>", 1).replace("</body>", tools + "</body>", 1)
+    # folium places the map script after </body>: the tools go after it, just before </html>
+    head_at, end_at = page.index("</head>"), page.rindex("</html>")
+    return page[:head_at] + head + page[head_at:end_at] + tools + page[end_at:]
