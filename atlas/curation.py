@@ -25,6 +25,7 @@ PROVENANCE = ("source", "accuracy", "as_of")
 BODY_KEYS = ("type", "id", "geometry", "properties")
 ABSENT = "absent"          # the version of a feature that does not exist
 PROPERTY_IN_MESSAGE = re.compile(r"propert(?:y|ies) '([^']+)'")
+NAME_IN_MESSAGE = re.compile(r"\b(accuracy|geometry|position|coordinates|family|status|id)\b")
 
 
 class VersionConflict(AtlasError):
@@ -140,9 +141,9 @@ def _parameter_of(message: str) -> str:
     found = PROPERTY_IN_MESSAGE.search(message)
     if found:
         return found.group(1)
-    for name in ("geometry", "accuracy", "family", "status", "id"):
-        if name in message:
-            return name
+    found = NAME_IN_MESSAGE.search(message)
+    if found:
+        return "geometry" if found.group(1) in ("position", "coordinates") else found.group(1)
     return "properties"
 
 

@@ -127,7 +127,7 @@ def login():
 @bp.post("/logout")
 def logout():
     """Sign out (a POST with the CSRF token)."""
-    csrf.protect()
+    require_editor()
     logout_user()
     session.clear()
     return redirect(url_for("pages.index"))
