@@ -20,11 +20,11 @@ def curation_server(curation_app):
 
 
 def sign_in(page, url: str, name: str = "editor1") -> None:
-    page.goto(f"{url}/login")
+    page.goto(f"{url}/login?next=/%3Fbase%3Dnone")
     page.fill("#name", name)
     page.fill("#password", PASSWORD)
     page.click("#qj-login-form button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    page.wait_for_url(lambda u: u.startswith(f"{url}/?"))
     wait_for_atlas(page)
     wait_js(page, "document.documentElement.getAttribute('data-edit-ready') === 'true'")
 
