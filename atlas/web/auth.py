@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -55,8 +55,8 @@ class Account(UserMixin):
 
 
 class LoginForm(FlaskForm):
-    name = StringField(_l("用户名"), validators=[DataRequired()])
-    password = PasswordField(_l("密码"), validators=[DataRequired()])
+    name = StringField(lazy_gettext("用户名"), validators=[DataRequired()])
+    password = PasswordField(lazy_gettext("密码"), validators=[DataRequired()])
 
 
 def load_user(user_id: str) -> Account | None:
