@@ -95,3 +95,51 @@ def test_editor_places_unplaced_park_viewer_sees_it_and_revert_restores_the_file
     assert target.read_bytes() == before                                 # byte-identical after the revert
     assert viewer_sees(browser, url, fid)["drawn"] is False
     assert not page.probe.page_errors, page.probe.page_errors
+
+
+def test_second_editor_gets_409_with_both_versions_and_keeps_their_input(curation_server, curation_app, geodata_copy, page):
+    from atlas import accounts
+    from atlas.web.db import connect
+
+    db = connect(curation_app.config["DATABASE"])
+    token = accounts.create_token(db, accounts.authenticate(db, "editor2", PASSWORD), "conflict test")
+    fid = first_unplaced(geodata_copy)["id"]
+    sign_in(page, curation_server.url)
+    page.evaluate(f"QJEdit.open('parks', {json.dumps(fid)})")
+    page.wait_for_selector("#qj-edit-source")
+    # meanwhile editor two saves the same feature through the API
+    other = curation_app.test_client().patch(
+        f"/api/layers/parks/features/{fid}", headers={"Authorization": f"Token {token}"},
+        json={"properties": {"source": "editor two was first", "accuracy": "unplaced", "as_of": "2026-10"}})
+    assert other.status_code == 200
+    after_other = (geodata_copy / "parks.geojson").read_bytes()
+    page.fill("#qj-edit-source", "editor one's late survey")
+    page.select_option("#qj-edit-accuracy", "unplaced")
+    page.fill("#qj-edit-as_of", "2026-11")
+    page.click(".qj-edit-save")
+    page.wait_for_selector(".qj-edit-conflict pre")
+    versions = page.locator(".qj-edit-conflict pre").all_inner_texts()
+    assert "editor two was first" in versions[0] and "editor one's late survey" in versions[1]
+    assert page.input_value("#qj-edit-source") == "editor one's late survey"      # nothing typed is lost
+    assert (geodata_copy / "parks.geojson").read_bytes() == after_other            # nothing overwritten
+    assert not page.probe.page_errors
+
+
+def test_choose_a_township_copies_its_polygon_and_the_ui_speaks_english(curation_server, geodata_copy, page):
+    sign_in(page, curation_server.url)
+    page.goto(f"{curation_server.url}/?base=none&lang=en")
+    wait_for_atlas(page)
+    wait_js(page, "document.documentElement.getAttribute('data-edit-ready') === 'true'")
+    assert page.inner_text(".qj-edit-new") == "New feature"
+    page.select_option(".qj-edit-new-layer", "parks")
+    page.click(".qj-edit-new")
+    wait_js(page, "document.querySelectorAll('.qj-town-choice option').length > 1")
+    assert "Position" in page.inner_text("#qj-edit-panel")
+    page.select_option(".qj-town-choice", index=1)
+    towns = [f for f in json.loads((geodata_copy / "towns.geojson").read_text(encoding="utf-8"))["features"]
+             if f["geometry"]]
+    assert page.evaluate("QJEdit.state().geometry") == towns[0]["geometry"]
+    area = page.evaluate("QJEdit.config.area_class")
+    assert page.input_value("#qj-edit-accuracy") == (area or "")
+    assert page.locator(".qj-edit-panel path.leaflet-interactive, .leaflet-pane path[stroke='#c51b8a']").count() >= 1
+    assert not page.probe.page_errors

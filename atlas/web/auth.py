@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from functools import wraps
 from pathlib import Path
 
@@ -148,13 +151,23 @@ def handle_too_many(exc):
 
 
 def _secret_key(app: Flask) -> str:
-    """A per-installation secret in instance/secret_key (shared by every worker), made on first use."""
+    """A per-installation secret in instance/secret_key (shared by every worker), made on first use.
+
+    Written to a temp file and hard-linked into place, so workers starting together agree on one key.
+    """
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "x", encoding="ascii") as handle:
-            handle.write(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        try:
+            os.write(fd, secrets.token_urlsafe(48).encode("ascii"))
+            os.fsync(fd)
+            os.close(fd)
+            os.chmod(tmp, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
     return path.read_text(encoding="ascii").strip()
 
 
