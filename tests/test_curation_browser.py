@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.conftest import PASSWORD, LiveServer, _open_page, first_unplaced, save_screenshot, wait_for_atlas, wait_js
+from tests.conftest import (PASSWORD, LiveServer, _open_page, first_unplaced, save_screenshot, signed_in_client,
+                            wait_for_atlas, wait_js)
 
 pytestmark = pytest.mark.browser
 NEW_SOURCE = "綦江区经济信息委 现场核实 2026-11 (browser test)"
@@ -143,3 +144,26 @@ def test_choose_a_township_copies_its_polygon_and_the_ui_speaks_english(curation
     assert page.input_value("#qj-edit-accuracy") == (area or "")
     assert page.locator(".qj-edit-panel path.leaflet-interactive, .leaflet-pane path[stroke='#c51b8a']").count() >= 1
     assert not page.probe.page_errors
+
+
+def test_delete_asks_again_and_is_recorded(curation_server, curation_app, geodata_copy, page):
+    target = geodata_copy / "parks.geojson"
+    before = target.read_bytes()
+    placed = next(f for f in json.loads(before)["features"] if f["geometry"])
+    sign_in(page, curation_server.url)
+    page.evaluate(f"QJAtlas.features[{json.dumps(placed['id'])}].leaflet.openPopup()")
+    page.click(".qj-popup-edit")                         # the popup's edit button opens the form
+    page.wait_for_selector(".qj-edit-delete")
+    page.click(".qj-edit-delete")                        # the fixture dismisses the confirmation
+    assert len(page.probe.dialogs) == 1 and "删除" in page.probe.dialogs[0]
+    assert target.read_bytes() == before
+    page.evaluate("window.confirm = function () { return true; }")
+    page.click(".qj-edit-delete")
+    wait_js(page, "!!document.documentElement.getAttribute('data-edit-saved')")
+    assert placed["id"] not in {f["id"] for f in json.loads(target.read_bytes())["features"]}
+    assert not page.evaluate(f"!!QJAtlas.features[{json.dumps(placed['id'])}]")
+    client = curation_app.test_client()
+    editor, _csrf = signed_in_client(curation_app, "editor2")
+    changes = editor.get(f"/api/history?feature={placed['id']}").get_json()["changes"]
+    assert [c["action"] for c in changes] == ["delete"] and changes[0]["user"] == "editor1"
+    assert client.get(f"/api/layers/parks/features/{placed['id']}").status_code == 404
