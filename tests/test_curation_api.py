@@ -47,6 +47,7 @@ def test_every_write_route_without_session_or_token_is_401(curation_app):
             else:
                 assert resp.status_code == 401, (method, url, resp.status_code)
                 assert resp.get_json()["error"] == "NotSignedIn"
+                assert resp.headers["WWW-Authenticate"].startswith("Token ")
             checked.append((method, url))
     assert len(checked) >= 8      # PATCH/POST/DELETE features, revert, tokens, logout...
 

@@ -33,6 +33,7 @@ class NotSignedIn(AtlasError):
     """No session and no valid personal API token."""
 
     status = 401
+    challenge = 'Token realm="Qijiang Atlas"'
 
 
 class Forbidden(AtlasError):

@@ -68,7 +68,13 @@ def _error(status: int, body: dict):
 
 
 def handle_atlas_error(exc: AtlasError):
-    return _error(exc.status, exc.to_dict())
+    body, status = _error(exc.status, exc.to_dict())
+    challenge = getattr(exc, "challenge", None)      # RFC 9110: a 401 names how to authenticate
+    if challenge is None:
+        return body, status
+    response = current_app.make_response((body, status))
+    response.headers["WWW-Authenticate"] = challenge
+    return response
 
 
 def handle_not_found(exc):
