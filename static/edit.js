@@ -185,8 +185,8 @@
     var box = el("div", "qj-edit-geometry-tools");
     var types = layer.geometry_types.join(",");
     if (/Point/.test(types)) box.appendChild(button(t("place_point"), "btn-outline-primary qj-place-point", startPlacing));
-    if (/LineString/.test(types)) box.appendChild(button(t("draw_line"), null, function () { startDrawing("line"); }));
-    if (/Polygon/.test(types)) box.appendChild(button(t("draw_polygon"), null, function () { startDrawing("polygon"); }));
+    if (/LineString/.test(types)) box.appendChild(button(t("draw_line"), "btn-outline-secondary qj-draw-line", function () { startDrawing("line"); }));
+    if (/Polygon/.test(types)) box.appendChild(button(t("draw_polygon"), "btn-outline-secondary qj-draw-polygon", function () { startDrawing("polygon"); }));
     if (state.geometry) box.appendChild(button(t("move"), null, function () { setGeometry(state.geometry, true); }));
     box.appendChild(button(t("unplace"), null, function () {
       setGeometry(null, false);

@@ -167,3 +167,35 @@ def test_delete_asks_again_and_is_recorded(curation_server, curation_app, geodat
     changes = editor.get(f"/api/history?feature={placed['id']}").get_json()["changes"]
     assert [c["action"] for c in changes] == ["delete"] and changes[0]["user"] == "editor1"
     assert client.get(f"/api/layers/parks/features/{placed['id']}").status_code == 404
+
+
+def test_editor_draws_a_polygon_and_creates_a_park_with_the_form(curation_server, geodata_copy, page):
+    from tests.test_browser_map import _click_at
+
+    sign_in(page, curation_server.url)
+    page.goto(f"{curation_server.url}/?base=none&lat=29.0&lon=106.65&z=12")
+    wait_for_atlas(page)
+    wait_js(page, "document.documentElement.getAttribute('data-edit-ready') === 'true'")
+    page.select_option(".qj-edit-new-layer", "parks")
+    page.click(".qj-edit-new")
+    page.click(".qj-draw-polygon")
+    for lat, lon in [(29.0, 106.60), (29.0, 106.63), (29.03, 106.63)]:
+        _click_at(page, lat, lon)
+    _click_at(page, 29.0, 106.60)          # closing the ring finishes the polygon
+    wait_js(page, "!!QJEdit.state().geometry")
+    assert page.locator(".qj-measure-result").count() == 0          # the measuring tool did not take it
+    for name, value in (("id", "drawn-test-park"), ("name_zh", "测试园区"), ("name_en", "Drawn test park"),
+                        ("source", "browser drawing test"), ("as_of", "2026-11")):
+        page.fill(f"#qj-edit-{name}", value)
+    for name, value in (("kind", "industrial_park"), ("status", "planned"), ("accuracy", "schematic")):
+        page.select_option(f"#qj-edit-{name}", value)
+    page.click(".qj-edit-save")
+    wait_js(page, "!!document.documentElement.getAttribute('data-edit-saved')")
+    saved = next(f for f in json.loads((geodata_copy / "parks.geojson").read_text(encoding="utf-8"))["features"]
+                 if f["id"] == "drawn-test-park")
+    ring = saved["geometry"]["coordinates"][0]
+    assert saved["geometry"]["type"] == "Polygon" and len(ring) == 4 and ring[0] == ring[-1]
+    assert [106.6, 29.0] == pytest.approx(ring[0], abs=1e-3)
+    assert saved["properties"]["family"] == "park" and saved["properties"]["source"] == "browser drawing test"
+    assert page.evaluate("!!QJAtlas.features['drawn-test-park']")
+    assert not page.probe.page_errors
