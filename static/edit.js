@@ -187,8 +187,8 @@
     if (/Point/.test(types)) box.appendChild(button(t("place_point"), "btn-outline-primary qj-place-point", startPlacing));
     if (/LineString/.test(types)) box.appendChild(button(t("draw_line"), "btn-outline-secondary qj-draw-line", function () { startDrawing("line"); }));
     if (/Polygon/.test(types)) box.appendChild(button(t("draw_polygon"), "btn-outline-secondary qj-draw-polygon", function () { startDrawing("polygon"); }));
-    if (state.geometry) box.appendChild(button(t("move"), null, function () { setGeometry(state.geometry, true); }));
-    box.appendChild(button(t("unplace"), null, function () {
+    if (state.geometry) box.appendChild(button(t("move"), "btn-outline-secondary qj-move", function () { setGeometry(state.geometry, true); }));
+    box.appendChild(button(t("unplace"), "btn-outline-secondary qj-unplace", function () {
       setGeometry(null, false);
       panel.querySelector('[name="accuracy"]').value = "unplaced";
     }));

@@ -199,3 +199,42 @@ def test_editor_draws_a_polygon_and_creates_a_park_with_the_form(curation_server
     assert saved["properties"]["family"] == "park" and saved["properties"]["source"] == "browser drawing test"
     assert page.evaluate("!!QJAtlas.features['drawn-test-park']")
     assert not page.probe.page_errors
+
+
+def test_editor_moves_a_placed_point_by_dragging_it(curation_server, curation_app, geodata_copy, page):
+    found = None
+    for path in sorted(geodata_copy.glob("*.geojson")):
+        for feat in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            if feat["geometry"] and feat["geometry"]["type"] == "Point":
+                found = (path, feat)
+                break
+        if found:
+            break
+    path, feat = found
+    layer = next(s.id for s in curation_app.extensions["atlas_store"].catalog if s.source_file == path.name)
+    lon, lat = feat["geometry"]["coordinates"]
+    sign_in(page, curation_server.url)
+    page.goto(f"{curation_server.url}/?base=none&lat={lat}&lon={lon}&z=13")
+    wait_for_atlas(page)
+    wait_js(page, "document.documentElement.getAttribute('data-edit-ready') === 'true'")
+    page.evaluate(f"QJEdit.open({json.dumps(layer)}, {json.dumps(feat['id'])})")
+    page.click(".qj-move")
+    box = page.locator(".qj-edit-marker").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 40, y + 30, steps=5)
+    page.mouse.move(x - 80, y + 60, steps=5)
+    page.mouse.up()
+    wait_js(page, f"QJEdit.state().geometry.coordinates[0] < {lon - 1e-4}")
+    page.fill("#qj-edit-source", "moved in the browser test")
+    page.select_option("#qj-edit-accuracy", "approximate")
+    page.fill("#qj-edit-as_of", "2026-11")
+    page.click(".qj-edit-save")
+    wait_js(page, "!!document.documentElement.getAttribute('data-edit-saved')")
+    moved = next(f for f in json.loads(path.read_text(encoding="utf-8"))["features"] if f["id"] == feat["id"])
+    assert moved["geometry"]["coordinates"][0] < lon and moved["geometry"]["coordinates"][1] < lat
+    assert moved["properties"]["source"] == "moved in the browser test"
+    page.goto(f"{curation_server.url}/history/1")
+    assert page.locator("#qj-geometry-before").inner_text() != page.locator("#qj-geometry-after").inner_text()
+    assert not page.probe.page_errors
