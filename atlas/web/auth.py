@@ -162,7 +162,6 @@ def _secret_key(app: Flask) -> str:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
         try:
             os.write(fd, secrets.token_urlsafe(48).encode("ascii"))
-            os.fsync(fd)
             os.close(fd)
             os.chmod(tmp, 0o600)
             with contextlib.suppress(FileExistsError):
