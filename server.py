@@ -33,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         METRICS=False,                          # QIJIANG_METRICS=true serves GET /metrics (Prometheus)
         METRICS_ALLOW=None,                     # e.g. "127.0.0.1,10.0.0.0/8": who may read /metrics (default: anyone)
         LOG_FORMAT="json",                      # one JSON access line per request; "text" for plain lines
+        SESSION_SECURE=False,                   # QIJIANG_SESSION_SECURE=true behind HTTPS: session cookie only over TLS
+        LOGIN_RATE_LIMIT="10 per minute",       # sign-in attempts per client address (Flask-Limiter, in memory)
         JSON_SORT_KEYS=False,
         # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
@@ -49,15 +51,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json = StrictJSONProvider(app)
 
-    from atlas.web import (admin, api, cli, compression, corridors, downloads, extension, health, i18n, metrics, ogc,
-                           opscli, pages, parks, pdf, reqlog, security, timeline, vendor)
+    from atlas.web import (account, admin, api, auth, changes, cli, compression, corridors, db, downloads, editing,
+                           extension, health, i18n, metrics, ogc, opscli, pages, parks, pdf, reqlog, security, timeline,
+                           vendor)
 
     reqlog.init_app(app)          # first: every later hook and error handler can use the request id
     extension.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    for module in (api, pages, vendor, ogc, downloads, pdf, parks, corridors, timeline, admin):
+    db.init_app(app)
+    auth.init_app(app)
+    account.init_app(app)
+    for module in (api, pages, vendor, ogc, downloads, pdf, parks, corridors, timeline, admin, editing, changes):
         app.register_blueprint(module.bp)
+    auth.csrf.exempt(admin.bp)              # bearer-token uploads: no browser session, no CSRF token
     health.init_app(app)
     metrics.init_app(app)
     cli.init_app(app)

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from atlas.catalog import Catalog
-from atlas.importer import replace_file_atomic
+from atlas.importer import replace_file_locked
 from atlas.store import DataStore, read_layer
 
 HISTORY_MEMBER = "history/atlas.sqlite3"
@@ -80,7 +80,7 @@ class LayerFiles:
             if entry is None or entry.get("missing"):
                 notes.append(f"layer {spec.id}: not in the archive; {spec.source_file} left as it is")
                 continue
-            replace_file_atomic(self.data_dir / spec.source_file, (staging / self.name / spec.source_file).read_bytes())
+            replace_file_locked(self.data_dir / spec.source_file, (staging / self.name / spec.source_file).read_bytes())
             if entry.get("valid") is False:
                 notes.append(f"layer {spec.id}: restored as archived, which was already invalid: {entry.get('reason')}")
         return notes

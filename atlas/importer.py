@@ -507,7 +507,12 @@ def dump_collection(features: list[dict], metadata: dict | None = None) -> bytes
     if metadata:
         collection["metadata"] = metadata
     collection["features"] = features
-    return (json.dumps(collection, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+    return dump_geojson(collection)
+
+
+def dump_geojson(obj: dict) -> bytes:
+    """A parsed layer file back to bytes exactly as the shipped files are written (indent 1, UTF-8, newline)."""
+    return (json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
 
 
 def _write_error(path: Path, exc: OSError) -> WriteFailed:
@@ -553,15 +558,16 @@ def write_layer_atomic(path: str | os.PathLike, data: bytes, *, layer_id: str | 
     """Replace ``path`` with ``data`` under the layer lock so that readers see the old or the new file, never a mix."""
     path = Path(path)
     with layer_lock(path.parent, layer_id or path.stem, lock_timeout):
-        replace_file_atomic(path, data)
+        replace_file_locked(path, data)
 
 
-def replace_file_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically; the caller holds the layer lock (flock is not re-entrant).
+def replace_file_locked(path: str | os.PathLike, data: bytes) -> None:
+    """Atomically replace ``path`` with ``data``; the caller must hold the layer lock (see ``layer_lock``).
 
-    Write a temp file in the same directory, fsync it, give it the old file's mode, ``os.replace``
-    it over the target and fsync the directory. Any failure or interrupt removes the temp file and
-    leaves the old file untouched.
+    Writes a temp file in the same directory, fsyncs it, gives it the old file's mode, ``os.replace``s
+    it over the target and fsyncs the directory. Any failure or interrupt removes the temp file and
+    leaves the old file untouched. Callers that must read, check and write as one step (browser
+    edits) take the lock themselves and call this inside it.
     """
     path = Path(path)
     directory = path.parent

@@ -175,6 +175,7 @@ def build_atlas_map(
     basemap: str = "osm",
     basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
     search_url: str = "/api/search",
+    history_summary_url: str | None = None,
     lang: str = "zh",
     strings: Mapping[str, str] | None = None,
 ) -> folium.Map:
@@ -198,6 +199,7 @@ def build_atlas_map(
         cfg["var"] = cfg.pop("_element").get_name()
     config = {
         "layers": layer_configs, "district_bounds": district_bounds(store), "search_url": search_url,
+        "history_summary_url": history_summary_url,
         "basemaps": [{"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}
                      for b, (t, layer) in zip(basemaps, base_pairs)],
         "active_basemap": active, "vocab": vocab_config(), "lang": lang, "strings": strings,

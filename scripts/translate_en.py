@@ -17,6 +17,38 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 TRANSLATIONS = {
+    # curation (issue 14): sign-in, account, editing tools, history
+    "令牌已撤销": "Token revoked", "用户名或密码错误": "Wrong user name or password",
+    "表单已过期或不完整，请重试": "The form expired or is incomplete; please try again",
+    "新建": "created", "修改": "Change", "删除": "Delete", "撤销": "revert", "编辑": "Edit", "新建要素": "New feature",
+    "保存": "Save", "取消": "Cancel",
+    "确定删除这个要素吗？此操作会记录在历史中，可以撤销。": "Delete this feature? The deletion is recorded in the history and can be reverted.",
+    "在地图上点击放置": "Click the map to place", "画线": "Draw a line", "画多边形": "Draw a polygon",
+    "选择街道/镇（面状位置）": "Choose a subdistrict/town (area position)", "移动/修改形状": "Move / reshape",
+    "取消定位": "Unplace", "位置": "Position", "必填": "required", "已保存": "Saved",
+    "保存被拒绝：该要素在你打开之后已被修改。下面是两个版本；你的输入仍保留在表单中。":
+        "Save refused: the feature was changed after you opened it. Both versions are below; your input is still in the form.",
+    "服务器上的当前版本": "Current version on the server", "你的版本": "Your version", "保存失败": "Save failed",
+    "每次保存都必须填写来源、位置精度和数据截至日期。": "Every save must give a source, the positional accuracy and an as-of date.",
+    "当前值": "current value", "修改历史": "History", "账户": "Account", "退出登录": "Sign out", "已登录": "Signed in",
+    "每行一项": "one item per line", "请选择": "choose", "请在地图上点击位置": "Click the map where the feature is",
+    "重新载入": "Reload", "需要登录或个人 API 令牌": "Sign-in or a personal API token is required",
+    "你没有编辑该图层的权限": "You may not edit this layer", "该要素已被他人修改，未保存": "The feature was changed by someone else; not saved",
+    "修改未通过数据检查，未作任何更改": "The edit failed the data check; nothing was changed",
+    "缺少或无效的 CSRF 令牌，请刷新页面": "Missing or invalid CSRF token; reload the page",
+    "尝试次数过多，请稍后再试": "Too many attempts; try again later", "图层正被写入，请稍后再试": "The layer is being written; try again shortly",
+    "没有这条修改记录": "No such change in the history", "最后修改": "Last changed", "来源": "Source",
+    "角色": "Role", "管理员": "admin", "可编辑图层": "Layers you may edit", "个人 API 令牌": "Personal API tokens",
+    "脚本用 Authorization: Token <令牌> 调用编辑接口。令牌只显示一次，服务器只保存其散列值。":
+        "Scripts call the editing API with Authorization: Token <token>. A token is shown once; the server stores only its hash.",
+    "新令牌（请现在复制，之后不会再显示）": "New token (copy it now; it will not be shown again)",
+    "用途，例如：园区导入脚本": "Purpose, e.g. park import script", "令牌用途": "Token purpose", "创建令牌": "Create token",
+    "用途": "Purpose", "创建时间": "Created", "已撤销": "revoked", "有效": "active", "还没有令牌": "No tokens yet",
+    "编辑登录": "Editor sign-in", "只有编辑人员需要登录；浏览地图不需要账户。": "Only editors sign in; viewing the map needs no account.",
+    "登录": "Sign in", "时间（UTC）": "Time (UTC)", "用户": "User", "属性变化": "Attribute changes", "修改前": "Before",
+    "修改后": "After", "属性没有变化": "No attribute changed", "位置变化": "Position change", "位置没有变化": "The position did not change",
+    "撤销此修改": "Revert this change", "全部图层": "All layers", "要素编号": "Feature id", "操作": "Action",
+    "全部操作": "All actions", "没有符合条件的修改": "No matching changes", "用户名": "User name", "密码": "Password",
     # error summaries (atlas/web/extension.py)
     "参数 %(name)s 有误": "Invalid parameter %(name)s", "没有这个图层": "No such layer", "没有这个要素": "No such feature",
     "请求参数有误": "Invalid request parameters", "该图层暂不可用": "This layer is unavailable",

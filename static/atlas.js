@@ -188,7 +188,24 @@
     });
     box.appendChild(table);
     box.appendChild(el("div", "qj-popup-layer", tr(cfg, "title")));
+    addChangeInfo(box, props.id);
     return box;
+  }
+
+  /* "Last changed" date and the source given, for features edited in the browser or by API. */
+  function addChangeInfo(box, id) {
+    var url = QJ.config && QJ.config.history_summary_url;
+    if (!url || !id) return;
+    var line = el("div", "qj-popup-changed");
+    box.appendChild(line);
+    fetch(url.replace("FID", encodeURIComponent(id)), {headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (info) {
+        if (!info || !info.changed) return;
+        line.textContent = t("last_changed") + " " + info.date + " · " + t("change_source") + ": " + (info.source || t("unknown"));
+        line.setAttribute("data-changed", info.date);
+      })
+      .catch(function () { /* the popup stays as it is */ });
   }
 
   function tooltipContent(props) {
@@ -231,6 +248,28 @@
         entry.loaded = true;
         QJ.pending -= 1;
         if (QJ.pending === 0) onAllLoaded(map);
+      });
+  };
+
+  /* Fetch a layer again (after an edit) and redraw it; the legend's unplaced list is rebuilt. */
+  QJ.reloadLayer = function (id) {
+    var entry = QJ.layers[id];
+    if (!entry) return Promise.resolve();
+    return fetch(entry.cfg.url, {headers: {"Accept": "application/geo+json"}, cache: "no-store"})
+      .then(function (resp) {
+        if (!resp.ok) throw new Error("HTTP " + resp.status);
+        return resp.json();
+      })
+      .then(function (fc) {
+        Object.keys(QJ.features).forEach(function (fid) { if (QJ.features[fid].layer === id) delete QJ.features[fid]; });
+        entry.group.clearLayers();
+        entry.drawn = 0;
+        entry.unplaced = [];
+        entry.fc = fc;
+        entry.cfg.unplaced_count = fc.features.filter(function (f) { return !f.geometry; }).length;
+        var old = entry.legendRow && entry.legendRow.querySelector(".qj-unplaced");
+        if (old) old.parentNode.removeChild(old);
+        drawLayer(QJ._map, entry, displayed(fc));
       });
   };
 

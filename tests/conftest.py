@@ -161,3 +161,52 @@ def save_screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+# ---------------------------------------------------------------- curation (issue 14)
+PASSWORD = "correct-horse-1"
+
+
+@pytest.fixture
+def curation_app(tmp_path, geodata_copy):
+    """An app on a private geodata copy and a private database, with editors, a limited editor and an admin."""
+    from atlas import accounts
+    from atlas.web.db import connect
+
+    database = tmp_path / "atlas.sqlite3"
+    app = create_app({"TESTING": True, "GEODATA_DIR": str(geodata_copy), "DATABASE": str(database),
+                      "SECRET_KEY": "test-secret"})
+    db = connect(str(database))
+    for name, role, layers in (("editor1", "editor", None), ("editor2", "editor", None),
+                               ("hubs-only", "editor", ["hubs"]), ("admin1", "admin", None)):
+        accounts.create_user(db, name, PASSWORD, role, layers)
+    db.close()
+    return app
+
+
+def csrf_from(html: str) -> str:
+    """The csrf token of a page (meta tag or hidden input)."""
+    import re
+
+    found = re.search(r'name="csrf-token" content="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'type="hidden" name="csrf_token" value="([^"]+)"', html)
+    assert found, "no csrf token in the page"
+    return found.group(1)
+
+
+def signed_in_client(app, name: str):
+    """A test client signed in as ``name``; returns (client, csrf token)."""
+    client = app.test_client()
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    resp = client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": token})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return client, csrf_from(client.get("/account").get_data(as_text=True))
+
+
+def first_unplaced(geodata_dir, layer_file: str = "parks.geojson") -> dict:
+    """The first feature of a layer file without a position (derived from the data, not assumed)."""
+    import json
+
+    features = json.loads((Path(geodata_dir) / layer_file).read_text(encoding="utf-8"))["features"]
+    return next(f for f in features if f["geometry"] is None)

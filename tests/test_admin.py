@@ -140,5 +140,9 @@ def test_cross_site_post_is_refused(admin_client):
 def test_public_routes_are_read_only(app):
     writable = sorted({rule.rule for rule in app.url_map.iter_rules()
                        if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}})
-    # only computations that store nothing, and the token-protected admin import
-    assert all(r.startswith(("/api/corridors/", "/api/admin/")) for r in writable), writable
+    # computations that store nothing, the token-protected admin import, and the curation routes of
+    # signed-in editors (tests/test_curation_api.py walks them all: 401 without a session or token)
+    curation = ("/login", "/logout", "/account/", "/history/", "/api/layers/")
+    assert all(r.startswith(("/api/corridors/", "/api/admin/") + curation) for r in writable), writable
+    assert {r for r in writable if r.startswith("/api/layers/")} == {
+        "/api/layers/<layer_id>/features", "/api/layers/<layer_id>/features/<feature_id>"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.importer import dump_collection, layer_lock, replace_file_atomic
+from atlas.importer import dump_collection, layer_lock, replace_file_locked
 from atlas.store import DataStore
 
 
@@ -75,7 +75,7 @@ def edit_first_feature(data_dir: Path, spec, text: str) -> None:
     collection = json.loads((data_dir / spec.source_file).read_text(encoding="utf-8"))
     collection["features"][0]["properties"]["description_zh"] = text
     with layer_lock(data_dir, spec.id):
-        replace_file_atomic(data_dir / spec.source_file, dump_collection(collection["features"]))
+        replace_file_locked(data_dir / spec.source_file, dump_collection(collection["features"]))
 
 
 def editor_saves(data_dir: Path, db_path: Path, spec, stop: threading.Event, saves: list[int]) -> None:
@@ -89,7 +89,7 @@ def editor_saves(data_dir: Path, db_path: Path, spec, stop: threading.Event, sav
             revision += 1
             collection["features"][0]["properties"]["description_zh"] = f"第{revision}次修改"
             with layer_lock(data_dir, spec.id):
-                replace_file_atomic(path, dump_collection(collection["features"], collection.get("metadata")))
+                replace_file_locked(path, dump_collection(collection["features"], collection.get("metadata")))
                 conn.execute("INSERT INTO history (layer, revision) VALUES (?, ?)", (spec.id, revision))
                 conn.commit()
             saves.append(revision)

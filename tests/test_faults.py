@@ -81,3 +81,60 @@ def test_layer_deleted_while_serving_is_reported_and_others_keep_working(make_ap
     assert client.get("/api/layers/towns.geojson").status_code == 200
     assert client.get("/ogc/collections/towns/items?limit=1").status_code == 200
     assert client.get("/?base=none").status_code == 200
+
+
+# A browser/API edit in a child process, killed while the new layer file is being written.
+EDIT_CHILD = r"""
+import json, os, sys, time
+real_fsync = os.fsync
+def slow_fsync(fd):
+    os.write(1, b"WRITING\n")
+    time.sleep(30)
+    real_fsync(fd)
+sys.path.insert(0, sys.argv[1])
+from server import create_app
+app = create_app({"GEODATA_DIR": sys.argv[2], "DATABASE": sys.argv[3], "SECRET_KEY": "fault"})
+client = app.test_client()
+os.fsync = slow_fsync
+resp = client.patch("/api/layers/parks/features/" + sys.argv[4], headers={"Authorization": "Token " + sys.argv[5]},
+                    json={"geometry": {"type": "Point", "coordinates": [106.66, 28.96]},
+                          "properties": {"source": "killed edit", "accuracy": "approximate", "as_of": "2026"}})
+print(resp.status_code, flush=True)
+"""
+
+
+def test_kill_9_during_an_edit_leaves_old_layer_intact_and_no_history(tmp_path, curation_app, geodata_copy):
+    from atlas import accounts
+    from atlas.web.db import connect
+    from tests.conftest import first_unplaced
+
+    database = curation_app.config["DATABASE"]
+    db = connect(database)
+    token = accounts.create_token(db, accounts.authenticate(db, "editor1", "correct-horse-1"), "fault test")
+    target = geodata_copy / "parks.geojson"
+    before = target.read_bytes()
+    fid = first_unplaced(geodata_copy)["id"]
+    child = subprocess.Popen([sys.executable, "-c", EDIT_CHILD, str(ROOT), str(geodata_copy), database, fid, token],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "WRITING", line
+        assert list(geodata_copy.glob(".parks.geojson.*.tmp"))              # the new file was being written
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=10)
+        child.stdout.close()
+    assert target.read_bytes() == before                                    # the old layer, byte for byte
+    assert db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == 0    # and no history of a change not made
+    assert curation_app.test_cli_runner().invoke(args=["check-data"]).exit_code == 0
+    # the lock died with the process: the next edit goes through and cleans the stale temp file
+    resp = curation_app.test_client().patch(
+        f"/api/layers/parks/features/{fid}", headers={"Authorization": f"Token {token}"},
+        json={"geometry": {"type": "Point", "coordinates": [106.66, 28.96]},
+              "properties": {"source": "after the kill", "accuracy": "approximate", "as_of": "2026"}})
+    assert resp.status_code == 200, resp.get_json()
+    assert not list(geodata_copy.glob(".parks.geojson.*.tmp"))
+    assert db.execute("SELECT source FROM changes").fetchall()[0][0] == "after the kill"

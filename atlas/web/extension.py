@@ -56,6 +56,10 @@ def error_summary(body: dict) -> str:
         "MethodNotAllowed": _("不允许此请求方法"), "TooLarge": _("请求内容过大"), "Unauthorized": _("需要管理员凭据"),
         "AdminDisabled": _("本服务器未启用管理写入"), "CrossOrigin": _("已拒绝跨站请求"),
         "ServerError": _("服务器内部错误，请告知请求编号"),
+        "NotSignedIn": _("需要登录或个人 API 令牌"), "Forbidden": _("你没有编辑该图层的权限"),
+        "VersionConflict": _("该要素已被他人修改，未保存"), "InvalidEdit": _("修改未通过数据检查，未作任何更改"),
+        "CSRFError": _("缺少或无效的 CSRF 令牌，请刷新页面"), "TooManyRequests": _("尝试次数过多，请稍后再试"),
+        "LayerLocked": _("图层正被写入，请稍后再试"), "UnknownChange": _("没有这条修改记录"),
     }
     return summaries.get(kind, _("请求无法完成"))
 
@@ -73,7 +77,13 @@ def _error(status: int, body: dict):
 
 
 def handle_atlas_error(exc: AtlasError):
-    return _error(exc.status, exc.to_dict())
+    body, status = _error(exc.status, exc.to_dict())
+    challenge = getattr(exc, "challenge", None)      # RFC 9110: a 401 names how to authenticate
+    if challenge is None:
+        return body, status
+    response = current_app.make_response((body, status))
+    response.headers["WWW-Authenticate"] = challenge
+    return response
 
 
 def handle_not_found(exc):

@@ -28,7 +28,7 @@ def map_strings() -> dict[str, str]:
         "fullscreen_exit": _("退出全屏"), "unavailable_suffix": _("（不可用）"),
         "switch_lang": "English" if current_lang() == "zh" else "中文",
         "switch_lang_url": lang_url("en" if current_lang() == "zh" else "zh"),
-        "switch_lang_title": _("切换语言"),
+        "switch_lang_title": _("切换语言"), "last_changed": _("最后修改"), "change_source": _("来源"),
         "year_label": _("按年份查看"), "year_all": _("全部年份（现状与规划）"), "year_as_of": _("{year} 年的网络"),
         "year_unknown": _("年份未知"), "year_later": _("{n} 个晚于该年"),
         "year_note": _("规划线路仅在 {present} 年以后的年份以虚线显示；年份未知的要素不绘制，列在图例中。"),
@@ -102,7 +102,8 @@ PAGE_CACHE_SIZE = 32
 def _render_map(basemap: str, lang: str) -> str:
     m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
                         basemap=basemap, basemaps=configured_basemaps(current_app.config),
-                        search_url=url_for("api.search"), lang=lang, strings=map_strings())
+                        search_url=url_for("api.search"), lang=lang, strings=map_strings(),
+                        history_summary_url=url_for("editing.history_summary", feature_id="FID"))
     return render_page(m, _("綦江地图集"), lang, chrome=render_template("map_header.html"))
 
 
@@ -127,7 +128,9 @@ def cached_map_page(basemap: str, lang: str) -> str:
 def index():
     """The full-window atlas map; ?base= picks the basemap, ?lang=en switches to English."""
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
-    return add_nonce(cached_map_page(basemap, current_lang()), csp_nonce())
+    from atlas.web.editing import with_editor_tools
+
+    return with_editor_tools(add_nonce(cached_map_page(basemap, current_lang()), csp_nonce()))
 
 
 @bp.get("/data")
