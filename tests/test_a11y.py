@@ -7,6 +7,7 @@ nor in NOT_PAGES fails test_every_html_route_is_checked, so a new page cannot sk
 from __future__ import annotations
 
 import json
+import shutil
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,8 @@ NOT_PAGES = {
     "corridors.api_list": "JSON", "corridors.api_compare": "JSON", "corridors.api_compare_csv": "CSV",
     "corridors.api_catchments": "GeoJSON",
     "admin.unknown": "JSON 404 for unknown admin paths (the admin API is token-only, no pages)",
+    "editing.feature": "JSON (one feature with its version)", "editing.history_summary": "JSON",
+    "history.api_history": "JSON",
     "pdf.park_pdf": "PDF", "pdf.compare_pdf": "PDF", "timeline.api_years": "JSON",
     "health.healthz": "JSON probe", "health.readyz": "JSON probe",
 }
@@ -190,11 +193,68 @@ def test_page_has_no_accessibility_violations(axe_page, live_server, ids, spec, 
     assert axe_page.probe.page_errors == [] and axe_page.probe.blocked == []
 
 
+# Pages only signed-in editors see: checked on a private data copy with a private account database.
+EDITOR_PAGES = [
+    A11yPage("login", "auth.login", "/login"),
+    A11yPage("map-editor", None, "/?base=none", atlas_ready),
+    A11yPage("history", "history.history_page", "/history"),
+    A11yPage("history-change", "history.change_page", "/history/{change}"),
+    A11yPage("account", "account.account", "/account"),
+]
+
+
+@pytest.fixture(scope="module")
+def editor_server(tmp_path_factory):
+    """A live server on a copy of the data with one editor and one recorded change (the first unplaced park placed)."""
+    from atlas import accounts
+    from atlas.web.db import connect
+    from tests.conftest import GEODATA, PASSWORD, LiveServer, first_unplaced
+
+    root = tmp_path_factory.mktemp("a11y-editor")
+    shutil.copytree(GEODATA, root / "geodata")
+    database = root / "atlas.sqlite3"
+    app = create_app({"TESTING": True, "GEODATA_DIR": str(root / "geodata"), "DATABASE": str(database),
+                      "SECRET_KEY": "a11y-test"})
+    db = connect(str(database))
+    user = accounts.create_user(db, "a11y-editor", PASSWORD, "editor", None)
+    token = accounts.create_token(db, user, "a11y")
+    db.close()
+    fid = first_unplaced(root / "geodata")["id"]
+    body = {"geometry": {"type": "Point", "coordinates": [106.66, 28.96]},
+            "properties": {"source": "a11y test", "accuracy": "approximate", "as_of": "2026-11"}}
+    resp = app.test_client().patch(f"/api/layers/parks/features/{fid}", json=body,
+                                   headers={"Authorization": f"Token {token}"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    server = LiveServer(app)
+    server.change = str(resp.get_json()["change"])
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("spec", EDITOR_PAGES, ids=lambda p: p.name)
+def test_editor_page_has_no_accessibility_violations(axe_page, editor_server, spec, lang):
+    from tests.conftest import PASSWORD
+
+    if spec.name != "login":
+        axe_page.goto(f"{editor_server.url}/login?lang={lang}")
+        axe_page.fill("#name", "a11y-editor")
+        axe_page.fill("#password", PASSWORD)
+        axe_page.click("#qj-login-form button[type=submit]")
+        axe_page.wait_for_load_state("load")
+    path = spec.path.format(change=editor_server.change)
+    axe_page.goto(editor_server.url + path + ("&" if "?" in path else "?") + f"lang={lang}")
+    spec.prepare(axe_page, {})
+    violations = [v for v in run_axe(axe_page) if v["impact"] in BLOCKING]
+    assert violations == [], f"{spec.name} ({lang}): {len(violations)} axe violations\n" + describe(violations)
+    assert axe_page.probe.page_errors == []
+
+
 def test_every_html_route_is_checked():
     """Every GET route is either a checked page or explicitly excluded (a new page must join PAGES)."""
     app = create_app({"TESTING": True})
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
-    checked = {p.endpoint for p in PAGES if p.endpoint}
+    checked = {p.endpoint for p in PAGES + EDITOR_PAGES if p.endpoint}
     assert not (checked & set(NOT_PAGES)), "a page cannot be both checked and excluded"
     assert endpoints - checked - set(NOT_PAGES) == set(), "add these pages to PAGES (or, if not HTML, NOT_PAGES)"
     assert (checked | set(NOT_PAGES)) - endpoints == set(), "stale entries: these endpoints no longer exist"

@@ -87,6 +87,7 @@ def require_editor(layer_id: str | None = None) -> accounts.User:
     if request.method in UNSAFE_METHODS and not g.get("token_auth"):
         csrf.protect()
     user = current_user.user
+    g.user_name = user.name  # the access log names the editor (atlas/web/reqlog.py)
     if layer_id is not None and not user.may_edit(layer_id):
         raise Forbidden(f"user {user.name!r} may not edit layer {layer_id!r}")
     return user

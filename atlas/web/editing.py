@@ -12,6 +12,7 @@ from atlas import curation, history
 from atlas.catalog import LayerSpec
 from atlas.errors import BadParameter, UnknownFeature
 from atlas.importer import ids_in_other_layers
+from atlas.metrics import record_edit
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.auth import Forbidden, require_editor
 from atlas.web.db import get_db
@@ -60,11 +61,20 @@ def _answer(spec: LayerSpec, feature_id: str, feature: dict | None, change_id: i
 
 def _commit(spec, feature_id, make, action, source, user, body=None, **kwargs):
     try:
-        return curation.commit_edit(get_store().data_dir, spec, feature_id, make, action=action, source=source,
-                                    record=_record, user=user, **kwargs)
+        result = curation.commit_edit(get_store().data_dir, spec, feature_id, make, action=action, source=source,
+                                      record=_record, user=user, **kwargs)
     except curation.VersionConflict as exc:
+        record_edit(spec.id, "conflict")
         exc.yours = body
         raise
+    except curation.InvalidEdit:
+        record_edit(spec.id, "refused")
+        raise
+    except Exception:
+        record_edit(spec.id, "failed")
+        raise
+    record_edit(spec.id, "saved")
+    return result
 
 
 @bp.get("/layers/<layer_id>/features/<feature_id>")
