@@ -36,6 +36,24 @@ def community(i: int) -> dict:
                            "accuracy": "approximate", "source": "fault test", "as_of": "2026"}}
 
 
+
+def kill_while_writing(child, directory, temp_pattern: str) -> list:
+    """Wait for the child's WRITING line, check its temp file exists, then kill -9 it; return the temp files."""
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "WRITING", line
+        temps = list(directory.glob(temp_pattern))
+        assert temps, f"no {temp_pattern} in {directory}"
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
+        return temps
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=10)
+        child.stdout.close()
+
+
 def test_kill_9_during_write_leaves_old_layer_intact(tmp_path, geodata_copy, make_app):
     target = geodata_copy / "communities.geojson"
     before = target.read_bytes()
@@ -43,18 +61,8 @@ def test_kill_9_during_write_leaves_old_layer_intact(tmp_path, geodata_copy, mak
     source.write_text(json.dumps({"type": "FeatureCollection", "features": [community(i) for i in range(2000)]}))
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(ROOT), str(geodata_copy), str(source)],
                              stdout=subprocess.PIPE, text=True)
-    try:
-        line = child.stdout.readline()
-        assert line.strip() == "WRITING", line
-        temps = list(geodata_copy.glob(".communities.geojson.*.tmp"))
-        assert temps and temps[0].stat().st_size > 0          # the new file was being written
-        os.kill(child.pid, signal.SIGKILL)
-        assert child.wait(timeout=10) == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait(timeout=10)
-        child.stdout.close()
+    temps = kill_while_writing(child, geodata_copy, ".communities.geojson.*.tmp")
+    assert temps[0].stat().st_size > 0                       # the new file was being written
     assert target.read_bytes() == before                     # the old layer, byte for byte
     app = make_app(GEODATA_DIR=str(geodata_copy))
     assert app.test_cli_runner().invoke(args=["check-data"]).exit_code == 0
@@ -116,17 +124,7 @@ def test_kill_9_during_an_edit_leaves_old_layer_intact_and_no_history(tmp_path, 
     fid = first_unplaced(geodata_copy)["id"]
     child = subprocess.Popen([sys.executable, "-c", EDIT_CHILD, str(ROOT), str(geodata_copy), database, fid, token],
                              stdout=subprocess.PIPE, text=True)
-    try:
-        line = child.stdout.readline()
-        assert line.strip() == "WRITING", line
-        assert list(geodata_copy.glob(".parks.geojson.*.tmp"))              # the new file was being written
-        os.kill(child.pid, signal.SIGKILL)
-        assert child.wait(timeout=10) == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait(timeout=10)
-        child.stdout.close()
+    kill_while_writing(child, geodata_copy, ".parks.geojson.*.tmp")      # the new file was being written
     assert target.read_bytes() == before                                    # the old layer, byte for byte
     assert db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == 0    # and no history of a change not made
     assert curation_app.test_cli_runner().invoke(args=["check-data"]).exit_code == 0
