@@ -542,9 +542,10 @@ def layer_lock(data_dir: str | os.PathLike, layer_id: str, timeout: float = DEFA
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise LayerLocked(
-                        f"layer {layer_id!r} is locked by another import ({lock_path}); waited {timeout:g} s. "
+                        f"layer {layer_id!r} is locked by another writer (import, edit, backup or restore) ({lock_path}); "
+                        f"waited {timeout:g} s. "
                         "Try again when it has finished, or give a longer --lock-timeout.") from None
-                time.sleep(0.05)
+                time.sleep(0.01)  # short: a writer that re-takes the lock at once must not starve us
         try:
             yield lock_path
         finally:

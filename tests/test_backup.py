@@ -93,6 +93,9 @@ def editor_saves(data_dir: Path, db_path: Path, spec, stop: threading.Event, sav
                 conn.execute("INSERT INTO history (layer, revision) VALUES (?, ?)", (spec.id, revision))
                 conn.commit()
             saves.append(revision)
+            # a person saves now and then; without a pause this loop re-takes the lock at once, and flock
+            # (not fair) can starve the backup's polling of it for its whole timeout on a loaded machine
+            stop.wait(0.02)
     finally:
         conn.close()
 

@@ -587,7 +587,7 @@ def test_held_lock_refuses_after_timeout(cli, geodata, tmp_path):
         result = cli(_good_source(tmp_path), "--layer", "stations", "--lock-timeout", "0.3")
         waited = time.monotonic() - started
     assert result.exit_code == 1
-    assert "locked by another import" in result.output
+    assert "locked by another writer" in result.output
     assert waited >= 0.3
     assert (geodata / "stations.geojson").read_bytes() == before
 
