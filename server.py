@@ -62,7 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     account.init_app(app)
-    for module in (api, pages, vendor, ogc, downloads, pdf, parks, corridors, timeline, admin, editing, changes):
+    vendor.init_app(app)                    # stops here, saying what to run, if node_modules is missing
+    for module in (api, pages, ogc, downloads, pdf, parks, corridors, timeline, admin, editing, changes):
         app.register_blueprint(module.bp)
     auth.csrf.exempt(admin.bp)              # bearer-token uploads: no browser session, no CSRF token
     health.init_app(app)
