@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOG_FORMAT="json",                      # one JSON access line per request; "text" for plain lines
         SESSION_SECURE=False,                   # QIJIANG_SESSION_SECURE=true behind HTTPS: session cookie only over TLS
         LOGIN_RATE_LIMIT="10 per minute",       # sign-in attempts per client address (Flask-Limiter, in memory)
+        TILE_CACHE_TILES=4096,                  # vector tiles kept in memory per worker (LRU, keyed by data version)
         JSON_SORT_KEYS=False,
         # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
@@ -52,8 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json = StrictJSONProvider(app)
 
     from atlas.web import (account, admin, api, auth, changes, cli, compression, corridors, db, downloads, editing,
-                           extension, health, i18n, metrics, ogc, opscli, pages, parks, pdf, reqlog, security, timeline,
-                           vendor)
+                           extension, health, i18n, metrics, ogc, opscli, pages, parks, pdf, reqlog, security, tiles,
+                           timeline, vendor)
 
     reqlog.init_app(app)          # first: every later hook and error handler can use the request id
     extension.init_app(app)
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     account.init_app(app)
     for module in (api, pages, vendor, ogc, downloads, pdf, parks, corridors, timeline, admin, editing, changes):
         app.register_blueprint(module.bp)
+    tiles.init_app(app)
     auth.csrf.exempt(admin.bp)              # bearer-token uploads: no browser session, no CSRF token
     health.init_app(app)
     metrics.init_app(app)
