@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 import geopandas as gpd
 import mapbox_vector_tile
+import numpy as np
 import shapely
+from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 from shapely.geometry import box
 
 from atlas.errors import UnknownTile
@@ -94,7 +96,7 @@ def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
     if len(hits) == 0:
         return b""
     rows = frame.iloc[sorted(hits)]
-    clipped = shapely.clip_by_rect(rows.geometry.values, *area.bounds)
+    clipped = quantise(shapely.clip_by_rect(rows.geometry.values, *area.bounds), (minx, miny, maxx, maxy))
     features = []
     for geom, props in zip(clipped, rows.drop(columns="geometry").to_dict("records")):
         if geom is None or geom.is_empty:
@@ -104,7 +106,19 @@ def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
         return b""
     layer = {"name": data.spec.id, "features": features}
     return mapbox_vector_tile.encode([layer], default_options={
-        "quantize_bounds": (minx, miny, maxx, maxy), "extents": EXTENT})
+        "extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid})
+
+
+def quantise(geoms: np.ndarray, bounds_m: tuple[float, float, float, float]) -> np.ndarray:
+    """Map EPSG:3857 geometries to whole tile units, 0..EXTENT over ``bounds_m``, y up (the encoder flips it).
+
+    Done here, vectorised, rather than by the encoder's per-vertex quantize_bounds (slow, and it calls
+    a deprecated shapely function).
+    """
+    minx, miny, maxx, maxy = bounds_m
+    origin = np.array([minx, miny])
+    scale = np.array([EXTENT / (maxx - minx), EXTENT / (maxy - miny)])
+    return shapely.transform(geoms, lambda xy: np.round((xy - origin) * scale))
 
 
 def tilejson(data: LayerData, tiles_url: str, max_zoom: int = MAX_ZOOM) -> dict:

@@ -153,6 +153,7 @@
     return "url(#" + id + ")";
   }
   QJ.hatchFill = hatchFill;
+  QJ.featureStyle = featureStyle;
 
   /* Popup content as DOM nodes: every attribute, Chinese labels with units, escaped. */
   function popupContent(cfg, feature) {
@@ -192,6 +193,8 @@
     return box;
   }
 
+  QJ.popupContent = popupContent;
+
   /* "Last changed" date and the source given, for features edited in the browser or by API. */
   function addChangeInfo(box, id) {
     var url = QJ.config && QJ.config.history_summary_url;
@@ -230,6 +233,15 @@
     if (geometryType.indexOf("LineString") >= 0) return "qj-line";
     return "qj-polygon";
   }
+
+  QJ.paneFor = paneFor;
+  QJ.tooltipContent = tooltipContent;
+  QJ.updateLegendEntry = updateLegendEntry;
+  /* Layers drawn from vector tiles (static/atlas-tiles.js) count as loaded once their tiles are set up. */
+  QJ.layerDone = function (map) {
+    QJ.pending -= 1;
+    if (QJ.pending === 0) onAllLoaded(map);
+  };
 
   QJ.loadLayer = function (map, group, cfg) {
     QJ._map = map;
@@ -700,6 +712,9 @@
     var map = QJ.map;
     var item = QJ.features[id];
     QJ._returnFocus = returnTo || null;
+    if (!item && hit && hit.placed && QJ.layers[hit.layer] && QJ.layers[hit.layer].tiled) {
+      return QJ.focusTiledFeature(id, hit);   // a layer drawn from tiles holds no feature objects
+    }
     if (!item) {
       var info = hit || {name_zh: id};
       var note = el("div", "qj-popup");
