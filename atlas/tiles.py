@@ -15,7 +15,6 @@ import geopandas as gpd
 import mapbox_vector_tile
 import numpy as np
 import shapely
-from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 from shapely.geometry import box
 
 from atlas.errors import UnknownTile
@@ -31,6 +30,7 @@ MAX_ZOOM = 18
 # the properties a tiled feature carries: styling needs kind/status/accuracy, the popup looks the rest up by id
 TILE_FIELDS = ("id", "name_zh", "name_en", "kind", "status", "accuracy")
 LATITUDE_LIMIT = 85.0511287798066
+POLYGON_TYPE_IDS = (3, 6)   # shapely.get_type_id of Polygon, MultiPolygon
 
 
 def check_address(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
@@ -106,19 +106,25 @@ def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
         return b""
     layer = {"name": data.spec.id, "features": features}
     return mapbox_vector_tile.encode([layer], default_options={
-        "extents": EXTENT, "on_invalid_geometry": on_invalid_geometry_make_valid})
+        "extents": EXTENT})
 
 
 def quantise(geoms: np.ndarray, bounds_m: tuple[float, float, float, float]) -> np.ndarray:
     """Map EPSG:3857 geometries to whole tile units, 0..EXTENT over ``bounds_m``, y up (the encoder flips it).
 
-    Done here, vectorised, rather than by the encoder's per-vertex quantize_bounds (slow, and it calls
-    a deprecated shapely function).
+    Simplified to half a unit first; polygons that rounding made invalid are rebuilt and those that
+    collapsed below one unit dropped (returned empty). Done here, vectorised, rather than by the
+    encoder's per-vertex quantize_bounds (slow, and it calls a deprecated shapely function).
     """
     minx, miny, maxx, maxy = bounds_m
     origin = np.array([minx, miny])
     scale = np.array([EXTENT / (maxx - minx), EXTENT / (maxy - miny)])
-    return shapely.transform(geoms, lambda xy: np.round((xy - origin) * scale))
+    simple = shapely.simplify(geoms, 0.5 / scale[0])
+    out = shapely.transform(simple, lambda xy: np.round((xy - origin) * scale))
+    broken = np.isin(shapely.get_type_id(out), POLYGON_TYPE_IDS) & ~shapely.is_valid(out)
+    if broken.any():
+        out[broken] = shapely.make_valid(out[broken], method="structure", keep_collapsed=False)
+    return out
 
 
 def tilejson(data: LayerData, tiles_url: str, max_zoom: int = MAX_ZOOM) -> dict:
