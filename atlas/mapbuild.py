@@ -167,7 +167,8 @@ def add_layers(m: folium.Map, store: DataStore, layer_url: Callable[[str], str],
         cfg = layer_config(data, layer_url(spec.id))
         title = spec.title_en if lang == "en" else spec.title_zh
         tiled = tile_url is not None and is_tiled(data)
-        cfg["tiles"] = tile_url(spec.id) if tiled else None
+        # the data version in the URL: after an edit the browser asks for new tiles, not its cached ones
+        cfg["tiles"] = f"{tile_url(spec.id)}?v={data.etag}" if tiled else None
         element = (VectorTileLayer if tiled else RemoteGeoJsonLayer)(cfg, name=title, show=spec.show and data.ok)
         element.add_to(m)
         cfg["_element"] = element          # its JS name is read after stable_ids() below

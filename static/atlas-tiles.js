@@ -31,6 +31,8 @@
         var popup = L.popup({maxWidth: 360, autoPanPadding: [20, 20]})
           .setLatLng(latlng).setContent(QJ.popupContent(cfg, body.feature)).openOn(map);
         QJ.layers[cfg.id].popup = popup;
+        // known from now on to the editor's popup button (no Leaflet layer: the feature lives in tiles)
+        QJ.features[id] = {layer: cfg.id, leaflet: null, feature: body.feature};
         return true;
       });
   }
@@ -70,6 +72,23 @@
       QJ.updateLegendEntry(entry);
       QJ.layerDone(map);
     });
+  };
+
+  /* After an edit: ask the TileJSON for the new data version and load the tiles of that version. */
+  QJ.reloadTiledLayer = function (entry) {
+    var url = entry.cfg.tiles.split("/{z}/")[0] + ".json";
+    return fetch(url, {headers: {"Accept": "application/json"}, cache: "no-store"})
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (doc) {
+        Object.keys(QJ.features).forEach(function (fid) {
+          if (QJ.features[fid].layer === entry.cfg.id) delete QJ.features[fid];
+        });
+        entry.cfg.tiles = doc.tiles[0];
+        entry.grid.setUrl(doc.tiles[0]);
+      });
   };
 
   /* Features drawn in the tiles now on screen (a feature cut by tile edges counts once per tile). */

@@ -267,6 +267,7 @@
   QJ.reloadLayer = function (id) {
     var entry = QJ.layers[id];
     if (!entry) return Promise.resolve();
+    if (entry.tiled) return QJ.reloadTiledLayer(entry);
     return fetch(entry.cfg.url, {headers: {"Accept": "application/geo+json"}, cache: "no-store"})
       .then(function (resp) {
         if (!resp.ok) throw new Error("HTTP " + resp.status);
@@ -712,7 +713,7 @@
     var map = QJ.map;
     var item = QJ.features[id];
     QJ._returnFocus = returnTo || null;
-    if (!item && hit && hit.placed && QJ.layers[hit.layer] && QJ.layers[hit.layer].tiled) {
+    if ((!item || !item.leaflet) && hit && hit.placed && QJ.layers[hit.layer] && QJ.layers[hit.layer].tiled) {
       return QJ.focusTiledFeature(id, hit);   // a layer drawn from tiles holds no feature objects
     }
     if (!item) {

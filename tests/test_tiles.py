@@ -166,7 +166,8 @@ def test_tile_cache_is_bounded(app):
 def test_tilejson_describes_the_tile_set(client):
     doc = client.get("/tiles/towns.json").json
     assert doc["tilejson"] == "3.0.0"
-    assert doc["tiles"] == ["http://localhost/tiles/towns/{z}/{x}/{y}.mvt"]
+    version = client.get("/api/layers/towns.geojson").headers["ETag"].strip('"').removesuffix("-gz")
+    assert doc["tiles"] == [f"http://localhost/tiles/towns/{{z}}/{{x}}/{{y}}.mvt?v={version}"]
     assert doc["minzoom"] == 0 and doc["maxzoom"] == 18
     west, south, east, north = doc["bounds"]
     for f in layer_features("towns"):
@@ -191,5 +192,5 @@ def test_layer_above_its_threshold_is_tiled_on_the_page(tmp_path, make_app):
                     encoding="utf-8")
     html = make_app(LAYERS_DIR=str(tmp_path / "layers")).test_client().get("/").get_data(as_text=True)
     assert "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in html
-    assert '"tiles": "/tiles/stations/{z}/{x}/{y}.mvt"' in html
+    assert '"tiles": "/tiles/stations/{z}/{x}/{y}.mvt?v=' in html
     assert html.count("QJAtlas.loadTiledLayer(") == 1

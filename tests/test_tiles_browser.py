@@ -52,6 +52,7 @@ def tiled_server(tmp_path_factory):
                                                    encoding="utf-8")
     server = LiveServer(create_app({"TESTING": True, "GEODATA_DIR": str(root / "geodata"),
                                     "LAYERS_DIR": str(root / "layers")}))
+    server.geodata = root / "geodata"
     yield server
     server.stop()
 
@@ -67,19 +68,25 @@ def test_tiled_layer_draws_from_vector_tiles_and_opens_escaped_popup(page, tiled
     assert not any("/api/layers/pois.geojson" in url for url in requests)   # the big layer is never sent whole
     page.evaluate(f"void QJAtlas.map.setView([{TARGET[1]}, {TARGET[0]}], 16, {{animate: false}})")
     wait_js(page, "document.querySelectorAll('.leaflet-tile path.qj-layer-pois').length > 0")
-    assert any("/tiles/pois/16/" in url and url.endswith(".mvt") for url in requests)
+    assert any("/tiles/pois/16/" in url and ".mvt?v=" in url for url in requests)
     assert page.evaluate("QJAtlas.layers.pois.drawn") >= 1
+    popup = click_target(page)
+    assert popup.locator(".qj-popup-title").inner_text() == HOSTILE_NAME      # shown literally, not as HTML
+    assert popup.get_attribute("data-feature-id") == f"poi-{N - 1}"
+    assert "POI" in popup.inner_text() and "synthetic" in popup.inner_text()  # full properties fetched by id
+    assert page.evaluate("window.__pwned === undefined && !document.getElementById('pwned')")
+    assert page.probe.console_errors == [] and page.probe.page_errors == []
+
+
+def click_target(page):
+    """Click where the hostile-named point is drawn and return the popup that opens."""
     x, y = page.evaluate(f"(() => {{ const p = QJAtlas.map.latLngToContainerPoint([{TARGET[1]}, {TARGET[0]}]);"
                          " return [p.x, p.y]; })()")
     box = page.locator(".folium-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     popup = page.locator(".leaflet-popup-content .qj-popup")
     popup.wait_for()
-    assert popup.locator(".qj-popup-title").inner_text() == HOSTILE_NAME      # shown literally, not as HTML
-    assert popup.get_attribute("data-feature-id") == f"poi-{N - 1}"
-    assert "POI" in popup.inner_text() and "synthetic" in popup.inner_text()  # full properties fetched by id
-    assert page.evaluate("window.__pwned === undefined && !document.getElementById('pwned')")
-    assert page.probe.console_errors == [] and page.probe.page_errors == []
+    return popup
 
 
 @pytest.mark.browser
@@ -92,4 +99,25 @@ def test_search_hit_in_a_tiled_layer_opens_its_popup(page, tiled_server):
     popup.wait_for()
     assert popup.locator(".qj-popup-title").inner_text() == "兴趣点7"
     assert page.evaluate("QJAtlas.map.hasLayer(QJAtlas.layers.pois.group)")
+    assert page.probe.console_errors == [] and page.probe.page_errors == []
+
+
+@pytest.mark.browser
+def test_reloading_a_tiled_layer_after_a_change_loads_the_new_version(page, tiled_server):
+    requests = []
+    page.on("request", lambda req: requests.append(req.url))
+    page.goto(f"{tiled_server.url}/?base=none&layers=pois&lat={TARGET[1]}&lon={TARGET[0]}&z=16")
+    wait_for_atlas(page)
+    wait_js(page, "document.querySelectorAll('.leaflet-tile path.qj-layer-pois').length > 0")
+    old = page.evaluate("QJAtlas.layers.pois.cfg.tiles")
+    path = tiled_server.geodata / "pois.geojson"
+    fc = json.loads(path.read_text(encoding="utf-8"))
+    fc["features"][-1]["properties"]["name_zh"] = "改过名的兴趣点"
+    path.write_text(json.dumps(fc), encoding="utf-8")          # what an edit or import does to the file
+    page.evaluate("QJAtlas.reloadLayer('pois')")
+    wait_js(page, f"QJAtlas.layers.pois.cfg.tiles !== {json.dumps(old)}")
+    wait_js(page, "document.querySelectorAll('.leaflet-tile path.qj-layer-pois').length > 0")
+    version = page.evaluate("QJAtlas.layers.pois.cfg.tiles").split("?v=")[1]
+    assert any(f"/tiles/pois/16/" in url and url.endswith(f"?v={version}") for url in requests)
+    assert click_target(page).locator(".qj-popup-title").inner_text() == "改过名的兴趣点"
     assert page.probe.console_errors == [] and page.probe.page_errors == []
