@@ -67,10 +67,19 @@
     grid.on("tileload", function () { entry.drawn = countDrawn(grid); });
     entry.grid = grid;
     group.addLayer(grid);
-    Promise.resolve().then(function () {
+    // the layer counts as drawn once the tiles in view have loaded; a hidden layer loads nothing until shown.
+    // Checked after the page script has run, when folium has added the shown groups to the map.
+    var finish = function () {
+      if (entry.loaded) return;
       entry.loaded = true;
+      entry.drawn = countDrawn(grid);
       QJ.updateLegendEntry(entry);
       QJ.layerDone(map);
+    };
+    Promise.resolve().then(function () {
+      if (!map.hasLayer(grid) || !grid.isLoading()) { finish(); return; }
+      grid.once("load", finish);
+      group.once("remove", finish);
     });
   };
 

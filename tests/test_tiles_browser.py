@@ -64,6 +64,9 @@ def test_tiled_layer_draws_from_vector_tiles_and_opens_escaped_popup(page, tiled
     page.goto(f"{tiled_server.url}/?base=none&layers=pois,towns")
     wait_for_atlas(page)
     assert page.evaluate("QJAtlas.layers.pois.tiled") is True
+    # "loaded" waits for the tiles in view: the district view already shows tiled points
+    assert page.evaluate("QJAtlas.layers.pois.drawn") > 0
+    assert page.locator(".leaflet-tile path.qj-layer-pois").count() > 0
     assert page.evaluate("QJAtlas.layers.towns.renderer") == "svg"          # small layers stay on GeoJSON
     assert not any("/api/layers/pois.geojson" in url for url in requests)   # the big layer is never sent whole
     page.evaluate(f"void QJAtlas.map.setView([{TARGET[1]}, {TARGET[0]}], 16, {{animate: false}})")
