@@ -39,7 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
-                            "application/json", "application/geo+json", "image/svg+xml"],
+                            "application/json", "application/geo+json", "image/svg+xml",
+                            "application/vnd.mapbox-vector-tile"],
         COMPRESS_MIN_SIZE=1024,
         COMPRESS_LEVEL=6,
         COMPRESS_BR_LEVEL=4,

@@ -139,6 +139,14 @@ def test_etag_gives_304_and_changes_with_the_data(make_app, geodata_copy):
     assert "Renamed" in names
 
 
+def test_compressed_tile_revalidates_with_its_etag(client):
+    resp = client.get("/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip"})
+    assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
+    again = client.get("/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip",
+                                                            "If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304
+
+
 def test_cache_hits_are_counted(app):
     client = app.test_client()
 

@@ -25,7 +25,8 @@ def tile(layer_id: str, z: int, x: int, y: int):
     data = get_store().usable(layer_id)
     check_address(z, x, y)
     etag = f"{data.etag}-{z}-{x}-{y}"
-    if etag in request.if_none_match:     # answered before the tile is even looked up
+    # answered before the tile is even looked up; Flask-Compress sends a compressed tile as "<etag>:gzip"
+    if any(tag.split(":")[0] == etag for tag in request.if_none_match.as_set()):
         resp = Response(status=304)
     else:
         body = get_tile_cache().get(data, z, x, y, on_lookup=metrics.record_tile_cache)
