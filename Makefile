@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test deps browser system serve-prod check-data bench bench-pdf loadtest clean
+.PHONY: run test deps browser system serve-prod check-data bench bench-pdf bench-tiles loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench: deps browser system
 # PDF fact sheet render times (in process): replaces its section of bench/RESULTS.md, writes bench/pdf.json
 bench-pdf: deps system
 	$(PY) -m bench.pdf $(PDF_ARGS)
+
+# Vector-tile timings at 100,000 synthetic features (in process): replaces its section of bench/RESULTS.md
+bench-tiles: deps
+	$(PY) -m bench.tiles $(TILES_ARGS)
 
 # Load test of the production server (gunicorn, 200 connections, 60 s, loopback only): appends to bench/RESULTS.md
 loadtest: deps

@@ -35,10 +35,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOG_FORMAT="json",                      # one JSON access line per request; "text" for plain lines
         SESSION_SECURE=False,                   # QIJIANG_SESSION_SECURE=true behind HTTPS: session cookie only over TLS
         LOGIN_RATE_LIMIT="10 per minute",       # sign-in attempts per client address (Flask-Limiter, in memory)
+        TILE_CACHE_TILES=4096,                  # vector tiles kept in memory per worker (LRU, keyed by data version)
         JSON_SORT_KEYS=False,
         # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
-                            "application/json", "application/geo+json", "image/svg+xml"],
+                            "application/json", "application/geo+json", "image/svg+xml",
+                            "application/vnd.mapbox-vector-tile"],
         COMPRESS_MIN_SIZE=1024,
         COMPRESS_LEVEL=6,
         COMPRESS_BR_LEVEL=4,
@@ -52,8 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json = StrictJSONProvider(app)
 
     from atlas.web import (account, admin, api, auth, changes, cli, compression, corridors, db, downloads, editing,
-                           extension, health, i18n, metrics, ogc, opscli, pages, parks, pdf, reqlog, security, timeline,
-                           vendor)
+                           extension, health, i18n, metrics, ogc, opscli, pages, parks, pdf, reqlog, security, tiles,
+                           timeline, vendor)
 
     reqlog.init_app(app)          # first: every later hook and error handler can use the request id
     extension.init_app(app)
@@ -65,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     vendor.init_app(app)                    # stops here, saying what to run, if node_modules is missing
     for module in (api, pages, ogc, downloads, pdf, parks, corridors, timeline, admin, editing, changes):
         app.register_blueprint(module.bp)
+    tiles.init_app(app)
     auth.csrf.exempt(admin.bp)              # bearer-token uploads: no browser session, no CSRF token
     health.init_app(app)
     metrics.init_app(app)

@@ -24,6 +24,7 @@ VENDOR_DIRS: dict[str, Path] = {
     "leaflet.sync": NODE_MODULES / "leaflet.sync",
     "chart.js": NODE_MODULES / "chart.js" / "dist",
     "gcoord": NODE_MODULES / "gcoord" / "dist",
+    "leaflet.vectorgrid": NODE_MODULES / "leaflet.vectorgrid" / "dist",
     # Bootstrap 5 CSS/JS as shipped inside the Bootstrap-Flask package
     "bootstrap5": Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5",
 }

@@ -14,6 +14,7 @@ FIELD_TYPES = ("str", "number", "int", "bool", "list", "date")
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
 LAYER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_TILE_THRESHOLD = 3000
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class LayerSpec:
     description_en: str = ""
     notes_zh: str = ""
     notes_en: str = ""
+    # above this many placed features the browser draws the layer from vector tiles instead of GeoJSON
+    tile_threshold: int = DEFAULT_TILE_THRESHOLD
 
     @property
     def family_title_zh(self) -> str:
@@ -151,6 +154,8 @@ def parse_layer(raw: dict, where: str = "<declaration>") -> LayerSpec:
         raise DeclarationError(f"{where}: {exc}") from None
     if not LAYER_ID.match(spec.id):
         raise DeclarationError(f"{where}: id {spec.id!r} must be a lowercase slug")
+    if not isinstance(spec.tile_threshold, int) or isinstance(spec.tile_threshold, bool) or spec.tile_threshold < 0:
+        raise DeclarationError(f"{where}: tile_threshold must be a whole number >= 0, got {spec.tile_threshold!r}")
     if spec.family not in FAMILIES:
         raise DeclarationError(f"{where}: family {spec.family!r} must be one of {sorted(FAMILIES)}")
     bad = [g for g in geometry_types if g not in GEOMETRY_TYPES]

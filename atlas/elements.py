@@ -34,6 +34,27 @@ class RemoteGeoJsonLayer(JSCSSMixin, Layer):
         self.config = config
 
 
+class VectorTileLayer(JSCSSMixin, Layer):
+    """A feature group drawn from the app's vector tiles (Leaflet.VectorGrid), for layers too big to send whole."""
+
+    default_js = [*ATLAS_JS, ("vectorgrid_js", "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
+                  ("qj_tiles_js", "/static/atlas-tiles.js")]
+    default_css = ATLAS_CSS
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.featureGroup();
+            QJAtlas.loadTiledLayer({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict, name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=False, show=show)
+        self._name = "VectorTileLayer"
+        self.config = config
+
+
 class BaseTiles(Layer):
     """A base layer of one or more stacked tile layers (e.g. Tianditu map + its label tiles); none = blank."""
 

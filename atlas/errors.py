@@ -33,6 +33,12 @@ class UnknownFeature(AtlasError):
     status = 404
 
 
+class UnknownTile(AtlasError):
+    """A vector-tile address outside the tile pyramid (zoom, column or row out of range)."""
+
+    status = 404
+
+
 class BadParameter(AtlasError):
     """A query parameter or request body that cannot be used."""
 

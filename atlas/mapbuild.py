@@ -15,7 +15,8 @@ from xyzservices import TileProvider
 
 from atlas.assets import localize
 from atlas.catalog import LayerSpec
-from atlas.elements import AtlasControls, BaseTiles, EmptyBaseLayer, GroupedLayers, MeasureTool, RemoteGeoJsonLayer
+from atlas.elements import (AtlasControls, BaseTiles, EmptyBaseLayer, GroupedLayers, MeasureTool, RemoteGeoJsonLayer,
+                            VectorTileLayer)
 from atlas.store import DataStore, LayerData
 from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
@@ -150,16 +151,25 @@ def vocab_config() -> dict:
             "family": FAMILIES}
 
 
+def is_tiled(data: LayerData) -> bool:
+    """Whether the browser draws this layer from vector tiles: it has more placed features than its threshold."""
+    return data.ok and data.feature_count > data.spec.tile_threshold
+
+
 def add_layers(m: folium.Map, store: DataStore, layer_url: Callable[[str], str], lang: str,
-               unavailable_suffix: str) -> tuple[list, list[dict]]:
-    """Add one remote layer per declaration; return the layer-control groups and the layers' browser config."""
+               unavailable_suffix: str, tile_url: Callable[[str], str] | None = None) -> tuple[list, list[dict]]:
+    """Add one remote layer per declaration (GeoJSON, or vector tiles above the layer's tile_threshold when
+    ``tile_url`` is given); return the layer-control groups and the layers' browser config."""
     groups: dict[str, list] = {}
     configs = []
     for data in store.all():
         spec = data.spec
         cfg = layer_config(data, layer_url(spec.id))
         title = spec.title_en if lang == "en" else spec.title_zh
-        element = RemoteGeoJsonLayer(cfg, name=title, show=spec.show and data.ok)
+        tiled = tile_url is not None and is_tiled(data)
+        # the data version in the URL: after an edit the browser asks for new tiles, not its cached ones
+        cfg["tiles"] = f"{tile_url(spec.id)}?v={data.etag}" if tiled else None
+        element = (VectorTileLayer if tiled else RemoteGeoJsonLayer)(cfg, name=title, show=spec.show and data.ok)
         element.add_to(m)
         cfg["_element"] = element          # its JS name is read after stable_ids() below
         family = spec.family_title_en if lang == "en" else spec.family_title_zh
@@ -176,12 +186,16 @@ def build_atlas_map(
     basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
     search_url: str = "/api/search",
     history_summary_url: str | None = None,
+    tile_url: Callable[[str], str] | None = None,
+    feature_url: str | None = None,
     lang: str = "zh",
     strings: Mapping[str, str] | None = None,
 ) -> folium.Map:
     """Return the main atlas map: every declared layer grouped by family, controls, legend, search.
 
     ``strings`` holds the translated UI texts for the browser code (keys as used in static/atlas.js).
+    ``tile_url(layer_id)`` gives a layer's {z}/{x}/{y} vector-tile URL: layers above their tile_threshold
+    are then drawn from tiles, and a click fetches the feature from ``feature_url`` (FID = its id).
     """
     strings = dict(strings or {})
     keys = [b.key for b in basemaps]
@@ -189,7 +203,8 @@ def build_atlas_map(
     m = folium.Map(location=QIJIANG_CENTRE, zoom_start=10, tiles=None, control_scale=True,
                    min_zoom=7, max_zoom=18)
     base_pairs = add_basemaps(m, basemaps, active, lang)
-    groups, layer_configs = add_layers(m, store, layer_url, lang, strings.get("unavailable_suffix", "（不可用）"))
+    groups, layer_configs = add_layers(m, store, layer_url, lang, strings.get("unavailable_suffix", "（不可用）"),
+                                       tile_url)
     GroupedLayers(base_pairs, groups).add_to(m)
     folium.plugins.Fullscreen(position="topleft", title=strings.get("fullscreen", "全屏"),
                               title_cancel=strings.get("fullscreen_exit", "退出全屏")).add_to(m)
@@ -199,7 +214,7 @@ def build_atlas_map(
         cfg["var"] = cfg.pop("_element").get_name()
     config = {
         "layers": layer_configs, "district_bounds": district_bounds(store), "search_url": search_url,
-        "history_summary_url": history_summary_url,
+        "history_summary_url": history_summary_url, "feature_url": feature_url,
         "basemaps": [{"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}
                      for b, (t, layer) in zip(basemaps, base_pairs)],
         "active_basemap": active, "vocab": vocab_config(), "lang": lang, "strings": strings,

@@ -35,6 +35,7 @@ class LayerData:
     stamp: tuple = ()
     problems: list[Problem] = field(default_factory=list)
     _frame: gpd.GeoDataFrame | None = None
+    _web_frame: gpd.GeoDataFrame | None = None     # EPSG:3857 copy for vector tiles (atlas/tiles.py)
 
     @property
     def features(self) -> list[dict]:

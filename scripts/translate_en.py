@@ -50,7 +50,7 @@ TRANSLATIONS = {
     "撤销此修改": "Revert this change", "全部图层": "All layers", "要素编号": "Feature id", "操作": "Action",
     "全部操作": "All actions", "没有符合条件的修改": "No matching changes", "用户名": "User name", "密码": "Password",
     # error summaries (atlas/web/extension.py)
-    "参数 %(name)s 有误": "Invalid parameter %(name)s", "没有这个图层": "No such layer", "没有这个要素": "No such feature",
+    "参数 %(name)s 有误": "Invalid parameter %(name)s", "没有这个图层": "No such layer", "没有这个要素": "No such feature", "没有这个瓦片": "No such tile",
     "请求参数有误": "Invalid request parameters", "该图层暂不可用": "This layer is unavailable",
     "数据有问题，未作任何更改": "The data has problems; nothing was changed", "找不到该页面或资源": "Page or resource not found",
     "不允许此请求方法": "Method not allowed", "请求内容过大": "Request body too large",

@@ -153,6 +153,7 @@
     return "url(#" + id + ")";
   }
   QJ.hatchFill = hatchFill;
+  QJ.featureStyle = featureStyle;
 
   /* Popup content as DOM nodes: every attribute, Chinese labels with units, escaped. */
   function popupContent(cfg, feature) {
@@ -191,6 +192,8 @@
     addChangeInfo(box, props.id);
     return box;
   }
+
+  QJ.popupContent = popupContent;
 
   /* "Last changed" date and the source given, for features edited in the browser or by API. */
   function addChangeInfo(box, id) {
@@ -231,6 +234,15 @@
     return "qj-polygon";
   }
 
+  QJ.paneFor = paneFor;
+  QJ.tooltipContent = tooltipContent;
+  QJ.updateLegendEntry = updateLegendEntry;
+  /* Layers drawn from vector tiles (static/atlas-tiles.js) count as loaded once their tiles are set up. */
+  QJ.layerDone = function (map) {
+    QJ.pending -= 1;
+    if (QJ.pending === 0) onAllLoaded(map);
+  };
+
   QJ.loadLayer = function (map, group, cfg) {
     QJ._map = map;
     var entry = {cfg: cfg, group: group, drawn: 0, unplaced: [], loaded: false, error: null};
@@ -255,6 +267,7 @@
   QJ.reloadLayer = function (id) {
     var entry = QJ.layers[id];
     if (!entry) return Promise.resolve();
+    if (entry.tiled) return QJ.reloadTiledLayer(entry);
     return fetch(entry.cfg.url, {headers: {"Accept": "application/geo+json"}, cache: "no-store"})
       .then(function (resp) {
         if (!resp.ok) throw new Error("HTTP " + resp.status);
@@ -700,6 +713,9 @@
     var map = QJ.map;
     var item = QJ.features[id];
     QJ._returnFocus = returnTo || null;
+    if ((!item || !item.leaflet) && hit && hit.placed && QJ.layers[hit.layer] && QJ.layers[hit.layer].tiled) {
+      return QJ.focusTiledFeature(id, hit);   // a layer drawn from tiles holds no feature objects
+    }
     if (!item) {
       var info = hit || {name_zh: id};
       var note = el("div", "qj-popup");

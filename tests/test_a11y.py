@@ -128,6 +128,7 @@ NOT_PAGES = {
     "editing.feature": "JSON (one feature with its version)", "editing.history_summary": "JSON",
     "history.api_history": "JSON",
     "pdf.park_pdf": "PDF", "pdf.compare_pdf": "PDF", "timeline.api_years": "JSON",
+    "tiles.tile": "Mapbox Vector Tile", "tiles.layer_tilejson": "TileJSON",
     "health.healthz": "JSON probe", "health.readyz": "JSON probe",
 }
 

@@ -22,6 +22,7 @@ geometry_types = ["Point"]
 order = 990
 description_zh = "合成测试图层。"
 description_en = "Synthetic test layer."
+tile_threshold = 100000     # this test is about a big layer sent whole as GeoJSON
 """
 
 

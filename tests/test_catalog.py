@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 
-from atlas.catalog import COMMON_FIELDS, load_catalog, parse_layer
+from atlas.catalog import COMMON_FIELDS, DEFAULT_TILE_THRESHOLD, LayerSpec, load_catalog, parse_layer
 from atlas.errors import DeclarationError, UnknownLayer
 from atlas.validate import check_collection
 from atlas.vocab import FAMILIES
@@ -63,6 +64,9 @@ def test_unknown_layer_raises():
     ({"fields": [{"name": "x", "label_zh": "x", "label_en": "x", "type": "blob"}]}, "type"),
     ({"fields": [{"name": "status", "label_zh": "x", "label_en": "x"}]}, "duplicate field"),
     ({"colour": "#ffffff"}, "unexpected keyword"),
+    ({"tile_threshold": -1}, "tile_threshold"),
+    ({"tile_threshold": "many"}, "tile_threshold"),
+    ({"tile_threshold": True}, "tile_threshold"),
 ])
 def test_bad_declarations_are_rejected_when_loaded(patch, fragment):
     raw = {"id": "ok", "title_zh": "好", "title_en": "OK", "family": "park",
@@ -70,3 +74,18 @@ def test_bad_declarations_are_rejected_when_loaded(patch, fragment):
     raw.update(patch)
     with pytest.raises(DeclarationError, match=re.escape(fragment)):
         parse_layer(raw)
+
+
+def test_every_declaration_key_is_documented_in_the_readme():
+    """Datasette-style: a key of the layer declaration that README's table does not name fails."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding or fixing a layer", 1)[1].split("\n## ", 1)[0]
+    keys = [f.name for f in dataclasses.fields(LayerSpec)]
+    assert [k for k in keys if f"`{k}`" not in section] == []
+
+
+def test_tile_threshold_defaults_and_parses():
+    raw = {"id": "ok", "title_zh": "好", "title_en": "OK", "family": "park",
+           "source_file": "ok.geojson", "geometry_types": ["Point"]}
+    assert parse_layer(raw).tile_threshold == DEFAULT_TILE_THRESHOLD == 3000
+    assert parse_layer({**raw, "tile_threshold": 50}).tile_threshold == 50

@@ -40,7 +40,7 @@ def get_store() -> DataStore:
 
 
 def wants_json() -> bool:
-    return (request.path.startswith(("/api/", "/ogc")) or request.path in ("/metrics", "/healthz", "/readyz")
+    return (request.path.startswith(("/api/", "/ogc", "/tiles/")) or request.path in ("/metrics", "/healthz", "/readyz")
             or request.accept_mimetypes.best == "application/json")
 
 
@@ -50,7 +50,7 @@ def error_summary(body: dict) -> str:
     if kind == "BadParameter" and body.get("parameter"):
         return _("参数 %(name)s 有误", name=body["parameter"])
     summaries = {
-        "UnknownLayer": _("没有这个图层"), "UnknownFeature": _("没有这个要素"), "BadParameter": _("请求参数有误"),
+        "UnknownLayer": _("没有这个图层"), "UnknownFeature": _("没有这个要素"), "UnknownTile": _("没有这个瓦片"), "BadParameter": _("请求参数有误"),
         "LayerUnavailable": _("该图层暂不可用"), "DataError": _("数据有问题，未作任何更改"),
         "ImportRefused": _("数据有问题，未作任何更改"), "NotFound": _("找不到该页面或资源"),
         "MethodNotAllowed": _("不允许此请求方法"), "TooLarge": _("请求内容过大"), "Unauthorized": _("需要管理员凭据"),

@@ -11,6 +11,7 @@ from atlas.mapbuild import build_atlas_map, configured_basemaps, render_page
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang, lang_url
 from atlas.web.security import add_nonce, csp_nonce
+from atlas.web.tiles import tile_url_template
 
 bp = Blueprint("pages", __name__)
 
@@ -103,7 +104,8 @@ def _render_map(basemap: str, lang: str) -> str:
     m = build_atlas_map(get_store(), lambda lid: url_for("api.layer_geojson", layer_id=lid),
                         basemap=basemap, basemaps=configured_basemaps(current_app.config),
                         search_url=url_for("api.search"), lang=lang, strings=map_strings(),
-                        history_summary_url=url_for("editing.history_summary", feature_id="FID"))
+                        history_summary_url=url_for("editing.history_summary", feature_id="FID"),
+                        tile_url=tile_url_template, feature_url=url_for("api.feature", feature_id="FID"))
     return render_page(m, _("綦江地图集"), lang, chrome=render_template("map_header.html"))
 
 

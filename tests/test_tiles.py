@@ -1,0 +1,204 @@
+"""Vector tiles from the file store: decoded contents against shapely, empty tiles, errors, ETag and the cache."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import mapbox_vector_tile
+import pytest
+from prometheus_client import REGISTRY
+from shapely.geometry import box, shape
+
+from atlas.catalog import load_catalog
+from atlas.tiles import BUFFER_PX, EXTENT, TILE_FIELDS, TileCache, tile_bounds_lonlat
+from tests.conftest import GEODATA, ROOT
+
+MVT = "application/vnd.mapbox-vector-tile"
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The XYZ column and row holding a WGS-84 point (the slippy-map formula, independent of atlas.tiles)."""
+    n = 2 ** z
+    rad = math.radians(lat)
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n)
+
+
+def decode(body: bytes) -> dict:
+    return mapbox_vector_tile.decode(body)
+
+
+CATALOG = load_catalog(ROOT / "layers")
+
+
+def layer_features(layer_id: str) -> list[dict]:
+    fc = json.loads((GEODATA / CATALOG.get(layer_id).source_file).read_text(encoding="utf-8"))
+    return [f for f in fc["features"] if f.get("geometry")]
+
+
+def layer_drawn_as(symbol: str) -> str:
+    """The declared layer of this symbol (point, line, polygon) with the most placed features."""
+    return max((s.id for s in CATALOG if s.symbol == symbol), key=lambda lid: len(layer_features(lid)))
+
+
+def ids_meeting(features: list[dict], area) -> set[str]:
+    return {f["properties"]["id"] for f in features if shape(f["geometry"]).intersects(area)}
+
+
+def grown(bounds: tuple[float, float, float, float], fraction: float):
+    west, south, east, north = bounds
+    dx, dy = (east - west) * fraction, (north - south) * fraction
+    return box(west - dx, south - dy, east + dx, north + dy)
+
+
+@pytest.mark.parametrize("symbol", ["point", "line", "polygon"])
+@pytest.mark.parametrize("z", [9, 11, 13])
+def test_tile_holds_the_features_that_meet_it(client, symbol, z):
+    layer_id = layer_drawn_as(symbol)
+    features = layer_features(layer_id)
+    centre = shape(features[0]["geometry"]).representative_point()
+    x, y = tile_of(centre.x, centre.y, z)
+    resp = client.get(f"/tiles/{layer_id}/{z}/{x}/{y}.mvt")
+    assert resp.status_code == 200 and resp.mimetype == MVT
+    layer = decode(resp.data)[layer_id]
+    got = {f["properties"]["id"] for f in layer["features"]}
+    bounds = tile_bounds_lonlat(z, x, y)
+    # every feature meeting the tile is in it; nothing beyond the small buffer is
+    assert ids_meeting(features, box(*bounds)) <= got
+    assert got <= ids_meeting(features, grown(bounds, 2 * BUFFER_PX / EXTENT))
+    assert features[0]["properties"]["id"] in got
+    assert layer["extent"] == EXTENT
+
+
+def test_tile_features_carry_the_popup_lookup_properties(client):
+    features = {f["properties"]["id"]: f["properties"] for f in layer_features("towns")}
+    x, y = tile_of(106.7, 28.8, 5)                   # an 11-degree tile holding the whole district
+    assert all(box(*tile_bounds_lonlat(5, x, y)).contains(shape(f["geometry"])) for f in layer_features("towns"))
+    decoded = decode(client.get(f"/tiles/towns/5/{x}/{y}.mvt").data)["towns"]["features"]
+    assert len(decoded) == len(features)
+    for feat in decoded:
+        props = feat["properties"]
+        assert set(props) <= set(TILE_FIELDS) and {"id", "name_zh", "name_en", "accuracy"} <= set(props)
+        source = features[props["id"]]
+        assert all(props[k] == source[k] for k in props)
+
+
+def test_tile_geometry_is_clipped_and_quantised(client):
+    z = 12
+    towns = layer_features("towns")
+    centre = shape(towns[0]["geometry"]).representative_point()
+    x, y = tile_of(centre.x, centre.y, z)
+    layer = decode(client.get(f"/tiles/towns/{z}/{x}/{y}.mvt").data)["towns"]
+    coords = []
+    for feat in layer["features"]:
+        geom = feat["geometry"]
+        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        coords += [pt for poly in polys for ring in poly for pt in ring]
+    assert coords and all(isinstance(v, int) for pt in coords for v in pt)
+    assert all(-BUFFER_PX <= v <= EXTENT + BUFFER_PX for pt in coords for v in pt)
+
+
+def test_tile_over_the_sea_is_empty(client):
+    x, y = tile_of(150.0, 20.0, 10)                  # the western Pacific
+    resp = client.get(f"/tiles/towns/10/{x}/{y}.mvt")
+    assert resp.status_code == 204 and resp.data == b""
+    assert resp.headers["ETag"] and "max-age" in resp.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("path, error", [
+    ("/tiles/nope/0/0/0.mvt", "UnknownLayer"),
+    ("/tiles/towns/19/0/0.mvt", "UnknownTile"),
+    ("/tiles/towns/3/8/0.mvt", "UnknownTile"),
+    ("/tiles/towns/3/0/8.mvt", "UnknownTile"),
+    ("/tiles/towns/3/-1/0.mvt", "NotFound"),
+    ("/tiles/towns/a/0/0.mvt", "NotFound"),
+    ("/tiles/towns/3/0/0.png", "NotFound"),
+    ("/tiles/towns/3/0.mvt", "NotFound"),
+    ("/tiles/nope.json", "UnknownLayer"),
+])
+def test_bad_tile_addresses_are_json_404s(client, path, error):
+    resp = client.get(path)
+    assert resp.status_code == 404
+    assert resp.is_json and resp.json["error"] == error and resp.json["summary"]
+
+
+def test_etag_gives_304_and_changes_with_the_data(make_app, geodata_copy):
+    app = make_app(GEODATA_DIR=str(geodata_copy))
+    client = app.test_client()
+    first = client.get("/tiles/towns/0/0/0.mvt")
+    etag = first.headers["ETag"]
+    again = client.get("/tiles/towns/0/0/0.mvt", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    fc = json.loads((geodata_copy / "towns.geojson").read_text(encoding="utf-8"))
+    fc["features"][0]["properties"]["name_en"] = "Renamed"
+    (geodata_copy / "towns.geojson").write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    changed = client.get("/tiles/towns/0/0/0.mvt", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    names = {f["properties"]["name_en"] for f in decode(changed.data)["towns"]["features"]}
+    assert "Renamed" in names
+
+
+def test_compressed_tile_revalidates_with_its_etag(client):
+    resp = client.get("/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip"})
+    assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
+    again = client.get("/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip",
+                                                            "If-None-Match": resp.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_cache_hits_are_counted(app):
+    client = app.test_client()
+
+    def count(kind: str) -> float:
+        return REGISTRY.get_sample_value(f"qijiang_tile_cache_{kind}_total", {"layer": "towns"}) or 0.0
+
+    hits, misses = count("hits"), count("misses")
+    first = client.get("/tiles/towns/1/1/0.mvt")
+    second = client.get("/tiles/towns/1/1/0.mvt")
+    assert first.data == second.data and first.status_code == 200
+    assert count("misses") == misses + 1 and count("hits") == hits + 1
+    assert len(app.extensions["atlas_tile_cache"]) == 1
+
+
+def test_tile_cache_is_bounded(app):
+    cache = TileCache(max_tiles=2)
+    data = app.extensions["atlas_store"].layer("towns")
+    for x in range(4):
+        cache.get(data, 2, x, 1)
+    assert len(cache) == 2
+    with pytest.raises(ValueError, match="max_tiles"):
+        TileCache(max_tiles=0)
+
+
+def test_tilejson_describes_the_tile_set(client):
+    doc = client.get("/tiles/towns.json").json
+    assert doc["tilejson"] == "3.0.0"
+    version = client.get("/api/layers/towns.geojson").headers["ETag"].strip('"').removesuffix("-gz")
+    assert doc["tiles"] == [f"http://localhost/tiles/towns/{{z}}/{{x}}/{{y}}.mvt?v={version}"]
+    assert doc["minzoom"] == 0 and doc["maxzoom"] == 18
+    west, south, east, north = doc["bounds"]
+    for f in layer_features("towns"):
+        fw, fs, fe, fn = shape(f["geometry"]).bounds
+        assert west <= fw and south <= fs and fe <= east and fn <= north
+    (layer,) = doc["vector_layers"]
+    assert layer["id"] == "towns" and set(layer["fields"]) == set(TILE_FIELDS)
+
+
+def test_small_shipped_layers_stay_on_geojson(app):
+    """All shipped layers are under their threshold: the page loads no vector-tile code."""
+    store = app.extensions["atlas_store"]
+    assert all(d.feature_count <= d.spec.tile_threshold for d in store.all())
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert "VectorGrid" not in html and "loadTiledLayer" not in html
+
+
+def test_layer_above_its_threshold_is_tiled_on_the_page(tmp_path, make_app):
+    shutil.copytree(ROOT / "layers", tmp_path / "layers")
+    toml = tmp_path / "layers" / "stations.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('order =', 'tile_threshold = 0\norder =', 1),
+                    encoding="utf-8")
+    html = make_app(LAYERS_DIR=str(tmp_path / "layers")).test_client().get("/").get_data(as_text=True)
+    assert "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in html
+    assert '"tiles": "/tiles/stations/{z}/{x}/{y}.mvt?v=' in html
+    assert html.count("QJAtlas.loadTiledLayer(") == 1
