@@ -267,3 +267,17 @@ def timed_get(url: str, headers: dict | None = None, timeout: float = 120.0) -> 
 
 def write_json(path: Path, obj) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+def write_section(json_name: str, section: str, result: dict, block: str) -> None:
+    """Write ``result`` to bench/<json_name> and put ``block`` in bench/RESULTS.md under ``section`` (replacing it)."""
+    import json
+    import re
+
+    out = ROOT / "bench"
+    (out / json_name).write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path = out / "RESULTS.md"
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(section) + r".*?(?=\n## |\Z)", re.S)
+    text = pattern.sub(lambda _m: block.rstrip("\n"), text) if section in text else text.rstrip("\n") + "\n\n" + block
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import time
 from datetime import datetime, timezone
 
-from bench.common import ROOT, loadavg, summary
+from bench.common import ROOT, loadavg, summary, write_section
 
-OUT = ROOT / "bench"
 SECTION = "## PDF fact sheets (issue 16)"
 
 
@@ -73,13 +71,7 @@ def markdown(result: dict) -> str:
 
 
 def write(result: dict) -> None:
-    (OUT / "pdf.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    path = OUT / "RESULTS.md"
-    text = path.read_text(encoding="utf-8")
-    block = markdown(result)
-    pattern = re.compile(re.escape(SECTION) + r".*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _m: block.rstrip("\n"), text) if SECTION in text else text.rstrip("\n") + "\n\n" + block
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    write_section("pdf.json", SECTION, result, markdown(result))
 
 
 def main() -> None:

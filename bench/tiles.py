@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import random
-import re
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.common import ROOT, loadavg, summary
+from bench.common import loadavg, summary, write_section
 from bench.synthetic import LAT, LON, make_scale_dirs
 
-OUT = ROOT / "bench"
 SECTION = "## Vector tiles (issue 15)"
 ZOOMS = (10, 12, 14)
 
@@ -105,13 +102,7 @@ def markdown(result: dict) -> str:
 
 
 def write(result: dict) -> None:
-    (OUT / "tiles.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    path = OUT / "RESULTS.md"
-    text = path.read_text(encoding="utf-8")
-    block = markdown(result)
-    pattern = re.compile(re.escape(SECTION) + r".*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _m: block.rstrip("\n"), text) if SECTION in text else text.rstrip("\n") + "\n\n" + block
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    write_section("tiles.json", SECTION, result, markdown(result))
 
 
 def main() -> None:

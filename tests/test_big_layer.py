@@ -2,48 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import random
-import shutil
 
 import pytest
 
-from tests.conftest import GEODATA, ROOT, LiveServer, wait_for_atlas
+from tests.conftest import LiveServer, wait_for_atlas
+from tests.synthetic_layer import data_with_pois, random_pois
 
 N = 5000
 
-SYNTHETIC_TOML = """
-id = "pois"
-title_zh = "兴趣点"
-title_en = "Points of interest"
-family = "context"
-source_file = "pois.geojson"
-geometry_types = ["Point"]
-order = 990
-description_zh = "合成测试图层。"
-description_en = "Synthetic test layer."
-tile_threshold = 100000     # this test is about a big layer sent whole as GeoJSON
-"""
 
 
 @pytest.fixture(scope="module")
 def big_server(tmp_path_factory):
     from server import create_app
 
-    root = tmp_path_factory.mktemp("big")
-    shutil.copytree(GEODATA, root / "geodata")
-    shutil.copytree(ROOT / "layers", root / "layers")
-    (root / "layers" / "pois.toml").write_text(SYNTHETIC_TOML, encoding="utf-8")
-    rng = random.Random(7)
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [
-        round(rng.uniform(106.4, 107.0), 6), round(rng.uniform(28.5, 29.15), 6)]},
-        "properties": {"id": f"poi-{i}", "name_zh": f"兴趣点{i}", "name_en": f"POI {i}", "family": "context",
-                       "kind": "village", "status": "existing", "accuracy": "approximate",
-                       "source": "synthetic", "as_of": "2026"}} for i in range(N)]
-    (root / "geodata" / "pois.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}),
-                                                   encoding="utf-8")
-    server = LiveServer(create_app({"TESTING": True, "GEODATA_DIR": str(root / "geodata"),
-                                    "LAYERS_DIR": str(root / "layers")}))
+    config = data_with_pois(tmp_path_factory.mktemp("big"), random_pois(N, seed=7),
+                            "tile_threshold = 100000     # this test is about a big layer sent whole as GeoJSON\n")
+    server = LiveServer(create_app(config))
     yield server
     server.stop()
 

@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import json
-import random
-import shutil
 
 import pytest
 
 from atlas.catalog import DEFAULT_TILE_THRESHOLD
-from tests.conftest import GEODATA, ROOT, LiveServer, wait_for_atlas, wait_js
+from tests.conftest import LiveServer, wait_for_atlas, wait_js
+from tests.synthetic_layer import data_with_pois, poi, random_pois
 from tests.hostile import HOSTILE
 
 N = DEFAULT_TILE_THRESHOLD + 500
 HOSTILE_NAME = HOSTILE[2]          # <img src=x onerror=... id=pwned>
 TARGET = [106.70123, 28.90456]     # where the hostile-named point lies
 
-SYNTHETIC_TOML = """
-id = "pois"
-title_zh = "兴趣点"
-title_en = "Points of interest"
-family = "context"
-source_file = "pois.geojson"
-geometry_types = ["Point"]
-order = 990
-description_zh = "合成测试图层。"
-description_en = "Synthetic test layer."
-"""
-
-
-def _point(i: int, lon: float, lat: float, name_zh: str) -> dict:
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {"id": f"poi-{i}", "name_zh": name_zh, "name_en": f"POI {i}", "family": "context",
-                           "kind": "village", "status": "existing", "accuracy": "approximate",
-                           "source": "synthetic", "as_of": "2026"}}
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +22,8 @@ def tiled_server(tmp_path_factory):
     from server import create_app
 
     root = tmp_path_factory.mktemp("tiled")
-    shutil.copytree(GEODATA, root / "geodata")
-    shutil.copytree(ROOT / "layers", root / "layers")
-    (root / "layers" / "pois.toml").write_text(SYNTHETIC_TOML, encoding="utf-8")
-    rng = random.Random(11)
-    features = [_point(i, round(rng.uniform(106.4, 107.0), 6), round(rng.uniform(28.5, 29.15), 6), f"兴趣点{i}")
-                for i in range(N - 1)]
-    features.append(_point(N - 1, *TARGET, HOSTILE_NAME))
-    (root / "geodata" / "pois.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}),
-                                                   encoding="utf-8")
-    server = LiveServer(create_app({"TESTING": True, "GEODATA_DIR": str(root / "geodata"),
-                                    "LAYERS_DIR": str(root / "layers")}))
+    features = random_pois(N - 1, seed=11) + [poi(N - 1, *TARGET, HOSTILE_NAME)]
+    server = LiveServer(create_app(data_with_pois(root, features)))
     server.geodata = root / "geodata"
     yield server
     server.stop()
@@ -121,6 +93,6 @@ def test_reloading_a_tiled_layer_after_a_change_loads_the_new_version(page, tile
     wait_js(page, f"QJAtlas.layers.pois.cfg.tiles !== {json.dumps(old)}")
     wait_js(page, "document.querySelectorAll('.leaflet-tile path.qj-layer-pois').length > 0")
     version = page.evaluate("QJAtlas.layers.pois.cfg.tiles").split("?v=")[1]
-    assert any(f"/tiles/pois/16/" in url and url.endswith(f"?v={version}") for url in requests)
+    assert any("/tiles/pois/16/" in url and url.endswith(f"?v={version}") for url in requests)
     assert click_target(page).locator(".qj-popup-title").inner_text() == "改过名的兴趣点"
     assert page.probe.console_errors == [] and page.probe.page_errors == []
