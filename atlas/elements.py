@@ -19,40 +19,28 @@ class RemoteGeoJsonLayer(JSCSSMixin, Layer):
 
     default_js = ATLAS_JS
     default_css = ATLAS_CSS
+    loader = "loadLayer"  # the static/atlas.js function that fills the group
     _template = Template(
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.featureGroup();
-            QJAtlas.loadLayer({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.config|tojson }});
+            QJAtlas.{{ this.loader }}({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.config|tojson }});
         {% endmacro %}
         """
     )
 
     def __init__(self, config: dict, name: str, show: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=False, show=show)
-        self._name = "RemoteGeoJsonLayer"
+        self._name = type(self).__name__
         self.config = config
 
 
-class VectorTileLayer(JSCSSMixin, Layer):
+class VectorTileLayer(RemoteGeoJsonLayer):
     """A feature group drawn from the app's vector tiles (Leaflet.VectorGrid), for layers too big to send whole."""
 
     default_js = [*ATLAS_JS, ("vectorgrid_js", "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
                   ("qj_tiles_js", "/static/atlas-tiles.js")]
-    default_css = ATLAS_CSS
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.featureGroup();
-            QJAtlas.loadTiledLayer({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.config|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, config: dict, name: str, show: bool = True) -> None:
-        super().__init__(name=name, overlay=True, control=False, show=show)
-        self._name = "VectorTileLayer"
-        self.config = config
+    loader = "loadTiledLayer"
 
 
 class BaseTiles(Layer):

@@ -313,19 +313,30 @@ def difference_sets(served: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
 
 
 def area_site_intervals(line_m: BaseGeometry, served: Mapping[str, list[str]],
-                        layers_m: Mapping[str, gpd.GeoDataFrame], buffer_m: float) -> dict[str, dict]:
+                        layers_m: Mapping[str, gpd.GeoDataFrame], buffer_m: float,
+                        interval: Callable[[str, BaseGeometry], tuple[float, float]] | None = None) -> dict[str, dict]:
     """Per served ``area`` site: nearest and farthest possible distance (m) to the line, and if surely served.
 
-    A loop over the served area-only sites (a handful), each measured in METRIC_CRS.
+    A loop over the served area-only sites (a handful), each measured in METRIC_CRS; ``interval(fid, geom)``
+    may supply a remembered interval (the far end samples the whole area, ~10 ms a site).
     """
+    measure = interval or (lambda _fid, geom: distance_interval_m(geom, True, [(line_m, False)]))
     out = {}
     for lid in SITE_LAYERS:
         frame = layers_m[lid]
         chosen = frame[frame["accuracy"].eq("area") & frame["id"].isin(served[lid])]
         for fid, geom in zip(chosen["id"], chosen.geometry):
-            near, far = distance_interval_m(geom, True, [(line_m, False)])
+            near, far = measure(fid, geom)
             out[fid] = {"nearest_m": round(near, 1), "farthest_m": round(far, 1), "certain": bool(far <= buffer_m)}
     return out
+
+
+def _site_interval(ctx: CorridorContext, corridor_id: str, line_m: BaseGeometry):
+    """An interval measurer that remembers sourced corridors' intervals per data version (not a proposed line's)."""
+    def measure(fid: str, geom: BaseGeometry) -> tuple[float, float]:
+        compute = lambda: distance_interval_m(geom, True, [(line_m, False)])  # noqa: E731
+        return compute() if corridor_id == PROPOSED_ID else ctx.memo(f"interval:{corridor_id}:{fid}", compute)
+    return measure
 
 
 def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
@@ -362,7 +373,8 @@ def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
             "served": served[cid], "counts": {lid: len(v) for lid, v in served[cid].items()},
             "park_area_ha": areas[cid],
             "area_sites": area_site_intervals(lines_m.geometry.iloc[i], served[cid],
-                                              {lid: _metric_layer(ctx, lid) for lid in SITE_LAYERS}, buffer_m),
+                                              {lid: _metric_layer(ctx, lid) for lid in SITE_LAYERS}, buffer_m,
+                                              _site_interval(ctx, cid, lines_m.geometry.iloc[i])),
             "stations": list(stations_in.get(cid, [])), "stations_unplaced": list(stations_unplaced.get(cid, [])),
             "industries": ordered_union([industries.get(pid) for pid in served[cid]["parks"]]),
             "geometry": _geojson(row.geometry), "catchment": _geojson(zones.iloc[i]),
