@@ -7,7 +7,7 @@ import json
 import pytest
 
 from atlas.catalog import load_catalog
-from atlas.coverage import CLASSES, format_table
+from atlas.data_coverage import CLASSES, format_table
 from tests.conftest import GEODATA, ROOT, save_screenshot, wait_for_atlas
 
 CATALOG = load_catalog(ROOT / "layers")
@@ -36,7 +36,7 @@ def test_check_data_prints_the_coverage_table(app):
 
 
 def test_format_table_totals_add_up(app):
-    from atlas.coverage import coverage
+    from atlas.data_coverage import coverage
     with app.app_context():
         from atlas.web.extension import get_store
         rows = coverage(get_store())

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from atlas import importer
-from atlas.coverage import coverage, format_table
+from atlas.data_coverage import coverage, format_table
 from atlas.errors import AtlasError
 from atlas.validate import check_catalog_data
 from atlas.web.extension import get_store

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from atlas.vocab import ACCURACY
-from atlas.coverage import CLASSES, coverage, load_sources, totals
+from atlas.data_coverage import CLASSES, coverage, load_sources, totals
 from atlas.mapbuild import build_atlas_map, configured_basemaps, render_page
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang, lang_url
