@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test deps browser system serve-prod check-data bench bench-pdf bench-tiles loadtest clean
+.PHONY: run test lint deps browser system serve-prod check-data bench bench-pdf bench-tiles loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,12 @@ serve-prod: deps system
 check-data: deps
 	$(VENV)/bin/flask --app server check-data
 
-test: deps browser system
+# ruff format --check + ruff check (pyproject.toml): CI fails on unformatted or lint-failing code
+lint: deps
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/ruff check --quiet .
+
+test: deps browser system lint
 	$(PY) -m pytest
 
 clean:

@@ -20,27 +20,34 @@ def create_app(test_config: dict | None = None) -> Flask:
         TIANDITU_KEY=None,
         GAODE_BASEMAPS=True,
         EXTRA_BASEMAPS=[],
-        FRAME_ANCESTORS="'self'",   # CSP frame-ancestors; e.g. "'self' https://www.cqqj.gov.cn" to allow embedding
+        FRAME_ANCESTORS="'self'",  # CSP frame-ancestors; e.g. "'self' https://www.cqqj.gov.cn" to allow embedding
         BABEL_DEFAULT_LOCALE="zh",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
-        ADMIN_TOKEN=None,                       # set (env QIJIANG_ADMIN_TOKEN) to enable admin layer uploads
+        ADMIN_TOKEN=None,  # set (env QIJIANG_ADMIN_TOKEN) to enable admin layer uploads
         ADMIN_MAX_UPLOAD_BYTES=50 * 1024 * 1024,
         ADMIN_MAX_UNZIPPED_BYTES=200 * 1024 * 1024,
         ADMIN_MAX_FEATURES=200_000,
-        DATABASE=str(Path(app.instance_path) / "atlas.sqlite3"),   # SQLite user/history store, created on first use
-        DATABASE_URL=None,                      # a database store (PostGIS) once one exists; /readyz reports it
-        METRICS=False,                          # QIJIANG_METRICS=true serves GET /metrics (Prometheus)
-        METRICS_ALLOW=None,                     # e.g. "127.0.0.1,10.0.0.0/8": who may read /metrics (default: anyone)
-        LOG_FORMAT="json",                      # one JSON access line per request; "text" for plain lines
-        SESSION_SECURE=False,                   # QIJIANG_SESSION_SECURE=true behind HTTPS: session cookie only over TLS
-        LOGIN_RATE_LIMIT="10 per minute",       # sign-in attempts per client address (Flask-Limiter, in memory)
-        TILE_CACHE_TILES=4096,                  # vector tiles kept in memory per worker (LRU, keyed by data version)
+        DATABASE=str(Path(app.instance_path) / "atlas.sqlite3"),  # SQLite user/history store, created on first use
+        DATABASE_URL=None,  # a database store (PostGIS) once one exists; /readyz reports it
+        METRICS=False,  # QIJIANG_METRICS=true serves GET /metrics (Prometheus)
+        METRICS_ALLOW=None,  # e.g. "127.0.0.1,10.0.0.0/8": who may read /metrics (default: anyone)
+        LOG_FORMAT="json",  # one JSON access line per request; "text" for plain lines
+        SESSION_SECURE=False,  # QIJIANG_SESSION_SECURE=true behind HTTPS: session cookie only over TLS
+        LOGIN_RATE_LIMIT="10 per minute",  # sign-in attempts per client address (Flask-Limiter, in memory)
+        TILE_CACHE_TILES=4096,  # vector tiles kept in memory per worker (LRU, keyed by data version)
         JSON_SORT_KEYS=False,
         # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)
-        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
-                            "application/json", "application/geo+json", "image/svg+xml",
-                            "application/vnd.mapbox-vector-tile"],
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/geo+json",
+            "image/svg+xml",
+            "application/vnd.mapbox-vector-tile",
+        ],
         COMPRESS_MIN_SIZE=1024,
         COMPRESS_LEVEL=6,
         COMPRESS_BR_LEVEL=4,
@@ -53,22 +60,46 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json = StrictJSONProvider(app)
 
-    from atlas.web import (account, admin, api, auth, changes, cli, compression, corridors, db, downloads, editing,
-                           extension, health, i18n, metrics, ogc, opscli, pages, parks, pdf, reqlog, security, tiles,
-                           timeline, vendor)
+    from atlas.web import (
+        account,
+        admin,
+        api,
+        auth,
+        changes,
+        cli,
+        compression,
+        corridors,
+        db,
+        downloads,
+        editing,
+        extension,
+        health,
+        i18n,
+        metrics,
+        ogc,
+        opscli,
+        pages,
+        parks,
+        pdf,
+        reqlog,
+        security,
+        tiles,
+        timeline,
+        vendor,
+    )
 
-    reqlog.init_app(app)          # first: every later hook and error handler can use the request id
+    reqlog.init_app(app)  # first: every later hook and error handler can use the request id
     extension.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     account.init_app(app)
-    vendor.init_app(app)                    # stops here, saying what to run, if node_modules is missing
+    vendor.init_app(app)  # stops here, saying what to run, if node_modules is missing
     for module in (api, pages, ogc, downloads, pdf, parks, corridors, timeline, admin, editing, changes):
         app.register_blueprint(module.bp)
     tiles.init_app(app)
-    auth.csrf.exempt(admin.bp)              # bearer-token uploads: no browser session, no CSRF token
+    auth.csrf.exempt(admin.bp)  # bearer-token uploads: no browser session, no CSRF token
     health.init_app(app)
     metrics.init_app(app)
     cli.init_app(app)

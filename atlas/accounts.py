@@ -7,7 +7,7 @@ import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,14 +15,14 @@ from atlas.errors import BadParameter
 
 ROLES = ("editor", "admin")
 USER_NAME = re.compile(r"^[\w.@-]{1,64}$")
-TOKEN_PREFIX = "qjt_"          # keeps personal tokens distinct from the admin upload token
+TOKEN_PREFIX = "qjt_"  # keeps personal tokens distinct from the admin upload token
 MIN_PASSWORD_CHARS = 8
 PASSWORD_METHOD = "scrypt"
 
 
 def utc_now() -> str:
     """The current UTC time as ISO 8601 with seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,7 @@ def _user(row: sqlite3.Row | None) -> User | None:
     return User(row["id"], row["name"], row["role"], layers)
 
 
-def create_user(db: sqlite3.Connection, name: str, password: str, role: str,
-                layers: list[str] | None = None) -> User:
+def create_user(db: sqlite3.Connection, name: str, password: str, role: str, layers: list[str] | None = None) -> User:
     """Add an account with a scrypt password hash; raise BadParameter for a bad name, role or password."""
     if not USER_NAME.match(name or ""):
         raise BadParameter("user name must be 1-64 letters, digits, '.', '@', '_' or '-'", parameter="name")
@@ -58,8 +57,10 @@ def create_user(db: sqlite3.Connection, name: str, password: str, role: str,
     if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
         raise BadParameter(f"user {name!r} already exists", parameter="name")
     text = ",".join(layers) if layers else None
-    cur = db.execute("INSERT INTO users (name, password_hash, role, layers, created_at) VALUES (?, ?, ?, ?, ?)",
-                     (name, generate_password_hash(password, method=PASSWORD_METHOD), role, text, utc_now()))
+    cur = db.execute(
+        "INSERT INTO users (name, password_hash, role, layers, created_at) VALUES (?, ?, ?, ?, ?)",
+        (name, generate_password_hash(password, method=PASSWORD_METHOD), role, text, utc_now()),
+    )
     db.commit()
     return User(cur.lastrowid, name, role, tuple(layers) if layers else None)
 
@@ -87,8 +88,10 @@ def create_token(db: sqlite3.Connection, user: User, label: str) -> str:
     if not label:
         raise BadParameter("give the token a label (what script uses it)", parameter="label")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.execute("INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?)",
-               (user.id, label, _token_hash(token), utc_now()))
+    db.execute(
+        "INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        (user.id, label, _token_hash(token), utc_now()),
+    )
     db.commit()
     return token
 
@@ -97,22 +100,27 @@ def user_for_token(db: sqlite3.Connection, token: str) -> User | None:
     """The active user owning an unrevoked token, or None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = db.execute("SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
-                     "WHERE token_hash = ? AND revoked_at IS NULL AND users.active = 1",
-                     (_token_hash(token),)).fetchone()
+    row = db.execute(
+        "SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id "
+        "WHERE token_hash = ? AND revoked_at IS NULL AND users.active = 1",
+        (_token_hash(token),),
+    ).fetchone()
     return _user(row)
 
 
 def list_tokens(db: sqlite3.Connection, user: User) -> list[dict]:
     """The user's tokens (label, dates), newest first; never the token itself."""
-    rows = db.execute("SELECT id, label, created_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC",
-                      (user.id,)).fetchall()
+    rows = db.execute(
+        "SELECT id, label, created_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", (user.id,)
+    ).fetchall()
     return [dict(row) for row in rows]
 
 
 def revoke_token(db: sqlite3.Connection, user: User, token_id: int) -> bool:
     """Revoke one of the user's tokens; False if it is not theirs or already revoked."""
-    cur = db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-                     (utc_now(), token_id, user.id))
+    cur = db.execute(
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+        (utc_now(), token_id, user.id),
+    )
     db.commit()
     return cur.rowcount == 1

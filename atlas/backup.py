@@ -17,7 +17,7 @@ import os
 import re
 import tarfile
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -78,8 +78,15 @@ def _members(staging: Path) -> dict[str, dict]:
     return {p.relative_to(staging).as_posix(): {"sha256": sha256_file(p), "bytes": p.stat().st_size} for p in files}
 
 
-def create_backup(dest: str | os.PathLike, parts: list[BackupPart], catalog: Catalog, data_dir: str | os.PathLike,
-                  *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, now: datetime | None = None) -> dict:
+def create_backup(
+    dest: str | os.PathLike,
+    parts: list[BackupPart],
+    catalog: Catalog,
+    data_dir: str | os.PathLike,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    now: datetime | None = None,
+) -> dict:
     """Write one archive of every part to ``dest`` (atomically) and return its manifest."""
     dest = Path(dest)
     with tempfile.TemporaryDirectory(prefix=".qj-backup-", dir=dest.parent) as tmp:
@@ -87,11 +94,15 @@ def create_backup(dest: str | os.PathLike, parts: list[BackupPart], catalog: Cat
         staging.mkdir()
         with all_layer_locks(catalog, data_dir, lock_timeout):
             sections = {part.name: part.dump(staging) for part in parts}
-        sections = {part.name: part.describe(staging, sections[part.name]) for part in parts}   # locks released
-        manifest = {"format": FORMAT, "schema": BACKUP_SCHEMA,
-                    "created": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-                    "data_version": sections.get("layers", {}).get("data_version"),
-                    "parts": sections, "members": _members(staging)}
+        sections = {part.name: part.describe(staging, sections[part.name]) for part in parts}  # locks released
+        manifest = {
+            "format": FORMAT,
+            "schema": BACKUP_SCHEMA,
+            "created": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+            "data_version": sections.get("layers", {}).get("data_version"),
+            "parts": sections,
+            "members": _members(staging),
+        }
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         partial = Path(tmp) / "archive.tar.gz"
         with tarfile.open(partial, "w:gz") as archive:
@@ -119,8 +130,9 @@ def _unpack(archive_path: Path, staging: Path) -> None:
                     while block := source.read(1 << 20):
                         out.write(block)
     except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        raise BackupRefused(f"{archive_path.name} is not a complete backup archive (truncated or corrupt?): "
-                            f"{exc}; nothing was changed") from None
+        raise BackupRefused(
+            f"{archive_path.name} is not a complete backup archive (truncated or corrupt?): {exc}; nothing was changed"
+        ) from None
 
 
 def _manifest(staging: Path, name: str) -> dict:
@@ -134,8 +146,10 @@ def _manifest(staging: Path, name: str) -> dict:
     if not isinstance(schema, int) or schema < 1:
         raise BackupRefused(f"{name}: the manifest has no valid schema number ({schema!r})")
     if schema > BACKUP_SCHEMA:
-        raise BackupRefused(f"{name} was written by a newer Qijiang Atlas (backup schema {schema}; this version "
-                            f"restores schema {BACKUP_SCHEMA} and older). Upgrade the atlas, then restore.")
+        raise BackupRefused(
+            f"{name} was written by a newer Qijiang Atlas (backup schema {schema}; this version "
+            f"restores schema {BACKUP_SCHEMA} and older). Upgrade the atlas, then restore."
+        )
     return manifest
 
 
@@ -175,9 +189,15 @@ def verify_backup(archive_path: str | os.PathLike, parts: list[BackupPart], stag
     return manifest
 
 
-def restore_backup(archive_path: str | os.PathLike, parts: list[BackupPart], catalog: Catalog,
-                   data_dir: str | os.PathLike, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-                   check_only: bool = False) -> tuple[dict, list[str]]:
+def restore_backup(
+    archive_path: str | os.PathLike,
+    parts: list[BackupPart],
+    catalog: Catalog,
+    data_dir: str | os.PathLike,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    check_only: bool = False,
+) -> tuple[dict, list[str]]:
     """Verify ``archive_path`` completely, then (unless ``check_only``) replace every part's data under the locks.
 
     Returns the manifest and notes for the operator; raises BackupRefused (nothing changed) on any problem.
@@ -188,9 +208,8 @@ def restore_backup(archive_path: str | os.PathLike, parts: list[BackupPart], cat
         if check_only:
             return manifest, []
         notes: list[str] = []
-        Path(data_dir).mkdir(parents=True, exist_ok=True)      # restoring into a wiped data directory
+        Path(data_dir).mkdir(parents=True, exist_ok=True)  # restoring into a wiped data directory
         with all_layer_locks(catalog, data_dir, lock_timeout):
             for part in parts:
                 notes += part.restore(staging, manifest["parts"][part.name])
     return manifest, notes
-

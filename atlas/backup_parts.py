@@ -37,8 +37,15 @@ class LayerFiles:
                 entries.append({"id": spec.id, "file": spec.source_file, "missing": True})
                 continue
             (folder / spec.source_file).write_bytes(data)
-            entries.append({"id": spec.id, "file": spec.source_file, "member": f"{self.name}/{spec.source_file}",
-                            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+            entries.append(
+                {
+                    "id": spec.id,
+                    "file": spec.source_file,
+                    "member": f"{self.name}/{spec.source_file}",
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "bytes": len(data),
+                }
+            )
         return {"layers": entries}
 
     def describe(self, staging: Path, section: dict) -> dict:
@@ -60,7 +67,9 @@ class LayerFiles:
             if spec is None:
                 problems.append(f"layer {entry.get('id')!r} is not declared in this atlas (layers/*.toml)")
             elif entry.get("file") != spec.source_file:
-                problems.append(f"layer {spec.id!r} is {entry.get('file')!r} in the archive but {spec.source_file!r} here")
+                problems.append(
+                    f"layer {spec.id!r} is {entry.get('file')!r} in the archive but {spec.source_file!r} here"
+                )
             elif entry.get("missing"):
                 continue
             elif not (staging / self.name / spec.source_file).is_file():
@@ -113,7 +122,9 @@ class SqliteStore:
         if not section.get("present"):
             return []
         try:
-            with contextlib.closing(sqlite3.connect(f"{(staging / HISTORY_MEMBER).as_uri()}?mode=ro", uri=True)) as conn:
+            with contextlib.closing(
+                sqlite3.connect(f"{(staging / HISTORY_MEMBER).as_uri()}?mode=ro", uri=True)
+            ) as conn:
                 result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         except sqlite3.Error as exc:
             return [f"the database cannot be opened: {exc}"]

@@ -18,10 +18,21 @@ from folium.template import Template
 
 from atlas.assets import localize
 from atlas.elements import COMMON_JS, DrawLocale
-from atlas.mapbuild import (DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, MapParts, add_basemaps, stable_ids,
-                            zoomable_viewport)
+from atlas.mapbuild import (
+    DEFAULT_BASEMAPS,
+    QIJIANG_CENTRE,
+    Basemap,
+    MapParts,
+    add_basemaps,
+    stable_ids,
+    zoomable_viewport,
+)
 
-CORRIDORS_JS = [*COMMON_JS, ("qj_corridors_js", "/static/corridors.js"), ("qj_chart_js", "/vendor/chart.js/chart.umd.js")]
+CORRIDORS_JS = [
+    *COMMON_JS,
+    ("qj_corridors_js", "/static/corridors.js"),
+    ("qj_chart_js", "/vendor/chart.js/chart.umd.js"),
+]
 CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
 MAP_HEIGHT_PX = 420
 PROPOSAL_ROLE = "proposal"
@@ -41,7 +52,9 @@ class CorridorPanel(JSCSSMixin, MacroElement):
         """
     )
 
-    def __init__(self, corridor_id: str | None, role: str = "corridor", drawn: folium.FeatureGroup | None = None) -> None:
+    def __init__(
+        self, corridor_id: str | None, role: str = "corridor", drawn: folium.FeatureGroup | None = None
+    ) -> None:
         super().__init__()
         self._name = "CorridorPanel"
         self.panel = {"corridor": corridor_id, "role": role}
@@ -94,8 +107,16 @@ def wgs84_basemap(basemaps: Sequence[Basemap], key: str) -> Basemap:
 
 
 def _panel_map(bounds: list[list[float]], base: Basemap) -> folium.Map:
-    m = folium.Map(location=QIJIANG_CENTRE, zoom_start=9, tiles=None, control_scale=True, min_zoom=7,
-                   max_zoom=18, height=f"{MAP_HEIGHT_PX}px", width="100%")
+    m = folium.Map(
+        location=QIJIANG_CENTRE,
+        zoom_start=9,
+        tiles=None,
+        control_scale=True,
+        min_zoom=7,
+        max_zoom=18,
+        height=f"{MAP_HEIGHT_PX}px",
+        width="100%",
+    )
     add_basemaps(m, (base,), base.key)
     m.fit_bounds(bounds)
     return m
@@ -105,15 +126,29 @@ def _proposal_draw_control(drawn: folium.FeatureGroup) -> folium.plugins.Draw:
     """Draw control for lines only, holding its drawings in ``drawn``; they can be removed, not edited."""
     off = False
     return folium.plugins.Draw(
-        position="topleft", show_geometry_on_click=False, feature_group=drawn,
-        draw_options={"polyline": {"shapeOptions": {"color": "#6a3d9a", "weight": 4}}, "polygon": off,
-                      "rectangle": off, "circle": off, "marker": off, "circlemarker": off},
+        position="topleft",
+        show_geometry_on_click=False,
+        feature_group=drawn,
+        draw_options={
+            "polyline": {"shapeOptions": {"color": "#6a3d9a", "weight": 4}},
+            "polygon": off,
+            "rectangle": off,
+            "circle": off,
+            "marker": off,
+            "circlemarker": off,
+        },
         edit_options={"edit": False, "remove": False},
     )
 
 
-def build_compare_maps(corridor_ids: Sequence[str], bounds: list[list[float]], config: dict, *,
-                       basemap: str = "osm", basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS) -> Figure:
+def build_compare_maps(
+    corridor_ids: Sequence[str],
+    bounds: list[list[float]],
+    config: dict,
+    *,
+    basemap: str = "osm",
+    basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
+) -> Figure:
     """Return a Figure with one synchronised map per corridor id, a proposal map with Draw, and the page controls."""
     base = wgs84_basemap(basemaps, basemap)
     figure = Figure()
@@ -152,24 +187,38 @@ class CommonAssets(JSCSSMixin, MacroElement):
         self._name = "CommonAssets"
 
 
-YEARS_STYLE = {"before": {"color": "#777777", "fillColor": "#999999", "fillOpacity": 0.25, "weight": 1},
-               "after": {"color": "#2166ac", "fillColor": "#4393c3", "fillOpacity": 0.2, "weight": 1.5}}
+YEARS_STYLE = {
+    "before": {"color": "#777777", "fillColor": "#999999", "fillOpacity": 0.25, "weight": 1},
+    "after": {"color": "#2166ac", "fillColor": "#4393c3", "fillOpacity": 0.2, "weight": 1.5},
+}
 
 
-def build_years_map(bounds: list[list[float]], catchments: dict[str, dict | None], district: dict | None, *,
-                    basemap: str = "osm", basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS) -> folium.Map:
+def build_years_map(
+    bounds: list[list[float]],
+    catchments: dict[str, dict | None],
+    district: dict | None,
+    *,
+    basemap: str = "osm",
+    basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
+) -> folium.Map:
     """One map with the earlier network's catchment (grey) under the later one's (blue); geometries WGS-84 GeoJSON."""
     m = _panel_map(bounds, wgs84_basemap(basemaps, basemap))
     CommonAssets().add_to(m)
     if district:
-        folium.GeoJson(district, name="district", control=False, interactive=False,
-                       style_function=lambda _f: {"color": "#444", "weight": 1.5, "fill": False, "dashArray": "6 3"}).add_to(m)
+        folium.GeoJson(
+            district,
+            name="district",
+            control=False,
+            interactive=False,
+            style_function=lambda _f: {"color": "#444", "weight": 1.5, "fill": False, "dashArray": "6 3"},
+        ).add_to(m)
     for key in ("after", "before"):
         geometry = catchments.get(key)
         if geometry:
             style = dict(YEARS_STYLE[key], className=f"qj-years-{key}")
-            folium.GeoJson(geometry, name=key, control=False, interactive=False,
-                           style_function=lambda _f, style=style: style).add_to(m)
+            folium.GeoJson(
+                geometry, name=key, control=False, interactive=False, style_function=lambda _f, style=style: style
+            ).add_to(m)
     localize(m)
-    stable_ids(m)   # the same result renders to the same bytes on every instance
+    stable_ids(m)  # the same result renders to the same bytes on every instance
     return m

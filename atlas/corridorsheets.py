@@ -29,8 +29,11 @@ def _towns(rows: Sequence[dict], labels: Mapping, gain: bool = False) -> str:
     if not rows:
         return labels["none"]
     sep = "; " if labels["lang"] == "en" else "；"
-    shown = [f"{_pick(r, 'name', labels['lang'])} {_pct(r['share'], labels)}"
-             + (f" (+{r['share_gain'] * 100:.1f})" if gain else "") for r in rows[:TOP_TOWNS]]
+    shown = [
+        f"{_pick(r, 'name', labels['lang'])} {_pct(r['share'], labels)}"
+        + (f" (+{r['share_gain'] * 100:.1f})" if gain else "")
+        for r in rows[:TOP_TOWNS]
+    ]
     more = len(rows) - TOP_TOWNS
     return sep.join(shown) + (f"{sep}… (+{more})" if more > 0 else "")
 
@@ -45,7 +48,9 @@ def corridor_map(result: dict, district_fc: dict | None, towns_fc: dict | None) 
     return map_png(layers)
 
 
-def compare_sheet(result: dict, names: Mapping[str, str], vocab: Mapping, labels: Mapping, image: bytes | None) -> Sheet:
+def compare_sheet(
+    result: dict, names: Mapping[str, str], vocab: Mapping, labels: Mapping, image: bytes | None
+) -> Sheet:
     """The corridor comparison as a sheet: the comparison table, coverage of the district and towns, a map."""
     lang, unknown = labels["lang"], labels["unknown"]
     cs = result["corridors"]
@@ -57,13 +62,20 @@ def compare_sheet(result: dict, names: Mapping[str, str], vocab: Mapping, labels
         return [label, *[fill(c) for c in cs]]
 
     rows = [
-        row(labels["status"], lambda c: _vocab(vocab["status"], c["status"], lang, unknown)
-            + (f" · {str(c['opened'])[:4]}" if c.get("opened") else "")),
+        row(
+            labels["status"],
+            lambda c: (
+                _vocab(vocab["status"], c["status"], lang, unknown)
+                + (f" · {str(c['opened'])[:4]}" if c.get("opened") else "")
+            ),
+        ),
         row(labels["accuracy"], lambda c: _vocab(vocab["accuracy"], c["accuracy"], lang, labels["drawn"])),
         row(labels["length_in_district"], lambda c: _value(c["length_in_district_km"], labels, "km")),
         row(labels["stations"], lambda c: _names(c["stations"], names, labels)),
-        *[row(labels[lid], lambda c, lid=lid: _names(c["served"][lid], names, labels))
-          for lid in ("parks", "hubs", "communities", "towns")],
+        *[
+            row(labels[lid], lambda c, lid=lid: _names(c["served"][lid], names, labels))
+            for lid in ("parks", "hubs", "communities", "towns")
+        ],
         row(labels["park_area"], lambda c: _value(c["park_area_ha"], labels, "ha")),
         row(labels["covered_km2"], lambda c: _value(c["coverage"]["covered_km2"], labels, "km2")),
         row(labels["district_share"], lambda c: _pct(c["coverage"]["district_share"], labels)),
@@ -71,10 +83,14 @@ def compare_sheet(result: dict, names: Mapping[str, str], vocab: Mapping, labels
     ]
     columns = [labels["measure"], *[title(c) for c in cs]]
     return Sheet(
-        title=labels["compare_title"], subtitle=" · ".join(title(c) for c in cs),
-        lines=[f"{labels['buffer']}: {result['buffer_m']:,.0f} {labels['unit_m']}"], map_png=image,
-        map_caption=labels["map_caption"], tables=[Table(labels["results"], columns, rows, (3, *[4] * len(cs)))],
-        notes=[labels["method"]], lang=lang,
+        title=labels["compare_title"],
+        subtitle=" · ".join(title(c) for c in cs),
+        lines=[f"{labels['buffer']}: {result['buffer_m']:,.0f} {labels['unit_m']}"],
+        map_png=image,
+        map_caption=labels["map_caption"],
+        tables=[Table(labels["results"], columns, rows, (3, *[4] * len(cs)))],
+        notes=[labels["method"]],
+        lang=lang,
     )
 
 
@@ -90,24 +106,63 @@ def years_map(result: dict, district_fc: dict | None, towns_fc: dict | None) -> 
 def years_sheet(result: dict, names: Mapping[str, str], labels: Mapping, image: bytes | None) -> Sheet:
     """The before / after comparison as a sheet: both networks, what the later one adds, coverage, a map."""
     b, a, added = result["before"], result["after"], result["added"]
-    rows = [[labels["corridors"], _names(b["corridors"]["placed"], names, labels),
-             _names(a["corridors"]["placed"], names, labels), _names(added["corridors"], names, labels)],
-            [labels["unplaced"], _names(b["corridors"]["unplaced"], names, labels),
-             _names(a["corridors"]["unplaced"], names, labels), ""]]
-    rows += [[labels[lid], _names(b["served"][lid], names, labels), _names(a["served"][lid], names, labels),
-              _names(added["served"][lid], names, labels)] for lid in ("parks", "hubs", "communities", "towns")]
-    rows += [[labels["covered_km2"], _value(b["coverage"]["covered_km2"], labels, "km2"),
-              _value(a["coverage"]["covered_km2"], labels, "km2"), _value(added["covered_km2"], labels, "km2")],
-             [labels["district_share"], _pct(b["coverage"]["district_share"], labels),
-              _pct(a["coverage"]["district_share"], labels), _pct(added["district_share"], labels)],
-             [labels["town_shares"], _towns(b["coverage"]["towns"], labels), _towns(a["coverage"]["towns"], labels),
-              _towns(added["towns"], labels, gain=True)],
-             [labels["year_unknown"], _names(b["corridors"]["unknown"], names, labels),
-              _names(a["corridors"]["unknown"], names, labels), ""]]
+    rows = [
+        [
+            labels["corridors"],
+            _names(b["corridors"]["placed"], names, labels),
+            _names(a["corridors"]["placed"], names, labels),
+            _names(added["corridors"], names, labels),
+        ],
+        [
+            labels["unplaced"],
+            _names(b["corridors"]["unplaced"], names, labels),
+            _names(a["corridors"]["unplaced"], names, labels),
+            "",
+        ],
+    ]
+    rows += [
+        [
+            labels[lid],
+            _names(b["served"][lid], names, labels),
+            _names(a["served"][lid], names, labels),
+            _names(added["served"][lid], names, labels),
+        ]
+        for lid in ("parks", "hubs", "communities", "towns")
+    ]
+    rows += [
+        [
+            labels["covered_km2"],
+            _value(b["coverage"]["covered_km2"], labels, "km2"),
+            _value(a["coverage"]["covered_km2"], labels, "km2"),
+            _value(added["covered_km2"], labels, "km2"),
+        ],
+        [
+            labels["district_share"],
+            _pct(b["coverage"]["district_share"], labels),
+            _pct(a["coverage"]["district_share"], labels),
+            _pct(added["district_share"], labels),
+        ],
+        [
+            labels["town_shares"],
+            _towns(b["coverage"]["towns"], labels),
+            _towns(a["coverage"]["towns"], labels),
+            _towns(added["towns"], labels, gain=True),
+        ],
+        [
+            labels["year_unknown"],
+            _names(b["corridors"]["unknown"], names, labels),
+            _names(a["corridors"]["unknown"], names, labels),
+            "",
+        ],
+    ]
     columns = [labels["measure"], str(b["year"]), str(a["year"]), labels["added"]]
     return Sheet(
-        title=labels["years_title"], subtitle=f"{b['year']} → {a['year']}",
-        lines=[f"{labels['buffer']}: {result['buffer_m']:,.0f} {labels['unit_m']}"], map_png=image,
-        map_caption=labels["years_caption"], tables=[Table(labels["results"], columns, rows, (3, 4, 4, 4))],
-        notes=[labels["method"], labels["years_method"]], lang=labels["lang"],
+        title=labels["years_title"],
+        subtitle=f"{b['year']} → {a['year']}",
+        lines=[f"{labels['buffer']}: {result['buffer_m']:,.0f} {labels['unit_m']}"],
+        map_png=image,
+        map_caption=labels["years_caption"],
+        tables=[Table(labels["results"], columns, rows, (3, 4, 4, 4))],
+        notes=[labels["method"], labels["years_method"]],
+        lang=labels["lang"],
     )

@@ -23,7 +23,7 @@ from atlas.validate import check_collection, loads_strict
 
 PROVENANCE = ("source", "accuracy", "as_of")
 BODY_KEYS = ("type", "id", "geometry", "properties")
-ABSENT = "absent"          # the version of a feature that does not exist
+ABSENT = "absent"  # the version of a feature that does not exist
 PROPERTY_IN_MESSAGE = re.compile(r"propert(?:y|ies) '([^']+)'")
 NAME_IN_MESSAGE = re.compile(r"\b(accuracy|geometry|position|coordinates|family|status|id)\b")
 
@@ -95,8 +95,9 @@ def _check_body(body, spec: LayerSpec) -> dict:
         raise BadParameter("the body must be a JSON object: a (partial) GeoJSON Feature", parameter="body")
     extra = [k for k in body if k not in BODY_KEYS]
     if extra:
-        raise BadParameter(f"unexpected member {extra[0]!r}; a Feature has type, id, geometry, properties",
-                           parameter=extra[0])
+        raise BadParameter(
+            f"unexpected member {extra[0]!r}; a Feature has type, id, geometry, properties", parameter=extra[0]
+        )
     if body.get("type", "Feature") != "Feature":
         raise BadParameter("type must be 'Feature'", parameter="type")
     props = body.get("properties", {})
@@ -108,8 +109,9 @@ def _check_body(body, spec: LayerSpec) -> dict:
     for name in PROVENANCE:
         value = props.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            raise BadParameter(f"every save must give {name!r} (source, accuracy and as_of describe this change)",
-                               parameter=name)
+            raise BadParameter(
+                f"every save must give {name!r} (source, accuracy and as_of describe this change)", parameter=name
+            )
     return props
 
 
@@ -161,12 +163,15 @@ def _read_collection(path: Path, spec: LayerSpec) -> tuple[bytes, dict]:
 def _validate(obj: dict, spec: LayerSpec, feature_id: str, new: dict | None, other_ids: dict[str, str]) -> None:
     problems = [str(p) for p in check_collection(obj, spec)]
     if new is not None and feature_id in other_ids:
-        problems.append(f"{spec.source_file} [{feature_id}]: id is already used in {other_ids[feature_id]}; "
-                        "ids must be unique across the atlas")
+        problems.append(
+            f"{spec.source_file} [{feature_id}]: id is already used in {other_ids[feature_id]}; "
+            "ids must be unique across the atlas"
+        )
     if problems:
         mine = [p for p in problems if f"[{feature_id}]" in p] or problems
-        raise InvalidEdit(f"the edit was refused, nothing was written: {mine[0]}", problems,
-                          _parameter_of(mine[0].split(": ", 1)[-1]))
+        raise InvalidEdit(
+            f"the edit was refused, nothing was written: {mine[0]}", problems, _parameter_of(mine[0].split(": ", 1)[-1])
+        )
 
 
 def _apply(features: list, index: int | None, new: dict | None, position: int | None) -> tuple[list, int]:
@@ -182,12 +187,22 @@ def _apply(features: list, index: int | None, new: dict | None, position: int | 
     return features, where
 
 
-def commit_edit(data_dir: str | os.PathLike, spec: LayerSpec, feature_id: str,
-                make: Callable[[dict | None], dict | None], *, action: str, source: str | None,
-                record: Callable[[Change], int], expected_version: str | None = None,
-                position: int | None = None, other_ids: dict[str, str] | None = None,
-                user: tuple[int | None, str] = (None, ""), reverts: int | None = None,
-                lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> tuple[int, dict | None]:
+def commit_edit(
+    data_dir: str | os.PathLike,
+    spec: LayerSpec,
+    feature_id: str,
+    make: Callable[[dict | None], dict | None],
+    *,
+    action: str,
+    source: str | None,
+    record: Callable[[Change], int],
+    expected_version: str | None = None,
+    position: int | None = None,
+    other_ids: dict[str, str] | None = None,
+    user: tuple[int | None, str] = (None, ""),
+    reverts: int | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> tuple[int, dict | None]:
     """Change one feature of ``spec``'s file under the layer lock and record it; return (change id, new feature).
 
     ``make(current)`` returns the new feature (None deletes it); ``current`` is None when the feature
@@ -201,8 +216,12 @@ def commit_edit(data_dir: str | os.PathLike, spec: LayerSpec, feature_id: str,
         index = feature_index(obj["features"], feature_id)
         current = obj["features"][index] if index is not None else None
         if expected_version is not None and feature_version(current) != expected_version:
-            raise VersionConflict(f"feature {feature_id!r} changed since you loaded it; nothing was written. "
-                                  "Compare both versions, reload and save again.", current, None)
+            raise VersionConflict(
+                f"feature {feature_id!r} changed since you loaded it; nothing was written. "
+                "Compare both versions, reload and save again.",
+                current,
+                None,
+            )
         new = make(current)
         if current is None and new is None:
             raise UnknownFeature(f"layer {spec.id!r} has no feature {feature_id!r}")
@@ -211,8 +230,20 @@ def commit_edit(data_dir: str | os.PathLike, spec: LayerSpec, feature_id: str,
         _validate(updated, spec, feature_id, new if current is None else None, other_ids or {})
         replace_file_locked(path, dump_geojson(updated))
         try:
-            change_id = record(Change(spec.id, feature_id, action, current, new, where, source,
-                                      user_id=user[0], user_name=user[1], reverts=reverts))
+            change_id = record(
+                Change(
+                    spec.id,
+                    feature_id,
+                    action,
+                    current,
+                    new,
+                    where,
+                    source,
+                    user_id=user[0],
+                    user_name=user[1],
+                    reverts=reverts,
+                )
+            )
         except BaseException:
             replace_file_locked(path, raw)
             raise

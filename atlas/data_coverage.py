@@ -38,9 +38,14 @@ class LayerCoverage:
 def _unplaced_entry(props: dict) -> dict:
     # why there is no position: the feature's location_method ("NOT PLACED: ..."), else its description
     method = props.get("location_method") or ""
-    return {"id": props.get("id"), "name_zh": props.get("name_zh"), "name_en": props.get("name_en"),
-            "reason": method.removeprefix("NOT PLACED: ") or props.get("description_en") or "",
-            "description_zh": props.get("description_zh") or "", "description_en": props.get("description_en") or ""}
+    return {
+        "id": props.get("id"),
+        "name_zh": props.get("name_zh"),
+        "name_en": props.get("name_en"),
+        "reason": method.removeprefix("NOT PLACED: ") or props.get("description_en") or "",
+        "description_zh": props.get("description_zh") or "",
+        "description_en": props.get("description_en") or "",
+    }
 
 
 def layer_coverage(data: LayerData) -> LayerCoverage:

@@ -38,8 +38,11 @@ class RemoteGeoJsonLayer(JSCSSMixin, Layer):
 class VectorTileLayer(RemoteGeoJsonLayer):
     """A feature group drawn from the app's vector tiles (Leaflet.VectorGrid), for layers too big to send whole."""
 
-    default_js = [*ATLAS_JS, ("vectorgrid_js", "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
-                  ("qj_tiles_js", "/static/atlas-tiles.js")]
+    default_js = [
+        *ATLAS_JS,
+        ("vectorgrid_js", "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
+        ("qj_tiles_js", "/static/atlas-tiles.js"),
+    ]
     loader = "loadTiledLayer"
 
 
@@ -84,10 +87,16 @@ class GroupedLayers(JSCSSMixin, MacroElement):
     """Layer control with base layers and overlays grouped by family (leaflet-groupedlayercontrol)."""
 
     default_js = [
-        ("leaflet.groupedlayercontrol.min.js", "/vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js"),
+        (
+            "leaflet.groupedlayercontrol.min.js",
+            "/vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.js",
+        ),
     ]
     default_css = [
-        ("leaflet.groupedlayercontrol.min.css", "/vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css"),
+        (
+            "leaflet.groupedlayercontrol.min.css",
+            "/vendor/leaflet-groupedlayercontrol/leaflet.groupedlayercontrol.min.css",
+        ),
     ]
     _template = Template(
         """

@@ -7,8 +7,8 @@ pyogrio to a private temporary directory; ``iter_and_delete`` streams such a fil
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -104,8 +104,10 @@ def to_csv(data: LayerData) -> bytes:
 
 def _column(values: list, field_type: str | None) -> pd.Series:
     if field_type in ("number",):
-        return pd.Series([float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-                          for v in values], dtype="float64")
+        return pd.Series(
+            [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in values],
+            dtype="float64",
+        )
     if field_type == "int":
         return pd.Series([v if isinstance(v, int) and not isinstance(v, bool) else None for v in values], dtype="Int64")
     if field_type == "bool":

@@ -51,11 +51,23 @@ def _metric(geojson_items, crs=WGS84) -> gpd.GeoSeries:
 def _district_layers(district_fc: dict | None, towns_fc: dict | None) -> list[dict]:
     layers = []
     if towns_fc:
-        layers.append({"geoms": _metric([f["geometry"] for f in towns_fc["features"]]), "facecolor": "none",
-                       "edgecolor": "#bbbbbb", "linewidth": 0.4})
+        layers.append(
+            {
+                "geoms": _metric([f["geometry"] for f in towns_fc["features"]]),
+                "facecolor": "none",
+                "edgecolor": "#bbbbbb",
+                "linewidth": 0.4,
+            }
+        )
     if district_fc:
-        layers.append({"geoms": _metric([f["geometry"] for f in district_fc["features"]]), "facecolor": "none",
-                       "edgecolor": "#444444", "linewidth": 1.0})
+        layers.append(
+            {
+                "geoms": _metric([f["geometry"] for f in district_fc["features"]]),
+                "facecolor": "none",
+                "edgecolor": "#444444",
+                "linewidth": 1.0,
+            }
+        )
     return layers
 
 
@@ -66,7 +78,9 @@ def park_map(feature: dict, around: dict, district_fc: dict | None, towns_fc: di
     if feature["geometry"] is not None:
         park = _metric([feature["geometry"]])
         items = [t for t in around["targets"] + around["communities"] if t.get("id")]
-        layers.append({"geoms": _metric([t["line"] for t in items]), "color": "#555555", "linewidth": 0.8, "linestyle": "--"})
+        layers.append(
+            {"geoms": _metric([t["line"] for t in items]), "color": "#555555", "linewidth": 0.8, "linestyle": "--"}
+        )
         layers.append({"geoms": _metric([t["geometry"] for t in items]), "color": "#2166ac", "markersize": 14})
         layers.append({"geoms": park, "color": "#d94801", "edgecolor": "#d94801", "markersize": 40, "alpha": 0.8})
         minx, miny, maxx, maxy = park.total_bounds
@@ -94,30 +108,55 @@ def _why(entry: dict, criteria, labels: Mapping) -> list[tuple[str, ...]]:
     for crit in criteria:
         m = entry["metrics"][crit.key]
         value = m["value"]
-        shown = _value(round(value / 1000, 2) if value is not None and crit.unit == "m" else value, labels,
-                       "km" if crit.unit == "m" else crit.unit)
-        rows.append((_pick(vars(crit), "label", labels["lang"]), shown, _value(m.get("normalised"), labels),
-                     f"{m['weight']:g}", f"{m['contribution']:.1f}"))
+        shown = _value(
+            round(value / 1000, 2) if value is not None and crit.unit == "m" else value,
+            labels,
+            "km" if crit.unit == "m" else crit.unit,
+        )
+        rows.append(
+            (
+                _pick(vars(crit), "label", labels["lang"]),
+                shown,
+                _value(m.get("normalised"), labels),
+                f"{m['weight']:g}",
+                f"{m['contribution']:.1f}",
+            )
+        )
     return rows
 
 
 def _positions(name: str, props: Mapping, around: dict, vocab: Mapping, labels: Mapping) -> list[tuple[str, ...]]:
     """The accuracy class of every position on the sheet: the park's, then each nearest target's."""
     lang, unknown = labels["lang"], labels["unknown"]
-    rows = [(name, labels["this_park"], "—", _vocab(vocab["accuracy"], props.get("accuracy"), lang, unknown),
-             _value(props.get("as_of"), labels))]
+    rows = [
+        (
+            name,
+            labels["this_park"],
+            "—",
+            _vocab(vocab["accuracy"], props.get("accuracy"), lang, unknown),
+            _value(props.get("as_of"), labels),
+        )
+    ]
     for t in around["targets"] + around["communities"]:
         role = _pick(t, "label", lang) or labels["community"]
         if not t.get("id"):
             rows.append((unknown, role, unknown, labels["no_target"], "—"))
             continue
-        rows.append((_pick(t, "name", lang) or t["id"], role, _value(round(t["distance_m"] / 1000, 2), labels, "km"),
-                     _vocab(vocab["accuracy"], t.get("accuracy"), lang, unknown), _value(t.get("as_of"), labels)))
+        rows.append(
+            (
+                _pick(t, "name", lang) or t["id"],
+                role,
+                _value(round(t["distance_m"] / 1000, 2), labels, "km"),
+                _vocab(vocab["accuracy"], t.get("accuracy"), lang, unknown),
+                _value(t.get("as_of"), labels),
+            )
+        )
     return rows
 
 
-def park_sheet(feature: dict, entry: dict, around: dict, criteria, vocab: Mapping, labels: Mapping,
-               map_bytes: bytes | None) -> Sheet:
+def park_sheet(
+    feature: dict, entry: dict, around: dict, criteria, vocab: Mapping, labels: Mapping, map_bytes: bytes | None
+) -> Sheet:
     """The park fact sheet: names, status and accuracy, map, key figures, the ranking's why, positions, sources."""
     lang, unknown = labels["lang"], labels["unknown"]
     props = feature["properties"]
@@ -132,20 +171,40 @@ def park_sheet(feature: dict, entry: dict, around: dict, criteria, vocab: Mappin
         f"{labels['known_criteria']}: {entry['known_criteria']}/{entry['criteria_count']}",
     ]
     sources = [f"{labels['source']}: {_value(props.get('source'), labels)}"]
-    sources += sorted({f"{labels['source']} ({_pick(t, 'name', lang)}): {t['source']}"
-                       for t in around["targets"] + around["communities"] if t.get("id") and t.get("source")})
+    sources += sorted(
+        {
+            f"{labels['source']} ({_pick(t, 'name', lang)}): {t['source']}"
+            for t in around["targets"] + around["communities"]
+            if t.get("id") and t.get("source")
+        }
+    )
     weights = ", ".join(f"{_pick(vars(c), 'label', lang)} {entry['metrics'][c.key]['weight']:g}" for c in criteria)
     return Sheet(
-        title=name, subtitle=other if other and other != name else "", lines=lines, map_png=map_bytes,
+        title=name,
+        subtitle=other if other and other != name else "",
+        lines=lines,
+        map_png=map_bytes,
         map_caption=labels["map_caption"] if feature["geometry"] is not None else labels["map_unplaced"],
         tables=[
-            Table(labels["key_figures"], (labels["item"], labels["value"], labels["as_of"]), _figures(props, labels),
-                  (3, 6, 2)),
-            Table(labels["why"], (labels["criterion"], labels["value"], labels["normalised"], labels["weight"],
-                                  labels["points"]), _why(entry, criteria, labels), (4, 2.5, 1.5, 1.2, 1.2)),
-            Table(labels["positions"], (labels["name"], labels["role"], labels["distance"], labels["accuracy"],
-                                        labels["as_of"]), _positions(name, props, around, vocab, labels),
-                  (3.5, 2.5, 1.5, 3, 1.5)),
+            Table(
+                labels["key_figures"],
+                (labels["item"], labels["value"], labels["as_of"]),
+                _figures(props, labels),
+                (3, 6, 2),
+            ),
+            Table(
+                labels["why"],
+                (labels["criterion"], labels["value"], labels["normalised"], labels["weight"], labels["points"]),
+                _why(entry, criteria, labels),
+                (4, 2.5, 1.5, 1.2, 1.2),
+            ),
+            Table(
+                labels["positions"],
+                (labels["name"], labels["role"], labels["distance"], labels["accuracy"], labels["as_of"]),
+                _positions(name, props, around, vocab, labels),
+                (3.5, 2.5, 1.5, 3, 1.5),
+            ),
         ],
-        notes=[*sources, labels["method"], f"{labels['weights']}: {weights}"], lang=lang,
+        notes=[*sources, labels["method"], f"{labels['weights']}: {weights}"],
+        lang=lang,
     )

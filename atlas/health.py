@@ -60,8 +60,9 @@ def check_history_store(db_path: str | os.PathLike) -> Check:
     if not os.access(path.parent, os.W_OK | os.X_OK):
         return Check(False, f"the directory of {path.name} is not writable (SQLite needs it for its journal)")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=SQLITE_TIMEOUT_S,
-                               isolation_level=None)
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=SQLITE_TIMEOUT_S, isolation_level=None
+        )
         try:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("ROLLBACK")

@@ -31,9 +31,19 @@ class Change:
 
     def to_dict(self) -> dict:
         """A JSON-able record."""
-        return {"id": self.id, "at": self.at, "user": self.user_name, "layer": self.layer,
-                "feature": self.feature, "action": self.action, "source": self.source,
-                "reverts": self.reverts, "position": self.position, "before": self.before, "after": self.after}
+        return {
+            "id": self.id,
+            "at": self.at,
+            "user": self.user_name,
+            "layer": self.layer,
+            "feature": self.feature,
+            "action": self.action,
+            "source": self.source,
+            "reverts": self.reverts,
+            "position": self.position,
+            "before": self.before,
+            "after": self.after,
+        }
 
 
 def _dump(feature: dict | None) -> str | None:
@@ -41,11 +51,20 @@ def _dump(feature: dict | None) -> str | None:
 
 
 def _change(row: sqlite3.Row) -> Change:
-    return Change(layer=row["layer"], feature=row["feature"], action=row["action"],
-                  before=json.loads(row["before"]) if row["before"] is not None else None,
-                  after=json.loads(row["after"]) if row["after"] is not None else None,
-                  position=row["position"], source=row["source"], user_id=row["user_id"],
-                  user_name=row["user_name"], reverts=row["reverts"], id=row["id"], at=row["at"])
+    return Change(
+        layer=row["layer"],
+        feature=row["feature"],
+        action=row["action"],
+        before=json.loads(row["before"]) if row["before"] is not None else None,
+        after=json.loads(row["after"]) if row["after"] is not None else None,
+        position=row["position"],
+        source=row["source"],
+        user_id=row["user_id"],
+        user_name=row["user_name"],
+        reverts=row["reverts"],
+        id=row["id"],
+        at=row["at"],
+    )
 
 
 def record_change(db: sqlite3.Connection, change: Change) -> int:
@@ -53,8 +72,20 @@ def record_change(db: sqlite3.Connection, change: Change) -> int:
     cur = db.execute(
         "INSERT INTO changes (at, user_id, user_name, layer, feature, action, before, after, position, source, reverts)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (utc_now(), change.user_id, change.user_name, change.layer, change.feature, change.action,
-         _dump(change.before), _dump(change.after), change.position, change.source, change.reverts))
+        (
+            utc_now(),
+            change.user_id,
+            change.user_name,
+            change.layer,
+            change.feature,
+            change.action,
+            _dump(change.before),
+            _dump(change.after),
+            change.position,
+            change.source,
+            change.reverts,
+        ),
+    )
     db.commit()
     return cur.lastrowid
 
@@ -65,8 +96,15 @@ def get_change(db: sqlite3.Connection, change_id: int) -> Change | None:
     return _change(row) if row else None
 
 
-def list_changes(db: sqlite3.Connection, *, layer: str | None = None, feature: str | None = None,
-                 user: str | None = None, action: str | None = None, limit: int = PAGE_SIZE) -> list[Change]:
+def list_changes(
+    db: sqlite3.Connection,
+    *,
+    layer: str | None = None,
+    feature: str | None = None,
+    user: str | None = None,
+    action: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[Change]:
     """Recorded changes, newest first, filtered by any of layer, feature, user name and action."""
     clauses, params = [], []
     for column, value in (("layer", layer), ("feature", feature), ("user_name", user), ("action", action)):

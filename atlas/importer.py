@@ -19,10 +19,10 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -79,7 +79,7 @@ class WriteFailed(AtlasError):
 class ImportRefused(DataError):
     """Some features were rejected and --skip-invalid was not given; nothing was written."""
 
-    def __init__(self, message: str, report: "ImportReport") -> None:
+    def __init__(self, message: str, report: ImportReport) -> None:
         super().__init__(message, [str(r) for r in report.rejected])
         self.report = report
 
@@ -121,9 +121,11 @@ class ImportReport:
     def summary(self) -> str:
         """One line that says what happened."""
         what = "would write" if self.dry_run else ("wrote" if self.written else "did not write")
-        text = (f"import-layer {self.layer}: read {self.read} feature(s) from {self.source}"
-                + (f" (layer {self.source_layer})" if self.source_layer else "")
-                + f"; {what} {self.valid} to {self.target}")
+        text = (
+            f"import-layer {self.layer}: read {self.read} feature(s) from {self.source}"
+            + (f" (layer {self.source_layer})" if self.source_layer else "")
+            + f"; {what} {self.valid} to {self.target}"
+        )
         if self.rejected:
             text += f"; skipped {self.skipped} invalid feature(s)"
         return text
@@ -168,8 +170,11 @@ def _check_targets(names, spec: LayerSpec, option: str) -> None:
     declared = [f.name for f in spec.all_fields]
     unknown = [n for n in names if n not in declared]
     if unknown:
-        raise BadParameter(f"{option}: layer {spec.id!r} declares no propert{'y' if len(unknown) == 1 else 'ies'} "
-                           f"{', '.join(map(repr, unknown))}; declared: {', '.join(declared)}", parameter=option.lstrip("-"))
+        raise BadParameter(
+            f"{option}: layer {spec.id!r} declares no propert{'y' if len(unknown) == 1 else 'ies'} "
+            f"{', '.join(map(repr, unknown))}; declared: {', '.join(declared)}",
+            parameter=option.lstrip("-"),
+        )
 
 
 # --------------------------------------------------------------------------- reading
@@ -204,14 +209,19 @@ def choose_source_layer(source: str, spec: LayerSpec, source_layer: str | None =
     names = [name for name, _ in layers]
     if source_layer is not None:
         if source_layer not in names:
-            raise BadParameter(f"{source} has no layer {source_layer!r}; layers: {', '.join(names) or 'none'}",
-                               parameter="source-layer")
+            raise BadParameter(
+                f"{source} has no layer {source_layer!r}; layers: {', '.join(names) or 'none'}",
+                parameter="source-layer",
+            )
         return source_layer
     if _is_osm(source):
         kinds = {OSM_LAYER_FOR[g.replace("Multi", "")] for g in spec.geometry_types}
         if len(kinds) > 1:
-            raise BadParameter(f"layer {spec.id!r} holds {', '.join(spec.geometry_types)}; choose the OSM layer "
-                               f"with --source-layer ({', '.join(sorted(kinds))})", parameter="source-layer")
+            raise BadParameter(
+                f"layer {spec.id!r} holds {', '.join(spec.geometry_types)}; choose the OSM layer "
+                f"with --source-layer ({', '.join(sorted(kinds))})",
+                parameter="source-layer",
+            )
         return kinds.pop()
     if not layers:
         raise DataError(f"cannot read {source}: it contains no layers")
@@ -219,12 +229,14 @@ def choose_source_layer(source: str, spec: LayerSpec, source_layer: str | None =
         return names[0]
     if spec.id in names:
         return spec.id
-    raise BadParameter(f"{source} has several layers ({', '.join(names)}); choose one with --source-layer",
-                       parameter="source-layer")
+    raise BadParameter(
+        f"{source} has several layers ({', '.join(names)}); choose one with --source-layer", parameter="source-layer"
+    )
 
 
-def read_source(source: str | os.PathLike, spec: LayerSpec, *, where: str | None = None,
-                source_layer: str | None = None) -> tuple[gpd.GeoDataFrame, str | None]:
+def read_source(
+    source: str | os.PathLike, spec: LayerSpec, *, where: str | None = None, source_layer: str | None = None
+) -> tuple[gpd.GeoDataFrame, str | None]:
     """Read any OGR-readable file into a GeoDataFrame (geometries as read, CRS as declared by the file).
 
     Returns the frame and the name of the source layer read. Raises DataError for a missing,
@@ -247,7 +259,9 @@ def read_source(source: str | os.PathLike, spec: LayerSpec, *, where: str | None
         raise DataError(f"cannot read {source}: {exc}") from None
     except ValueError as exc:
         if where:
-            raise BadParameter(f"--where {where!r} is not valid OGR SQL for {source}: {exc}", parameter="where") from None
+            raise BadParameter(
+                f"--where {where!r} is not valid OGR SQL for {source}: {exc}", parameter="where"
+            ) from None
         raise DataError(f"cannot read {source}: {exc}") from None
     if not isinstance(frame, gpd.GeoDataFrame):
         hint = " (a CSV needs lon/lat or WKT columns)" if _is_csv(source) else ""
@@ -259,14 +273,17 @@ def read_source(source: str | os.PathLike, spec: LayerSpec, *, where: str | None
 
 def expand_osm_tags(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Turn the OSM driver's ``other_tags`` hstore text into one column per tag (existing columns win)."""
-    parsed = [dict((_unescape(k), _unescape(v)) for k, v in HSTORE_PAIR.findall(text)) if isinstance(text, str) else {}
-              for text in frame["other_tags"]]
+    parsed = [
+        dict((_unescape(k), _unescape(v)) for k, v in HSTORE_PAIR.findall(text)) if isinstance(text, str) else {}
+        for text in frame["other_tags"]
+    ]
     keys = sorted({k for tags in parsed for k in tags} - set(frame.columns))
     frame = frame.drop(columns=["other_tags"])
     if keys:
         extra = pd.DataFrame({k: [tags.get(k) for tags in parsed] for k in keys}, index=frame.index, dtype=object)
-        frame = gpd.GeoDataFrame(pd.concat([frame.drop(columns=frame.geometry.name), extra], axis=1),
-                                 geometry=frame.geometry, crs=frame.crs)
+        frame = gpd.GeoDataFrame(
+            pd.concat([frame.drop(columns=frame.geometry.name), extra], axis=1), geometry=frame.geometry, crs=frame.crs
+        )
     return frame
 
 
@@ -410,8 +427,10 @@ def map_fields(columns, spec: LayerSpec, field_map: dict[str, str] | None = None
     columns = [str(c) for c in columns]
     missing = [src for src in field_map if src not in columns]
     if missing:
-        raise BadParameter(f"--map-fields: the source has no column {', '.join(map(repr, missing))}; "
-                           f"columns: {', '.join(columns)}", parameter="map-fields")
+        raise BadParameter(
+            f"--map-fields: the source has no column {', '.join(map(repr, missing))}; columns: {', '.join(columns)}",
+            parameter="map-fields",
+        )
     _check_targets(field_map.values(), spec, "--map-fields")
     declared = {f.name for f in spec.all_fields}
     chosen: dict[str, str] = {}
@@ -453,8 +472,9 @@ def build_feature(row: dict, geom, spec: LayerSpec, columns: dict[str, str], def
 # --------------------------------------------------------------------------- validation
 
 
-def validate_features(features: list[dict], spec: LayerSpec, other_ids: dict[str, str] | None = None,
-                      progress: bool = False) -> tuple[list[dict], list[Rejection]]:
+def validate_features(
+    features: list[dict], spec: LayerSpec, other_ids: dict[str, str] | None = None, progress: bool = False
+) -> tuple[list[dict], list[Rejection]]:
     """Split features into valid ones and rejections (every reason of every rejected feature).
 
     Besides the declaration, ids must be unique within the import and must not be used by
@@ -544,7 +564,8 @@ def layer_lock(data_dir: str | os.PathLike, layer_id: str, timeout: float = DEFA
                     raise LayerLocked(
                         f"layer {layer_id!r} is locked by another writer (import, edit, backup or restore) ({lock_path}); "
                         f"waited {timeout:g} s. "
-                        "Try again when it has finished, or give a longer --lock-timeout.") from None
+                        "Try again when it has finished, or give a longer --lock-timeout."
+                    ) from None
                 time.sleep(0.01)  # short: a writer that re-takes the lock at once must not starve us
         try:
             yield lock_path
@@ -554,8 +575,9 @@ def layer_lock(data_dir: str | os.PathLike, layer_id: str, timeout: float = DEFA
         os.close(fd)
 
 
-def write_layer_atomic(path: str | os.PathLike, data: bytes, *, layer_id: str | None = None,
-                       lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+def write_layer_atomic(
+    path: str | os.PathLike, data: bytes, *, layer_id: str | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> None:
     """Replace ``path`` with ``data`` under the layer lock so that readers see the old or the new file, never a mix."""
     path = Path(path)
     with layer_lock(path.parent, layer_id or path.stem, lock_timeout):
@@ -645,8 +667,9 @@ def check_zip_archive(path: str | os.PathLike, max_unzipped_bytes: int, max_memb
         raise DataError(f"the zip archive has {len(members)} members; at most {max_members} are accepted")
     total = sum(m.file_size for m in members)
     if total > max_unzipped_bytes:
-        raise DataError(f"the zip archive unpacks to {total} bytes; at most {max_unzipped_bytes} are accepted "
-                        "(zip bomb?)")
+        raise DataError(
+            f"the zip archive unpacks to {total} bytes; at most {max_unzipped_bytes} are accepted (zip bomb?)"
+        )
 
 
 def add_import_listener(listener: ImportListener) -> None:
@@ -677,19 +700,30 @@ def _reports_outcome(func):
         finally:
             outcome = _import_outcome(error, bool(options.get("dry_run")))
             for listener in list(_IMPORT_LISTENERS):
-                with contextlib.suppress(Exception):     # an observer must never break an import
+                with contextlib.suppress(Exception):  # an observer must never break an import
                     listener(spec.id, outcome)
 
     return wrapper
 
 
 @_reports_outcome
-def import_layer(source: str | os.PathLike, spec: LayerSpec, data_dir: str | os.PathLike, *,
-                 datum: str = "wgs84", where: str | None = None, field_map: dict[str, str] | None = None,
-                 defaults: dict[str, str] | None = None, source_layer: str | None = None,
-                 skip_invalid: bool = False, dry_run: bool = False, other_ids: dict[str, str] | None = None,
-                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT, progress: bool | None = None,
-                 max_features: int | None = None) -> ImportReport:
+def import_layer(
+    source: str | os.PathLike,
+    spec: LayerSpec,
+    data_dir: str | os.PathLike,
+    *,
+    datum: str = "wgs84",
+    where: str | None = None,
+    field_map: dict[str, str] | None = None,
+    defaults: dict[str, str] | None = None,
+    source_layer: str | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    other_ids: dict[str, str] | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    progress: bool | None = None,
+    max_features: int | None = None,
+) -> ImportReport:
     """Read ``source``, convert it to WGS-84, validate it as layer ``spec`` and replace its file in ``data_dir``.
 
     Raises ImportRefused (nothing written) when any feature is rejected and ``skip_invalid`` is
@@ -717,19 +751,30 @@ def import_layer(source: str | os.PathLike, spec: LayerSpec, data_dir: str | os.
     attribute_columns = [c for c in frame.columns if c != frame.geometry.name]
     columns, report.ignored_columns = map_fields(attribute_columns, spec, field_map)
     records = frame[list(columns)].to_dict("records") if columns else [{} for _ in range(len(frame))]
-    rows = tqdm(zip(records, geometries), total=len(records), desc=f"reading {spec.id}", unit="feature",
-                disable=not progress, leave=False)
+    rows = tqdm(
+        zip(records, geometries),
+        total=len(records),
+        desc=f"reading {spec.id}",
+        unit="feature",
+        disable=not progress,
+        leave=False,
+    )
     features = [build_feature(row, geom, spec, columns, defaults) for row, geom in rows]
 
     valid, report.rejected = validate_features(features, spec, other_ids, progress=progress)
     report.valid = len(valid)
     if report.rejected and not skip_invalid:
-        raise ImportRefused(f"import-layer {spec.id}: {len(report.rejected)} of {report.read} feature(s) rejected; "
-                            "nothing was written (fix the source, or pass --skip-invalid to write only the valid ones)",
-                            report)
+        raise ImportRefused(
+            f"import-layer {spec.id}: {len(report.rejected)} of {report.read} feature(s) rejected; "
+            "nothing was written (fix the source, or pass --skip-invalid to write only the valid ones)",
+            report,
+        )
     if not valid:
-        raise ImportRefused(f"import-layer {spec.id}: no valid feature in {source}; refusing to replace "
-                            f"{target.name} with an empty layer", report)
+        raise ImportRefused(
+            f"import-layer {spec.id}: no valid feature in {source}; refusing to replace "
+            f"{target.name} with an empty layer",
+            report,
+        )
     if dry_run:
         return report
     metadata = {"generator": "flask import-layer", "source": Path(source).name, "source_datum": datum}

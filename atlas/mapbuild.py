@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-from collections.abc import Mapping
 
 import folium
 import folium.plugins
@@ -15,8 +13,15 @@ from xyzservices import TileProvider
 
 from atlas.assets import localize
 from atlas.catalog import LayerSpec
-from atlas.elements import (AtlasControls, BaseTiles, EmptyBaseLayer, GroupedLayers, MeasureTool, RemoteGeoJsonLayer,
-                            VectorTileLayer)
+from atlas.elements import (
+    AtlasControls,
+    BaseTiles,
+    EmptyBaseLayer,
+    GroupedLayers,
+    MeasureTool,
+    RemoteGeoJsonLayer,
+    VectorTileLayer,
+)
 from atlas.store import DataStore, LayerData
 from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
@@ -34,7 +39,7 @@ class Basemap:
     title_zh: str
     title_en: str
     providers: tuple = ()
-    datum: str = "wgs84"   # "gcj02" for Gaode/AMap tiles: overlays are shifted in the browser to match
+    datum: str = "wgs84"  # "gcj02" for Gaode/AMap tiles: overlays are shifted in the browser to match
 
     @property
     def title(self) -> str:
@@ -42,11 +47,20 @@ class Basemap:
 
 
 def _tianditu(layer: str, key: str) -> TileProvider:
-    url = ("https://t{s}.tianditu.gov.cn/" + layer + "_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-           "&LAYER=" + layer + "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
-           "&TILECOL={x}&tk={apikey}")
-    return TileProvider(name=f"Tianditu.{layer}", url=url, subdomains="01234567", max_zoom=18, apikey=key,
-                        attribution="(C) 天地图 Tianditu", html_attribution="&copy; 天地图 Tianditu")
+    url = (
+        "https://t{s}.tianditu.gov.cn/" + layer + "_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        "&LAYER=" + layer + "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+        "&TILECOL={x}&tk={apikey}"
+    )
+    return TileProvider(
+        name=f"Tianditu.{layer}",
+        url=url,
+        subdomains="01234567",
+        max_zoom=18,
+        apikey=key,
+        attribution="(C) 天地图 Tianditu",
+        html_attribution="&copy; 天地图 Tianditu",
+    )
 
 
 def configured_basemaps(config: Mapping | None = None) -> tuple[Basemap, ...]:
@@ -55,21 +69,37 @@ def configured_basemaps(config: Mapping | None = None) -> tuple[Basemap, ...]:
     config = config or {}
     bases = [Basemap("osm", "OpenStreetMap", "OpenStreetMap", (xyz.OpenStreetMap.Mapnik,))]
     if config.get("CARTO_API_KEY"):
-        bases.append(Basemap("positron", "CartoDB 浅色", "CartoDB Positron",
-                             (xyz.CartoDB.Positron(apikey=config["CARTO_API_KEY"]),)))
+        bases.append(
+            Basemap(
+                "positron", "CartoDB 浅色", "CartoDB Positron", (xyz.CartoDB.Positron(apikey=config["CARTO_API_KEY"]),)
+            )
+        )
     if config.get("GAODE_BASEMAPS", True):
         bases.append(Basemap("gaode", "高德地图", "Gaode (AMap)", (xyz.Gaode.Normal,), "gcj02"))
         bases.append(Basemap("gaode-satellite", "高德卫星", "Gaode satellite", (xyz.Gaode.Satellite,), "gcj02"))
     key = config.get("TIANDITU_KEY")
     if key:
         bases.append(Basemap("tianditu", "天地图", "Tianditu", (_tianditu("vec", key), _tianditu("cva", key))))
-        bases.append(Basemap("tianditu-img", "天地图影像", "Tianditu imagery",
-                             (_tianditu("img", key), _tianditu("cia", key))))
+        bases.append(
+            Basemap("tianditu-img", "天地图影像", "Tianditu imagery", (_tianditu("img", key), _tianditu("cia", key)))
+        )
     for extra in config.get("EXTRA_BASEMAPS") or ():
-        provider = TileProvider(name=extra["key"], url=extra["url"], attribution=extra.get("attribution", ""),
-                                html_attribution=extra.get("attribution", ""), max_zoom=extra.get("max_zoom", 19))
-        bases.append(Basemap(extra["key"], extra.get("title_zh", extra["key"]), extra.get("title_en", extra["key"]),
-                             (provider,), extra.get("datum", "wgs84")))
+        provider = TileProvider(
+            name=extra["key"],
+            url=extra["url"],
+            attribution=extra.get("attribution", ""),
+            html_attribution=extra.get("attribution", ""),
+            max_zoom=extra.get("max_zoom", 19),
+        )
+        bases.append(
+            Basemap(
+                extra["key"],
+                extra.get("title_zh", extra["key"]),
+                extra.get("title_en", extra["key"]),
+                (provider,),
+                extra.get("datum", "wgs84"),
+            )
+        )
     bases.append(Basemap("none", "无底图", "No basemap"))
     return tuple(bases)
 
@@ -78,23 +108,37 @@ DEFAULT_BASEMAPS = configured_basemaps()
 
 
 def _tile_options(provider: TileProvider) -> dict:
-    options = {"attribution": provider.get("html_attribution", provider.get("attribution", "")),
-               "maxZoom": 18, "maxNativeZoom": provider.get("max_zoom", 18)}
+    options = {
+        "attribution": provider.get("html_attribution", provider.get("attribution", "")),
+        "maxZoom": 18,
+        "maxNativeZoom": provider.get("max_zoom", 18),
+    }
     if "subdomains" in provider:
         options["subdomains"] = provider["subdomains"]
     return options
 
 
-def add_basemaps(m: folium.Map, basemaps: tuple[Basemap, ...], active: str,
-                 lang: str = "zh") -> list[tuple[str, object]]:
+def add_basemaps(
+    m: folium.Map, basemaps: tuple[Basemap, ...], active: str, lang: str = "zh"
+) -> list[tuple[str, object]]:
     """Add every basemap to the map (only ``active`` shown) and return (title, layer) pairs."""
     pairs = []
     for base in basemaps:
         title = base.title_en if lang == "en" else base.title_zh
-        tiles = [{"url": p.build_url(scale_factor="", fill_subdomain=False) if "{r}" in p.url else
-                  p.build_url(fill_subdomain=False), "options": _tile_options(p)} for p in base.providers]
-        layer = BaseTiles(name=title, tiles=tiles, show=base.key == active) if tiles else \
-            EmptyBaseLayer(name=title, show=base.key == active)
+        tiles = [
+            {
+                "url": p.build_url(scale_factor="", fill_subdomain=False)
+                if "{r}" in p.url
+                else p.build_url(fill_subdomain=False),
+                "options": _tile_options(p),
+            }
+            for p in base.providers
+        ]
+        layer = (
+            BaseTiles(name=title, tiles=tiles, show=base.key == active)
+            if tiles
+            else EmptyBaseLayer(name=title, show=base.key == active)
+        )
         layer.add_to(m)
         pairs.append((title, layer))
     return pairs
@@ -103,9 +147,16 @@ def add_basemaps(m: folium.Map, basemaps: tuple[Basemap, ...], active: str,
 def field_config(spec: LayerSpec) -> list[dict]:
     """The popup fields of a layer with labels and units, in declaration order."""
     return [
-        {"name": f.name, "label_zh": f.label_zh, "label_en": f.label_en, "type": f.type,
-         "unit_zh": f.unit_zh, "unit_en": f.unit_en}
-        for f in spec.all_fields if f.popup
+        {
+            "name": f.name,
+            "label_zh": f.label_zh,
+            "label_en": f.label_en,
+            "type": f.type,
+            "unit_zh": f.unit_zh,
+            "unit_en": f.unit_en,
+        }
+        for f in spec.all_fields
+        if f.popup
     ]
 
 
@@ -113,12 +164,24 @@ def layer_config(data: LayerData, url: str) -> dict:
     """Everything the browser needs to draw, label and explain one layer."""
     spec = data.spec
     return {
-        "id": spec.id, "url": url, "title_zh": spec.title_zh, "title_en": spec.title_en,
-        "family": spec.family, "family_title_zh": spec.family_title_zh, "family_title_en": spec.family_title_en,
-        "symbol": spec.symbol, "time_field": TIME_FIELDS.get(spec.id),
-        "style": vars(spec.style), "fields": field_config(spec), "label_field": spec.label_field,
-        "ok": data.ok, "reason": data.reason, "feature_count": data.feature_count,
-        "unplaced_count": data.unplaced_count, "as_of": data.as_of, "notes_zh": spec.notes_zh,
+        "id": spec.id,
+        "url": url,
+        "title_zh": spec.title_zh,
+        "title_en": spec.title_en,
+        "family": spec.family,
+        "family_title_zh": spec.family_title_zh,
+        "family_title_en": spec.family_title_en,
+        "symbol": spec.symbol,
+        "time_field": TIME_FIELDS.get(spec.id),
+        "style": vars(spec.style),
+        "fields": field_config(spec),
+        "label_field": spec.label_field,
+        "ok": data.ok,
+        "reason": data.reason,
+        "feature_count": data.feature_count,
+        "unplaced_count": data.unplaced_count,
+        "as_of": data.as_of,
+        "notes_zh": spec.notes_zh,
         "notes_en": spec.notes_en,
     }
 
@@ -147,8 +210,13 @@ def timeline_config(store: DataStore, present: int | None = None) -> dict:
 
 def vocab_config() -> dict:
     # JSON objects reach the page with sorted keys: the accuracy classes' order (best first) travels separately
-    return {"status": STATUSES, "accuracy": ACCURACY, "accuracy_order": list(ACCURACY), "kind": KINDS,
-            "family": FAMILIES}
+    return {
+        "status": STATUSES,
+        "accuracy": ACCURACY,
+        "accuracy_order": list(ACCURACY),
+        "kind": KINDS,
+        "family": FAMILIES,
+    }
 
 
 def is_tiled(data: LayerData) -> bool:
@@ -156,8 +224,14 @@ def is_tiled(data: LayerData) -> bool:
     return data.ok and data.feature_count > data.spec.tile_threshold
 
 
-def add_layers(m: folium.Map, store: DataStore, layer_url: Callable[[str], str], lang: str,
-               unavailable_suffix: str, tile_url: Callable[[str], str] | None = None) -> tuple[list, list[dict]]:
+def add_layers(
+    m: folium.Map,
+    store: DataStore,
+    layer_url: Callable[[str], str],
+    lang: str,
+    unavailable_suffix: str,
+    tile_url: Callable[[str], str] | None = None,
+) -> tuple[list, list[dict]]:
     """Add one remote layer per declaration (GeoJSON, or vector tiles above the layer's tile_threshold when
     ``tile_url`` is given); return the layer-control groups and the layers' browser config."""
     groups: dict[str, list] = {}
@@ -171,7 +245,7 @@ def add_layers(m: folium.Map, store: DataStore, layer_url: Callable[[str], str],
         cfg["tiles"] = f"{tile_url(spec.id)}?v={data.etag}" if tiled else None
         element = (VectorTileLayer if tiled else RemoteGeoJsonLayer)(cfg, name=title, show=spec.show and data.ok)
         element.add_to(m)
-        cfg["_element"] = element          # its JS name is read after stable_ids() below
+        cfg["_element"] = element  # its JS name is read after stable_ids() below
         family = spec.family_title_en if lang == "en" else spec.family_title_zh
         groups.setdefault(family, []).append((title + ("" if data.ok else unavailable_suffix), element))
         configs.append(cfg)
@@ -200,24 +274,35 @@ def build_atlas_map(
     strings = dict(strings or {})
     keys = [b.key for b in basemaps]
     active = basemap if basemap in keys else keys[0]
-    m = folium.Map(location=QIJIANG_CENTRE, zoom_start=10, tiles=None, control_scale=True,
-                   min_zoom=7, max_zoom=18)
+    m = folium.Map(location=QIJIANG_CENTRE, zoom_start=10, tiles=None, control_scale=True, min_zoom=7, max_zoom=18)
     base_pairs = add_basemaps(m, basemaps, active, lang)
-    groups, layer_configs = add_layers(m, store, layer_url, lang, strings.get("unavailable_suffix", "（不可用）"),
-                                       tile_url)
+    groups, layer_configs = add_layers(
+        m, store, layer_url, lang, strings.get("unavailable_suffix", "（不可用）"), tile_url
+    )
     GroupedLayers(base_pairs, groups).add_to(m)
-    folium.plugins.Fullscreen(position="topleft", title=strings.get("fullscreen", "全屏"),
-                              title_cancel=strings.get("fullscreen_exit", "退出全屏")).add_to(m)
+    folium.plugins.Fullscreen(
+        position="topleft",
+        title=strings.get("fullscreen", "全屏"),
+        title_cancel=strings.get("fullscreen_exit", "退出全屏"),
+    ).add_to(m)
     MeasureTool(strings.get("measure", {}), lang).add_to(m)
     stable_ids(m)
     for cfg in layer_configs:
         cfg["var"] = cfg.pop("_element").get_name()
     config = {
-        "layers": layer_configs, "district_bounds": district_bounds(store), "search_url": search_url,
-        "history_summary_url": history_summary_url, "feature_url": feature_url,
-        "basemaps": [{"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}
-                     for b, (t, layer) in zip(basemaps, base_pairs)],
-        "active_basemap": active, "vocab": vocab_config(), "lang": lang, "strings": strings,
+        "layers": layer_configs,
+        "district_bounds": district_bounds(store),
+        "search_url": search_url,
+        "history_summary_url": history_summary_url,
+        "feature_url": feature_url,
+        "basemaps": [
+            {"key": b.key, "title": t, "var": layer.get_name(), "datum": b.datum}
+            for b, (t, layer) in zip(basemaps, base_pairs)
+        ],
+        "active_basemap": active,
+        "vocab": vocab_config(),
+        "lang": lang,
+        "strings": strings,
         "timeline": timeline_config(store),
     }
     AtlasControls(config).add_to(m)
@@ -263,7 +348,7 @@ def render_page(m: folium.Map, title: str, lang: str = "zh", chrome: str = "") -
     if chrome:
         fig.html.add_child(folium.Element(chrome), name="qj_chrome")
     html = zoomable_viewport(fig.render(), ZOOMABLE_VIEWPORT)
-    if chrome:     # the map is the page's main content (landmark "main", target of the skip link)
+    if chrome:  # the map is the page's main content (landmark "main", target of the skip link)
         div = f'<div class="folium-map" id="{m.get_name()}" ></div>'
         if div not in html:
             raise ValueError("folium's map div not found: check render_page() against this folium")

@@ -20,10 +20,16 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, disable_created_metrics,
-                               generate_latest)
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client import REGISTRY as PROCESS_REGISTRY
-from prometheus_client import multiprocess
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 
 from atlas import importer
@@ -31,14 +37,21 @@ from atlas import importer
 EDIT_OUTCOMES = ("saved", "refused", "conflict", "failed")
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
-HTTP_REQUESTS = Counter("qijiang_http_requests", "HTTP requests by route, method and status.",
-                        ["endpoint", "method", "status"])
-HTTP_LATENCY = Histogram("qijiang_http_request_duration_seconds", "Time to build a response, by route.",
-                         ["endpoint"], buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))
-IMPORTS = Counter("qijiang_imports", "Layer imports (CLI import-layer and admin upload) by outcome.",
-                  ["layer", "outcome"])
-EDITS = Counter("qijiang_edits", "Browser edits of features by outcome (saved, refused, conflict, failed).",
-                ["layer", "outcome"])
+HTTP_REQUESTS = Counter(
+    "qijiang_http_requests", "HTTP requests by route, method and status.", ["endpoint", "method", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "qijiang_http_request_duration_seconds",
+    "Time to build a response, by route.",
+    ["endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+IMPORTS = Counter(
+    "qijiang_imports", "Layer imports (CLI import-layer and admin upload) by outcome.", ["layer", "outcome"]
+)
+EDITS = Counter(
+    "qijiang_edits", "Browser edits of features by outcome (saved, refused, conflict, failed).", ["layer", "outcome"]
+)
 TILE_CACHE_HITS = Counter("qijiang_tile_cache_hits", "Vector tiles served from the cache.", ["layer"])
 TILE_CACHE_MISSES = Counter("qijiang_tile_cache_misses", "Vector tiles that had to be built.", ["layer"])
 
@@ -80,10 +93,12 @@ class LayerCollector:
 
     def collect(self):
         features = GaugeMetricFamily("qijiang_layer_features", "Features with a position, per layer.", labels=["layer"])
-        unplaced = GaugeMetricFamily("qijiang_layer_unplaced_features", "Features without a position, per layer.",
-                                     labels=["layer"])
-        available = GaugeMetricFamily("qijiang_layer_available", "1 if the layer file loads and validates.",
-                                      labels=["layer"])
+        unplaced = GaugeMetricFamily(
+            "qijiang_layer_unplaced_features", "Features without a position, per layer.", labels=["layer"]
+        )
+        available = GaugeMetricFamily(
+            "qijiang_layer_available", "1 if the layer file loads and validates.", labels=["layer"]
+        )
         layer_info = InfoMetricFamily("qijiang_layer", "The ETag (data version) of each layer.", labels=["layer"])
         for data in self.store.all():
             layer = data.spec.id

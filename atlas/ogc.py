@@ -10,7 +10,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import shapely
@@ -68,7 +68,7 @@ def _fmt_number(value: float) -> str:
 
 def now_stamp() -> str:
     """The timeStamp of a response: the current UTC time, RFC 3339, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _single(args: Mapping[str, str | list[str]], name: str) -> str | None:
@@ -145,14 +145,18 @@ def parse_datetime(raw: str) -> str:
     value = raw.strip()
     ends = value.split("/")
     if len(ends) > 2 or not value:
-        raise BadParameter(f"parameter 'datetime' must be an RFC 3339 instant or interval, got {raw!r}", parameter="datetime")
+        raise BadParameter(
+            f"parameter 'datetime' must be an RFC 3339 instant or interval, got {raw!r}", parameter="datetime"
+        )
     if len(ends) == 2 and ends[0] in ("", "..") and ends[1] in ("", ".."):
         raise BadParameter("parameter 'datetime' interval must have at least one closed end", parameter="datetime")
     for end in ends:
         if len(ends) == 2 and end in ("", ".."):
             continue
         if not _DATE_TIME.match(end):
-            raise BadParameter(f"parameter 'datetime' must be an RFC 3339 instant or interval, got {raw!r}", parameter="datetime")
+            raise BadParameter(
+                f"parameter 'datetime' must be an RFC 3339 instant or interval, got {raw!r}", parameter="datetime"
+            )
     return value
 
 
@@ -169,8 +173,9 @@ def _check_filter_value(field: FieldSpec, raw: str) -> str:
     if field.type == "bool" and raw.lower() not in ("true", "false"):
         raise BadParameter(f"property {field.name!r} is true or false; {raw!r} is neither", parameter=field.name)
     if field.type == "date" and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", raw):
-        raise BadParameter(f"property {field.name!r} is a date (YYYY, YYYY-MM or YYYY-MM-DD); {raw!r} is not",
-                           parameter=field.name)
+        raise BadParameter(
+            f"property {field.name!r} is a date (YYYY, YYYY-MM or YYYY-MM-DD); {raw!r} is not", parameter=field.name
+        )
     return raw
 
 
@@ -202,8 +207,9 @@ def parse_items_query(args: Mapping[str, str | list[str]], spec: LayerSpec) -> I
             raise BadParameter(f"parameter 'bbox-crs' supports only {CRS84}, got {bbox_crs!r}", parameter="bbox-crs")
     crs = _single(args, "crs")
     if crs is not None and crs.strip() not in CRS84_ALIASES:
-        raise BadParameter(f"parameter 'crs' supports only {CRS84} (the collection's only CRS), got {crs!r}",
-                           parameter="crs")
+        raise BadParameter(
+            f"parameter 'crs' supports only {CRS84} (the collection's only CRS), got {crs!r}", parameter="crs"
+        )
     raw_dt = _single(args, "datetime")
     dt = parse_datetime(raw_dt) if raw_dt is not None else None
     filters = []
@@ -339,12 +345,13 @@ def query_items(data: LayerData, query: ItemsQuery) -> tuple[list[dict], int]:
         positions = hits if positions is None else np.intersect1d(positions, hits, assume_unique=True)
     end = query.offset + query.limit
     if positions is None:
-        return [ogc_feature(f) for f in features[query.offset:end]], len(features)
-    return [ogc_feature(features[i]) for i in positions[query.offset:end].tolist()], len(positions)
+        return [ogc_feature(f) for f in features[query.offset : end]], len(features)
+    return [ogc_feature(features[i]) for i in positions[query.offset : end].tolist()], len(positions)
 
 
 def get_item(data: LayerData, feature_id: str) -> dict:
     """One feature of a layer by id, or UnknownFeature."""
+
     def first_positions() -> dict:
         ids = [(f.get("properties") or {}).get("id") for f in data.features]
         return {fid: pos for pos, fid in reversed(list(enumerate(ids))) if isinstance(fid, str)}
@@ -386,9 +393,14 @@ def collection_metadata(data: LayerData) -> dict:
     if bbox is not None:
         meta["extent"] = {"spatial": {"bbox": [bbox], "crs": CRS84}}
     meta["x-atlas"] = {
-        "title_zh": spec.title_zh, "title_en": spec.title_en, "family": spec.family,
-        "geometry_types": list(spec.geometry_types), "available": data.ok,
-        "feature_count": len(data.features), "unplaced_count": data.unplaced_count, "as_of": data.as_of,
+        "title_zh": spec.title_zh,
+        "title_en": spec.title_en,
+        "family": spec.family,
+        "geometry_types": list(spec.geometry_types),
+        "available": data.ok,
+        "feature_count": len(data.features),
+        "unplaced_count": data.unplaced_count,
+        "as_of": data.as_of,
     }
     return meta
 
@@ -410,86 +422,189 @@ def _ref(kind: str, name: str) -> dict:
 
 
 def _json_response(description: str, schema: dict, media: str = "application/json") -> dict:
-    return {"description": description, "content": {media: {"schema": schema}, "text/html": {"schema": {"type": "string"}}}}
+    return {
+        "description": description,
+        "content": {media: {"schema": schema}, "text/html": {"schema": {"type": "string"}}},
+    }
 
 
 def _components() -> dict:
     link = {
-        "type": "object", "required": ["href", "rel"],
-        "properties": {"href": {"type": "string"}, "rel": {"type": "string"}, "type": {"type": "string"},
-                       "hreflang": {"type": "string"}, "title": {"type": "string"}},
+        "type": "object",
+        "required": ["href", "rel"],
+        "properties": {
+            "href": {"type": "string"},
+            "rel": {"type": "string"},
+            "type": {"type": "string"},
+            "hreflang": {"type": "string"},
+            "title": {"type": "string"},
+        },
     }
     links = {"type": "array", "items": _ref("schemas", "link")}
-    geometry = {"type": "object", "nullable": True, "required": ["type"],
-                "properties": {"type": {"type": "string"}, "coordinates": {"type": "array", "items": {}}}}
+    geometry = {
+        "type": "object",
+        "nullable": True,
+        "required": ["type"],
+        "properties": {"type": {"type": "string"}, "coordinates": {"type": "array", "items": {}}},
+    }
     feature = {
-        "type": "object", "required": ["type", "geometry", "properties"],
-        "properties": {"type": {"type": "string", "enum": ["Feature"]}, "id": {"type": "string"},
-                       "geometry": geometry, "properties": {"type": "object", "nullable": True},
-                       "links": links},
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "string"},
+            "geometry": geometry,
+            "properties": {"type": "object", "nullable": True},
+            "links": links,
+        },
     }
     return {
         "schemas": {
             "link": link,
-            "exception": {"type": "object", "required": ["code"],
-                          "properties": {"code": {"type": "string"}, "description": {"type": "string"}}},
-            "landingPage": {"type": "object", "required": ["links"],
-                            "properties": {"title": {"type": "string"}, "description": {"type": "string"},
-                                           "links": links}},
-            "confClasses": {"type": "object", "required": ["conformsTo"],
-                            "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}}},
-            "extent": {"type": "object", "properties": {"spatial": {"type": "object", "properties": {
-                "bbox": {"type": "array", "items": {"type": "array", "minItems": 4, "maxItems": 4,
-                                                    "items": {"type": "number"}}},
-                "crs": {"type": "string"}}}}},
-            "collection": {"type": "object", "required": ["id", "links"],
-                           "properties": {"id": {"type": "string"}, "title": {"type": "string"},
-                                          "description": {"type": "string"}, "links": links,
-                                          "extent": _ref("schemas", "extent"), "itemType": {"type": "string"},
-                                          "crs": {"type": "array", "items": {"type": "string"}}}},
-            "collections": {"type": "object", "required": ["links", "collections"],
-                            "properties": {"links": links,
-                                           "collections": {"type": "array", "items": _ref("schemas", "collection")}}},
+            "exception": {
+                "type": "object",
+                "required": ["code"],
+                "properties": {"code": {"type": "string"}, "description": {"type": "string"}},
+            },
+            "landingPage": {
+                "type": "object",
+                "required": ["links"],
+                "properties": {"title": {"type": "string"}, "description": {"type": "string"}, "links": links},
+            },
+            "confClasses": {
+                "type": "object",
+                "required": ["conformsTo"],
+                "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}}},
+            },
+            "extent": {
+                "type": "object",
+                "properties": {
+                    "spatial": {
+                        "type": "object",
+                        "properties": {
+                            "bbox": {
+                                "type": "array",
+                                "items": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+                            },
+                            "crs": {"type": "string"},
+                        },
+                    }
+                },
+            },
+            "collection": {
+                "type": "object",
+                "required": ["id", "links"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "description": {"type": "string"},
+                    "links": links,
+                    "extent": _ref("schemas", "extent"),
+                    "itemType": {"type": "string"},
+                    "crs": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "collections": {
+                "type": "object",
+                "required": ["links", "collections"],
+                "properties": {
+                    "links": links,
+                    "collections": {"type": "array", "items": _ref("schemas", "collection")},
+                },
+            },
             "featureGeoJSON": feature,
             "featureCollectionGeoJSON": {
-                "type": "object", "required": ["type", "features"],
-                "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
-                               "features": {"type": "array", "items": _ref("schemas", "featureGeoJSON")},
-                               "links": links, "timeStamp": {"type": "string", "format": "date-time"},
-                               "numberMatched": {"type": "integer", "minimum": 0},
-                               "numberReturned": {"type": "integer", "minimum": 0}},
+                "type": "object",
+                "required": ["type", "features"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["FeatureCollection"]},
+                    "features": {"type": "array", "items": _ref("schemas", "featureGeoJSON")},
+                    "links": links,
+                    "timeStamp": {"type": "string", "format": "date-time"},
+                    "numberMatched": {"type": "integer", "minimum": 0},
+                    "numberReturned": {"type": "integer", "minimum": 0},
+                },
             },
         },
         "parameters": {
-            "f": {"name": "f", "in": "query", "required": False, "style": "form", "explode": False,
-                  "description": "Response format; overrides the Accept header.",
-                  "schema": {"type": "string", "enum": [*FORMATS, *FORMAT_ALIASES]}},
-            "limit": {"name": "limit", "in": "query", "required": False, "style": "form", "explode": False,
-                      "description": f"Number of items per page (1–{MAX_LIMIT}); out of range is a 400.",
-                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}},
-            "offset": {"name": "offset", "in": "query", "required": False, "style": "form", "explode": False,
-                       "description": "Number of matched items to skip (the next/prev links use it).",
-                       "schema": {"type": "integer", "minimum": 0, "default": 0}},
-            "bbox": {"name": "bbox", "in": "query", "required": False, "style": "form", "explode": False,
-                     "description": "minLon,minLat,maxLon,maxLat in CRS84; only features whose geometry intersects "
-                                    "the box are returned (features without a position never match).",
-                     "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}},
-            "bbox-crs": {"name": "bbox-crs", "in": "query", "required": False, "style": "form", "explode": False,
-                         "description": "CRS of bbox; only CRS84 is supported.",
-                         "schema": {"type": "string", "format": "uri", "enum": [CRS84]}},
-            "crs": {"name": "crs", "in": "query", "required": False, "style": "form", "explode": False,
-                    "description": "CRS of the response geometries; only CRS84 is supported.",
-                    "schema": {"type": "string", "format": "uri", "enum": [CRS84]}},
-            "datetime": {"name": "datetime", "in": "query", "required": False, "style": "form", "explode": False,
-                         "description": "RFC 3339 instant or interval. Validated (malformed values are a 400) but it "
-                                        "does not filter: the atlas features carry no valid time.",
-                         "schema": {"type": "string", "pattern": DATETIME_PATTERN}},
-            "featureId": {"name": "featureId", "in": "path", "required": True,
-                          "description": "The feature's id (its `id` property).", "schema": {"type": "string"}},
+            "f": {
+                "name": "f",
+                "in": "query",
+                "required": False,
+                "style": "form",
+                "explode": False,
+                "description": "Response format; overrides the Accept header.",
+                "schema": {"type": "string", "enum": [*FORMATS, *FORMAT_ALIASES]},
+            },
+            "limit": {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "style": "form",
+                "explode": False,
+                "description": f"Number of items per page (1–{MAX_LIMIT}); out of range is a 400.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+            },
+            "offset": {
+                "name": "offset",
+                "in": "query",
+                "required": False,
+                "style": "form",
+                "explode": False,
+                "description": "Number of matched items to skip (the next/prev links use it).",
+                "schema": {"type": "integer", "minimum": 0, "default": 0},
+            },
+            "bbox": {
+                "name": "bbox",
+                "in": "query",
+                "required": False,
+                "style": "form",
+                "explode": False,
+                "description": "minLon,minLat,maxLon,maxLat in CRS84; only features whose geometry intersects "
+                "the box are returned (features without a position never match).",
+                "schema": {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+            },
+            "bbox-crs": {
+                "name": "bbox-crs",
+                "in": "query",
+                "required": False,
+                "style": "form",
+                "explode": False,
+                "description": "CRS of bbox; only CRS84 is supported.",
+                "schema": {"type": "string", "format": "uri", "enum": [CRS84]},
+            },
+            "crs": {
+                "name": "crs",
+                "in": "query",
+                "required": False,
+                "style": "form",
+                "explode": False,
+                "description": "CRS of the response geometries; only CRS84 is supported.",
+                "schema": {"type": "string", "format": "uri", "enum": [CRS84]},
+            },
+            "datetime": {
+                "name": "datetime",
+                "in": "query",
+                "required": False,
+                "style": "form",
+                "explode": False,
+                "description": "RFC 3339 instant or interval. Validated (malformed values are a 400) but it "
+                "does not filter: the atlas features carry no valid time.",
+                "schema": {"type": "string", "pattern": DATETIME_PATTERN},
+            },
+            "featureId": {
+                "name": "featureId",
+                "in": "path",
+                "required": True,
+                "description": "The feature's id (its `id` property).",
+                "schema": {"type": "string"},
+            },
         },
         "responses": {
-            "InvalidParameter": {"description": "A query parameter is unknown, malformed or out of range.",
-                                 "content": _error_content()},
+            "InvalidParameter": {
+                "description": "A query parameter is unknown, malformed or out of range.",
+                "content": _error_content(),
+            },
             "NotFound": {"description": "No such collection or feature.", "content": _error_content()},
             "Unavailable": {"description": "The layer's data file is missing or broken.", "content": _error_content()},
         },
@@ -506,24 +621,62 @@ def openapi_document(catalog: Catalog, server_url: str, title: str, description:
     f_param = _ref("parameters", "f")
     errors_400 = {"400": _ref("responses", "InvalidParameter")}
     paths: dict = {
-        "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage", "tags": ["Capabilities"],
-                      "parameters": [f_param],
-                      "responses": {"200": _json_response("Links to the API, conformance and collections",
-                                                          _ref("schemas", "landingPage")), **errors_400}}},
-        "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance",
-                                 "tags": ["Capabilities"], "parameters": [f_param],
-                                 "responses": {"200": _json_response("The conformance classes implemented",
-                                                                     _ref("schemas", "confClasses")), **errors_400}}},
-        "/api": {"get": {"summary": "This OpenAPI document", "operationId": "getAPI", "tags": ["Capabilities"],
-                         "parameters": [f_param],
-                         "responses": {"200": {"description": "The OpenAPI 3.0 definition",
-                                               "content": {"application/vnd.oai.openapi+json;version=3.0": {
-                                                   "schema": {"type": "object"}},
-                                                   "text/html": {"schema": {"type": "string"}}}}, **errors_400}}},
-        "/collections": {"get": {"summary": "The feature collections", "operationId": "getCollections",
-                                 "tags": ["Capabilities"], "parameters": [f_param],
-                                 "responses": {"200": _json_response("Every declared layer as a collection",
-                                                                     _ref("schemas", "collections")), **errors_400}}},
+        "/": {
+            "get": {
+                "summary": "Landing page",
+                "operationId": "getLandingPage",
+                "tags": ["Capabilities"],
+                "parameters": [f_param],
+                "responses": {
+                    "200": _json_response(
+                        "Links to the API, conformance and collections", _ref("schemas", "landingPage")
+                    ),
+                    **errors_400,
+                },
+            }
+        },
+        "/conformance": {
+            "get": {
+                "summary": "Conformance classes",
+                "operationId": "getConformance",
+                "tags": ["Capabilities"],
+                "parameters": [f_param],
+                "responses": {
+                    "200": _json_response("The conformance classes implemented", _ref("schemas", "confClasses")),
+                    **errors_400,
+                },
+            }
+        },
+        "/api": {
+            "get": {
+                "summary": "This OpenAPI document",
+                "operationId": "getAPI",
+                "tags": ["Capabilities"],
+                "parameters": [f_param],
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI 3.0 definition",
+                        "content": {
+                            "application/vnd.oai.openapi+json;version=3.0": {"schema": {"type": "object"}},
+                            "text/html": {"schema": {"type": "string"}},
+                        },
+                    },
+                    **errors_400,
+                },
+            }
+        },
+        "/collections": {
+            "get": {
+                "summary": "The feature collections",
+                "operationId": "getCollections",
+                "tags": ["Capabilities"],
+                "parameters": [f_param],
+                "responses": {
+                    "200": _json_response("Every declared layer as a collection", _ref("schemas", "collections")),
+                    **errors_400,
+                },
+            }
+        },
     }
     for spec in catalog:
         cid = spec.id
@@ -532,38 +685,74 @@ def openapi_document(catalog: Catalog, server_url: str, title: str, description:
         for field in spec.all_fields:
             schema = dict(_OAS_FIELD_TYPES[field.type])
             desc = schema.pop("description", "")
-            prop_params.append({
-                "name": field.name, "in": "query", "required": False, "style": "form", "explode": False,
-                "description": f"Only items whose {field.label_en} ({field.label_zh}) equals this value"
-                               + (f"; {desc}" if desc else "") + ".",
-                "schema": schema,
-            })
+            prop_params.append(
+                {
+                    "name": field.name,
+                    "in": "query",
+                    "required": False,
+                    "style": "form",
+                    "explode": False,
+                    "description": f"Only items whose {field.label_en} ({field.label_zh}) equals this value"
+                    + (f"; {desc}" if desc else "")
+                    + ".",
+                    "schema": schema,
+                }
+            )
         not_found = {"404": _ref("responses", "NotFound"), "503": _ref("responses", "Unavailable")}
-        paths[f"/collections/{cid}"] = {"get": {
-            "summary": f"Describe {spec.title_en} / {spec.title_zh}", "operationId": f"describeCollection_{cid}",
-            "tags": [tag], "parameters": [f_param],
-            "responses": {"200": _json_response("The collection", _ref("schemas", "collection")), **errors_400}}}
-        paths[f"/collections/{cid}/items"] = {"get": {
-            "summary": f"Features of {spec.title_en} / {spec.title_zh}", "operationId": f"getFeatures_{cid}",
-            "tags": [tag],
-            "parameters": [f_param, _ref("parameters", "limit"), _ref("parameters", "offset"),
-                           _ref("parameters", "bbox"), _ref("parameters", "bbox-crs"),
-                           _ref("parameters", "crs"), _ref("parameters", "datetime"), *prop_params],
-            "responses": {"200": _json_response("A page of features with paging links",
-                                                _ref("schemas", "featureCollectionGeoJSON"), "application/geo+json"),
-                          **errors_400, **not_found}}}
-        paths[f"/collections/{cid}/items/{{featureId}}"] = {"get": {
-            "summary": f"One feature of {spec.title_en}", "operationId": f"getFeature_{cid}", "tags": [tag],
-            "parameters": [_ref("parameters", "featureId"), f_param],
-            "responses": {"200": _json_response("The feature", _ref("schemas", "featureGeoJSON"),
-                                                "application/geo+json"), **errors_400, **not_found}}}
+        paths[f"/collections/{cid}"] = {
+            "get": {
+                "summary": f"Describe {spec.title_en} / {spec.title_zh}",
+                "operationId": f"describeCollection_{cid}",
+                "tags": [tag],
+                "parameters": [f_param],
+                "responses": {"200": _json_response("The collection", _ref("schemas", "collection")), **errors_400},
+            }
+        }
+        paths[f"/collections/{cid}/items"] = {
+            "get": {
+                "summary": f"Features of {spec.title_en} / {spec.title_zh}",
+                "operationId": f"getFeatures_{cid}",
+                "tags": [tag],
+                "parameters": [
+                    f_param,
+                    _ref("parameters", "limit"),
+                    _ref("parameters", "offset"),
+                    _ref("parameters", "bbox"),
+                    _ref("parameters", "bbox-crs"),
+                    _ref("parameters", "crs"),
+                    _ref("parameters", "datetime"),
+                    *prop_params,
+                ],
+                "responses": {
+                    "200": _json_response(
+                        "A page of features with paging links",
+                        _ref("schemas", "featureCollectionGeoJSON"),
+                        "application/geo+json",
+                    ),
+                    **errors_400,
+                    **not_found,
+                },
+            }
+        }
+        paths[f"/collections/{cid}/items/{{featureId}}"] = {
+            "get": {
+                "summary": f"One feature of {spec.title_en}",
+                "operationId": f"getFeature_{cid}",
+                "tags": [tag],
+                "parameters": [_ref("parameters", "featureId"), f_param],
+                "responses": {
+                    "200": _json_response("The feature", _ref("schemas", "featureGeoJSON"), "application/geo+json"),
+                    **errors_400,
+                    **not_found,
+                },
+            }
+        }
     return {
         "openapi": "3.0.3",
-        "info": {"title": title, "description": description, "version": "1.0.0",
-                 "license": {"name": "MIT"}},
+        "info": {"title": title, "description": description, "version": "1.0.0", "license": {"name": "MIT"}},
         "servers": [{"url": server_url}],
-        "tags": [{"name": "Capabilities"}] + [{"name": f"{s.title_en} ({s.id})", "description": s.title_zh}
-                                              for s in catalog],
+        "tags": [{"name": "Capabilities"}]
+        + [{"name": f"{s.title_en} ({s.id})", "description": s.title_zh} for s in catalog],
         "paths": paths,
         "components": _components(),
     }

@@ -24,8 +24,16 @@ import pandas as pd
 
 from atlas.analysis import WGS84, to_metric
 from atlas.analysis.parkquery import HIDE_REASONS, ParkQuery, Vocabulary, hidden_mask, park_vocabulary, parse_query
-from atlas.analysis.parks import (CRITERIA, ParkBase, ParkScores, ParkTargets, metric_records, park_base,
-                                  rank_positions, score_base)
+from atlas.analysis.parks import (
+    CRITERIA,
+    ParkBase,
+    ParkScores,
+    ParkTargets,
+    metric_records,
+    park_base,
+    rank_positions,
+    score_base,
+)
 from atlas.errors import BadParameter, UnknownFeature
 from atlas.store import DataStore
 
@@ -43,7 +51,7 @@ class ParkData:
     features: list[dict]
     placed: np.ndarray
     positions: dict[str, int]  # park id -> position in ``frame`` / ``features``
-    by_id: dict[str, dict]     # park id -> stored feature
+    by_id: dict[str, dict]  # park id -> stored feature
     vocabulary: Vocabulary
     as_of: str | None
 
@@ -92,9 +100,11 @@ def district_centre(store: DataStore) -> gpd.GeoDataFrame:
         return seat.head(1)
     district = to_metric(store.usable("district").frame())
     centroid = district.geometry.union_all().centroid
-    return gpd.GeoDataFrame({"id": ["district-centroid"], "name_zh": ["綦江区几何中心"],
-                             "name_en": ["District centroid"]}, geometry=[centroid],
-                            crs=district.crs).to_crs(WGS84)
+    return gpd.GeoDataFrame(
+        {"id": ["district-centroid"], "name_zh": ["綦江区几何中心"], "name_en": ["District centroid"]},
+        geometry=[centroid],
+        crs=district.crs,
+    ).to_crs(WGS84)
 
 
 def park_targets(store: DataStore) -> ParkTargets:
@@ -102,8 +112,10 @@ def park_targets(store: DataStore) -> ParkTargets:
     stations = store.usable("stations").frame()
     hubs = store.usable("hubs").frame()
     return ParkTargets(
-        interchange=_of_kind(stations, ("interchange",)), rail=_of_kind(stations, RAIL_KINDS),
-        hub=_of_kind(hubs, NOT_A_HUB_SITE, exclude=True), centre=district_centre(store),
+        interchange=_of_kind(stations, ("interchange",)),
+        rail=_of_kind(stations, RAIL_KINDS),
+        hub=_of_kind(hubs, NOT_A_HUB_SITE, exclude=True),
+        centre=district_centre(store),
     )
 
 
@@ -120,8 +132,15 @@ def _build_park_data(store: DataStore) -> ParkData:
     layer = store.usable("parks")
     frame, features = layer.frame(), layer.features
     ids = frame["id"].tolist()
-    return ParkData(frame, features, frame.geometry.notna().to_numpy(bool), dict(zip(ids, range(len(ids)))),
-                    dict(zip(ids, features)), park_vocabulary(frame), layer.as_of)
+    return ParkData(
+        frame,
+        features,
+        frame.geometry.notna().to_numpy(bool),
+        dict(zip(ids, range(len(ids)))),
+        dict(zip(ids, features)),
+        park_vocabulary(frame),
+        layer.as_of,
+    )
 
 
 def park_data(store: DataStore) -> ParkData:
@@ -150,8 +169,9 @@ def score_all(store: DataStore, query: ParkQuery) -> ParkScores:
     return score_base(park_base_of(store), query.weights, query.industries)
 
 
-def _park_entries(data: ParkData, scores: ParkScores, positions: np.ndarray, ranks: list[int | None],
-                  hidden: np.ndarray) -> list[dict]:
+def _park_entries(
+    data: ParkData, scores: ParkScores, positions: np.ndarray, ranks: list[int | None], hidden: np.ndarray
+) -> list[dict]:
     """The response entries of the parks at ``positions`` (built column-wise, no per-park frame lookups)."""
     weighted = [c.key for c in CRITERIA if scores.weights[c.key] > 0]
     score = [None if s != s else round(s, 2) for s in scores.score.to_numpy(float)[positions].tolist()]
@@ -159,30 +179,46 @@ def _park_entries(data: ParkData, scores: ParkScores, positions: np.ndarray, ran
     unknown = scores.values[weighted].isna().to_numpy()[positions].tolist()
     reasons = [[r for r, h in zip(HIDE_REASONS, row) if h] for row in hidden[positions].tolist()]
     props = [data.features[i]["properties"] for i in positions.tolist()]
-    columns = zip(props, score, ranks, known, unknown, data.placed[positions].tolist(), reasons,
-                  metric_records(scores, positions))
-    return [{
-        "id": p["id"], "name_zh": p.get("name_zh"), "name_en": p.get("name_en"), "score": s, "rank": rank,
-        "known_criteria": k, "criteria_count": len(weighted), "missing": [w for w, u in zip(weighted, gaps) if u],
-        "placed": placed, "accuracy": p.get("accuracy"), "status": p.get("status"),
-        "industries": p.get("industries") or [], "hidden_by": why, "metrics": metrics,
-    } for p, s, rank, k, gaps, placed, why, metrics in columns]
+    columns = zip(
+        props, score, ranks, known, unknown, data.placed[positions].tolist(), reasons, metric_records(scores, positions)
+    )
+    return [
+        {
+            "id": p["id"],
+            "name_zh": p.get("name_zh"),
+            "name_en": p.get("name_en"),
+            "score": s,
+            "rank": rank,
+            "known_criteria": k,
+            "criteria_count": len(weighted),
+            "missing": [w for w, u in zip(weighted, gaps) if u],
+            "placed": placed,
+            "accuracy": p.get("accuracy"),
+            "status": p.get("status"),
+            "industries": p.get("industries") or [],
+            "hidden_by": why,
+            "metrics": metrics,
+        }
+        for p, s, rank, k, gaps, placed, why, metrics in columns
+    ]
 
 
-def _page(positions: np.ndarray, shown: int, data: ParkData, only: Collection[str] | None, limit: int | None,
-          offset: int) -> tuple[np.ndarray, list[int | None]]:
+def _page(
+    positions: np.ndarray, shown: int, data: ParkData, only: Collection[str] | None, limit: int | None, offset: int
+) -> tuple[np.ndarray, list[int | None]]:
     """The positions to list and their ranks: the ``only`` ids, or ``limit`` entries from ``offset``."""
     ranks = np.arange(1, len(positions) + 1)
     if only is not None:
         keep = np.isin(positions, [data.positions[pid] for pid in only if pid in data.positions])
     else:
         keep = np.zeros(len(positions), dtype=bool)
-        keep[offset: None if limit is None else offset + limit] = True
+        keep[offset : None if limit is None else offset + limit] = True
     return positions[keep], [int(r) if r <= shown else None for r in ranks[keep].tolist()]
 
 
-def ranking(store: DataStore, query: ParkQuery, limit: int | None = None, offset: int = 0,
-            only: Collection[str] | None = None) -> dict:
+def ranking(
+    store: DataStore, query: ParkQuery, limit: int | None = None, offset: int = 0, only: Collection[str] | None = None
+) -> dict:
     """The /api/parks/rank body: weights used, then shown parks by rank, then hidden parks (rank null).
 
     ``limit``/``offset`` page the list of parks (None = all); ``only`` lists just those park ids (ranks and
@@ -197,10 +233,21 @@ def ranking(store: DataStore, query: ParkQuery, limit: int | None = None, offset
     shown = int((~order_hidden).sum())
     page, ranks = _page(positions, shown, data, only, limit, offset)
     body = {
-        "weights": scores.weights, "industry": list(query.industries),
-        "criteria": [{"key": c.key, "label_zh": c.label_zh, "label_en": c.label_en, "unit": c.unit,
-                      "max_distance_m": c.max_distance_m} for c in CRITERIA],
-        "shown_count": shown, "hidden_count": len(positions) - shown, "as_of": data.as_of,
+        "weights": scores.weights,
+        "industry": list(query.industries),
+        "criteria": [
+            {
+                "key": c.key,
+                "label_zh": c.label_zh,
+                "label_en": c.label_en,
+                "unit": c.unit,
+                "max_distance_m": c.max_distance_m,
+            }
+            for c in CRITERIA
+        ],
+        "shown_count": shown,
+        "hidden_count": len(positions) - shown,
+        "as_of": data.as_of,
         "parks": _park_entries(data, scores, page, ranks, hidden),
     }
     if limit is not None or offset:
@@ -226,8 +273,10 @@ def checked_ids(store: DataStore, text: str | None, minimum: int = 2, maximum: i
     ids = [part.strip() for part in (text or "").split(",") if part.strip()]
     ids = list(dict.fromkeys(ids))
     if not minimum <= len(ids) <= maximum:
-        raise BadParameter(f"parameter 'ids' must list {minimum} to {maximum} distinct park ids separated by commas, "
-                           f"got {len(ids)}", parameter="ids")
+        raise BadParameter(
+            f"parameter 'ids' must list {minimum} to {maximum} distinct park ids separated by commas, got {len(ids)}",
+            parameter="ids",
+        )
     known = park_data(store).positions
     unknown = [pid for pid in ids if pid not in known]
     if unknown:

@@ -10,16 +10,38 @@ from atlas.analysis.parks import CRITERIA
 from atlas.export import spreadsheet_text
 
 BOM = "\ufeff"
-BASE_COLUMNS = ("rank", "id", "name_zh", "name_en", "score", "known_criteria", "criteria_count", "missing",
-                "status", "accuracy", "industries")
+BASE_COLUMNS = (
+    "rank",
+    "id",
+    "name_zh",
+    "name_en",
+    "score",
+    "known_criteria",
+    "criteria_count",
+    "missing",
+    "status",
+    "accuracy",
+    "industries",
+)
 # CSV header labels (Chinese, English) per column; the GeoJSON export keeps the column ids as property names
 BASE_LABELS: dict[str, tuple[str, str]] = {
-    "rank": ("名次", "Rank"), "id": ("编号", "ID"), "name_zh": ("名称", "Name (Chinese)"),
-    "name_en": ("英文名称", "Name (English)"), "score": ("评分", "Score"), "known_criteria": ("已知指标数", "Known criteria"),
-    "criteria_count": ("计分指标数", "Criteria scored"), "missing": ("缺数据指标", "Missing criteria"),
-    "status": ("状态", "Status"), "accuracy": ("位置精度", "Positional accuracy"), "industries": ("主导产业", "Leading industries"),
+    "rank": ("名次", "Rank"),
+    "id": ("编号", "ID"),
+    "name_zh": ("名称", "Name (Chinese)"),
+    "name_en": ("英文名称", "Name (English)"),
+    "score": ("评分", "Score"),
+    "known_criteria": ("已知指标数", "Known criteria"),
+    "criteria_count": ("计分指标数", "Criteria scored"),
+    "missing": ("缺数据指标", "Missing criteria"),
+    "status": ("状态", "Status"),
+    "accuracy": ("位置精度", "Positional accuracy"),
+    "industries": ("主导产业", "Leading industries"),
 }
-UNIT_LABELS: dict[str, tuple[str, str]] = {"m": ("米", "m"), "km2": ("平方公里", "km²"), "match": ("1 = 匹配", "1 = match")}
+UNIT_LABELS: dict[str, tuple[str, str]] = {
+    "m": ("米", "m"),
+    "km2": ("平方公里", "km²"),
+    "match": ("1 = 匹配", "1 = match"),
+}
 
 
 def _cell(value) -> str:
@@ -64,8 +86,15 @@ def column_labels(lang: str = "zh") -> list[str]:
     labels = [BASE_LABELS[name][1 if en else 0] for name in BASE_COLUMNS]
     for c in CRITERIA:
         unit = UNIT_LABELS[c.unit][1 if en else 0]
-        near = ([f"{c.label_en}: nearest possible, area-only sites (m)" if en else f"{c.label_zh}·区间近端（米，仅知区域的园区）"]
-                if c.is_distance else [])
+        near = (
+            [
+                f"{c.label_en}: nearest possible, area-only sites (m)"
+                if en
+                else f"{c.label_zh}·区间近端（米，仅知区域的园区）"
+            ]
+            if c.is_distance
+            else []
+        )
         if en:
             labels += [f"{c.label_en}: value ({unit})", *near, f"{c.label_en}: normalised", f"{c.label_en}: points"]
         else:
@@ -94,6 +123,5 @@ def to_geojson(ranked: dict, features: dict[str, dict]) -> bytes:
         feature = features[row["id"]]
         props = {**feature["properties"], **row}
         out.append({"type": "Feature", "id": row["id"], "geometry": feature["geometry"], "properties": props})
-    body = {"type": "FeatureCollection", "weights": ranked["weights"], "industry": ranked["industry"],
-            "features": out}
+    body = {"type": "FeatureCollection", "weights": ranked["weights"], "industry": ranked["industry"], "features": out}
     return json.dumps(body, ensure_ascii=False).encode("utf-8")

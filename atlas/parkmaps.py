@@ -53,8 +53,14 @@ def _add_context(m: folium.Map, store: DataStore, layer_url: Callable[[str], str
         RemoteGeoJsonLayer(layer_config(data, layer_url(layer_id)), name=data.spec.title_zh, show=data.ok).add_to(m)
 
 
-def build_index_map(store: DataStore, layer_url: Callable[[str], str], config: dict, *,
-                    basemap: str = "osm", basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS) -> folium.Map:
+def build_index_map(
+    store: DataStore,
+    layer_url: Callable[[str], str],
+    config: dict,
+    *,
+    basemap: str = "osm",
+    basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
+) -> folium.Map:
     """The /parks map: context layers (district, stations, hubs) and the parks coloured by score in the browser."""
     m = _base_map(store, basemap, basemaps)
     _add_context(m, store, layer_url, CONTEXT_LAYERS)
@@ -63,8 +69,14 @@ def build_index_map(store: DataStore, layer_url: Callable[[str], str], config: d
     return m
 
 
-def build_surroundings_map(store: DataStore, layer_url: Callable[[str], str], config: dict, *,
-                           basemap: str = "osm", basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS) -> folium.Map:
+def build_surroundings_map(
+    store: DataStore,
+    layer_url: Callable[[str], str],
+    config: dict,
+    *,
+    basemap: str = "osm",
+    basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
+) -> folium.Map:
     """A map of one or more parks with their nearest targets and connecting lines (drawn by parks.js)."""
     m = _base_map(store, basemap, basemaps)
     _add_context(m, store, layer_url, ("district",))

@@ -41,8 +41,12 @@ def nearest_items(park_geometry, frame: gpd.GeoDataFrame, k: int, park_is_area: 
     items = []
     for i, (_, row) in enumerate(chosen.iterrows()):
         item = {name: row.get(name) for name in TARGET_FIELDS}
-        item.update(distance_m=round(float(nearest["distance_m"].iloc[i]), 1), line=lines[i], geometry=shapes[i],
-                    interval=_interval(park_m, park_is_area, row))
+        item.update(
+            distance_m=round(float(nearest["distance_m"].iloc[i]), 1),
+            line=lines[i],
+            geometry=shapes[i],
+            interval=_interval(park_m, park_is_area, row),
+        )
         items.append(item)
     return items
 
@@ -83,8 +87,15 @@ def best_flags(values: Sequence[float | None], higher_is_better: bool = True) ->
 
 def _row(key: str, label_zh: str, label_en: str, values: list, *, higher: bool | None, unit: str = "") -> dict:
     flags = best_flags(values, higher) if higher is not None else [False] * len(values)
-    return {"key": key, "label_zh": label_zh, "label_en": label_en, "unit": unit, "values": values, "best": flags,
-            "numeric": higher is not None}
+    return {
+        "key": key,
+        "label_zh": label_zh,
+        "label_en": label_en,
+        "unit": unit,
+        "values": values,
+        "best": flags,
+        "numeric": higher is not None,
+    }
 
 
 def compare_rows(ranked: dict, features: dict[str, dict], ids: list[str]) -> list[dict]:
@@ -96,25 +107,65 @@ def compare_rows(ranked: dict, features: dict[str, dict], ids: list[str]) -> lis
     props = [features[pid]["properties"] for pid in ids]
     rows = [
         _row("score", "评分（0–100）", "Score (0–100)", [entries[pid]["score"] for pid in ids], higher=True),
-        _row("known_criteria", "已知指标数", "Known criteria", [entries[pid]["known_criteria"] for pid in ids],
-             higher=True),
+        _row(
+            "known_criteria",
+            "已知指标数",
+            "Known criteria",
+            [entries[pid]["known_criteria"] for pid in ids],
+            higher=True,
+        ),
     ]
     for crit in CRITERIA:
         metric = [entries[pid]["metrics"][crit.key] for pid in ids]
         values = [m["value"] for m in metric]
         higher = not crit.is_distance
         rows.append(_row(crit.key, crit.label_zh, crit.label_en, values, higher=higher, unit=crit.unit))
-        rows.append(_row(f"{crit.key}_points", f"{crit.label_zh}·得分", f"{crit.label_en}: points",
-                         [m["contribution"] if m["value"] is not None else None for m in metric], higher=True))
-    rows.append(_row("planned_area_km2", "规划面积", "Planned area", [p.get("planned_area_km2") for p in props],
-                     higher=True, unit="km2"))
-    rows.append(_row("built_area_km2", "建成面积", "Built area", [p.get("built_area_km2") for p in props],
-                     higher=True, unit="km2"))
-    rows.append(_row("designation_count", "称号数量", "Number of designations",
-                     [len(p.get("designations") or []) or None for p in props], higher=True))
-    for name, zh, en in (("industries", "主导产业", "Leading industries"), ("designations", "称号与认定", "Designations"),
-                         ("enterprises", "重点企业", "Key enterprises"), ("status", "状态", "Status"),
-                         ("accuracy", "位置精度", "Positional accuracy"), ("source", "来源", "Source"),
-                         ("as_of", "数据截至", "As of")):
+        rows.append(
+            _row(
+                f"{crit.key}_points",
+                f"{crit.label_zh}·得分",
+                f"{crit.label_en}: points",
+                [m["contribution"] if m["value"] is not None else None for m in metric],
+                higher=True,
+            )
+        )
+    rows.append(
+        _row(
+            "planned_area_km2",
+            "规划面积",
+            "Planned area",
+            [p.get("planned_area_km2") for p in props],
+            higher=True,
+            unit="km2",
+        )
+    )
+    rows.append(
+        _row(
+            "built_area_km2",
+            "建成面积",
+            "Built area",
+            [p.get("built_area_km2") for p in props],
+            higher=True,
+            unit="km2",
+        )
+    )
+    rows.append(
+        _row(
+            "designation_count",
+            "称号数量",
+            "Number of designations",
+            [len(p.get("designations") or []) or None for p in props],
+            higher=True,
+        )
+    )
+    for name, zh, en in (
+        ("industries", "主导产业", "Leading industries"),
+        ("designations", "称号与认定", "Designations"),
+        ("enterprises", "重点企业", "Key enterprises"),
+        ("status", "状态", "Status"),
+        ("accuracy", "位置精度", "Positional accuracy"),
+        ("source", "来源", "Source"),
+        ("as_of", "数据截至", "As of"),
+    ):
         rows.append(_row(name, zh, en, [p.get(name) for p in props], higher=None))
     return rows

@@ -20,15 +20,15 @@ from pathlib import Path
 from atlas.errors import AtlasError
 
 FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),              # fonts-wqy-microhei (TrueType: quick subsets)
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),                # fonts-wqy-zenhei
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),     # fonts-noto-cjk (CFF outlines; index 2: SC)
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),                  # fonts-arphic-uming
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),  # fonts-wqy-microhei (TrueType: quick subsets)
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # fonts-wqy-zenhei
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # fonts-noto-cjk (CFF outlines; index 2: SC)
+    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # fonts-arphic-uming
 )
 # preferred families, best first: TrueType outlines subset several times faster than Noto's CFF ones
 FONT_PREFERENCE = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC")
 PAGE_MARGIN_MM = 14
-MAX_CELL_CHARS = 600         # a table cell longer than this is cut (a sheet is 1-2 pages)
+MAX_CELL_CHARS = 600  # a table cell longer than this is cut (a sheet is 1-2 pages)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -45,7 +45,7 @@ class Table:
     heading: str
     columns: Sequence[str]
     rows: Sequence[Sequence[str]]
-    widths: Sequence[float] | None = None   # relative column widths
+    widths: Sequence[float] | None = None  # relative column widths
 
 
 @dataclass
@@ -54,7 +54,7 @@ class Sheet:
 
     title: str
     subtitle: str = ""
-    lines: list[str] = field(default_factory=list)     # short lines under the title (status, accuracy, as-of)
+    lines: list[str] = field(default_factory=list)  # short lines under the title (status, accuracy, as-of)
     map_png: bytes | None = None
     map_caption: str = ""
     tables: list[Table] = field(default_factory=list)
@@ -73,8 +73,9 @@ def cjk_font() -> tuple[str, int]:
     for path, index in FONT_CANDIDATES:
         if Path(path).is_file():
             return path, index
-    raise FontMissing("no CJK font found for PDF output: install Debian's fonts-noto-cjk "
-                      "or fonts-wqy-microhei (`make system`)")
+    raise FontMissing(
+        "no CJK font found for PDF output: install Debian's fonts-noto-cjk or fonts-wqy-microhei (`make system`)"
+    )
 
 
 def _preference(families: str) -> int:
@@ -88,8 +89,13 @@ def _fc_list_chinese() -> list[tuple[str, int, str]]:
     if not shutil.which("fc-list"):
         return []
     try:
-        out = subprocess.run(["fc-list", "-f", "%{file}|%{index}|%{family}\n", ":lang=zh-cn"], capture_output=True,
-                             text=True, timeout=10, check=True).stdout
+        out = subprocess.run(
+            ["fc-list", "-f", "%{file}|%{index}|%{family}\n", ":lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
     except (subprocess.SubprocessError, OSError):
         return []
     fonts = []
@@ -103,7 +109,7 @@ def _fc_list_chinese() -> list[tuple[str, int, str]]:
 def clean_text(value) -> str:
     """Text safe to place in a PDF: control and bidi-override characters removed, length capped."""
     text = _CONTROL.sub("", "" if value is None else str(value))
-    return text if len(text) <= MAX_CELL_CHARS else text[:MAX_CELL_CHARS - 1] + "…"
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
 
 
 def render_pdf(sheet: Sheet) -> bytes:
@@ -158,8 +164,13 @@ def _table(pdf, table: Table) -> None:
     pdf.multi_cell(0, 6, clean_text(table.heading), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=8)
     widths = tuple(table.widths) if table.widths else None
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=4.2, first_row_as_headings=True,
-                   headings_style=_heading_style()) as grid:
+    with pdf.table(
+        col_widths=widths,
+        text_align="LEFT",
+        line_height=4.2,
+        first_row_as_headings=True,
+        headings_style=_heading_style(),
+    ) as grid:
         for row in [table.columns, *table.rows]:
             cells = grid.row()
             for value in row:

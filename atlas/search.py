@@ -51,7 +51,13 @@ def _hit(data, feat) -> dict:
     geom = feat.get("geometry")
     bbox = list(shape(geom).bounds) if geom else None
     return {
-        "id": props.get("id"), "layer": data.spec.id, "layer_title_zh": data.spec.title_zh,
-        "name_zh": props.get("name_zh"), "name_en": props.get("name_en"), "kind": props.get("kind"),
-        "accuracy": props.get("accuracy"), "placed": geom is not None, "bbox": bbox,
+        "id": props.get("id"),
+        "layer": data.spec.id,
+        "layer_title_zh": data.spec.title_zh,
+        "name_zh": props.get("name_zh"),
+        "name_en": props.get("name_en"),
+        "kind": props.get("kind"),
+        "accuracy": props.get("accuracy"),
+        "placed": geom is not None,
+        "bbox": bbox,
     }

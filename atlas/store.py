@@ -8,8 +8,10 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 
@@ -19,6 +21,7 @@ from atlas.validate import Problem, check_collection
 
 log = logging.getLogger(__name__)
 WGS84 = "EPSG:4326"
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,7 +38,7 @@ class LayerData:
     stamp: tuple = ()
     problems: list[Problem] = field(default_factory=list)
     _frame: gpd.GeoDataFrame | None = None
-    _web_frame: gpd.GeoDataFrame | None = None     # EPSG:3857 copy for vector tiles (atlas/tiles.py)
+    _web_frame: gpd.GeoDataFrame | None = None  # EPSG:3857 copy for vector tiles (atlas/tiles.py)
 
     @property
     def features(self) -> list[dict]:
@@ -97,6 +100,37 @@ def read_layer(spec: LayerSpec, data_dir: Path) -> LayerData:
     return LayerData(spec, True, "", obj, body, gzip.compress(body, 6, mtime=0), etag, stamp)
 
 
+class DerivedCache:
+    """Values computed from the data, one per name, rebuilt when the version of the layers it reads changes.
+
+    Each name has its own lock, so a value is built once even when requests arrive together, and a slow build
+    of one name does not hold up another. Only the newest version of a name is kept.
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[tuple, object]] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.builds = 0  # how many values were built (tests read it to tell a rebuild from a cache hit)
+
+    def get(self, name: str, version: tuple, build: Callable[[], T]) -> T:
+        entry = self._items.get(name)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        with self._guard:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            entry = self._items.get(name)
+            if entry is None or entry[0] != version:
+                entry = (version, build())
+                self._items[name] = entry
+                self.builds += 1
+            return entry[1]
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
 class DataStore:
     """All layers of a catalog, reloaded when their file changes on disk."""
 
@@ -105,6 +139,7 @@ class DataStore:
         self.data_dir = Path(data_dir)
         self._cache: dict[str, LayerData] = {}
         self._lock = threading.Lock()
+        self._derived = DerivedCache()
 
     def layer(self, layer_id: str) -> LayerData:
         """Return the current data of a layer (ok or not); unknown ids raise UnknownLayer."""
@@ -134,6 +169,19 @@ class DataStore:
         """A short hash of every layer's ETag: changes whenever any data changes."""
         tags = "|".join(f"{d.spec.id}:{d.etag or d.reason}" for d in self.all())
         return hashlib.sha256(tags.encode()).hexdigest()[:12]
+
+    def layer_versions(self, layer_ids: Iterable[str]) -> tuple:
+        """(layer id, ETag or failure reason) for each layer: the data version a derived value depends on."""
+        return tuple((lid, data.etag or data.reason) for lid in layer_ids for data in (self.layer(lid),))
+
+    def derived(self, name: str, build: Callable[[], T], layers: Iterable[str] | None = None) -> T:
+        """``build()``'s value, cached in this store until any of ``layers`` (default: all) changes.
+
+        ``name`` must say everything the value depends on besides the data (e.g. ``"ogc-sindex:parks"``).
+        This is the one cache of derived data: module-level caches would be shared by every app in a process.
+        """
+        ids = tuple(layers) if layers is not None else tuple(spec.id for spec in self.catalog)
+        return self._derived.get(name, self.layer_versions(ids), build)
 
     def find_feature(self, feature_id: str) -> tuple[LayerData, dict]:
         """Return (layer, feature) for a feature id, searching every usable layer."""

@@ -23,14 +23,14 @@ from atlas.store import LayerData
 WEB_MERCATOR = "EPSG:3857"
 # half the width of the world in EPSG:3857 metres (the Web Mercator square is +-this on both axes)
 WORLD_HALF_M = 20037508.342789244
-EXTENT = 4096          # MVT coordinates per tile side
-BUFFER_PX = 64         # geometry kept outside the tile (in EXTENT units) so strokes join at tile edges
+EXTENT = 4096  # MVT coordinates per tile side
+BUFFER_PX = 64  # geometry kept outside the tile (in EXTENT units) so strokes join at tile edges
 MIN_ZOOM = 0
 MAX_ZOOM = 18
 # the properties a tiled feature carries: styling needs kind/status/accuracy, the popup looks the rest up by id
 TILE_FIELDS = ("id", "name_zh", "name_en", "kind", "status", "accuracy")
 LATITUDE_LIMIT = 85.0511287798066
-POLYGON_TYPE_IDS = (3, 6)   # shapely.get_type_id of Polygon, MultiPolygon
+POLYGON_TYPE_IDS = (3, 6)  # shapely.get_type_id of Polygon, MultiPolygon
 
 
 def check_address(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
@@ -38,13 +38,13 @@ def check_address(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
     if not MIN_ZOOM <= z <= max_zoom:
         raise UnknownTile(f"zoom {z} is outside {MIN_ZOOM}..{max_zoom}", parameter="z")
     for name, value in (("x", x), ("y", y)):
-        if not 0 <= value < 2 ** z:
-            raise UnknownTile(f"{name}={value} is outside 0..{2 ** z - 1} at zoom {z}", parameter=name)
+        if not 0 <= value < 2**z:
+            raise UnknownTile(f"{name}={value} is outside 0..{2**z - 1} at zoom {z}", parameter=name)
 
 
 def tile_bounds_m(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """Return (minx, miny, maxx, maxy) of an XYZ tile in EPSG:3857 metres (y counted from the north)."""
-    size_m = 2 * WORLD_HALF_M / 2 ** z
+    size_m = 2 * WORLD_HALF_M / 2**z
     minx = -WORLD_HALF_M + x * size_m
     maxy = WORLD_HALF_M - y * size_m
     return minx, maxy - size_m, minx + size_m, maxy
@@ -52,7 +52,7 @@ def tile_bounds_m(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 def tile_bounds_lonlat(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """Return (west, south, east, north) of an XYZ tile in WGS-84 degrees."""
-    n = 2 ** z
+    n = 2**z
 
     def lat(row: int) -> float:
         return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
@@ -71,9 +71,10 @@ def web_frame(data: LayerData) -> gpd.GeoDataFrame:
     # clip to the Web Mercator latitude limit first: the poles project to infinity
     limit = box(-180, -LATITUDE_LIMIT, 180, LATITUDE_LIMIT)
     geoms = frame.geometry.clip_by_rect(*limit.bounds).to_crs(WEB_MERCATOR)
-    web = gpd.GeoDataFrame(frame[columns].reset_index(drop=True), geometry=geoms.reset_index(drop=True),
-                           crs=WEB_MERCATOR)
-    web.sindex  # build the STRtree now, under the first request, not lazily on a later one
+    web = gpd.GeoDataFrame(
+        frame[columns].reset_index(drop=True), geometry=geoms.reset_index(drop=True), crs=WEB_MERCATOR
+    )
+    _ = web.sindex  # build the STRtree now, under the first request, not lazily on a later one
     data._web_frame = web
     return web
 
@@ -105,8 +106,7 @@ def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
     if not features:
         return b""
     layer = {"name": data.spec.id, "features": features}
-    return mapbox_vector_tile.encode([layer], default_options={
-        "extents": EXTENT})
+    return mapbox_vector_tile.encode([layer], default_options={"extents": EXTENT})
 
 
 def quantise(geoms: np.ndarray, bounds_m: tuple[float, float, float, float]) -> np.ndarray:
@@ -135,11 +135,19 @@ def tilejson(data: LayerData, tiles_url: str, max_zoom: int = MAX_ZOOM) -> dict:
     spec = data.spec
     fields = {name: (spec.field(name).label_en if spec.field(name) else name) for name in TILE_FIELDS}
     return {
-        "tilejson": "3.0.0", "name": spec.title_zh, "description": spec.title_en, "version": data.etag,
-        "scheme": "xyz", "tiles": [tiles_url], "minzoom": MIN_ZOOM, "maxzoom": max_zoom, "bounds": bounds,
+        "tilejson": "3.0.0",
+        "name": spec.title_zh,
+        "description": spec.title_en,
+        "version": data.etag,
+        "scheme": "xyz",
+        "tiles": [tiles_url],
+        "minzoom": MIN_ZOOM,
+        "maxzoom": max_zoom,
+        "bounds": bounds,
         "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, min(10, max_zoom)],
-        "vector_layers": [{"id": spec.id, "description": spec.title_en, "minzoom": MIN_ZOOM,
-                           "maxzoom": max_zoom, "fields": fields}],
+        "vector_layers": [
+            {"id": spec.id, "description": spec.title_en, "minzoom": MIN_ZOOM, "maxzoom": max_zoom, "fields": fields}
+        ],
     }
 
 
@@ -156,8 +164,9 @@ class TileCache:
     def __len__(self) -> int:
         return len(self._tiles)
 
-    def get(self, data: LayerData, z: int, x: int, y: int,
-            on_lookup: Callable[[str, bool], None] | None = None) -> bytes:
+    def get(
+        self, data: LayerData, z: int, x: int, y: int, on_lookup: Callable[[str, bool], None] | None = None
+    ) -> bytes:
         """Return the tile's bytes from the cache or build and keep them; ``on_lookup(layer, hit)`` counts."""
         key = (data.spec.id, data.etag, z, x, y)
         with self._lock:

@@ -20,17 +20,20 @@ from atlas.errors import BadParameter
 
 # layer id -> the date field whose year says when the feature came into being
 TIME_FIELDS: dict[str, str] = {
-    "railways": "opened", "expressways": "opened", "stations": "opened", "parks": "established",
+    "railways": "opened",
+    "expressways": "opened",
+    "stations": "opened",
+    "parks": "established",
 }
 PLANNED_STATUSES = ("planned", "under_construction")
 YEAR_MIN = 1900
 YEAR_MAX = 2100
-YEARS_AHEAD = 15   # the slider reaches this far past the present, for plans
+YEARS_AHEAD = 15  # the slider reaches this far past the present, for plans
 
-SHOWN = "shown"          # existed by the chosen year
-HIDDEN = "hidden"        # came into being after the chosen year (or a plan, before the present)
-PLANNED = "planned"      # a plan, shown dashed: the chosen year is after the present
-UNKNOWN = "unknown"      # no sourced year: listed, not drawn
+SHOWN = "shown"  # existed by the chosen year
+HIDDEN = "hidden"  # came into being after the chosen year (or a plan, before the present)
+PLANNED = "planned"  # a plan, shown dashed: the chosen year is after the present
+UNKNOWN = "unknown"  # no sourced year: listed, not drawn
 STATES = (SHOWN, HIDDEN, PLANNED, UNKNOWN)
 
 _YEAR = re.compile(r"^\s*(\d{4})(?:\D|$)")
@@ -84,8 +87,9 @@ def parse_year(raw, parameter: str = "year") -> int | None:
         return None
     text = str(raw).strip()
     if not text.isdigit() or not YEAR_MIN <= int(text) <= YEAR_MAX:
-        raise BadParameter(f"{parameter} must be a year between {YEAR_MIN} and {YEAR_MAX}, got {text[:20]!r}",
-                           parameter=parameter)
+        raise BadParameter(
+            f"{parameter} must be a year between {YEAR_MIN} and {YEAR_MAX}, got {text[:20]!r}", parameter=parameter
+        )
     return int(text)
 
 
@@ -98,12 +102,26 @@ def year_range(years: list[int | None], present: int) -> tuple[int, int]:
 def browser_config(present: int, years: list[int | None]) -> dict:
     """What the browser needs to apply these rules: fields, planned statuses, present and slider range."""
     first, last = year_range(years, present)
-    return {"fields": dict(TIME_FIELDS), "planned_statuses": list(PLANNED_STATUSES), "present": present,
-            "min": first, "max": last}
+    return {
+        "fields": dict(TIME_FIELDS),
+        "planned_statuses": list(PLANNED_STATUSES),
+        "present": present,
+        "min": first,
+        "max": last,
+    }
 
 
 def corridors_as_of(rows: list[dict], year: int | None, present: int) -> list[dict]:
     """Corridor rows (``layer``, ``status``, ``opened``) with their ``year_state`` as of ``year`` (copies)."""
-    return [{**row, "year_state": state_at(row["layer"], {"status": row.get("status"),
-                                                          TIME_FIELDS.get(row["layer"], "opened"): row.get("opened")},
-                                           year, present)} for row in rows]
+    return [
+        {
+            **row,
+            "year_state": state_at(
+                row["layer"],
+                {"status": row.get("status"), TIME_FIELDS.get(row["layer"], "opened"): row.get("opened")},
+                year,
+                present,
+            ),
+        }
+        for row in rows
+    ]

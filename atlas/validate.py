@@ -88,7 +88,9 @@ def check_geometry(geom: dict, spec: LayerSpec, bbox=REGION_BBOX) -> list[str]:
     if not positions:
         return ["geometry has no coordinates"]
     for pos in positions:
-        if len(pos) < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in pos):
+        if len(pos) < 2 or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in pos
+        ):
             return [f"bad position {pos!r}: need finite numbers [lon, lat]"]
         lon, lat = pos[0], pos[1]
         if not (bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]):
@@ -114,7 +116,9 @@ def check_properties(props: dict, spec: LayerSpec) -> list[str]:
                 messages.append(f"required property {fld.name!r} is missing or null")
             continue
         if not _type_ok(value, fld.type):
-            messages.append(f"property {fld.name!r} should be {fld.type}, got {type(value).__name__} {str(value)[:40]!r}")
+            messages.append(
+                f"property {fld.name!r} should be {fld.type}, got {type(value).__name__} {str(value)[:40]!r}"
+            )
     if props.get("family") is not None and props["family"] != spec.family:
         messages.append(f"family is {props['family']!r}; layer {spec.id!r} holds {spec.family!r}")
     if props.get("family") not in FAMILIES and props.get("family") is not None:
@@ -161,8 +165,10 @@ def _area_class_problems(geom, props: dict) -> list[str]:
     messages = []
     kind = geom.get("type") if isinstance(geom, dict) else None
     if kind not in AREA_GEOMETRIES:
-        messages.append(f"accuracy 'area' needs the Polygon or MultiPolygon of the area that contains the site "
-                        f"(usually its 街道/镇), got {kind}")
+        messages.append(
+            f"accuracy 'area' needs the Polygon or MultiPolygon of the area that contains the site "
+            f"(usually its 街道/镇), got {kind}"
+        )
     if not props.get("location_text"):
         messages.append("accuracy 'area' needs location_text: the source's own wording of where the site is")
     return messages
@@ -175,7 +181,9 @@ def check_collection(obj, spec: LayerSpec, file_name: str | None = None) -> list
         return [Problem(file_name, None, "top level is not a GeoJSON FeatureCollection")]
     problems = []
     if "crs" in obj:
-        problems.append(Problem(file_name, None, "has a 'crs' member; RFC 7946 GeoJSON is always WGS-84 lon/lat without one"))
+        problems.append(
+            Problem(file_name, None, "has a 'crs' member; RFC 7946 GeoJSON is always WGS-84 lon/lat without one")
+        )
     features = obj.get("features")
     if not isinstance(features, list):
         return problems + [Problem(file_name, None, "'features' is not a list")]
@@ -215,6 +223,12 @@ def check_catalog_data(catalog, data_dir) -> list[Problem]:
             fid = (feature.get("properties") or {}).get("id") if isinstance(feature, dict) else None
             if isinstance(fid, str):
                 if fid in owners and owners[fid] != spec.source_file:
-                    problems.append(Problem(spec.source_file, fid, f"id is also used in {owners[fid]}; ids must be unique across the atlas"))
+                    problems.append(
+                        Problem(
+                            spec.source_file,
+                            fid,
+                            f"id is also used in {owners[fid]}; ids must be unique across the atlas",
+                        )
+                    )
                 owners.setdefault(fid, spec.source_file)
     return problems

@@ -31,12 +31,38 @@ from bench.profiling import profile_request
 OUT_DIR = Path(__file__).resolve().parent
 OGC_HEADERS = {"Accept": "application/geo+json", "Accept-Encoding": "gzip, deflate"}
 
-QUICK = dict(load_s=2, rounds=1, warm_s=1, conns=8, browser_samples=3, ogc_s=2, ogc_rounds=1, n_synthetic=10_000,
-             scale_samples=1, scale_explore_samples=1, api_samples=5, browser_timeout=60, scale_timeout=120,
-             budget_min=15)
-FULL = dict(load_s=10, rounds=3, warm_s=3, conns=8, browser_samples=15, ogc_s=8, ogc_rounds=3, n_synthetic=100_000,
-            scale_samples=3, scale_explore_samples=1, api_samples=20, browser_timeout=60, scale_timeout=300,
-            budget_min=75)
+QUICK = dict(
+    load_s=2,
+    rounds=1,
+    warm_s=1,
+    conns=8,
+    browser_samples=3,
+    ogc_s=2,
+    ogc_rounds=1,
+    n_synthetic=10_000,
+    scale_samples=1,
+    scale_explore_samples=1,
+    api_samples=5,
+    browser_timeout=60,
+    scale_timeout=120,
+    budget_min=15,
+)
+FULL = dict(
+    load_s=10,
+    rounds=3,
+    warm_s=3,
+    conns=8,
+    browser_samples=15,
+    ogc_s=8,
+    ogc_rounds=3,
+    n_synthetic=100_000,
+    scale_samples=3,
+    scale_explore_samples=1,
+    api_samples=20,
+    browser_timeout=60,
+    scale_timeout=300,
+    budget_min=75,
+)
 
 # bbox of ~1 % of the district box, used on the synthetic layer
 SMALL_BBOX = "106.70,28.80,106.77,28.87"
@@ -66,8 +92,12 @@ class Bench:
         self.logdir.mkdir()
         self.servers: dict = {}
         self.deadline = time.monotonic() + cfg["budget_min"] * 60
-        self.results: dict = {"mode": "quick" if quick else "full", "settings": dict(cfg), "errors": [],
-                              "load_tool": "wrk" if have_wrk() else "python threads + http.client"}
+        self.results: dict = {
+            "mode": "quick" if quick else "full",
+            "settings": dict(cfg),
+            "errors": [],
+            "load_tool": "wrk" if have_wrk() else "python threads + http.client",
+        }
 
     # ------------------------------------------------------------ plumbing
     def log(self, msg: str) -> None:
@@ -79,8 +109,9 @@ class Bench:
     def server(self, key: str, app: str, env: dict, ready: str, extra=None, timeout: float = 180):
         if key not in self.servers:
             self.log(f"starting {key}")
-            self.servers[key] = gunicorn_server(key, app, env, self.logdir, extra=extra, ready_path=ready,
-                                                timeout=timeout)
+            self.servers[key] = gunicorn_server(
+                key, app, env, self.logdir, extra=extra, ready_path=ready, timeout=timeout
+            )
             self.log(f"{key} on {self.servers[key].url}")
         return self.servers[key]
 
@@ -118,14 +149,16 @@ class Bench:
     def rounds(self, targets: dict[str, str], duration: float, rounds: int, headers: dict, timeout_s=60.0) -> dict:
         """Warm each target, then ``rounds`` interleaved load rounds; per target: rounds + medians/spreads."""
         out = {name: {"url_path": url.split("/", 3)[-1], "rounds": []} for name, url in targets.items()}
-        for name, url in targets.items():
+        for url in targets.values():
             load(url, self.cfg["warm_s"], self.cfg["conns"], headers, timeout_s=timeout_s)
         for r in range(rounds):
             for name, url in targets.items():
                 res = load(url, duration, self.cfg["conns"], headers, timeout_s=timeout_s)
                 out[name]["rounds"].append(res)
-                self.log(f"  {name} round {r + 1}: {res['rps']:.1f} req/s p50 {res['p50_ms']:.1f} ms "
-                         f"({res['requests']} req, {res['errors']} err, {res['non2xx']} non-2xx)")
+                self.log(
+                    f"  {name} round {r + 1}: {res['rps']:.1f} req/s p50 {res['p50_ms']:.1f} ms "
+                    f"({res['requests']} req, {res['errors']} err, {res['non2xx']} non-2xx)"
+                )
         for name in out:
             rs = out[name]["rounds"]
             out[name]["rps"] = summary([x["rps"] for x in rs])
@@ -143,16 +176,24 @@ class Bench:
         assert st == 200, f"explore page answered {st}"
         (self.tmp / "static" / "explore.html").write_bytes(body)
         sizes = {"ours": len(http_get(ours.url + "/")[2]), "explore": len(body), "static": len(body)}
-        targets = {"ours": ours.url + "/", "explore": naive.url + "/", "static": naive.url + "/static-copy/explore.html"}
+        targets = {
+            "ours": ours.url + "/",
+            "explore": naive.url + "/",
+            "static": naive.url + "/static-copy/explore.html",
+        }
         res = self.rounds(targets, self.cfg["load_s"], self.cfg["rounds"], BROWSER_HEADERS, timeout_s=120)
         for name in res:
             res[name]["body_bytes"] = sizes[name]
         o, e, s = (res[k]["rps"]["p50"] for k in ("ours", "explore", "static"))
         prof = profile_request({"DEFAULT_BASEMAP": "none"}, "/", n=20, max_seconds=30)
-        return {"targets": res, "ours_vs_explore": o / e if e else None, "ours_vs_static": o / s if s else None,
-                "profile_ours": prof,
-                "memory_after": {"ours": ours.rss(), "naive": naive.rss()},
-                "gunicorn": "--workers 2 --threads 4 (gthread), same for all three"}
+        return {
+            "targets": res,
+            "ours_vs_explore": o / e if e else None,
+            "ours_vs_static": o / s if s else None,
+            "profile_ours": prof,
+            "memory_after": {"ours": ours.rss(), "naive": naive.rss()},
+            "gunicorn": "--workers 2 --threads 4 (gthread), same for all three",
+        }
 
     # ------------------------------------------------------------ sections 2 + 3
     def _expected_real(self) -> int:
@@ -182,9 +223,9 @@ class Bench:
         with sync_playwright() as pw:
             b = br.launch(pw)
             try:
-                for kind, url in (("ours", ours.url + "/"), ("explore", naive.url + "/")):   # warm-up visit
+                for kind, url in (("ours", ours.url + "/"), ("explore", naive.url + "/")):  # warm-up visit
                     br.time_to_map(b, url, kind, expected, self.cfg["browser_timeout"])
-                for i in range(self.cfg["browser_samples"]):
+                for _i in range(self.cfg["browser_samples"]):
                     for kind, url in (("ours", ours.url + "/"), ("explore", naive.url + "/")):
                         samples[kind].append(br.time_to_map(b, url, kind, expected, self.cfg["browser_timeout"]))
                     if self.time_left() <= 0:
@@ -194,10 +235,14 @@ class Bench:
         out = {"expected_paths_explore": expected}
         for kind, rows in samples.items():
             good = [r for r in rows if r.get("ok")]
-            out[kind] = {"samples": rows, "ms": summary([r["ms"] for r in good]),
-                         "load_event_ms": summary([r["load_event_ms"] for r in good]),
-                         "heap_after_gc_mib": summary([r["js_heap_used_after_gc_mib"] for r in good]),
-                         "paths": good[0]["paths"] if good else None, "failed": len(rows) - len(good)}
+            out[kind] = {
+                "samples": rows,
+                "ms": summary([r["ms"] for r in good]),
+                "load_event_ms": summary([r["load_event_ms"] for r in good]),
+                "heap_after_gc_mib": summary([r["js_heap_used_after_gc_mib"] for r in good]),
+                "paths": good[0]["paths"] if good else None,
+                "failed": len(rows) - len(good),
+            }
             self.log(f"  {kind}: time to map p50 {out[kind]['ms']['p50'] or 0:.0f} ms over {len(good)} samples")
         return out
 
@@ -217,8 +262,11 @@ class Bench:
 
     def ours_a(self):
         d = self.scale_dirs()
-        env = {"QIJIANG_DEFAULT_BASEMAP": "none", "QIJIANG_GEODATA_DIR": str(d["geodata_a"]),
-               "QIJIANG_LAYERS_DIR": str(d["layers_a"])}
+        env = {
+            "QIJIANG_DEFAULT_BASEMAP": "none",
+            "QIJIANG_GEODATA_DIR": str(d["geodata_a"]),
+            "QIJIANG_LAYERS_DIR": str(d["layers_a"]),
+        }
         return self.server("ours_scale", "server:create_app()", env, "/api/layers", timeout=300)
 
     # ------------------------------------------------------------ section 4
@@ -235,9 +283,17 @@ class Bench:
         queries = [
             ("towns: bbox (shipped data, 30 polygons)", "towns", "bbox=106.6,28.8,106.8,29.0&limit=100"),
             ("stations: kind=station (shipped data)", "stations", "kind=station&limit=100"),
-            (f"synthetic: small bbox (~1 % of district, {d['n']} features)", "synthetic", f"bbox={SMALL_BBOX}&limit=100"),
+            (
+                f"synthetic: small bbox (~1 % of district, {d['n']} features)",
+                "synthetic",
+                f"bbox={SMALL_BBOX}&limit=100",
+            ),
             (f"synthetic: category=charlie ({d['n']} features)", "synthetic", "category=charlie&limit=100"),
-            (f"synthetic: bbox + category ({d['n']} features)", "synthetic", f"bbox={SMALL_BBOX}&category=charlie&limit=100"),
+            (
+                f"synthetic: bbox + category ({d['n']} features)",
+                "synthetic",
+                f"bbox={SMALL_BBOX}&category=charlie&limit=100",
+            ),
         ]
         out = []
         for title, cid, qs in queries:
@@ -250,26 +306,55 @@ class Bench:
             for name, url in (("ours", ours_url), ("pygeoapi", pg_url)):
                 st, resp_headers, body = http_get(url, OGC_HEADERS, timeout=300)
                 doc = json.loads(decoded(resp_headers, body)) if st == 200 else {}
-                matched[name] = {"status": st, "numberMatched": doc.get("numberMatched"),
-                                 "numberReturned": doc.get("numberReturned"), "bytes": len(body)}
-            self.log(f"  {title}: matched ours {matched['ours']['numberMatched']} / pygeoapi "
-                     f"{matched['pygeoapi']['numberMatched']}")
-            res = self.rounds({"ours": ours_url, "pygeoapi": pg_url}, self.cfg["ogc_s"], self.cfg["ogc_rounds"],
-                              OGC_HEADERS, timeout_s=120)
+                matched[name] = {
+                    "status": st,
+                    "numberMatched": doc.get("numberMatched"),
+                    "numberReturned": doc.get("numberReturned"),
+                    "bytes": len(body),
+                }
+            self.log(
+                f"  {title}: matched ours {matched['ours']['numberMatched']} / pygeoapi "
+                f"{matched['pygeoapi']['numberMatched']}"
+            )
+            res = self.rounds(
+                {"ours": ours_url, "pygeoapi": pg_url},
+                self.cfg["ogc_s"],
+                self.cfg["ogc_rounds"],
+                OGC_HEADERS,
+                timeout_s=120,
+            )
             o, p = res["ours"]["rps"]["p50"], res["pygeoapi"]["rps"]["p50"]
-            prof = profile_request(self.scale_config(), f"/ogc/collections/{cid}/items?{qs}&f=json", n=20,
-                                   max_seconds=20)
-            out.append({"query": title, "collection": cid, "params": qs, "check": matched, "ours": res["ours"],
-                        "pygeoapi": res["pygeoapi"], "ratio": o / p if p else None, "profile_ours": prof})
-        return {"queries": out, "memory_after": {"ours": ours.rss(), "pygeoapi": pg.rss()},
-                "pygeoapi_provider": "GeoJSON (stock provider, file copies)"}
+            prof = profile_request(
+                self.scale_config(), f"/ogc/collections/{cid}/items?{qs}&f=json", n=20, max_seconds=20
+            )
+            out.append(
+                {
+                    "query": title,
+                    "collection": cid,
+                    "params": qs,
+                    "check": matched,
+                    "ours": res["ours"],
+                    "pygeoapi": res["pygeoapi"],
+                    "ratio": o / p if p else None,
+                    "profile_ours": prof,
+                }
+            )
+        return {
+            "queries": out,
+            "memory_after": {"ours": ours.rss(), "pygeoapi": pg.rss()},
+            "pygeoapi_provider": "GeoJSON (stock provider, file copies)",
+        }
 
     # ------------------------------------------------------------ section 5
     def s5_scale(self) -> dict:
         from playwright.sync_api import sync_playwright
 
         d = self.scale_dirs()
-        out: dict = {"n": d["n"], "synthetic_geojson_bytes": d["synthetic_bytes"], "parks_geojson_bytes": d["parks_bytes"]}
+        out: dict = {
+            "n": d["n"],
+            "synthetic_geojson_bytes": d["synthetic_bytes"],
+            "parks_geojson_bytes": d["parks_bytes"],
+        }
         ours = self.ours_a()
         # server side of the map page and of the layer at scale (server already warm: median of 5)
         page_s, layer_s = [], []
@@ -288,15 +373,17 @@ class Bench:
         with sync_playwright() as pw:
             b = br.launch(pw)
             try:
-                br.time_to_map(b, ours.url + "/", "ours", expected, self.cfg["scale_timeout"])   # warm the workers
-                for i in range(self.cfg["scale_samples"]):
+                br.time_to_map(b, ours.url + "/", "ours", expected, self.cfg["scale_timeout"])  # warm the workers
+                for _i in range(self.cfg["scale_samples"]):
                     if self.time_left() <= 0:
                         break
                     row = br.time_to_map(b, ours.url + "/", "ours", expected, self.cfg["scale_timeout"])
                     browser_rows["ours"].append(row)
-                    self.log(f"  ours at scale: {row.get('ms') or 0:.0f} ms, heap {row.get('js_heap_used_after_gc_mib') or 0:.1f} MiB "
-                             f"{row.get('error', '')}")
-                for i in range(self.cfg["scale_explore_samples"]):
+                    self.log(
+                        f"  ours at scale: {row.get('ms') or 0:.0f} ms, heap {row.get('js_heap_used_after_gc_mib') or 0:.1f} MiB "
+                        f"{row.get('error', '')}"
+                    )
+                for _i in range(self.cfg["scale_explore_samples"]):
                     if self.time_left() <= 0:
                         break
                     try:
@@ -304,23 +391,28 @@ class Bench:
                         out.setdefault("explore_page_server_s", []).append(t)
                         out["explore_page_bytes"] = len(body)
                         row = br.time_to_map(b, naive.url + "/", "explore", expected, self.cfg["scale_timeout"])
-                    except Exception as exc:   # e.g. the page took longer than the socket timeout to build
+                    except Exception as exc:  # e.g. the page took longer than the socket timeout to build
                         row = {"ok": False, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
                     browser_rows["explore"].append(row)
-                    self.log(f"  explore at scale: {row.get('ms') or 0:.0f} ms, heap {row.get('js_heap_used_after_gc_mib') or 0:.1f} "
-                             f"MiB {row.get('error', '')}")
+                    self.log(
+                        f"  explore at scale: {row.get('ms') or 0:.0f} ms, heap {row.get('js_heap_used_after_gc_mib') or 0:.1f} "
+                        f"MiB {row.get('error', '')}"
+                    )
             finally:
                 b.close()
         self.stop("naive_scale")
         out["browser"] = {}
         for kind, rows in browser_rows.items():
             good = [r for r in rows if r.get("ok")]
-            out["browser"][kind] = {"samples": rows, "ms": summary([r["ms"] for r in good]),
-                                    "heap_after_gc_mib": summary([r["js_heap_used_after_gc_mib"] for r in good]),
-                                    "heap_before_gc_mib": summary([r["js_heap_used_mib"] for r in good]),
-                                    "load_event_ms": summary([r["load_event_ms"] for r in good]),
-                                    "dom_nodes": good[0]["dom_nodes"] if good else None,
-                                    "failed": len(rows) - len(good)}
+            out["browser"][kind] = {
+                "samples": rows,
+                "ms": summary([r["ms"] for r in good]),
+                "heap_after_gc_mib": summary([r["js_heap_used_after_gc_mib"] for r in good]),
+                "heap_before_gc_mib": summary([r["js_heap_used_mib"] for r in good]),
+                "load_event_ms": summary([r["load_event_ms"] for r in good]),
+                "dom_nodes": good[0]["dom_nodes"] if good else None,
+                "failed": len(rows) - len(good),
+            }
         out["ours_server_memory"] = ours.rss()
         self.stop("ours_scale")
         return out
@@ -369,8 +461,14 @@ class Bench:
             out[f"{key}_shipped"] = self._api_series(ours.url + q, n, 120)
         # 100k synthetic parks: one worker (4 threads) so that cold/warm and RSS belong to one process
         env = {"QIJIANG_DEFAULT_BASEMAP": "none", "QIJIANG_GEODATA_DIR": str(d["geodata_b"])}
-        srv = self.server("ours_parks_scale", "server:create_app()", env, "/api/layers",
-                          extra=["--workers", "1", "--threads", "4", "--timeout", "600"], timeout=300)
+        srv = self.server(
+            "ours_parks_scale",
+            "server:create_app()",
+            env,
+            "/api/layers",
+            extra=["--workers", "1", "--threads", "4", "--timeout", "600"],
+            timeout=300,
+        )
         try:
             out["scale_rss_idle"] = srv.rss()
             for key, q in targets:
@@ -380,14 +478,21 @@ class Bench:
                 out[f"{key}_scale_rss"] = srv.rss()
                 if self.time_left() > 120:
                     out[f"{key}_scale_profile"] = profile_request(
-                        {"DEFAULT_BASEMAP": "none", "GEODATA_DIR": str(d["geodata_b"])}, q, n=1 if d["n"] > 20_000 else 2,
-                        max_seconds=60)
-                if key == "rank":   # one timed request for the whole list, for the record
+                        {"DEFAULT_BASEMAP": "none", "GEODATA_DIR": str(d["geodata_b"])},
+                        q,
+                        n=1 if d["n"] > 20_000 else 2,
+                        max_seconds=60,
+                    )
+                if key == "rank":  # one timed request for the whole list, for the record
                     full = rank_q.replace("&limit=100", "")
-                    t_full, st_full, body_full = timed_get(srv.url + full, {"Accept-Encoding": "gzip, deflate"}, timeout=600)
+                    t_full, st_full, body_full = timed_get(
+                        srv.url + full, {"Accept-Encoding": "gzip, deflate"}, timeout=600
+                    )
                     out["rank_full_scale"] = {"ms": t_full * 1000, "status": st_full, "bytes": len(body_full)}
-                self.log(f"  {key} at {d['n']} parks: cold {t * 1000:.0f} ms, warm p50 "
-                         f"{out[f'{key}_scale']['ms']['p50'] or 0:.0f} ms, RSS {out[f'{key}_scale_rss'].get('total_mib', 0):.0f} MiB")
+                self.log(
+                    f"  {key} at {d['n']} parks: cold {t * 1000:.0f} ms, warm p50 "
+                    f"{out[f'{key}_scale']['ms']['p50'] or 0:.0f} ms, RSS {out[f'{key}_scale_rss'].get('total_mib', 0):.0f} MiB"
+                )
         finally:
             self.stop("ours_parks_scale")
         return out

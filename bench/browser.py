@@ -10,16 +10,27 @@ import gzip
 from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1280, "height": 800}
 
 # time from navigation start (performance.timeOrigin) to the condition; null until it holds
 # (documentElement can still be null right after the navigation commits)
-OURS_DONE = ("() => !!document.documentElement && "
-             "document.documentElement.getAttribute('data-atlas-loaded') === 'true' && performance.now()")
-EXPLORE_DONE = ("(expected) => document.readyState === 'complete' && "
-                "document.querySelectorAll('.leaflet-map-pane svg path').length >= expected && performance.now()")
+OURS_DONE = (
+    "() => !!document.documentElement && "
+    "document.documentElement.getAttribute('data-atlas-loaded') === 'true' && performance.now()"
+)
+EXPLORE_DONE = (
+    "(expected) => document.readyState === 'complete' && "
+    "document.querySelectorAll('.leaflet-map-pane svg path').length >= expected && performance.now()"
+)
 PAGE_FACTS = """() => {
   const nav = performance.getEntriesByType('navigation')[0] || {};
   return {paths: document.querySelectorAll('.leaflet-map-pane svg path').length,
@@ -58,9 +69,12 @@ def _heap(context, page) -> dict:
     cdp.send("HeapProfiler.collectGarbage")
     after = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     cdp.detach()
-    return {"js_heap_used_mib": before.get("JSHeapUsedSize", 0) / 2**20,
-            "js_heap_used_after_gc_mib": after.get("JSHeapUsedSize", 0) / 2**20,
-            "js_heap_total_mib": after.get("JSHeapTotalSize", 0) / 2**20, "dom_nodes": after.get("Nodes")}
+    return {
+        "js_heap_used_mib": before.get("JSHeapUsedSize", 0) / 2**20,
+        "js_heap_used_after_gc_mib": after.get("JSHeapUsedSize", 0) / 2**20,
+        "js_heap_total_mib": after.get("JSHeapTotalSize", 0) / 2**20,
+        "dom_nodes": after.get("Nodes"),
+    }
 
 
 def time_to_map(browser, url: str, kind: str, expected_paths: int = 0, timeout_s: float = 60.0) -> dict:
@@ -72,13 +86,18 @@ def time_to_map(browser, url: str, kind: str, expected_paths: int = 0, timeout_s
             if kind == "ours":
                 handle = page.wait_for_function(OURS_DONE, polling="raf", timeout=timeout_s * 1000)
             else:
-                handle = page.wait_for_function(EXPLORE_DONE, arg=expected_paths, polling="raf",
-                                                timeout=timeout_s * 1000)
+                handle = page.wait_for_function(
+                    EXPLORE_DONE, arg=expected_paths, polling="raf", timeout=timeout_s * 1000
+                )
             ms = float(handle.json_value())
         except Exception as exc:  # Playwright TimeoutError
             kind_of = "not drawn within" if "Timeout" in type(exc).__name__ else "failed while waiting up to"
-            return {"ok": False, "error": f"{kind_of} {timeout_s:.0f} s ({type(exc).__name__}: {str(exc)[:160]})",
-                    "blocked": len(blocked), "errors": errors[:5]}
+            return {
+                "ok": False,
+                "error": f"{kind_of} {timeout_s:.0f} s ({type(exc).__name__}: {str(exc)[:160]})",
+                "blocked": len(blocked),
+                "errors": errors[:5],
+            }
         facts = page.evaluate(PAGE_FACTS)
         return {"ok": True, "ms": ms, **facts, **_heap(context, page), "blocked": len(blocked), "errors": errors[:5]}
     finally:
@@ -105,13 +124,18 @@ def transfer(browser, url: str, kind: str, expected_paths: int = 0, timeout_s: f
                 body = b""
             sizes = r.request.sizes()
             path = urlsplit(r.url).path
-            rows.append({
-                "path": path, "status": r.status, "type": r.request.resource_type,
-                "encoding": r.headers.get("content-encoding", ""),
-                "decoded": len(body), "wire_body": sizes.get("responseBodySize", 0),
-                "wire_headers": sizes.get("responseHeadersSize", 0),
-                "gzip_all": len(gzip.compress(body, 6)) if body else 0,
-            })
+            rows.append(
+                {
+                    "path": path,
+                    "status": r.status,
+                    "type": r.request.resource_type,
+                    "encoding": r.headers.get("content-encoding", ""),
+                    "decoded": len(body),
+                    "wire_body": sizes.get("responseBodySize", 0),
+                    "wire_headers": sizes.get("responseHeadersSize", 0),
+                    "gzip_all": len(gzip.compress(body, 6)) if body else 0,
+                }
+            )
         total = {k: sum(row[k] for row in rows) for k in ("decoded", "wire_body", "wire_headers", "gzip_all")}
         by_type: dict[str, dict] = {}
         for row in rows:
@@ -119,7 +143,14 @@ def transfer(browser, url: str, kind: str, expected_paths: int = 0, timeout_s: f
             t["count"] += 1
             t["decoded"] += row["decoded"]
             t["wire_body"] += row["wire_body"]
-        return {"ok": True, "requests": len(rows), "total": total, "by_type": by_type, "responses": rows,
-                "blocked": blocked, "errors": errors[:5]}
+        return {
+            "ok": True,
+            "requests": len(rows),
+            "total": total,
+            "by_type": by_type,
+            "responses": rows,
+            "blocked": blocked,
+            "errors": errors[:5],
+        }
     finally:
         context.close()

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -25,6 +25,7 @@ GUNICORN_ARGS = ["--workers", "2", "--threads", "4", "--timeout", "600", "--grac
 
 
 # ---------------------------------------------------------------- statistics
+
 
 def percentile(values, q: float) -> float | None:
     """Linear-interpolated percentile (q in 0..100) of a sequence; None when empty."""
@@ -43,13 +44,19 @@ def summary(values) -> dict:
     """n, p50, p90, p99, IQR (p25..p75), min, max of a list of numbers."""
     values = [v for v in values if v is not None]
     return {
-        "n": len(values), "p50": percentile(values, 50), "p90": percentile(values, 90),
-        "p99": percentile(values, 99), "p25": percentile(values, 25), "p75": percentile(values, 75),
-        "min": min(values) if values else None, "max": max(values) if values else None,
+        "n": len(values),
+        "p50": percentile(values, 50),
+        "p90": percentile(values, 90),
+        "p99": percentile(values, 99),
+        "p25": percentile(values, 25),
+        "p75": percentile(values, 75),
+        "min": min(values) if values else None,
+        "max": max(values) if values else None,
     }
 
 
 # ---------------------------------------------------------------- the machine
+
 
 def _cpu_model() -> str:
     try:
@@ -91,12 +98,28 @@ def machine_info() -> dict:
     except (OSError, AttributeError):
         mem_kb = 0
     git = _cmd_version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
-    packages = ["Flask", "folium", "branca", "geopandas", "shapely", "pyproj", "pyogrio", "pandas", "numpy",
-                "gunicorn", "Werkzeug", "pygeoapi", "playwright", "matplotlib", "mapclassify"]
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+    ).stdout.strip()
+    packages = [
+        "Flask",
+        "folium",
+        "branca",
+        "geopandas",
+        "shapely",
+        "pyproj",
+        "pyogrio",
+        "pandas",
+        "numpy",
+        "gunicorn",
+        "Werkzeug",
+        "pygeoapi",
+        "playwright",
+        "matplotlib",
+        "mapclassify",
+    ]
     return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
         "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "cpu_model": _cpu_model(),
@@ -120,6 +143,7 @@ def _which(name: str) -> str | None:
 
 
 # ---------------------------------------------------------------- processes
+
 
 def _children(pid: int) -> list[int]:
     kids = []
@@ -154,11 +178,18 @@ class Server:
     url: str = ""
     started_at: float = field(default_factory=time.monotonic)
 
-    def start(self, ready_path: str = "/", timeout: float = 60.0) -> "Server":
+    def start(self, ready_path: str = "/", timeout: float = 60.0) -> Server:
         self.log = open(self.log_path, "wb")
         env = {**os.environ, **self.env}
-        self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.cmd,
+            cwd=self.cwd,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -195,15 +226,18 @@ class Server:
         if not self.proc:
             return {}
         workers = {pid: rss_bytes(pid) / 2**20 for pid in self.worker_pids()}
-        return {"master_mib": rss_bytes(self.proc.pid) / 2**20, "workers_mib": sorted(workers.values()),
-                "total_mib": rss_bytes(self.proc.pid) / 2**20 + sum(workers.values())}
+        return {
+            "master_mib": rss_bytes(self.proc.pid) / 2**20,
+            "workers_mib": sorted(workers.values()),
+            "total_mib": rss_bytes(self.proc.pid) / 2**20 + sum(workers.values()),
+        }
 
     def stop(self) -> None:
         if self.proc is None:
             return
         if self.proc.poll() is None:
             try:
-                os.killpg(self.proc.pid, signal.SIGTERM)   # the group of the process we started, by its id
+                os.killpg(self.proc.pid, signal.SIGTERM)  # the group of the process we started, by its id
             except ProcessLookupError:
                 pass
             try:
@@ -218,13 +252,21 @@ class Server:
         self.log.close()
 
 
-def gunicorn_server(name: str, app: str, env: dict, logdir: Path, extra: list[str] | None = None,
-                    ready_path: str = "/", timeout: float = 90.0) -> Server:
+def gunicorn_server(
+    name: str,
+    app: str,
+    env: dict,
+    logdir: Path,
+    extra: list[str] | None = None,
+    ready_path: str = "/",
+    timeout: float = 90.0,
+) -> Server:
     cmd = [GUNICORN, *(extra or GUNICORN_ARGS), "--bind", "127.0.0.1:0", "--log-level", "info", app]
     return Server(name, cmd, env, logdir / f"{name}.log").start(ready_path, timeout)
 
 
 # ---------------------------------------------------------------- HTTP
+
 
 def http_get(url: str, headers: dict | None = None, timeout: float = 60.0) -> tuple[int, dict, bytes]:
     """One GET on a fresh connection: (status, headers, body as sent on the wire)."""

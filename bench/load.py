@@ -14,7 +14,7 @@ import argparse
 import json
 import re
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import ROOT, gunicorn_server, http_get, loadavg, machine_info
@@ -45,12 +45,27 @@ def run_mix(url: str, seconds: int, connections: int, threads: int = 2) -> dict:
     """One wrk run of the mixed workload against a loopback URL (bench.loadgen's wrk runner and summary)."""
     if not have_wrk():
         raise SystemExit("wrk is not installed: apt-get install -y wrk (bench/run.sh does this)")
-    res = run_wrk(url, seconds, connections, {}, threads=threads, timeout_s=30,
-                  lua_prefix=MIX_LUA % ", ".join(json.dumps(p) for p in PATHS))
-    return {"requests": res["requests"], "seconds": round(res["seconds"], 1),
-            "rps": round(res["requests"] / res["seconds"], 1), "p50_ms": res["p50_ms"], "p90_ms": res["p90_ms"],
-            "p99_ms": res["p99_ms"], "max_ms": res["max_ms"], "socket_errors": res["errors"],
-            "http_errors": res["non2xx"], "megabytes": round(res["bytes"] / 2**20, 1)}
+    res = run_wrk(
+        url,
+        seconds,
+        connections,
+        {},
+        threads=threads,
+        timeout_s=30,
+        lua_prefix=MIX_LUA % ", ".join(json.dumps(p) for p in PATHS),
+    )
+    return {
+        "requests": res["requests"],
+        "seconds": round(res["seconds"], 1),
+        "rps": round(res["requests"] / res["seconds"], 1),
+        "p50_ms": res["p50_ms"],
+        "p90_ms": res["p90_ms"],
+        "p99_ms": res["p99_ms"],
+        "max_ms": res["max_ms"],
+        "socket_errors": res["errors"],
+        "http_errors": res["non2xx"],
+        "megabytes": round(res["bytes"] / 2**20, 1),
+    }
 
 
 def check_paths(url: str) -> dict:
@@ -95,12 +110,18 @@ def main(argv=None) -> int:
     ap.add_argument("--connections", type=int, default=200)
     ap.add_argument("--seconds", type=int, default=60)
     args = ap.parse_args(argv)
-    args.seconds = max(1, min(args.seconds, 600))          # bounded
+    args.seconds = max(1, min(args.seconds, 600))  # bounded
     args.connections = max(1, min(args.connections, 1000))
     gunicorn = ["--workers", "2", "--threads", "8", "--worker-class", "gthread", "--timeout", "60"]
     with tempfile.TemporaryDirectory(prefix="qj-load-") as tmp:
-        server = gunicorn_server("atlas-load", "server:create_app()", {"QIJIANG_DEFAULT_BASEMAP": "none"},
-                                 Path(tmp), extra=gunicorn, ready_path="/api/layers")
+        server = gunicorn_server(
+            "atlas-load",
+            "server:create_app()",
+            {"QIJIANG_DEFAULT_BASEMAP": "none"},
+            Path(tmp),
+            extra=gunicorn,
+            ready_path="/api/layers",
+        )
         try:
             statuses = check_paths(server.url)
             if any(code != 200 for code in statuses.values()):
@@ -110,10 +131,18 @@ def main(argv=None) -> int:
             rss_after, load_after = server.rss(), loadavg()
         finally:
             server.stop()
-    record = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "connections": args.connections,
-              "seconds": args.seconds, "gunicorn": gunicorn, "load": result, "rss_before": rss_before,
-              "rss_after": rss_after, "loadavg_before": load_before, "loadavg_after": load_after,
-              "machine": machine_info()}
+    record = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "gunicorn": gunicorn,
+        "load": result,
+        "rss_before": rss_before,
+        "rss_after": rss_after,
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "machine": machine_info(),
+    }
     write_results(record)
     print(markdown(record))
     return 0 if result["socket_errors"] == 0 and result["http_errors"] == 0 else 1

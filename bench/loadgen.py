@@ -44,15 +44,33 @@ def _check_loopback(url: str) -> None:
         raise ValueError(f"load is only ever sent to loopback, not {url}")
 
 
-def run_wrk(url: str, duration: float, connections: int, headers: dict, threads: int = 1,
-            timeout_s: float = 60.0, lua_prefix: str = "") -> dict:
+def run_wrk(
+    url: str,
+    duration: float,
+    connections: int,
+    headers: dict,
+    threads: int = 1,
+    timeout_s: float = 60.0,
+    lua_prefix: str = "",
+) -> dict:
     """One wrk round; ``lua_prefix`` may define a ``request`` function (e.g. a mix of paths)."""
     _check_loopback(url)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(lua_prefix + WRK_SCRIPT)
         script = fh.name
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(duration))}s",
-           "--timeout", f"{int(timeout_s)}s", "-s", script]
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{max(1, round(duration))}s",
+        "--timeout",
+        f"{int(timeout_s)}s",
+        "-s",
+        script,
+    ]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
     cmd.append(url)
@@ -68,15 +86,32 @@ def run_wrk(url: str, duration: float, connections: int, headers: dict, threads:
     errors = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
     ok = raw["requests"] - raw["status"]
     return {
-        "tool": "wrk", "requests": raw["requests"], "seconds": secs, "rps": ok / secs if secs else 0.0,
-        "p50_ms": raw["p50"] / 1000, "p90_ms": raw["p90"] / 1000, "p99_ms": raw["p99"] / 1000,
-        "mean_ms": raw["mean"] / 1000, "max_ms": raw["max"] / 1000, "errors": errors, "non2xx": raw["status"],
-        "bytes": raw["bytes"], "connections": connections,
+        "tool": "wrk",
+        "requests": raw["requests"],
+        "seconds": secs,
+        "rps": ok / secs if secs else 0.0,
+        "p50_ms": raw["p50"] / 1000,
+        "p90_ms": raw["p90"] / 1000,
+        "p99_ms": raw["p99"] / 1000,
+        "mean_ms": raw["mean"] / 1000,
+        "max_ms": raw["max"] / 1000,
+        "errors": errors,
+        "non2xx": raw["status"],
+        "bytes": raw["bytes"],
+        "connections": connections,
     }
 
 
-def run_python(url: str, duration: float, connections: int, headers: dict, max_requests: int = 200_000,
-               timeout_s: float = 60.0, min_requests: int = 0, max_seconds: float | None = None) -> dict:
+def run_python(
+    url: str,
+    duration: float,
+    connections: int,
+    headers: dict,
+    max_requests: int = 200_000,
+    timeout_s: float = 60.0,
+    min_requests: int = 0,
+    max_seconds: float | None = None,
+) -> dict:
     """Closed loop: ``connections`` threads, each with one keep-alive connection.
 
     Requests in flight at the deadline are waited for and counted (elapsed time includes them). With
@@ -103,8 +138,9 @@ def run_python(url: str, duration: float, connections: int, headers: dict, max_r
         conn = None
         while more():
             with lock:
-                if counters["issued"] >= max_requests or (time.perf_counter() >= stop_at
-                                                          and counters["issued"] >= min_requests):
+                if counters["issued"] >= max_requests or (
+                    time.perf_counter() >= stop_at and counters["issued"] >= min_requests
+                ):
                     break
                 counters["issued"] += 1
             try:
@@ -141,10 +177,18 @@ def run_python(url: str, duration: float, connections: int, headers: dict, max_r
     ms = [v * 1000 for v in latencies]
     ok = len(latencies) - counters["non2xx"]
     return {
-        "tool": "python", "requests": len(latencies), "seconds": secs, "rps": ok / secs if secs else 0.0,
-        "p50_ms": percentile(ms, 50), "p90_ms": percentile(ms, 90), "p99_ms": percentile(ms, 99),
-        "mean_ms": sum(ms) / len(ms) if ms else None, "max_ms": max(ms) if ms else None,
-        "errors": counters["errors"], "non2xx": counters["non2xx"], "bytes": counters["bytes"],
+        "tool": "python",
+        "requests": len(latencies),
+        "seconds": secs,
+        "rps": ok / secs if secs else 0.0,
+        "p50_ms": percentile(ms, 50),
+        "p90_ms": percentile(ms, 90),
+        "p99_ms": percentile(ms, 99),
+        "mean_ms": sum(ms) / len(ms) if ms else None,
+        "max_ms": max(ms) if ms else None,
+        "errors": counters["errors"],
+        "non2xx": counters["non2xx"],
+        "bytes": counters["bytes"],
         "connections": connections,
     }
 
@@ -152,8 +196,15 @@ def run_python(url: str, duration: float, connections: int, headers: dict, max_r
 MIN_COMPLETED = 10
 
 
-def load(url: str, duration: float, connections: int = 8, headers: dict | None = None, tool: str = "auto",
-         timeout_s: float = 60.0, max_seconds: float | None = None) -> dict:
+def load(
+    url: str,
+    duration: float,
+    connections: int = 8,
+    headers: dict | None = None,
+    tool: str = "auto",
+    timeout_s: float = 60.0,
+    max_seconds: float | None = None,
+) -> dict:
     """Run one bounded load round against ``url`` with the best available generator.
 
     wrk does not count requests still in flight when its time is up, which starves slow endpoints (a page
@@ -167,9 +218,11 @@ def load(url: str, duration: float, connections: int = 8, headers: dict | None =
         res = run_wrk(url, duration, connections, headers, timeout_s=timeout_s)
         if res["requests"] >= MIN_COMPLETED or tool == "wrk":
             return res
-        res = run_python(url, duration, connections, headers, timeout_s=timeout_s, min_requests=MIN_COMPLETED,
-                         max_seconds=cap)
+        res = run_python(
+            url, duration, connections, headers, timeout_s=timeout_s, min_requests=MIN_COMPLETED, max_seconds=cap
+        )
         res["tool"] = "python (slow endpoint: wrk completed too few requests)"
         return res
-    return run_python(url, duration, connections, headers, timeout_s=timeout_s, min_requests=MIN_COMPLETED,
-                      max_seconds=cap)
+    return run_python(
+        url, duration, connections, headers, timeout_s=timeout_s, min_requests=MIN_COMPLETED, max_seconds=cap
+    )

@@ -45,10 +45,19 @@ def build_page(geodata_dir: Path, catalog) -> str:
             bounds = gdf.total_bounds
         style = spec.style
         gdf.explore(
-            m=m, name=spec.title_zh, show=spec.show, tooltip="name_zh", popup=True,
-            marker_type="circle_marker", marker_kwds={"radius": style.radius},
-            style_kwds={"color": style.color, "fillColor": style.fill_color, "weight": style.weight,
-                        "fillOpacity": style.fill_opacity},
+            m=m,
+            name=spec.title_zh,
+            show=spec.show,
+            tooltip="name_zh",
+            popup=True,
+            marker_type="circle_marker",
+            marker_kwds={"radius": style.radius},
+            style_kwds={
+                "color": style.color,
+                "fillColor": style.fill_color,
+                "weight": style.weight,
+                "fillOpacity": style.fill_opacity,
+            },
         )
     if bounds is not None:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])

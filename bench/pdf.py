@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bench.common import ROOT, loadavg, summary, write_section
 
@@ -52,21 +52,37 @@ def run(samples: int) -> dict:
         rows.append({"label": label, "url": url, "bytes": len(resp.data), "first_ms": cold_ms, **summary(times)})
     from atlas.pdfsheet import cjk_font
 
-    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "samples": samples,
-            "font": cjk_font()[0], "loadavg": loadavg(), "rows": rows}
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "samples": samples,
+        "font": cjk_font()[0],
+        "loadavg": loadavg(),
+        "rows": rows,
+    }
 
 
 def markdown(result: dict) -> str:
-    lines = [SECTION, "",
-             f"`python -m bench.pdf --samples {result['samples']}`, {result['date']}, in process (Flask test client, "
-             f"one request at a time, after a first request per sheet), font `{result['font']}`, load average "
-             f"{result['loadavg']} (the 2 cores are shared with other work).", "",
-             "| sheet | KiB | first ms | p50 ms | p90 ms | max ms |", "|---|---|---|---|---|---|"]
+    lines = [
+        SECTION,
+        "",
+        f"`python -m bench.pdf --samples {result['samples']}`, {result['date']}, in process (Flask test client, "
+        f"one request at a time, after a first request per sheet), font `{result['font']}`, load average "
+        f"{result['loadavg']} (the 2 cores are shared with other work).",
+        "",
+        "| sheet | KiB | first ms | p50 ms | p90 ms | max ms |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in result["rows"]:
-        lines.append(f"| {r['label']} | {r['bytes'] / 1024:.0f} | {r['first_ms']:.0f} | {r['p50']:.0f} | "
-                     f"{r['p90']:.0f} | {r['max']:.0f} |")
-    lines += ["", "Most of the time is the font subset (fpdf2 reads the CJK font's tables per document) and the "
-              "matplotlib map; the first request also imports matplotlib and builds the comparison context.", ""]
+        lines.append(
+            f"| {r['label']} | {r['bytes'] / 1024:.0f} | {r['first_ms']:.0f} | {r['p50']:.0f} | "
+            f"{r['p90']:.0f} | {r['max']:.0f} |"
+        )
+    lines += [
+        "",
+        "Most of the time is the font subset (fpdf2 reads the CJK font's tables per document) and the "
+        "matplotlib map; the first request also imports matplotlib and builds the comparison context.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -50,14 +50,23 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="qj-ogc-") as tmp:
         dirs = make_scale_dirs(Path(tmp), args.n)
-        app = create_app({"TESTING": True, "DEFAULT_BASEMAP": "none", "GEODATA_DIR": str(dirs["geodata_a"]),
-                          "LAYERS_DIR": str(dirs["layers_a"])})
+        app = create_app(
+            {
+                "TESTING": True,
+                "DEFAULT_BASEMAP": "none",
+                "GEODATA_DIR": str(dirs["geodata_a"]),
+                "LAYERS_DIR": str(dirs["layers_a"]),
+            }
+        )
         client = app.test_client()
         for title, cid, qs in QUERIES:
             for fmt in ("json", "html"):
                 ms, size, matched = _p50_ms(client, f"/ogc/collections/{cid}/items?{qs}&f={fmt}", args.repeat)
-                print(f"{title:<30} {fmt:<4} p50 {ms:7.2f} ms | {size / 1024:7.1f} KiB"
-                      + (f" | matched {matched}" if matched >= 0 else ""), flush=True)
+                print(
+                    f"{title:<30} {fmt:<4} p50 {ms:7.2f} ms | {size / 1024:7.1f} KiB"
+                    + (f" | matched {matched}" if matched >= 0 else ""),
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -57,8 +57,11 @@ def _series(client, paths: list[str]) -> dict:
 
 
 def _report(label: str, n: int, cold_ms: float, warm: dict) -> None:
-    print(f"N={n:>7,} {label:<10} cold {cold_ms:8.1f} ms | warm p50 {warm['p50_ms']:8.1f} ms "
-          f"(min {warm['min_ms']:.1f}, max {warm['max_ms']:.1f}) | {warm['bytes'] / 1024:,.1f} KiB", flush=True)
+    print(
+        f"N={n:>7,} {label:<10} cold {cold_ms:8.1f} ms | warm p50 {warm['p50_ms']:8.1f} ms "
+        f"(min {warm['min_ms']:.1f}, max {warm['max_ms']:.1f}) | {warm['bytes'] / 1024:,.1f} KiB",
+        flush=True,
+    )
 
 
 def run(n: int, repeat: int, profile: str | None) -> None:

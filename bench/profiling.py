@@ -24,7 +24,11 @@ def _app(config: dict):
 
 
 def _short(filename: str) -> str:
-    return filename.replace(str(ROOT) + "/", "") if filename.startswith(str(ROOT)) else filename.split("site-packages/")[-1]
+    return (
+        filename.replace(str(ROOT) + "/", "")
+        if filename.startswith(str(ROOT))
+        else filename.split("site-packages/")[-1]
+    )
 
 
 def profile_request(config: dict, path: str, n: int = 20, top: int = 4, max_seconds: float = 60.0) -> dict:
@@ -58,21 +62,31 @@ def profile_request(config: dict, path: str, n: int = 20, top: int = 4, max_seco
     stats = pstats.Stats(prof)
     total = sum(v[2] for v in stats.stats.values())  # total own time = wall time under the profiler (1 thread)
     entries = []
-    for (filename, line, func), (cc, nc, tt, ct, callers) in stats.stats.items():
+    for (filename, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():
         entries.append((filename, line, func, tt, ct, nc))
     project = [e for e in entries if e[0].startswith(ATLAS) and e[2] not in ("<module>",)]
     project.sort(key=lambda e: -e[4])
     # skip the view itself (≈100 %): keep the functions below it
-    cum = [{"function": f"{_short(e[0])}:{e[1]} {e[2]}", "share": e[4] / total if total else 0, "calls": e[5] // runs}
-           for e in project[1: top + 1]]
+    cum = [
+        {"function": f"{_short(e[0])}:{e[1]} {e[2]}", "share": e[4] / total if total else 0, "calls": e[5] // runs}
+        for e in project[1 : top + 1]
+    ]
     view = project[0] if project else None
     own = sorted(entries, key=lambda e: -e[3])[:top]
-    own = [{"function": f"{_short(e[0])}:{e[1]} {e[2]}", "share": e[3] / total if total else 0,
-            "calls": e[5] // runs} for e in own]
+    own = [
+        {"function": f"{_short(e[0])}:{e[1]} {e[2]}", "share": e[3] / total if total else 0, "calls": e[5] // runs}
+        for e in own
+    ]
     times.sort()
-    return {"status": resp.status_code, "first_ms": warm_ms, "ms_p50": times[len(times) // 2] if times else None,
-            "requests": len(times), "view": f"{_short(view[0])}:{view[1]} {view[2]}" if view else None,
-            "top_cumulative": cum, "top_own": own}
+    return {
+        "status": resp.status_code,
+        "first_ms": warm_ms,
+        "ms_p50": times[len(times) // 2] if times else None,
+        "requests": len(times),
+        "view": f"{_short(view[0])}:{view[1]} {view[2]}" if view else None,
+        "top_cumulative": cum,
+        "top_own": own,
+    }
 
 
 def describe(profile: dict) -> str:
@@ -81,5 +95,7 @@ def describe(profile: dict) -> str:
         return ""
     parts = [f"`{p['function']}` {100 * p['share']:.0f} %" for p in profile["top_cumulative"]]
     own = [f"`{p['function']}` {100 * p['share']:.0f} %" for p in profile["top_own"][:3]]
-    return (f"in-process profile ({profile['requests']} requests, p50 {profile['ms_p50']:.1f} ms without profiler): "
-            f"cumulative {', '.join(parts)}; own time {', '.join(own)}")
+    return (
+        f"in-process profile ({profile['requests']} requests, p50 {profile['ms_p50']:.1f} ms without profiler): "
+        f"cumulative {', '.join(parts)}; own time {', '.join(own)}"
+    )

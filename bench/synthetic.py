@@ -22,9 +22,14 @@ LON = (106.38, 107.05)
 LAT = (28.45, 29.19)
 SEED = 20240901
 CATEGORIES = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel")
-INDUSTRIES = (("铝铜新材料", "aluminium and copper materials"), ("齿轮及汽摩零部件", "gears and vehicle parts"),
-              ("绿色建材", "green building materials"), ("食品加工", "food processing"),
-              ("现代物流", "modern logistics"), ("电子信息", "electronics"))
+INDUSTRIES = (
+    ("铝铜新材料", "aluminium and copper materials"),
+    ("齿轮及汽摩零部件", "gears and vehicle parts"),
+    ("绿色建材", "green building materials"),
+    ("食品加工", "food processing"),
+    ("现代物流", "modern logistics"),
+    ("电子信息", "electronics"),
+)
 
 SYNTHETIC_TOML = """id = "synthetic"
 title_zh = "合成要素"
@@ -69,9 +74,13 @@ def _geometries(rng: np.random.Generator, n: int) -> list[dict]:
             geoms.append({"type": "Point", "coordinates": [x, y]})
         else:
             w, h = float(half_w[i]), float(half_h[i])
-            ring = [[round(x - w, 6), round(y - h, 6)], [round(x + w, 6), round(y - h, 6)],
-                    [round(x + w, 6), round(y + h, 6)], [round(x - w, 6), round(y + h, 6)],
-                    [round(x - w, 6), round(y - h, 6)]]
+            ring = [
+                [round(x - w, 6), round(y - h, 6)],
+                [round(x + w, 6), round(y - h, 6)],
+                [round(x + w, 6), round(y + h, 6)],
+                [round(x - w, 6), round(y + h, 6)],
+                [round(x - w, 6), round(y - h, 6)],
+            ]
             geoms.append({"type": "Polygon", "coordinates": [ring]})
     return geoms
 
@@ -84,11 +93,26 @@ def synthetic_layer(n: int, seed: int = SEED) -> dict:
     feats = []
     for i, geom in enumerate(geoms):
         fid = f"syn-{i:06d}"
-        feats.append({"type": "Feature", "id": fid, "geometry": geom, "properties": {
-            "id": fid, "name_zh": f"合成要素{i}", "name_en": f"Synthetic feature {i}", "family": "context",
-            "kind": "village" if geom["type"] == "Point" else "urban_area", "status": "existing",
-            "accuracy": "approximate", "source": "synthetic benchmark data (bench/synthetic.py)", "as_of": "2024",
-            "category": CATEGORIES[int(cats[i])], "value": round(float(values[i]), 2)}})
+        feats.append(
+            {
+                "type": "Feature",
+                "id": fid,
+                "geometry": geom,
+                "properties": {
+                    "id": fid,
+                    "name_zh": f"合成要素{i}",
+                    "name_en": f"Synthetic feature {i}",
+                    "family": "context",
+                    "kind": "village" if geom["type"] == "Point" else "urban_area",
+                    "status": "existing",
+                    "accuracy": "approximate",
+                    "source": "synthetic benchmark data (bench/synthetic.py)",
+                    "as_of": "2024",
+                    "category": CATEGORIES[int(cats[i])],
+                    "value": round(float(values[i]), 2),
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -102,10 +126,17 @@ def synthetic_parks(n: int, seed: int = SEED + 1) -> dict:
         fid = f"syn-park-{i:06d}"
         chosen = sorted({int(picks[i, 0]), int(picks[i, 1])})
         props = {
-            "id": fid, "name_zh": f"合成园区{i}", "name_en": f"Synthetic park {i}", "family": "park",
-            "kind": "industrial_park", "status": "existing", "accuracy": "approximate",
-            "source": "synthetic benchmark data (bench/synthetic.py)", "as_of": "2024",
-            "industries": [INDUSTRIES[c][0] for c in chosen], "industries_en": [INDUSTRIES[c][1] for c in chosen],
+            "id": fid,
+            "name_zh": f"合成园区{i}",
+            "name_en": f"Synthetic park {i}",
+            "family": "park",
+            "kind": "industrial_park",
+            "status": "existing",
+            "accuracy": "approximate",
+            "source": "synthetic benchmark data (bench/synthetic.py)",
+            "as_of": "2024",
+            "industries": [INDUSTRIES[c][0] for c in chosen],
+            "industries_en": [INDUSTRIES[c][1] for c in chosen],
             "planned_area_km2": round(float(areas[i]), 2) if i % 5 else None,
         }
         feats.append({"type": "Feature", "id": fid, "geometry": geom, "properties": props})
@@ -127,5 +158,11 @@ def make_scale_dirs(tmp: Path, n: int) -> dict:
     (layers_a / "synthetic.toml").write_text(SYNTHETIC_TOML, encoding="utf-8")
     size_a = _dump(synthetic_layer(n), geodata_a / "synthetic.geojson")
     size_b = _dump(synthetic_parks(n), geodata_b / "parks.geojson")
-    return {"geodata_a": geodata_a, "layers_a": layers_a, "geodata_b": geodata_b, "n": n,
-            "synthetic_bytes": size_a, "parks_bytes": size_b}
+    return {
+        "geodata_a": geodata_a,
+        "layers_a": layers_a,
+        "geodata_b": geodata_b,
+        "n": n,
+        "synthetic_bytes": size_a,
+        "parks_bytes": size_b,
+    }

@@ -16,7 +16,7 @@ import gzip
 import random
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import loadavg, summary, write_section
@@ -31,10 +31,10 @@ def district_tiles(z: int, per_zoom: int, seed: int = 15) -> list[tuple[int, int
     import math
 
     def col(lon: float) -> int:
-        return int((lon + 180) / 360 * 2 ** z)
+        return int((lon + 180) / 360 * 2**z)
 
     def row(lat: float) -> int:
-        return int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2 ** z)
+        return int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z)
 
     tiles = [(z, x, y) for x in range(col(LON[0]), col(LON[1]) + 1) for y in range(row(LAT[1]), row(LAT[0]) + 1)]
     random.Random(seed).shuffle(tiles)
@@ -52,52 +52,85 @@ def run(n: int, per_zoom: int) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="qj-bench-tiles-") as tmp:
         dirs = make_scale_dirs(Path(tmp), n)
-        app = create_app({"TESTING": True, "GEODATA_DIR": str(dirs["geodata_a"]), "LAYERS_DIR": str(dirs["layers_a"]),
-                          "LOG_FORMAT": "text"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "GEODATA_DIR": str(dirs["geodata_a"]),
+                "LAYERS_DIR": str(dirs["layers_a"]),
+                "LOG_FORMAT": "text",
+            }
+        )
         client = app.test_client()
         t0 = time.perf_counter()
-        client.get("/api/layers/synthetic.geojson")           # parse and validate the layer (not a tile cost)
+        client.get("/api/layers/synthetic.geojson")  # parse and validate the layer (not a tile cost)
         load_ms = (time.perf_counter() - t0) * 1000
-        first_ms, status, _ = timed(client, "/tiles/synthetic/%d/%d/%d.mvt" % district_tiles(10, 1)[0])
+        first_ms, status, _ = timed(client, "/tiles/synthetic/{}/{}/{}.mvt".format(*district_tiles(10, 1)[0]))
         assert status in (200, 204), status
         rows = []
         for z in ZOOMS:
             built, warm, sizes, gzipped, empty = [], [], [], [], 0
             for tile in district_tiles(z, per_zoom):
-                url = "/tiles/synthetic/%d/%d/%d.mvt" % tile
+                url = "/tiles/synthetic/{}/{}/{}.mvt".format(*tile)
                 ms, status, body = timed(client, url)
                 built.append(ms)
                 warm.append(timed(client, url)[0])
                 empty += status == 204
                 if status == 200:
                     sizes.append(len(body) / 1024)
-                    gzipped.append(len(gzip.compress(body, 6)) / 1024)   # as Flask-Compress sends it
-            rows.append({"z": z, "tiles": len(built), "empty": empty, "built": summary(built), "warm": summary(warm),
-                         "kib": summary(sizes), "gzip_kib": summary(gzipped)})
-    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "n": n, "per_zoom": per_zoom,
-            "loadavg": loadavg(), "layer_load_ms": load_ms, "first_tile_ms": first_ms, "rows": rows}
+                    gzipped.append(len(gzip.compress(body, 6)) / 1024)  # as Flask-Compress sends it
+            rows.append(
+                {
+                    "z": z,
+                    "tiles": len(built),
+                    "empty": empty,
+                    "built": summary(built),
+                    "warm": summary(warm),
+                    "kib": summary(sizes),
+                    "gzip_kib": summary(gzipped),
+                }
+            )
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "n": n,
+        "per_zoom": per_zoom,
+        "loadavg": loadavg(),
+        "layer_load_ms": load_ms,
+        "first_tile_ms": first_ms,
+        "rows": rows,
+    }
 
 
 def markdown(result: dict) -> str:
-    lines = [SECTION, "",
-             f"`python -m bench.tiles --features {result['n']} --per-zoom {result['per_zoom']}`, {result['date']}, "
-             f"in process (Flask test client, one request at a time), {result['n']:,} synthetic features "
-             f"(bench/synthetic.py: half points, half small rectangles over the district box), load average "
-             f"{result['loadavg']} (the 2 cores are shared with other work).", "",
-             f"Reading and validating the layer: {result['layer_load_ms']:.0f} ms; the first tile (projects the "
-             f"layer to EPSG:3857 and builds its STRtree, once per data version): {result['first_tile_ms']:.0f} ms.",
-             "", "| zoom | tiles (empty) | built p50 ms | built p90 ms | warm p50 ms | warm p90 ms | KiB p50 | KiB max | gzip KiB p50 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        SECTION,
+        "",
+        f"`python -m bench.tiles --features {result['n']} --per-zoom {result['per_zoom']}`, {result['date']}, "
+        f"in process (Flask test client, one request at a time), {result['n']:,} synthetic features "
+        f"(bench/synthetic.py: half points, half small rectangles over the district box), load average "
+        f"{result['loadavg']} (the 2 cores are shared with other work).",
+        "",
+        f"Reading and validating the layer: {result['layer_load_ms']:.0f} ms; the first tile (projects the "
+        f"layer to EPSG:3857 and builds its STRtree, once per data version): {result['first_tile_ms']:.0f} ms.",
+        "",
+        "| zoom | tiles (empty) | built p50 ms | built p90 ms | warm p50 ms | warm p90 ms | KiB p50 | KiB max | gzip KiB p50 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in result["rows"]:
         b, w, k, g = r["built"], r["warm"], r["kib"], r["gzip_kib"]
         kib = f"{k['p50']:.1f} | {k['max']:.1f} | {g['p50']:.1f}" if k["n"] else "- | - | -"
-        lines.append(f"| {r['z']} | {r['tiles']} ({r['empty']}) | {b['p50']:.1f} | {b['p90']:.1f} | {w['p50']:.2f} | "
-                     f"{w['p90']:.2f} | {kib} |")
-    lines += ["", "Warm = the same tile again, answered from the app's tile cache (keyed by data version); built = "
-              "selection through the STRtree, clipping, quantising and encoding with mapbox-vector-tile. "
-              "Tiles are sent gzipped (Flask-Compress). At zoom 10 a tile holds every feature of a 40 km square: "
-              "nothing is dropped or clustered at low zoom yet, which is what makes those tiles large and slow to "
-              "build. The PostGIS store (`ST_AsMVT`) and the 1,000,000-feature figures of issue 15 are not measured yet.", ""]
+        lines.append(
+            f"| {r['z']} | {r['tiles']} ({r['empty']}) | {b['p50']:.1f} | {b['p90']:.1f} | {w['p50']:.2f} | "
+            f"{w['p90']:.2f} | {kib} |"
+        )
+    lines += [
+        "",
+        "Warm = the same tile again, answered from the app's tile cache (keyed by data version); built = "
+        "selection through the STRtree, clipping, quantising and encoding with mapbox-vector-tile. "
+        "Tiles are sent gzipped (Flask-Compress). At zoom 10 a tile holds every feature of a 40 km square: "
+        "nothing is dropped or clustered at low zoom yet, which is what makes those tiles large and slow to "
+        "build. The PostGIS store (`ST_AsMVT`) and the 1,000,000-feature figures of issue 15 are not measured yet.",
+        "",
+    ]
     return "\n".join(lines)
 
 

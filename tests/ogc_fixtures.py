@@ -22,16 +22,25 @@ def synthetic_parks(count: int = 23) -> dict:
             geometry, accuracy = None, "unplaced"
         elif i % 3 == 0:
             d = 0.03
-            geometry = {"type": "Polygon", "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d],
-                                                            [lon, lat + d], [lon, lat]]]}
+            geometry = {
+                "type": "Polygon",
+                "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
+            }
             accuracy = "approximate"
         else:
             geometry, accuracy = {"type": "Point", "coordinates": [round(lon, 4), round(lat, 4)]}, "schematic"
         props = {
-            "id": f"synthetic-park-{i:02d}", "name_zh": f"测试园区{i:02d}号", "name_en": f"Synthetic park {i:02d}",
-            "family": "park", "kind": "industrial_park", "status": STATUSES[i % len(STATUSES)],
-            "accuracy": accuracy, "source": "synthetic test fixture", "as_of": "2024-09",
-            "industries": ["食品", "齿轮"] if i % 2 == 0 else ["铝"], "planned_area_km2": float(i) + 0.5,
+            "id": f"synthetic-park-{i:02d}",
+            "name_zh": f"测试园区{i:02d}号",
+            "name_en": f"Synthetic park {i:02d}",
+            "family": "park",
+            "kind": "industrial_park",
+            "status": STATUSES[i % len(STATUSES)],
+            "accuracy": accuracy,
+            "source": "synthetic test fixture",
+            "as_of": "2024-09",
+            "industries": ["食品", "齿轮"] if i % 2 == 0 else ["铝"],
+            "planned_area_km2": float(i) + 0.5,
             "aliases": [f"园区{i}"] if i % 4 == 0 else [],
         }
         features.append({"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props})

@@ -7,8 +7,8 @@ nor in NOT_PAGES fails test_every_html_route_is_checked, so a new page cannot sk
 from __future__ import annotations
 
 import json
-import shutil
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -22,8 +22,10 @@ from tests.conftest import ROOT, _open_page, wait_for_atlas, wait_js
 pytestmark = pytest.mark.browser
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("moderate", "serious", "critical")
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-               "resultTypes": ["violations"]}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
 LINE = [[106.60, 28.90], [106.70, 28.95], [106.80, 28.99]]
 
 
@@ -54,16 +56,26 @@ def corridors_ready(page, ids):
 
 def corridors_drawn(page, ids):
     corridors_ready(page, ids)
-    page.evaluate("""line => QJCorridors.proposalPanel.map.fire('draw:created', {layerType: 'polyline',
-        layer: L.polyline(line.map(p => [p[1], p[0]]))})""", LINE)
+    page.evaluate(
+        """line => QJCorridors.proposalPanel.map.fire('draw:created', {layerType: 'polyline',
+        layer: L.polyline(line.map(p => [p[1], p[0]]))})""",
+        LINE,
+    )
     page.locator('#qj-compare-table thead th[data-corridor="proposed"]').wait_for()
 
 
 def corridors_uploaded(page, ids, tmp_path=None):
     corridors_ready(page, ids)
     path = Path(ids["tmp"]) / "line.geojson"
-    path.write_text(json.dumps({"type": "Feature", "properties": {"name": "upload"},
-                                "geometry": {"type": "LineString", "coordinates": LINE}}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "Feature",
+                "properties": {"name": "upload"},
+                "geometry": {"type": "LineString", "coordinates": LINE},
+            }
+        )
+    )
     page.set_input_files("#qj-upload", str(path))
     page.locator('#qj-compare-table thead th[data-corridor="proposed"]').wait_for()
 
@@ -77,8 +89,8 @@ class A11yPage:
     """One page state to check: the url_map endpoint it covers, its path (ids from the API), what to do first."""
 
     name: str
-    endpoint: str | None        # None: not a route of its own (the error page)
-    path: str                   # {park}, {parks}, {corridors}, {collection}, {item} are filled from the API
+    endpoint: str | None  # None: not a route of its own (the error page)
+    path: str  # {park}, {parks}, {corridors}, {collection}, {item} are filled from the API
     prepare: object = loaded
     viewport: tuple[int, int] = (1280, 800)
 
@@ -95,12 +107,18 @@ PAGES = [
     A11yPage("park-print", "parks.profile_print", "/parks/{park}/print?base=none"),
     A11yPage("parks-compare", "parks.compare", "/parks/compare?ids={parks}&base=none"),
     A11yPage("corridors", "corridors.corridor_list", "/corridors"),
-    A11yPage("corridors-compare", "corridors.compare_page", "/corridors/compare?ids={corridors}&base=none",
-             corridors_ready),
-    A11yPage("corridors-drawn", "corridors.compare_page", "/corridors/compare?ids={corridors}&base=none",
-             corridors_drawn),
-    A11yPage("corridors-uploaded", "corridors.compare_page", "/corridors/compare?ids={corridors}&base=none",
-             corridors_uploaded),
+    A11yPage(
+        "corridors-compare", "corridors.compare_page", "/corridors/compare?ids={corridors}&base=none", corridors_ready
+    ),
+    A11yPage(
+        "corridors-drawn", "corridors.compare_page", "/corridors/compare?ids={corridors}&base=none", corridors_drawn
+    ),
+    A11yPage(
+        "corridors-uploaded",
+        "corridors.compare_page",
+        "/corridors/compare?ids={corridors}&base=none",
+        corridors_uploaded,
+    ),
     A11yPage("corridors-years", "corridors.compare_page", "/corridors/compare?before=2015&after=2020&base=none"),
     A11yPage("map-year", "pages.index", "/?base=none&year=2015", atlas_ready),
     A11yPage("data-coverage", "pages.data_coverage", "/data"),
@@ -119,17 +137,29 @@ PAGES = [
 NOT_PAGES = {
     "static": "the app's own JS/CSS",
     "vendor.asset": "npm/PyPI browser libraries",
-    "api.layers": "JSON", "api.layer_geojson": "GeoJSON", "api.search": "JSON", "api.feature": "JSON",
+    "api.layers": "JSON",
+    "api.layer_geojson": "GeoJSON",
+    "api.search": "JSON",
+    "api.feature": "JSON",
     "downloads.layer_file": "CSV/GeoPackage/KML downloads",
-    "parks.rank_api": "JSON", "parks.export_csv": "CSV", "parks.export_geojson": "GeoJSON",
-    "corridors.api_list": "JSON", "corridors.api_compare": "JSON", "corridors.api_compare_csv": "CSV",
+    "parks.rank_api": "JSON",
+    "parks.export_csv": "CSV",
+    "parks.export_geojson": "GeoJSON",
+    "corridors.api_list": "JSON",
+    "corridors.api_compare": "JSON",
+    "corridors.api_compare_csv": "CSV",
     "corridors.api_catchments": "GeoJSON",
     "admin.unknown": "JSON 404 for unknown admin paths (the admin API is token-only, no pages)",
-    "editing.feature": "JSON (one feature with its version)", "editing.history_summary": "JSON",
+    "editing.feature": "JSON (one feature with its version)",
+    "editing.history_summary": "JSON",
     "history.api_history": "JSON",
-    "pdf.park_pdf": "PDF", "pdf.compare_pdf": "PDF", "timeline.api_years": "JSON",
-    "tiles.tile": "Mapbox Vector Tile", "tiles.layer_tilejson": "TileJSON",
-    "health.healthz": "JSON probe", "health.readyz": "JSON probe",
+    "pdf.park_pdf": "PDF",
+    "pdf.compare_pdf": "PDF",
+    "timeline.api_years": "JSON",
+    "tiles.tile": "Mapbox Vector Tile",
+    "tiles.layer_tilejson": "TileJSON",
+    "health.healthz": "JSON probe",
+    "health.readyz": "JSON probe",
 }
 
 
@@ -149,9 +179,16 @@ def ids(live_server, tmp_path_factory) -> dict[str, str]:
     collection = _get_json(live_server, "/ogc/collections?f=json")["collections"][0]["id"]
     items = _get_json(live_server, f"/ogc/collections/{collection}/items?f=json&limit=1")["features"]
     assert placed and len(ranked) >= 2 and len(corridors) >= 2 and stations and items
-    return {"park": placed[0], "unplaced_park": unplaced[0], "parks": ",".join(p["id"] for p in ranked[:3]), "corridors": ",".join(corridors[:2]),
-            "station": next(f["properties"]["id"] for f in stations if f["geometry"]),
-            "collection": collection, "item": items[0]["id"], "tmp": str(tmp_path_factory.mktemp("a11y"))}
+    return {
+        "park": placed[0],
+        "unplaced_park": unplaced[0],
+        "parks": ",".join(p["id"] for p in ranked[:3]),
+        "corridors": ",".join(corridors[:2]),
+        "station": next(f["properties"]["id"] for f in stations if f["geometry"]),
+        "collection": collection,
+        "item": items[0]["id"],
+        "tmp": str(tmp_path_factory.mktemp("a11y")),
+    }
 
 
 @pytest.fixture
@@ -175,7 +212,9 @@ def describe(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
         for node in v["nodes"][:8]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}")
+            lines.append(
+                f"    {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}"
+            )
         if len(v["nodes"]) > 8:
             lines.append(f"    ... and {len(v['nodes']) - 8} more nodes")
     return "\n".join(lines)
@@ -214,17 +253,21 @@ def editor_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("a11y-editor")
     shutil.copytree(GEODATA, root / "geodata")
     database = root / "atlas.sqlite3"
-    app = create_app({"TESTING": True, "GEODATA_DIR": str(root / "geodata"), "DATABASE": str(database),
-                      "SECRET_KEY": "a11y-test"})
+    app = create_app(
+        {"TESTING": True, "GEODATA_DIR": str(root / "geodata"), "DATABASE": str(database), "SECRET_KEY": "a11y-test"}
+    )
     db = connect(str(database))
     user = accounts.create_user(db, "a11y-editor", PASSWORD, "editor", None)
     token = accounts.create_token(db, user, "a11y")
     db.close()
     fid = first_unplaced(root / "geodata")["id"]
-    body = {"geometry": {"type": "Point", "coordinates": [106.66, 28.96]},
-            "properties": {"source": "a11y test", "accuracy": "approximate", "as_of": "2026-11"}}
-    resp = app.test_client().patch(f"/api/layers/parks/features/{fid}", json=body,
-                                   headers={"Authorization": f"Token {token}"})
+    body = {
+        "geometry": {"type": "Point", "coordinates": [106.66, 28.96]},
+        "properties": {"source": "a11y test", "accuracy": "approximate", "as_of": "2026-11"},
+    }
+    resp = app.test_client().patch(
+        f"/api/layers/parks/features/{fid}", json=body, headers={"Authorization": f"Token {token}"}
+    )
     assert resp.status_code == 200, resp.get_data(as_text=True)
     server = LiveServer(app)
     server.change = str(resp.get_json()["change"])
@@ -263,8 +306,15 @@ def test_every_html_route_is_checked():
 
 def test_excluded_routes_do_not_render_html(client):
     """The exclusions without path parameters really answer with something other than an HTML page."""
-    for path in ("/api/layers", "/api/search?q=x", "/api/parks/rank", "/parks/export.csv", "/parks/export.geojson",
-                 "/api/corridors", "/api/admin/x"):
+    for path in (
+        "/api/layers",
+        "/api/search?q=x",
+        "/api/parks/rank",
+        "/parks/export.csv",
+        "/parks/export.geojson",
+        "/api/corridors",
+        "/api/admin/x",
+    ):
         assert not client.get(path, headers={"Accept": "text/html"}).mimetype.startswith("text/html"), path
 
 
@@ -298,9 +348,12 @@ def test_legend_and_popup_say_how_features_are_drawn(page, live_server, lang):
     from atlas.vocab import ACCURACY
 
     def first_of(accuracy):
-        return next(f for layer in ("places", "parks", "hubs", "communities")
-                    for f in _get_json(live_server, f"/api/layers/{layer}.geojson")["features"]
-                    if f["geometry"] and f["properties"].get("accuracy") == accuracy)
+        return next(
+            f
+            for layer in ("places", "parks", "hubs", "communities")
+            for f in _get_json(live_server, f"/api/layers/{layer}.geojson")["features"]
+            if f["geometry"] and f["properties"].get("accuracy") == accuracy
+        )
 
     schematic, area = first_of("schematic"), first_of("area")
     page.goto(live_server.url + f"/?base=none&lang={lang}")
@@ -308,7 +361,9 @@ def test_legend_and_popup_say_how_features_are_drawn(page, live_server, lang):
     items = page.locator(".qj-legend-accuracy li").all_inner_texts()
     assert len(items) == len(ACCURACY)
     assert all(ACCURACY[key][1 if lang == "en" else 0] in text for key, text in zip(ACCURACY, items))
-    assert page.locator(".qj-legend-key-planned .qj-legend-text").inner_text() == ("(dashed line)" if lang == "en" else "(虚线)")
+    assert page.locator(".qj-legend-key-planned .qj-legend-text").inner_text() == (
+        "(dashed line)" if lang == "en" else "(虚线)"
+    )
     page.evaluate("id => QJAtlas.focusFeature(id)", schematic["properties"]["id"])
     style = page.locator(".leaflet-popup .qj-popup-style")
     style.wait_for()

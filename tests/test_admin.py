@@ -17,10 +17,21 @@ PARKS = load_catalog(ROOT / "layers").get("parks")
 
 
 def park(i: int, lon: float = 106.66, lat: float = 29.03) -> dict:
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon + i * 0.01, lat]},
-            "properties": {"id": f"admin-park-{i}", "name_zh": f"园区{i}", "name_en": f"Park {i}", "family": "park",
-                           "kind": "industrial_park", "status": "existing", "accuracy": "approximate",
-                           "source": "admin upload test", "as_of": "2026-11"}}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon + i * 0.01, lat]},
+        "properties": {
+            "id": f"admin-park-{i}",
+            "name_zh": f"园区{i}",
+            "name_en": f"Park {i}",
+            "family": "park",
+            "kind": "industrial_park",
+            "status": "existing",
+            "accuracy": "approximate",
+            "source": "admin upload test",
+            "as_of": "2026-11",
+        },
+    }
 
 
 def upload_body(features: list[dict], name: str = "parks.geojson", **form) -> dict:
@@ -63,7 +74,7 @@ def test_admin_upload_replaces_the_layer(admin_client):
     assert check_collection(stored, PARKS) == []
     assert [f["properties"]["id"] for f in stored["features"]] == ["admin-park-1", "admin-park-2"]
     served = client.get("/api/layers/parks.geojson").get_json()
-    assert len(served["features"]) == 2                       # the running server serves the new file
+    assert len(served["features"]) == 2  # the running server serves the new file
 
 
 def test_gcj02_upload_is_converted(admin_client):
@@ -78,7 +89,7 @@ def test_invalid_features_are_listed_and_the_old_file_kept(admin_client):
     client, data_dir = admin_client
     before = (data_dir / "parks.geojson").read_bytes()
     bad = park(3)
-    bad["geometry"]["coordinates"] = [29.0, 106.6]           # swapped axes
+    bad["geometry"]["coordinates"] = [29.0, 106.6]  # swapped axes
     resp = post(client, upload_body([park(1), bad]))
     assert resp.status_code == 422
     body = resp.get_json()
@@ -86,23 +97,28 @@ def test_invalid_features_are_listed_and_the_old_file_kept(admin_client):
     assert (data_dir / "parks.geojson").read_bytes() == before
 
 
-@pytest.mark.parametrize("config, body_factory, status, fragment", [
-    ({"ADMIN_MAX_UPLOAD_BYTES": 500}, lambda: upload_body([park(i) for i in range(10)]), 413, "larger than"),
-    ({"ADMIN_MAX_FEATURES": 3}, lambda: upload_body([park(i) for i in range(5)]), 422, "at most 3"),
-])
+@pytest.mark.parametrize(
+    "config, body_factory, status, fragment",
+    [
+        ({"ADMIN_MAX_UPLOAD_BYTES": 500}, lambda: upload_body([park(i) for i in range(10)]), 413, "larger than"),
+        ({"ADMIN_MAX_FEATURES": 3}, lambda: upload_body([park(i) for i in range(5)]), 422, "at most 3"),
+    ],
+)
 def test_upload_limits(make_app, geodata_copy, config, body_factory, status, fragment):
     client = make_app(GEODATA_DIR=str(geodata_copy), ADMIN_TOKEN=TOKEN, **config).test_client()
     resp = post(client, body_factory())
     assert resp.status_code == status
     body = resp.get_json()
-    assert fragment in body.get("message_en", body["message"])   # the English detail (translated for Chinese)
+    assert fragment in body.get("message_en", body["message"])  # the English detail (translated for Chinese)
 
 
 def test_zip_bomb_is_refused_before_reading(make_app, geodata_copy):
-    client = make_app(GEODATA_DIR=str(geodata_copy), ADMIN_TOKEN=TOKEN, ADMIN_MAX_UNZIPPED_BYTES=1_000_000).test_client()
+    client = make_app(
+        GEODATA_DIR=str(geodata_copy), ADMIN_TOKEN=TOKEN, ADMIN_MAX_UNZIPPED_BYTES=1_000_000
+    ).test_client()
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("parks.geojson", b" " * 5_000_000)   # compresses to a few KB
+        archive.writestr("parks.geojson", b" " * 5_000_000)  # compresses to a few KB
     assert len(buf.getvalue()) < 50_000
     resp = post(client, {"file": (io.BytesIO(buf.getvalue()), "parks.zip")})
     assert resp.status_code == 422 and "zip bomb" in resp.get_json()["message"]
@@ -128,21 +144,30 @@ def test_cross_site_post_is_refused(admin_client):
     before = (data_dir / "parks.geojson").read_bytes()
     resp = post(client, upload_body([park(1)]), Origin="https://evil.example")
     assert resp.status_code == 403 and "cross-site" in resp.get_json()["message"]
-    resp = client.post("/api/corridors/compare", json={"ids": ["yugui-railway", "chuanqian-railway"]},
-                       headers={"Origin": "https://evil.example"})
+    resp = client.post(
+        "/api/corridors/compare",
+        json={"ids": ["yugui-railway", "chuanqian-railway"]},
+        headers={"Origin": "https://evil.example"},
+    )
     assert resp.status_code == 403
-    same = client.post("/api/corridors/compare", json={"ids": ["yugui-railway", "chuanqian-railway"]},
-                       headers={"Origin": "http://localhost"})
+    same = client.post(
+        "/api/corridors/compare",
+        json={"ids": ["yugui-railway", "chuanqian-railway"]},
+        headers={"Origin": "http://localhost"},
+    )
     assert same.status_code == 200
     assert (data_dir / "parks.geojson").read_bytes() == before
 
 
 def test_public_routes_are_read_only(app):
-    writable = sorted({rule.rule for rule in app.url_map.iter_rules()
-                       if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}})
+    writable = sorted(
+        {rule.rule for rule in app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}}
+    )
     # computations that store nothing, the token-protected admin import, and the curation routes of
     # signed-in editors (tests/test_curation_api.py walks them all: 401 without a session or token)
     curation = ("/login", "/logout", "/account/", "/history/", "/api/layers/")
     assert all(r.startswith(("/api/corridors/", "/api/admin/") + curation) for r in writable), writable
     assert {r for r in writable if r.startswith("/api/layers/")} == {
-        "/api/layers/<layer_id>/features", "/api/layers/<layer_id>/features/<feature_id>"}
+        "/api/layers/<layer_id>/features",
+        "/api/layers/<layer_id>/features/<feature_id>",
+    }

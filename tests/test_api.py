@@ -55,18 +55,21 @@ def test_gzip_etag_and_304(client):
     assert stale.status_code == 200
 
 
-@pytest.mark.parametrize("path", [
-    "/api/layers/nope.geojson",
-    "/api/layers/..%2Fserver.geojson",
-    "/api/layers/%2E%2E%2Fgeodata%2Fparks.geojson",
-    "/api/layers/../server.py",
-    "/api/layers/parks%00.geojson",
-    "/api/layers/README.md",
-    "/api/layers/parks.json",
-    "/vendor/leaflet/../../../../etc/passwd",
-    "/vendor/nope/x.js",
-    "/vendor/leaflet/..%2F..%2Fserver.py",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/layers/nope.geojson",
+        "/api/layers/..%2Fserver.geojson",
+        "/api/layers/%2E%2E%2Fgeodata%2Fparks.geojson",
+        "/api/layers/../server.py",
+        "/api/layers/parks%00.geojson",
+        "/api/layers/README.md",
+        "/api/layers/parks.json",
+        "/vendor/leaflet/../../../../etc/passwd",
+        "/vendor/nope/x.js",
+        "/vendor/leaflet/..%2F..%2Fserver.py",
+    ],
+)
 def test_unknown_ids_and_path_tricks_give_404_json(client, path):
     resp = client.get(path)
     assert resp.status_code == 404
@@ -90,7 +93,7 @@ def test_broken_layer_does_not_take_the_site_down(make_app, geodata_copy, caplog
     assert client.get("/api/layers/towns.geojson").status_code == 200
     page = client.get("/?base=none")
     assert page.status_code == 200
-    assert json.dumps("产业园区（不可用）").encode() in page.data   # layer control title, JSON-escaped
+    assert json.dumps("产业园区（不可用）").encode() in page.data  # layer control title, JSON-escaped
     assert any("parks" in rec.getMessage() for rec in caplog.records)
 
 
@@ -156,7 +159,7 @@ def test_map_page_cache_follows_the_data_version(make_app, geodata_copy):
     assert json.dumps("产业园区（不可用）") not in first
     (geodata_copy / "parks.geojson").write_text("broken", encoding="utf-8")
     second = client.get("/?base=none").data.decode()
-    assert json.dumps("产业园区（不可用）") in second          # not served stale from the cache
+    assert json.dumps("产业园区（不可用）") in second  # not served stale from the cache
 
 
 def test_pages_and_assets_are_compressed_when_accepted(client):

@@ -2,6 +2,7 @@
 
 Both rules hold in check-data and in import-layer, and the message names the feature.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,10 @@ def test_area_point_and_unplaced_geometry_are_rejected_by_name():
     unplaced_geom = feature(pt(2), park_props(2, id="unplaced-geom", accuracy="unplaced"))
     area_no_text = feature(square(3), park_props(3, id="area-no-text", accuracy="area"))
     area_ok = feature(square(4), park_props(4, id="area-ok", accuracy="area", location_text="在古南街道"))
-    problems = {(p.feature, p.message) for p in check_collection(collection(area_point, unplaced_geom, area_no_text,
-                                                                            area_ok), PARKS)}
+    problems = {
+        (p.feature, p.message)
+        for p in check_collection(collection(area_point, unplaced_geom, area_no_text, area_ok), PARKS)
+    }
     messages = {fid: msg for fid, msg in problems}
     assert "Polygon or MultiPolygon" in messages["area-point"] and "got Point" in messages["area-point"]
     assert "accuracy is 'unplaced' but the feature has a geometry" in messages["unplaced-geom"]
@@ -43,10 +46,13 @@ def test_check_data_names_the_bad_area_feature(make_app, geodata):  # noqa: F811
 
 def test_import_layer_rejects_both_and_writes_nothing(cli, geodata, tmp_path):  # noqa: F811
     before = (geodata / "parks.geojson").read_bytes()
-    src = write_geojson(tmp_path / "parks.geojson", [
-        feature(pt(1), park_props(1, id="imp-area-point", accuracy="area", location_text="在古南街道")),
-        feature(pt(2), park_props(2, id="imp-unplaced-geom", accuracy="unplaced")),
-    ])
+    src = write_geojson(
+        tmp_path / "parks.geojson",
+        [
+            feature(pt(1), park_props(1, id="imp-area-point", accuracy="area", location_text="在古南街道")),
+            feature(pt(2), park_props(2, id="imp-unplaced-geom", accuracy="unplaced")),
+        ],
+    )
     result = cli(src, "--layer", "parks")
     assert result.exit_code == 1
     assert "[imp-area-point]" in result.output and "got Point" in result.output

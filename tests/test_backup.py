@@ -126,10 +126,10 @@ def test_backup_during_saves_then_wipe_and_restore_gives_the_backed_up_state(ops
     with sqlite3.connect(archived_db) as conn:
         last = conn.execute("SELECT max(revision) FROM history WHERE layer = ?", (spec.id,)).fetchone()[0]
     conn.close()
-    assert last == revision                 # the save in progress is wholly in the archive or not at all
-    assert (data_dir / spec.source_file).read_bytes() != members[f"layers/{spec.source_file}"]   # saves went on
+    assert last == revision  # the save in progress is wholly in the archive or not at all
+    assert (data_dir / spec.source_file).read_bytes() != members[f"layers/{spec.source_file}"]  # saves went on
 
-    shutil.rmtree(data_dir)                 # wipe the data: layer files, lock files and the store's folder
+    shutil.rmtree(data_dir)  # wipe the data: layer files, lock files and the store's folder
     shutil.rmtree(db_path.parent)
     result = runner.invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output
@@ -184,7 +184,7 @@ def _newer_schema(members: dict, raw: bytes) -> dict:
 def _damaged_database(members: dict, raw: bytes) -> dict:
     manifest = json.loads(members["manifest.json"])
     db = bytearray(members["history/atlas.sqlite3"])
-    db[len(db) // 2:] = b"\xff" * (len(db) - len(db) // 2)
+    db[len(db) // 2 :] = b"\xff" * (len(db) - len(db) // 2)
     manifest["members"]["history/atlas.sqlite3"]["sha256"] = hashlib.sha256(db).hexdigest()
     return {**members, "history/atlas.sqlite3": bytes(db), "manifest.json": json.dumps(manifest).encode()}
 
@@ -198,18 +198,25 @@ def _path_trick(members: dict, raw: bytes) -> dict:
     return {**members, "../escaped.geojson": b"{}"}
 
 
-@pytest.mark.parametrize(("damage", "says"), [
-    (_truncated, "truncated or corrupt"), (_tampered_member, "sha256"), (_invalid_layer_with_matching_hash, "validate"),
-    (_newer_schema, "newer Qijiang Atlas"), (_damaged_database, "history"), (_path_trick, "unexpected member"),
-    (_member_dropped, "does not match its manifest"),
-])
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        (_truncated, "truncated or corrupt"),
+        (_tampered_member, "sha256"),
+        (_invalid_layer_with_matching_hash, "validate"),
+        (_newer_schema, "newer Qijiang Atlas"),
+        (_damaged_database, "history"),
+        (_path_trick, "unexpected member"),
+        (_member_dropped, "does not match its manifest"),
+    ],
+)
 def test_a_bad_archive_is_refused_and_nothing_changes(ops, tmp_path, damage, says):
     app, data_dir, db_path = ops
     runner = app.test_cli_runner()
     archive = tmp_path / "good.tar.gz"
     assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
     _, members = read_archive(archive)
-    edit_first_feature(data_dir, editable_layer(app), "备份之后的修改")     # a restore would change it back
+    edit_first_feature(data_dir, editable_layer(app), "备份之后的修改")  # a restore would change it back
     before = snapshot(data_dir, db_path)
     bad = tmp_path / "bad.tar.gz"
     damaged = damage(members, archive.read_bytes())
@@ -234,6 +241,8 @@ def test_a_layer_broken_at_backup_time_is_archived_and_restored_as_it_was(ops, t
     assert result.exit_code == 0 and "warning: layer hubs is invalid" in result.output
     broken.write_bytes(good)
     result = runner.invoke(args=["restore", str(archive)])
-    assert result.exit_code == 0 and "note: layer hubs: restored as archived, which was already invalid" in result.output
+    assert (
+        result.exit_code == 0 and "note: layer hubs: restored as archived, which was already invalid" in result.output
+    )
     assert broken.read_bytes() == b'{"type": "FeatureCollection", "features": ['
     assert app.test_client().get("/readyz").status_code == 503

@@ -4,6 +4,7 @@ The editor PATCHes one placed park in a loop with a personal API token; the back
 archive, the park's description must be exactly the one recorded by the last history row of that archive:
 the save in progress is wholly in it or not at all. A restore after wiping the data gives that state back.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,9 @@ def _editor(app, token: str, fid: str, stop: threading.Event, saved: list[str], 
     while not stop.is_set():
         n += 1
         text = f"第{n}次编辑"
-        body = {"properties": {"description_zh": text, "source": f"loop {n}", "accuracy": "schematic",
-                               "as_of": "2026-11"}}
+        body = {
+            "properties": {"description_zh": text, "source": f"loop {n}", "accuracy": "schematic", "as_of": "2026-11"}
+        }
         resp = client.patch(f"/api/layers/parks/features/{fid}", json=body, headers={"Authorization": f"Token {token}"})
         if resp.status_code != 200:
             errors.append((resp.status_code, resp.get_data(as_text=True)[:200]))
@@ -81,11 +83,12 @@ def test_backup_during_api_edits_holds_the_file_and_its_history_together(make_ap
     archived_db = tmp_path / "archived.sqlite3"
     archived_db.write_bytes(members[next(name for name in members if name.startswith("history/"))])
     with sqlite3.connect(archived_db) as conn:
-        last_after = conn.execute("SELECT after FROM changes WHERE layer = 'parks' AND feature = ? "
-                                  "ORDER BY id DESC LIMIT 1", (fid,)).fetchone()[0]
+        last_after = conn.execute(
+            "SELECT after FROM changes WHERE layer = 'parks' AND feature = ? ORDER BY id DESC LIMIT 1", (fid,)
+        ).fetchone()[0]
     conn.close()
     assert json.loads(last_after)["properties"]["description_zh"] == archived_text
-    assert archived_text in saved and archived_text != saved[-1]   # a mid-loop state, and saves went on
+    assert archived_text in saved and archived_text != saved[-1]  # a mid-loop state, and saves went on
 
     shutil.rmtree(geodata_copy)
     shutil.rmtree(database.parent)
@@ -94,7 +97,10 @@ def test_backup_during_api_edits_holds_the_file_and_its_history_together(make_ap
     assert (geodata_copy / "parks.geojson").read_bytes() == members["layers/parks.geojson"]
     history = app.test_client().get("/api/history?layer=parks", headers={"Authorization": f"Token {token}"})
     assert history.status_code == 200
-    assert json.loads(json.dumps(history.get_json()["changes"][0]["after"]))["properties"]["description_zh"] == archived_text
+    assert (
+        json.loads(json.dumps(history.get_json()["changes"][0]["after"]))["properties"]["description_zh"]
+        == archived_text
+    )
 
 
 def test_edits_are_counted_in_metrics_and_the_access_log_names_the_editor(make_app, geodata_copy, tmp_path, capsys):
@@ -107,7 +113,9 @@ def test_edits_are_counted_in_metrics_and_the_access_log_names_the_editor(make_a
     client = app.test_client()
     before = samples(client.get("/metrics").get_data(as_text=True))
     headers = {"Authorization": f"Token {token}", "X-Request-ID": "edit-under-test"}
-    body = {"properties": {"description_zh": "计数", "source": "metrics test", "accuracy": "schematic", "as_of": "2026-11"}}
+    body = {
+        "properties": {"description_zh": "计数", "source": "metrics test", "accuracy": "schematic", "as_of": "2026-11"}
+    }
     capsys.readouterr()
     assert client.patch(f"/api/layers/parks/features/{fid}", json=body, headers=headers).status_code == 200
     stale = client.patch(f"/api/layers/parks/features/{fid}", json=body, headers={**headers, "If-Match": '"stale"'})
@@ -116,5 +124,7 @@ def test_edits_are_counted_in_metrics_and_the_access_log_names_the_editor(make_a
     assert line["user"] == "looping-editor" and line["status"] == 200
     after = samples(client.get("/metrics").get_data(as_text=True))
     for outcome in ("saved", "conflict"):
-        assert (value(after, "qijiang_edits_total", layer="parks", outcome=outcome)
-                - value(before, "qijiang_edits_total", layer="parks", outcome=outcome)) == 1
+        assert (
+            value(after, "qijiang_edits_total", layer="parks", outcome=outcome)
+            - value(before, "qijiang_edits_total", layer="parks", outcome=outcome)
+        ) == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from tests.conftest import LiveServer, wait_for_atlas
@@ -11,13 +10,15 @@ from tests.synthetic_layer import data_with_pois, random_pois
 N = 5000
 
 
-
 @pytest.fixture(scope="module")
 def big_server(tmp_path_factory):
     from server import create_app
 
-    config = data_with_pois(tmp_path_factory.mktemp("big"), random_pois(N, seed=7),
-                            "tile_threshold = 100000     # this test is about a big layer sent whole as GeoJSON\n")
+    config = data_with_pois(
+        tmp_path_factory.mktemp("big"),
+        random_pois(N, seed=7),
+        "tile_threshold = 100000     # this test is about a big layer sent whole as GeoJSON\n",
+    )
     server = LiveServer(create_app(config))
     yield server
     server.stop()
@@ -29,14 +30,16 @@ def test_big_layer_uses_canvas_and_stays_clickable(page, big_server):
     wait_for_atlas(page)
     assert page.evaluate("QJAtlas.layers.pois.renderer") == "canvas"
     assert page.evaluate("QJAtlas.layers.pois.drawn") == N
-    assert page.locator("svg .qj-layer-pois").count() == 0           # no SVG node per feature
+    assert page.locator("svg .qj-layer-pois").count() == 0  # no SVG node per feature
     assert page.locator("canvas").count() >= 1
-    assert page.evaluate("QJAtlas.layers.towns.renderer") == "svg"   # small layers keep SVG
+    assert page.evaluate("QJAtlas.layers.towns.renderer") == "svg"  # small layers keep SVG
     # click a point on the canvas and get its popup
     page.evaluate("void QJAtlas.map.setView(QJAtlas.features['poi-42'].leaflet.getLatLng(), 16, {animate: false})")
     page.wait_for_timeout(300)
-    x, y = page.evaluate("(() => { const p = QJAtlas.map.latLngToContainerPoint("
-                         "QJAtlas.features['poi-42'].leaflet.getLatLng()); return [p.x, p.y]; })()")
+    x, y = page.evaluate(
+        "(() => { const p = QJAtlas.map.latLngToContainerPoint("
+        "QJAtlas.features['poi-42'].leaflet.getLatLng()); return [p.x, p.y]; })()"
+    )
     box = page.locator(".folium-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     popup = page.locator(".leaflet-popup-content")

@@ -62,7 +62,10 @@ def test_clicking_a_feature_opens_popup_with_name_and_accuracy(page, live_server
     feature = placed_features("parks")[0] if placed_features("parks") else None
     assert feature is not None, "no placed industrial park to click"
     props = feature["properties"]
-    page.evaluate("id => QJAtlas.features[id].leaflet.fire('click', {latlng: QJAtlas.features[id].leaflet.getCenter ? QJAtlas.features[id].leaflet.getCenter() : QJAtlas.features[id].leaflet.getLatLng()})", props["id"])
+    page.evaluate(
+        "id => QJAtlas.features[id].leaflet.fire('click', {latlng: QJAtlas.features[id].leaflet.getCenter ? QJAtlas.features[id].leaflet.getCenter() : QJAtlas.features[id].leaflet.getLatLng()})",
+        props["id"],
+    )
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     text = popup.inner_text()
@@ -76,9 +79,11 @@ def test_real_mouse_click_on_drawn_station_opens_its_popup(page, live_server):
     station = placed_features("stations")[0]["properties"]
     page.evaluate("id => QJAtlas.map.setView(QJAtlas.features[id].leaflet.getLatLng(), 14)", station["id"])
     page.wait_for_timeout(400)
-    marker = page.locator(f"svg .qj-layer-stations").filter(has=page.locator("xpath=.")).first
-    box = page.evaluate("""id => { const r = QJAtlas.features[id].leaflet.getElement().getBoundingClientRect();
-                                  return {x: r.x + r.width / 2, y: r.y + r.height / 2}; }""", station["id"])
+    box = page.evaluate(
+        """id => { const r = QJAtlas.features[id].leaflet.getElement().getBoundingClientRect();
+                                  return {x: r.x + r.width / 2, y: r.y + r.height / 2}; }""",
+        station["id"],
+    )
     page.mouse.click(box["x"], box["y"])
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -158,9 +163,11 @@ def test_basemap_choice_in_url_and_control(page, live_server):
 
 def test_phone_layout(phone_page, live_server):
     open_map(phone_page, live_server)
-    size = phone_page.evaluate("[document.querySelector('.folium-map').clientWidth, document.querySelector('.folium-map').clientHeight]")
+    size = phone_page.evaluate(
+        "[document.querySelector('.folium-map').clientWidth, document.querySelector('.folium-map').clientHeight]"
+    )
     assert size == [390, 844]
-    assert phone_page.locator(".leaflet-control-layers-expanded").count() == 0   # collapsed on a phone
+    assert phone_page.locator(".leaflet-control-layers-expanded").count() == 0  # collapsed on a phone
     assert phone_page.locator(".qj-legend-body").is_hidden()
     assert phone_page.locator(".qj-search-input").is_visible()
     box = phone_page.locator(".qj-search").bounding_box()
@@ -169,10 +176,12 @@ def test_phone_layout(phone_page, live_server):
 
 
 def _click_at(page, lat, lon):
-    point = page.evaluate(f"(() => {{ const p = QJAtlas.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()")
+    point = page.evaluate(
+        f"(() => {{ const p = QJAtlas.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"
+    )
     box = page.locator(".folium-map").bounding_box()
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
-    page.wait_for_timeout(300)   # leaflet-draw reads quick successive clicks as a double-click
+    page.wait_for_timeout(300)  # leaflet-draw reads quick successive clicks as a double-click
 
 
 def test_measure_tool_measures_a_distance(page, live_server):
@@ -180,10 +189,10 @@ def test_measure_tool_measures_a_distance(page, live_server):
     page.click(".qj-measure-line")
     _click_at(page, 29.0, 106.60)
     _click_at(page, 29.0, 106.70)
-    _click_at(page, 29.0, 106.70)          # clicking the last point again finishes the line
+    _click_at(page, 29.0, 106.70)  # clicking the last point again finishes the line
     text = page.locator(".qj-measure-result").inner_text()
     km = float(text.split(":")[1].split("公里")[0].replace(",", ""))
-    assert km == pytest.approx(9.74, abs=0.05)   # 0.1 degree of longitude at 29 N
+    assert km == pytest.approx(9.74, abs=0.05)  # 0.1 degree of longitude at 29 N
     assert page.probe.page_errors == [] and page.probe.console_errors == []
 
 
@@ -192,7 +201,7 @@ def test_measure_tool_measures_an_area(page, live_server):
     page.click(".qj-measure-area")
     for lat, lon in [(29.0, 106.60), (29.0, 106.65), (29.05, 106.65)]:
         _click_at(page, lat, lon)
-    _click_at(page, 29.0, 106.60)          # closing the ring finishes the polygon
+    _click_at(page, 29.0, 106.60)  # closing the ring finishes the polygon
     text = page.locator(".qj-measure-result").inner_text()
     ha = float(text.split(":")[1].split("公顷")[0].replace(",", ""))
     # right triangle 0.05 deg x 0.05 deg at 29 N: 4.87 km x 5.55 km / 2 = about 1,350 ha

@@ -15,7 +15,7 @@ from atlas.vocab import FAMILIES
 from tests.conftest import GEODATA, ROOT
 
 CATALOG = load_catalog(ROOT / "layers")
-README = (ROOT / "geodata" / "README.md")
+README = ROOT / "geodata" / "README.md"
 
 
 @pytest.mark.parametrize("spec", CATALOG.layers, ids=CATALOG.ids())
@@ -53,24 +53,33 @@ def test_unknown_layer_raises():
         CATALOG.get("../etc/passwd")
 
 
-@pytest.mark.parametrize("patch, fragment", [
-    ({"family": "roads"}, "family"),
-    ({"id": "Bad Id"}, "lowercase slug"),
-    ({"source_file": "../secret.geojson"}, "bare *.geojson"),
-    ({"geometry_types": ["Circle"]}, "geometry_types"),
-    ({"style": {"color": "red"}}, "#rrggbb"),
-    ({"style": {"fill_opacity": 3}}, "between 0 and 1"),
-    ({"style": {"dash_array": "1;alert(1)"}}, "dash_array"),
-    ({"fields": [{"name": "x", "label_zh": "x", "label_en": "x", "type": "blob"}]}, "type"),
-    ({"fields": [{"name": "status", "label_zh": "x", "label_en": "x"}]}, "duplicate field"),
-    ({"colour": "#ffffff"}, "unexpected keyword"),
-    ({"tile_threshold": -1}, "tile_threshold"),
-    ({"tile_threshold": "many"}, "tile_threshold"),
-    ({"tile_threshold": True}, "tile_threshold"),
-])
+@pytest.mark.parametrize(
+    "patch, fragment",
+    [
+        ({"family": "roads"}, "family"),
+        ({"id": "Bad Id"}, "lowercase slug"),
+        ({"source_file": "../secret.geojson"}, "bare *.geojson"),
+        ({"geometry_types": ["Circle"]}, "geometry_types"),
+        ({"style": {"color": "red"}}, "#rrggbb"),
+        ({"style": {"fill_opacity": 3}}, "between 0 and 1"),
+        ({"style": {"dash_array": "1;alert(1)"}}, "dash_array"),
+        ({"fields": [{"name": "x", "label_zh": "x", "label_en": "x", "type": "blob"}]}, "type"),
+        ({"fields": [{"name": "status", "label_zh": "x", "label_en": "x"}]}, "duplicate field"),
+        ({"colour": "#ffffff"}, "unexpected keyword"),
+        ({"tile_threshold": -1}, "tile_threshold"),
+        ({"tile_threshold": "many"}, "tile_threshold"),
+        ({"tile_threshold": True}, "tile_threshold"),
+    ],
+)
 def test_bad_declarations_are_rejected_when_loaded(patch, fragment):
-    raw = {"id": "ok", "title_zh": "好", "title_en": "OK", "family": "park",
-           "source_file": "ok.geojson", "geometry_types": ["Point"]}
+    raw = {
+        "id": "ok",
+        "title_zh": "好",
+        "title_en": "OK",
+        "family": "park",
+        "source_file": "ok.geojson",
+        "geometry_types": ["Point"],
+    }
     raw.update(patch)
     with pytest.raises(DeclarationError, match=re.escape(fragment)):
         parse_layer(raw)
@@ -85,7 +94,13 @@ def test_every_declaration_key_is_documented_in_the_readme():
 
 
 def test_tile_threshold_defaults_and_parses():
-    raw = {"id": "ok", "title_zh": "好", "title_en": "OK", "family": "park",
-           "source_file": "ok.geojson", "geometry_types": ["Point"]}
+    raw = {
+        "id": "ok",
+        "title_zh": "好",
+        "title_en": "OK",
+        "family": "park",
+        "source_file": "ok.geojson",
+        "geometry_types": ["Point"],
+    }
     assert parse_layer(raw).tile_threshold == DEFAULT_TILE_THRESHOLD == 3000
     assert parse_layer({**raw, "tile_threshold": 50}).tile_threshold == 50

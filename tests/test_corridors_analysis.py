@@ -12,10 +12,23 @@ from shapely.geometry import LineString, Point, box, mapping, shape
 
 from atlas.analysis import METRIC_CRS, WGS84, geodesic_length_m, to_metric
 from atlas.analysis.corridor_export import CSV_BOM, catchments_geojson, comparison_csv
-from atlas.analysis.corridors import (CONTEXT_LAYERS, ProposedLine, build_context, catchment, catchments,
-                                      compare_corridors, difference_sets, length_in_district_km, list_corridors,
-                                      park_area_ha, parse_buffer_m, parse_ids, parse_proposed, read_line_upload,
-                                      served_features)
+from atlas.analysis.corridors import (
+    CONTEXT_LAYERS,
+    ProposedLine,
+    build_context,
+    catchment,
+    catchments,
+    compare_corridors,
+    difference_sets,
+    length_in_district_km,
+    list_corridors,
+    park_area_ha,
+    parse_buffer_m,
+    parse_ids,
+    parse_proposed,
+    read_line_upload,
+    served_features,
+)
 from atlas.errors import BadParameter
 from tests.conftest import GEODATA
 
@@ -31,8 +44,18 @@ def wgs84_frame(rows: list[dict], geoms_m: list) -> gpd.GeoDataFrame:
 
 
 def corridor_row(cid: str, **extra) -> dict:
-    return {"id": cid, "name_zh": f"线{cid}", "name_en": cid, "kind": "railway", "status": "operating",
-            "accuracy": "approximate", "opened": "2000", "length_km": None, "length_in_district_km_sourced": None, **extra}
+    return {
+        "id": cid,
+        "name_zh": f"线{cid}",
+        "name_en": cid,
+        "kind": "railway",
+        "status": "operating",
+        "accuracy": "approximate",
+        "opened": "2000",
+        "length_km": None,
+        "length_in_district_km_sourced": None,
+        **extra,
+    }
 
 
 def synthetic_frames() -> dict[str, gpd.GeoDataFrame]:
@@ -40,13 +63,23 @@ def synthetic_frames() -> dict[str, gpd.GeoDataFrame]:
     a = LineString([(X0, Y0), (X0 + 10_000, Y0)])
     b = LineString([(X0, Y0 + 3_000), (X0 + 10_000, Y0 + 3_000)])
     parks = wgs84_frame(
-        [{"id": "p-a", "name_zh": "甲园", "industries": ["齿轮"], "planned_area_km2": 2.0, "built_area_km2": None},
-         {"id": "p-b", "name_zh": "乙园", "industries": ["铝"], "planned_area_km2": None, "built_area_km2": 0.5},
-         {"id": "p-mid", "name_zh": "中园", "industries": ["食品"], "planned_area_km2": None, "built_area_km2": None}],
-        [Point(X0 + 5_000, Y0 - 500), Point(X0 + 5_000, Y0 + 3_500), Point(X0 + 5_000, Y0 + 1_500)])
+        [
+            {"id": "p-a", "name_zh": "甲园", "industries": ["齿轮"], "planned_area_km2": 2.0, "built_area_km2": None},
+            {"id": "p-b", "name_zh": "乙园", "industries": ["铝"], "planned_area_km2": None, "built_area_km2": 0.5},
+            {
+                "id": "p-mid",
+                "name_zh": "中园",
+                "industries": ["食品"],
+                "planned_area_km2": None,
+                "built_area_km2": None,
+            },
+        ],
+        [Point(X0 + 5_000, Y0 - 500), Point(X0 + 5_000, Y0 + 3_500), Point(X0 + 5_000, Y0 + 1_500)],
+    )
     towns_m = [Point(X0 + 2_000, Y0 + 999), Point(X0 + 2_000, Y0 + 1_001)]
-    towns = wgs84_frame([{"id": "t-in", "name_zh": "近镇"}, {"id": "t-out", "name_zh": "远镇"}],
-                        [p.buffer(300) for p in towns_m])
+    towns = wgs84_frame(
+        [{"id": "t-in", "name_zh": "近镇"}, {"id": "t-out", "name_zh": "远镇"}], [p.buffer(300) for p in towns_m]
+    )
     towns["label_lon"] = gpd.GeoSeries(towns_m, crs=METRIC_CRS).to_crs(WGS84).x.to_numpy()
     towns["label_lat"] = gpd.GeoSeries(towns_m, crs=METRIC_CRS).to_crs(WGS84).y.to_numpy()
     return {
@@ -55,14 +88,19 @@ def synthetic_frames() -> dict[str, gpd.GeoDataFrame]:
         "river": wgs84_frame([], []).assign(id=[]),
         "district": wgs84_frame([{"id": "d"}], [box(X0 - 1_000, Y0 - 5_000, X0 + 8_000, Y0 + 5_000)]),
         "parks": parks,
-        "hubs": wgs84_frame([{"id": "h-all", "name_zh": "全区"}], [box(X0 - 1_000, Y0 - 5_000, X0 + 8_000, Y0 + 5_000)]),
+        "hubs": wgs84_frame(
+            [{"id": "h-all", "name_zh": "全区"}], [box(X0 - 1_000, Y0 - 5_000, X0 + 8_000, Y0 + 5_000)]
+        ),
         "communities": wgs84_frame([{"id": "c-a", "name_zh": "社区"}], [Point(X0 + 9_000, Y0 + 200)]),
         "towns": towns,
         "stations": wgs84_frame(
-            [{"id": "s-a", "name_zh": "甲站", "kind": "station", "line_ids": ["a"]},
-             {"id": "s-out", "name_zh": "区外站", "kind": "station", "line_ids": ["a", "b"]},
-             {"id": "br", "name_zh": "桥", "kind": "bridge", "line_ids": ["a"]}],
-            [Point(X0 + 1_000, Y0), Point(X0 + 9_500, Y0), Point(X0 + 3_000, Y0)]),
+            [
+                {"id": "s-a", "name_zh": "甲站", "kind": "station", "line_ids": ["a"]},
+                {"id": "s-out", "name_zh": "区外站", "kind": "station", "line_ids": ["a", "b"]},
+                {"id": "br", "name_zh": "桥", "kind": "bridge", "line_ids": ["a"]},
+            ],
+            [Point(X0 + 1_000, Y0), Point(X0 + 9_500, Y0), Point(X0 + 3_000, Y0)],
+        ),
     }
 
 
@@ -76,9 +114,15 @@ def test_catchment_of_a_straight_line_has_the_stadium_area():
 
 def test_served_features_uses_the_buffer_distance_in_metres_including_the_round_ends():
     lines = metric_frame([{"id": "a"}], [LineString([(X0, Y0), (X0 + 10_000, Y0)])])
-    points = metric_frame([{"id": "side-in"}, {"id": "side-out"}, {"id": "end-in"}, {"id": "end-out"}],
-                          [Point(X0 + 5_000, Y0 - 999), Point(X0 + 5_000, Y0 - 1_001),
-                           Point(X0 + 10_999, Y0), Point(X0 + 10_000 + 708, Y0 + 708)])
+    points = metric_frame(
+        [{"id": "side-in"}, {"id": "side-out"}, {"id": "end-in"}, {"id": "end-out"}],
+        [
+            Point(X0 + 5_000, Y0 - 999),
+            Point(X0 + 5_000, Y0 - 1_001),
+            Point(X0 + 10_999, Y0),
+            Point(X0 + 10_000 + 708, Y0 + 708),
+        ],
+    )
     assert served_features(catchments(lines, 1_000), points) == {"a": ["side-in", "end-in"]}
 
 
@@ -89,8 +133,10 @@ def test_catchments_refuse_a_geographic_crs():
 
 
 def test_length_in_district_counts_only_the_part_inside():
-    lines = gpd.GeoSeries([LineString([(X0 - 5_000, Y0), (X0 + 15_000, Y0)]), LineString([(X0, Y0 + 50_000), (X0 + 1, Y0 + 50_000)])],
-                          crs=METRIC_CRS)
+    lines = gpd.GeoSeries(
+        [LineString([(X0 - 5_000, Y0), (X0 + 15_000, Y0)]), LineString([(X0, Y0 + 50_000), (X0 + 1, Y0 + 50_000)])],
+        crs=METRIC_CRS,
+    )
     district = box(X0, Y0 - 1_000, X0 + 10_000, Y0 + 1_000)
     assert length_in_district_km(lines, district).tolist() == pytest.approx([10.0, 0.0])
 
@@ -98,10 +144,13 @@ def test_length_in_district_counts_only_the_part_inside():
 def test_point_and_polygon_parks_add_their_area_in_hectares():
     zones = catchments(metric_frame([{"id": "a"}], [LineString([(X0, Y0), (X0 + 10_000, Y0)])]), 1_000)
     parks = metric_frame(
-        [{"id": "poly", "planned_area_km2": None, "built_area_km2": None},
-         {"id": "pt", "planned_area_km2": 1.5, "built_area_km2": 0.4},
-         {"id": "far", "planned_area_km2": 9.0, "built_area_km2": None}],
-        [box(X0 + 1_000, Y0 + 500, X0 + 2_000, Y0 + 1_500), Point(X0 + 3_000, Y0), Point(X0, Y0 + 5_000)])
+        [
+            {"id": "poly", "planned_area_km2": None, "built_area_km2": None},
+            {"id": "pt", "planned_area_km2": 1.5, "built_area_km2": 0.4},
+            {"id": "far", "planned_area_km2": 9.0, "built_area_km2": None},
+        ],
+        [box(X0 + 1_000, Y0 + 500, X0 + 2_000, Y0 + 1_500), Point(X0 + 3_000, Y0), Point(X0, Y0 + 5_000)],
+    )
     # half of the 1 km x 1 km polygon (50 ha) lies inside, plus the point park's planned 1.5 km2 (150 ha)
     assert park_area_ha(zones, parks) == {"a": pytest.approx(200.0, abs=0.1)}
 
@@ -111,21 +160,27 @@ def test_compare_sets_only_in_and_shared_and_follows_the_buffer():
     near = compare_corridors(ctx, ["a", "b"], 1_000)
     a, b = near["corridors"]
     assert a["served"]["parks"] == ["p-a"] and b["served"]["parks"] == ["p-b"]
-    assert near["only_in"] == {"a": {"parks": ["p-a"], "hubs": [], "communities": ["c-a"], "towns": ["t-in"]},
-                               "b": {"parks": ["p-b"], "hubs": [], "communities": [], "towns": []}}
+    assert near["only_in"] == {
+        "a": {"parks": ["p-a"], "hubs": [], "communities": ["c-a"], "towns": ["t-in"]},
+        "b": {"parks": ["p-b"], "hubs": [], "communities": [], "towns": []},
+    }
     assert near["shared"] == {"parks": [], "hubs": ["h-all"], "communities": [], "towns": []}
     assert a["park_area_ha"] == 200.0 and b["park_area_ha"] == 50.0
     assert a["stations"] == ["s-a"] and b["stations"] == []
     assert a["industries"] == ["齿轮"]
-    assert a["length_in_district_km"] == pytest.approx(8.0, abs=0.01) and a["length_km"] == pytest.approx(10.0, abs=0.01)
+    assert a["length_in_district_km"] == pytest.approx(8.0, abs=0.01) and a["length_km"] == pytest.approx(
+        10.0, abs=0.01
+    )
     wide = compare_corridors(ctx, ["a", "b"], 2_000)
     assert wide["shared"]["parks"] == ["p-mid"]
     assert wide["corridors"][0]["served"]["towns"] == ["t-in", "t-out"]
 
 
 def test_difference_sets_with_three_corridors():
-    served = {c: {"parks": p, "hubs": [], "communities": [], "towns": []}
-              for c, p in (("a", ["1", "2", "3"]), ("b", ["2", "3"]), ("c", ["3", "4"]))}
+    served = {
+        c: {"parks": p, "hubs": [], "communities": [], "towns": []}
+        for c, p in (("a", ["1", "2", "3"]), ("b", ["2", "3"]), ("c", ["3", "4"]))
+    }
     only_in, shared = difference_sets(served)
     assert {c: v["parks"] for c, v in only_in.items()} == {"a": ["1"], "b": [], "c": ["4"]}
     assert shared["parks"] == ["3"]
@@ -214,15 +269,18 @@ def test_ids_parsing():
 LINE = {"type": "LineString", "coordinates": [[106.6, 28.9], [106.7, 28.95]]}
 
 
-@pytest.mark.parametrize("obj, message", [
-    ({"type": "Polygon", "coordinates": [[[106.6, 28.9], [106.7, 28.9], [106.7, 29.0], [106.6, 28.9]]]}, "Polygon"),
-    ({"type": "LineString", "coordinates": [[106.6, 28.9, 300], [106.7, 28.95, 310]]}, "3-D"),
-    ({"type": "LineString", "coordinates": [[106.6, float("nan")], [106.7, 28.95]]}, "finite"),
-    ({"type": "LineString", "coordinates": [[116.4, 39.9], [116.5, 39.95]]}, "outside"),
-    ({"type": "LineString", "coordinates": "oops"}, "position"),
-    ({"type": "FeatureCollection", "features": []}, "exactly one"),
-    ("LINESTRING (1 2, 3 4)", "GeoJSON"),
-])
+@pytest.mark.parametrize(
+    "obj, message",
+    [
+        ({"type": "Polygon", "coordinates": [[[106.6, 28.9], [106.7, 28.9], [106.7, 29.0], [106.6, 28.9]]]}, "Polygon"),
+        ({"type": "LineString", "coordinates": [[106.6, 28.9, 300], [106.7, 28.95, 310]]}, "3-D"),
+        ({"type": "LineString", "coordinates": [[106.6, float("nan")], [106.7, 28.95]]}, "finite"),
+        ({"type": "LineString", "coordinates": [[116.4, 39.9], [116.5, 39.95]]}, "outside"),
+        ({"type": "LineString", "coordinates": "oops"}, "position"),
+        ({"type": "FeatureCollection", "features": []}, "exactly one"),
+        ("LINESTRING (1 2, 3 4)", "GeoJSON"),
+    ],
+)
 def test_parse_proposed_rejects_what_is_not_one_line_in_the_region(obj, message):
     with pytest.raises(BadParameter, match=message) as info:
         parse_proposed(obj)
@@ -236,9 +294,11 @@ def test_parse_proposed_accepts_a_feature_and_keeps_its_name():
 
 
 def test_kml_and_geojson_uploads_are_read(tmp_path):
-    kml = (b'<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-           b'<Placemark><name>\xe4\xb8\x9c\xe7\xba\xbf</name><LineString><coordinates>106.6,28.9,0 106.7,28.95,0'
-           b'</coordinates></LineString></Placemark></Document></kml>')
+    kml = (
+        b'<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        b"<Placemark><name>\xe4\xb8\x9c\xe7\xba\xbf</name><LineString><coordinates>106.6,28.9,0 106.7,28.95,0"
+        b"</coordinates></LineString></Placemark></Document></kml>"
+    )
     line = read_line_upload(kml, "east.kml")
     assert line.name_zh == "东线" and not line.geometry.has_z
     assert line.geometry.equals_exact(parse_proposed(LINE).geometry, 1e-9)

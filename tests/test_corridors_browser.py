@@ -10,8 +10,11 @@ from tests.conftest import save_screenshot, wait_js
 
 pytestmark = pytest.mark.browser
 PAGE = "/corridors/compare?ids=yugui-railway,chuanqian-railway&buffer_m=5000&base=none"
-LINE = {"type": "Feature", "properties": {"name": "上传线"},
-        "geometry": {"type": "LineString", "coordinates": [[106.60, 28.90], [106.70, 28.95], [106.80, 28.99]]}}
+LINE = {
+    "type": "Feature",
+    "properties": {"name": "上传线"},
+    "geometry": {"type": "LineString", "coordinates": [[106.60, 28.90], [106.70, 28.95], [106.80, 28.99]]},
+}
 
 
 def renders(page) -> int:
@@ -66,7 +69,9 @@ def test_maps_stay_in_sync_when_one_is_moved(page, live_server):
     page.evaluate("QJCorridors.panels[0].map.setView([28.70, 106.80], 11, {animate: false})")
     wait_js(page, "QJCorridors.panels[1].map.getZoom() === 11")
     for index in (1, 2):
-        centre = page.evaluate(f"(() => {{ const c = QJCorridors.panels[{index}].map.getCenter(); return [c.lat, c.lng]; }})()")
+        centre = page.evaluate(
+            f"(() => {{ const c = QJCorridors.panels[{index}].map.getCenter(); return [c.lat, c.lng]; }})()"
+        )
         assert centre == pytest.approx([28.70, 106.80], abs=1e-4)
     before = page.evaluate("QJCorridors.panels[0].map.getCenter().lng")
     box = page.locator(".qj-corridor-map").nth(1).bounding_box()
@@ -123,14 +128,17 @@ def test_drawing_with_the_mouse_through_leaflet_draw(page, live_server):
     done = renders(page)
     page.locator(".qj-proposal-map .leaflet-draw-draw-polyline").click()
     box = page.locator(".qj-proposal-map").bounding_box()
-    points = [(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy) for fx, fy in ((0.4, 0.4), (0.55, 0.5), (0.6, 0.65))]
+    points = [
+        (box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+        for fx, fy in ((0.4, 0.4), (0.55, 0.5), (0.6, 0.65))
+    ]
     for x, y in points:
         page.mouse.move(x, y)
         page.mouse.down()
         page.mouse.up()
         page.wait_for_timeout(150)  # separate clicks, not a double-click
     assert page.locator(".qj-proposal-map .leaflet-marker-icon.leaflet-div-icon").count() == 3
-    page.locator(".qj-proposal-map .leaflet-draw-actions a", has_text="完成").click()   # the toolbar speaks Chinese
+    page.locator(".qj-proposal-map .leaflet-draw-actions a", has_text="完成").click()  # the toolbar speaks Chinese
     wait_for_render(page, done)
     assert page.locator('#qj-compare-table thead th[data-corridor="proposed"]').count() == 1
     assert_clean(page)
@@ -140,7 +148,9 @@ def test_uploads_valid_and_invalid(page, live_server, tmp_path):
     open_compare(page, live_server)
     before = table_html(page)
     polygon = tmp_path / "area.geojson"
-    polygon.write_text(json.dumps({"type": "Polygon", "coordinates": [[[106.6, 28.9], [106.7, 28.9], [106.7, 29.0], [106.6, 28.9]]]}))
+    polygon.write_text(
+        json.dumps({"type": "Polygon", "coordinates": [[[106.6, 28.9], [106.7, 28.9], [106.7, 29.0], [106.6, 28.9]]]})
+    )
     page.set_input_files("#qj-upload", str(polygon))
     wait_js(page, "!document.getElementById('qj-message').hidden")
     assert "LineString" in page.locator("#qj-message").inner_text()

@@ -14,8 +14,13 @@ PROVENANCE = {"source": "API test source", "accuracy": "approximate", "as_of": "
 POINT = {"type": "Point", "coordinates": [106.66, 28.96]}
 # POST routes that change nothing on the server (corridor comparisons of an uploaded line that is never
 # saved) or that sign in: they stay public. Every other non-GET route is a write.
-PUBLIC_POSTS = {"auth.login", "corridors.api_compare", "corridors.api_compare_csv", "corridors.api_catchments",
-                "corridors.api_proposed"}
+PUBLIC_POSTS = {
+    "auth.login",
+    "corridors.api_compare",
+    "corridors.api_compare_csv",
+    "corridors.api_catchments",
+    "corridors.api_proposed",
+}
 
 
 def layer_bytes(app, name: str = "parks.geojson") -> bytes:
@@ -36,20 +41,22 @@ def test_every_write_route_without_session_or_token_is_401(curation_app):
         methods = (rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}
         if not methods or rule.endpoint in PUBLIC_POSTS or rule.endpoint == "static":
             continue
-        values = {arg: 1 if "int" in type(rule._converters[arg]).__name__.lower() else "parks" for arg in rule.arguments}
+        values = {
+            arg: 1 if "int" in type(rule._converters[arg]).__name__.lower() else "parks" for arg in rule.arguments
+        }
         url = rule.rule
         for arg, value in values.items():
             url = re.sub(r"<(?:[^:<>]+:)?" + arg + ">", str(value), url)
         for method in sorted(methods):
             resp = client.open(url, method=method, json={}, headers={"Accept": "application/json"})
             if rule.rule.startswith("/api/admin/"):
-                assert resp.status_code in (401, 403), (method, url)   # its own bearer-token semantics
+                assert resp.status_code in (401, 403), (method, url)  # its own bearer-token semantics
             else:
                 assert resp.status_code == 401, (method, url, resp.status_code)
                 assert resp.get_json()["error"] == "NotSignedIn"
                 assert resp.headers["WWW-Authenticate"].startswith("Token ")
             checked.append((method, url))
-    assert len(checked) >= 8      # PATCH/POST/DELETE features, revert, tokens, logout...
+    assert len(checked) >= 8  # PATCH/POST/DELETE features, revert, tokens, logout...
 
 
 def test_anonymous_reads_need_no_account_and_see_no_tools(curation_app):
@@ -59,7 +66,7 @@ def test_anonymous_reads_need_no_account_and_see_no_tools(curation_app):
     assert "qj-edit-config" not in html and "csrf-token" not in html and "edit.js" not in html
     assert "Set-Cookie" not in page.headers
     assert client.get("/api/history").status_code == 401
-    assert client.get("/history").status_code == 302                  # to the sign-in page
+    assert client.get("/history").status_code == 302  # to the sign-in page
     fid = first_unplaced(curation_app.config["GEODATA_DIR"])["id"]
     assert client.get(f"/api/layers/parks/features/{fid}").headers["ETag"]
 
@@ -68,14 +75,19 @@ def test_login_cookie_flags_wrong_password_and_rate_limit(make_app, tmp_path, ge
     from atlas import accounts
     from atlas.web.db import connect
 
-    app = make_app(GEODATA_DIR=str(geodata_copy), DATABASE=str(tmp_path / "db.sqlite3"), SECRET_KEY="k",
-                   SESSION_SECURE=True, LOGIN_RATE_LIMIT="3 per minute")
+    app = make_app(
+        GEODATA_DIR=str(geodata_copy),
+        DATABASE=str(tmp_path / "db.sqlite3"),
+        SECRET_KEY="k",
+        SESSION_SECURE=True,
+        LOGIN_RATE_LIMIT="3 per minute",
+    )
     accounts.create_user(connect(app.config["DATABASE"]), "ed", PASSWORD, "editor")
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
     bad = client.post("/login", data={"name": "ed", "password": "wrong-password", "csrf_token": token})
     assert bad.status_code == 401 and "qj-login-error" in bad.get_data(as_text=True)
-    assert client.post("/login", data={"name": "ed", "password": PASSWORD}).status_code == 400   # no CSRF token
+    assert client.post("/login", data={"name": "ed", "password": PASSWORD}).status_code == 400  # no CSRF token
     good = client.post("/login", data={"name": "ed", "password": PASSWORD, "csrf_token": token})
     assert good.status_code == 302
     cookie = good.headers["Set-Cookie"]
@@ -85,19 +97,26 @@ def test_login_cookie_flags_wrong_password_and_rate_limit(make_app, tmp_path, ge
 
 
 def test_create_user_cli_hashes_the_password(curation_app):
-    result = curation_app.test_cli_runner().invoke(args=["create-user", "newadmin", "--role", "admin"],
-                                                   input="a-long-password\n")
+    result = curation_app.test_cli_runner().invoke(
+        args=["create-user", "newadmin", "--role", "admin"], input="a-long-password\n"
+    )
     assert result.exit_code == 0, result.output
     from atlas.web.db import connect
 
-    row = connect(curation_app.config["DATABASE"]).execute(
-        "SELECT password_hash, role FROM users WHERE name = 'newadmin'").fetchone()
+    row = (
+        connect(curation_app.config["DATABASE"])
+        .execute("SELECT password_hash, role FROM users WHERE name = 'newadmin'")
+        .fetchone()
+    )
     assert row["role"] == "admin" and row["password_hash"].startswith("scrypt:")
     assert "a-long-password" not in row["password_hash"]
-    again = curation_app.test_cli_runner().invoke(args=["create-user", "newadmin", "--role", "admin"], input="x" * 9 + "\n")
+    again = curation_app.test_cli_runner().invoke(
+        args=["create-user", "newadmin", "--role", "admin"], input="x" * 9 + "\n"
+    )
     assert again.exit_code != 0 and "already exists" in again.output
-    bad = curation_app.test_cli_runner().invoke(args=["create-user", "x", "--role", "editor", "--layers", "nope"],
-                                                input="x" * 9 + "\n")
+    bad = curation_app.test_cli_runner().invoke(
+        args=["create-user", "x", "--role", "editor", "--layers", "nope"], input="x" * 9 + "\n"
+    )
     assert bad.exit_code != 0 and "nope" in bad.output
 
 
@@ -117,18 +136,24 @@ def test_patch_needs_csrf_with_a_session_and_checks_layer_rights(curation_app):
     assert placed(curation_app, fid)["geometry"] == POINT
 
 
-@pytest.mark.parametrize("body, parameter", [
-    ({"properties": {"accuracy": "approximate", "as_of": "2026"}}, "source"),
-    ({"properties": {**PROVENANCE, "as_of": ""}}, "as_of"),
-    ({"properties": {**PROVENANCE, "no_such_field": 1}}, "no_such_field"),
-    ({"properties": {**PROVENANCE, "planned_area_km2": "big"}}, "planned_area_km2"),
-    ({"properties": {**PROVENANCE, "id": "renamed"}}, "id"),
-    ({"geometry": {"type": "Point", "coordinates": [0, 0]}, "properties": PROVENANCE}, "geometry"),
-    ({"geometry": {"type": "LineString", "coordinates": [[106.6, 28.9], [106.7, 29]]}, "properties": PROVENANCE}, "geometry"),
-    ({"geometry": POINT, "properties": {**PROVENANCE, "accuracy": "unplaced"}}, "accuracy"),
-    ({"properties": PROVENANCE, "evil": 1}, "evil"),
-    ([1, 2], "body"),
-])
+@pytest.mark.parametrize(
+    "body, parameter",
+    [
+        ({"properties": {"accuracy": "approximate", "as_of": "2026"}}, "source"),
+        ({"properties": {**PROVENANCE, "as_of": ""}}, "as_of"),
+        ({"properties": {**PROVENANCE, "no_such_field": 1}}, "no_such_field"),
+        ({"properties": {**PROVENANCE, "planned_area_km2": "big"}}, "planned_area_km2"),
+        ({"properties": {**PROVENANCE, "id": "renamed"}}, "id"),
+        ({"geometry": {"type": "Point", "coordinates": [0, 0]}, "properties": PROVENANCE}, "geometry"),
+        (
+            {"geometry": {"type": "LineString", "coordinates": [[106.6, 28.9], [106.7, 29]]}, "properties": PROVENANCE},
+            "geometry",
+        ),
+        ({"geometry": POINT, "properties": {**PROVENANCE, "accuracy": "unplaced"}}, "accuracy"),
+        ({"properties": PROVENANCE, "evil": 1}, "evil"),
+        ([1, 2], "body"),
+    ],
+)
 def test_bad_bodies_are_400_naming_the_field_and_write_nothing(curation_app, body, parameter):
     fid = first_unplaced(curation_app.config["GEODATA_DIR"])["id"]
     before = layer_bytes(curation_app)
@@ -156,18 +181,26 @@ def test_two_editors_second_save_is_409_with_both_versions_and_loses_nothing(cur
     etag1 = one.get(f"/api/layers/parks/features/{fid}").headers["ETag"]
     etag2 = two.get(f"/api/layers/parks/features/{fid}").headers["ETag"]
     first = {"geometry": POINT, "properties": {**PROVENANCE, "source": "editor one's survey"}}
-    second = {"geometry": {"type": "Point", "coordinates": [106.7, 28.9]},
-              "properties": {**PROVENANCE, "source": "editor two's survey"}}
-    assert one.patch(f"/api/layers/parks/features/{fid}", json=first,
-                     headers={"X-CSRFToken": csrf1, "If-Match": etag1}).status_code == 200
+    second = {
+        "geometry": {"type": "Point", "coordinates": [106.7, 28.9]},
+        "properties": {**PROVENANCE, "source": "editor two's survey"},
+    }
+    assert (
+        one.patch(
+            f"/api/layers/parks/features/{fid}", json=first, headers={"X-CSRFToken": csrf1, "If-Match": etag1}
+        ).status_code
+        == 200
+    )
     after_first = layer_bytes(curation_app)
-    stale = two.patch(f"/api/layers/parks/features/{fid}", json=second, headers={"X-CSRFToken": csrf2, "If-Match": etag2})
+    stale = two.patch(
+        f"/api/layers/parks/features/{fid}", json=second, headers={"X-CSRFToken": csrf2, "If-Match": etag2}
+    )
     assert stale.status_code == 409
     body = stale.get_json()
     assert body["error"] == "VersionConflict"
-    assert body["current"]["properties"]["source"] == "editor one's survey"     # theirs
-    assert body["yours"] == second                                              # yours, nothing lost
-    assert layer_bytes(curation_app) == after_first                             # nothing overwritten
+    assert body["current"]["properties"]["source"] == "editor one's survey"  # theirs
+    assert body["yours"] == second  # yours, nothing lost
+    assert layer_bytes(curation_app) == after_first  # nothing overwritten
     changes = one.get("/api/history?layer=parks").get_json()["changes"]
     assert [c["source"] for c in changes] == ["editor one's survey"]
 
@@ -182,21 +215,32 @@ def test_api_token_create_use_revoke_and_admin_token_stays_distinct(curation_app
     script = curation_app.test_client()
     body = {"geometry": POINT, "properties": PROVENANCE}
     for scheme in ("Token", "Bearer"):
-        resp = script.patch(f"/api/layers/parks/features/{fid}", json=body, headers={"Authorization": f"{scheme} {token}"})
+        resp = script.patch(
+            f"/api/layers/parks/features/{fid}", json=body, headers={"Authorization": f"{scheme} {token}"}
+        )
         assert resp.status_code == 200, resp.get_json()
     assert script.get("/api/history?layer=parks", headers={"Authorization": f"Token {token}"}).status_code == 200
-    admin_as_edit = script.patch(f"/api/layers/parks/features/{fid}", json=body,
-                                 headers={"Authorization": "Bearer admin-secret-token"})
+    admin_as_edit = script.patch(
+        f"/api/layers/parks/features/{fid}", json=body, headers={"Authorization": "Bearer admin-secret-token"}
+    )
     assert admin_as_edit.status_code == 401
-    assert script.post("/api/admin/layers/parks/import", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        script.post("/api/admin/layers/parks/import", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
     from atlas.web.db import connect
 
-    stored = [r["token_hash"] for r in connect(curation_app.config["DATABASE"]).execute("SELECT token_hash FROM api_tokens")]
+    stored = [
+        r["token_hash"] for r in connect(curation_app.config["DATABASE"]).execute("SELECT token_hash FROM api_tokens")
+    ]
     assert token not in stored and len(stored) == 1
     token_id = connect(curation_app.config["DATABASE"]).execute("SELECT id FROM api_tokens").fetchone()["id"]
     assert client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf}).status_code == 302
-    assert script.patch(f"/api/layers/parks/features/{fid}", json=body,
-                        headers={"Authorization": f"Token {token}"}).status_code == 401
+    assert (
+        script.patch(
+            f"/api/layers/parks/features/{fid}", json=body, headers={"Authorization": f"Token {token}"}
+        ).status_code
+        == 401
+    )
 
 
 def test_create_delete_and_revert_restore_the_file_byte_for_byte(curation_app):
@@ -204,35 +248,50 @@ def test_create_delete_and_revert_restore_the_file_byte_for_byte(curation_app):
     headers = {"X-CSRFToken": csrf, "Accept": "application/json"}
     original = layer_bytes(curation_app, "hubs.geojson")
     hubs_before = curation_app.test_client().get("/api/layers/parks.geojson").data
-    new = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.61, 28.95]},
-           "properties": {"id": "test-hub-created", "name_zh": "测试枢纽", "name_en": "Test hub", "kind": "logistics_park",
-                          "status": "planned", **PROVENANCE}}
+    new = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [106.61, 28.95]},
+        "properties": {
+            "id": "test-hub-created",
+            "name_zh": "测试枢纽",
+            "name_en": "Test hub",
+            "kind": "logistics_park",
+            "status": "planned",
+            **PROVENANCE,
+        },
+    }
     created = client.post("/api/layers/hubs/features", json=new, headers=headers)
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["feature"]["properties"]["family"] == "hub"
-    assert curation_app.test_client().get("/api/layers/parks.geojson").data == hubs_before   # other layers untouched
+    assert curation_app.test_client().get("/api/layers/parks.geojson").data == hubs_before  # other layers untouched
     duplicate = client.post("/api/layers/hubs/features", json=new, headers=headers)
     assert duplicate.status_code == 400 and duplicate.get_json()["parameter"] == "id"
     other_layer_id = json.loads(layer_bytes(curation_app))["features"][0]["id"]
-    clash = client.post("/api/layers/hubs/features", json={**new, "properties": {**new["properties"], "id": other_layer_id}},
-                        headers=headers)
+    clash = client.post(
+        "/api/layers/hubs/features",
+        json={**new, "properties": {**new["properties"], "id": other_layer_id}},
+        headers=headers,
+    )
     assert clash.status_code == 400 and clash.get_json()["parameter"] == "id"
     victim = json.loads(original)["features"][0]["id"]
     assert client.delete(f"/api/layers/hubs/features/{victim}", headers=headers).status_code == 200
     changes = client.get("/api/history?layer=hubs").get_json()["changes"]
     assert [c["action"] for c in changes] == ["delete", "create"]
-    for change in changes:                                   # undo newest first
+    for change in changes:  # undo newest first
         assert client.post(f"/history/{change['id']}/revert", headers=headers).status_code == 200
     assert layer_bytes(curation_app, "hubs.geojson") == original
     again = client.post(f"/history/{changes[0]['id']}/revert", headers=headers)
-    assert again.status_code == 409                          # already reverted: the feature is back
+    assert again.status_code == 409  # already reverted: the feature is back
 
 
 def test_history_filters_diff_page_and_popup_summary(curation_app):
     fid = first_unplaced(curation_app.config["GEODATA_DIR"])["id"]
     client, csrf = signed_in_client(curation_app, "editor1")
-    client.patch(f"/api/layers/parks/features/{fid}", json={"geometry": POINT, "properties": PROVENANCE},
-                 headers={"X-CSRFToken": csrf})
+    client.patch(
+        f"/api/layers/parks/features/{fid}",
+        json={"geometry": POINT, "properties": PROVENANCE},
+        headers={"X-CSRFToken": csrf},
+    )
     records = client.get(f"/api/history?layer=parks&feature={fid}&user=editor1&action=update").get_json()["changes"]
     assert len(records) == 1 and records[0]["before"]["geometry"] is None and records[0]["after"]["geometry"] == POINT
     assert client.get("/api/history?layer=hubs").get_json()["changes"] == []

@@ -6,8 +6,16 @@ import json
 
 import pytest
 
-from tests.conftest import (PASSWORD, LiveServer, _open_page, first_unplaced, save_screenshot, signed_in_client,
-                            wait_for_atlas, wait_js)
+from tests.conftest import (
+    PASSWORD,
+    LiveServer,
+    _open_page,
+    first_unplaced,
+    save_screenshot,
+    signed_in_client,
+    wait_for_atlas,
+    wait_js,
+)
 
 pytestmark = pytest.mark.browser
 NEW_SOURCE = "綦江区经济信息委 现场核实 2026-11 (browser test)"
@@ -50,7 +58,8 @@ def viewer_sees(browser, url: str, fid: str) -> dict:
 
 
 def test_editor_places_unplaced_park_viewer_sees_it_and_revert_restores_the_file(
-        browser, curation_server, geodata_copy, page):
+    browser, curation_server, geodata_copy, page
+):
     url = curation_server.url
     target = geodata_copy / "parks.geojson"
     before = target.read_bytes()
@@ -78,7 +87,7 @@ def test_editor_places_unplaced_park_viewer_sees_it_and_revert_restores_the_file
     page.click(".qj-edit-save")
     wait_js(page, "!!document.documentElement.getAttribute('data-edit-saved')")
     save_screenshot(page, "curation-placed")
-    assert page.evaluate(f"!!QJAtlas.features[{json.dumps(fid)}]")       # the editor's map redrew it
+    assert page.evaluate(f"!!QJAtlas.features[{json.dumps(fid)}]")  # the editor's map redrew it
 
     saved = next(f for f in json.loads(target.read_text(encoding="utf-8"))["features"] if f["id"] == fid)
     assert saved["geometry"]["type"] == "Point"
@@ -93,12 +102,14 @@ def test_editor_places_unplaced_park_viewer_sees_it_and_revert_restores_the_file
     assert NEW_SOURCE in row.inner_text()
     row.locator(".qj-revert").click()
     page.wait_for_selector("#qj-change-source")
-    assert target.read_bytes() == before                                 # byte-identical after the revert
+    assert target.read_bytes() == before  # byte-identical after the revert
     assert viewer_sees(browser, url, fid)["drawn"] is False
     assert not page.probe.page_errors, page.probe.page_errors
 
 
-def test_second_editor_gets_409_with_both_versions_and_keeps_their_input(curation_server, curation_app, geodata_copy, page):
+def test_second_editor_gets_409_with_both_versions_and_keeps_their_input(
+    curation_server, curation_app, geodata_copy, page
+):
     from atlas import accounts
     from atlas.web.db import connect
 
@@ -110,8 +121,10 @@ def test_second_editor_gets_409_with_both_versions_and_keeps_their_input(curatio
     page.wait_for_selector("#qj-edit-source")
     # meanwhile editor two saves the same feature through the API
     other = curation_app.test_client().patch(
-        f"/api/layers/parks/features/{fid}", headers={"Authorization": f"Token {token}"},
-        json={"properties": {"source": "editor two was first", "accuracy": "unplaced", "as_of": "2026-10"}})
+        f"/api/layers/parks/features/{fid}",
+        headers={"Authorization": f"Token {token}"},
+        json={"properties": {"source": "editor two was first", "accuracy": "unplaced", "as_of": "2026-10"}},
+    )
     assert other.status_code == 200
     after_other = (geodata_copy / "parks.geojson").read_bytes()
     page.fill("#qj-edit-source", "editor one's late survey")
@@ -121,8 +134,8 @@ def test_second_editor_gets_409_with_both_versions_and_keeps_their_input(curatio
     page.wait_for_selector(".qj-edit-conflict pre")
     versions = page.locator(".qj-edit-conflict pre").all_inner_texts()
     assert "editor two was first" in versions[0] and "editor one's late survey" in versions[1]
-    assert page.input_value("#qj-edit-source") == "editor one's late survey"      # nothing typed is lost
-    assert (geodata_copy / "parks.geojson").read_bytes() == after_other            # nothing overwritten
+    assert page.input_value("#qj-edit-source") == "editor one's late survey"  # nothing typed is lost
+    assert (geodata_copy / "parks.geojson").read_bytes() == after_other  # nothing overwritten
     assert not page.probe.page_errors
 
 
@@ -137,8 +150,9 @@ def test_choose_a_township_copies_its_polygon_and_the_ui_speaks_english(curation
     wait_js(page, "document.querySelectorAll('.qj-town-choice option').length > 1")
     assert "Position" in page.inner_text("#qj-edit-panel")
     page.select_option(".qj-town-choice", index=1)
-    towns = [f for f in json.loads((geodata_copy / "towns.geojson").read_text(encoding="utf-8"))["features"]
-             if f["geometry"]]
+    towns = [
+        f for f in json.loads((geodata_copy / "towns.geojson").read_text(encoding="utf-8"))["features"] if f["geometry"]
+    ]
     assert page.evaluate("QJEdit.state().geometry") == towns[0]["geometry"]
     area = page.evaluate("QJEdit.config.area_class")
     assert page.input_value("#qj-edit-accuracy") == (area or "")
@@ -152,9 +166,9 @@ def test_delete_asks_again_and_is_recorded(curation_server, curation_app, geodat
     placed = next(f for f in json.loads(before)["features"] if f["geometry"])
     sign_in(page, curation_server.url)
     page.evaluate(f"QJAtlas.features[{json.dumps(placed['id'])}].leaflet.openPopup()")
-    page.click(".qj-popup-edit")                         # the popup's edit button opens the form
+    page.click(".qj-popup-edit")  # the popup's edit button opens the form
     page.wait_for_selector(".qj-edit-delete")
-    page.click(".qj-edit-delete")                        # the fixture dismisses the confirmation
+    page.click(".qj-edit-delete")  # the fixture dismisses the confirmation
     assert len(page.probe.dialogs) == 1 and "删除" in page.probe.dialogs[0]
     assert target.read_bytes() == before
     page.evaluate("window.confirm = function () { return true; }")
@@ -181,18 +195,26 @@ def test_editor_draws_a_polygon_and_creates_a_park_with_the_form(curation_server
     page.click(".qj-draw-polygon")
     for lat, lon in [(29.0, 106.60), (29.0, 106.63), (29.03, 106.63)]:
         _click_at(page, lat, lon)
-    _click_at(page, 29.0, 106.60)          # closing the ring finishes the polygon
+    _click_at(page, 29.0, 106.60)  # closing the ring finishes the polygon
     wait_js(page, "!!QJEdit.state().geometry")
-    assert page.locator(".qj-measure-result").count() == 0          # the measuring tool did not take it
-    for name, value in (("id", "drawn-test-park"), ("name_zh", "测试园区"), ("name_en", "Drawn test park"),
-                        ("source", "browser drawing test"), ("as_of", "2026-11")):
+    assert page.locator(".qj-measure-result").count() == 0  # the measuring tool did not take it
+    for name, value in (
+        ("id", "drawn-test-park"),
+        ("name_zh", "测试园区"),
+        ("name_en", "Drawn test park"),
+        ("source", "browser drawing test"),
+        ("as_of", "2026-11"),
+    ):
         page.fill(f"#qj-edit-{name}", value)
     for name, value in (("kind", "industrial_park"), ("status", "planned"), ("accuracy", "schematic")):
         page.select_option(f"#qj-edit-{name}", value)
     page.click(".qj-edit-save")
     wait_js(page, "!!document.documentElement.getAttribute('data-edit-saved')")
-    saved = next(f for f in json.loads((geodata_copy / "parks.geojson").read_text(encoding="utf-8"))["features"]
-                 if f["id"] == "drawn-test-park")
+    saved = next(
+        f
+        for f in json.loads((geodata_copy / "parks.geojson").read_text(encoding="utf-8"))["features"]
+        if f["id"] == "drawn-test-park"
+    )
     ring = saved["geometry"]["coordinates"][0]
     assert saved["geometry"]["type"] == "Polygon" and len(ring) == 4 and ring[0] == ring[-1]
     assert [106.6, 29.0] == pytest.approx(ring[0], abs=1e-3)

@@ -34,13 +34,20 @@ def test_version_is_canonical_and_absent_features_have_one(parks):
 
 
 def test_patch_merges_keeps_key_order_and_rounds_coordinates(parks):
-    current = {"type": "Feature", "id": "p", "geometry": None,
-               "properties": {"id": "p", "name_zh": "园", "source": "old", "accuracy": "unplaced", "as_of": "2024"}}
-    new = patched_feature(current, {"geometry": {"type": "Point", "coordinates": [106.123456789, 28.9876543219]},
-                                    "properties": PROVENANCE}, parks)
+    current = {
+        "type": "Feature",
+        "id": "p",
+        "geometry": None,
+        "properties": {"id": "p", "name_zh": "园", "source": "old", "accuracy": "unplaced", "as_of": "2024"},
+    }
+    new = patched_feature(
+        current,
+        {"geometry": {"type": "Point", "coordinates": [106.123456789, 28.9876543219]}, "properties": PROVENANCE},
+        parks,
+    )
     assert list(new["properties"]) == list(current["properties"])
     assert new["geometry"]["coordinates"] == [106.123457, 28.987654]
-    assert current["geometry"] is None and current["properties"]["source"] == "old"   # the caller's dict is untouched
+    assert current["geometry"] is None and current["properties"]["source"] == "old"  # the caller's dict is untouched
 
 
 def test_concurrent_edits_of_one_layer_are_serialised_and_all_recorded(parks, geodata_copy, tmp_path):
@@ -53,10 +60,18 @@ def test_concurrent_edits_of_one_layer_are_serialised_and_all_recorded(parks, ge
         db = connect(database)
         try:
             for fid in fids:
-                commit_edit(geodata_copy, parks, fid,
-                            lambda cur: patched_feature(cur, {"properties": same_accuracy(cur, source=f"edit of {cur['id']}")}, parks),
-                            action="update", source="domain test", record=lambda c: history.record_change(db, c))
-        except Exception as exc:   # pragma: no cover - reported below
+                commit_edit(
+                    geodata_copy,
+                    parks,
+                    fid,
+                    lambda cur: patched_feature(
+                        cur, {"properties": same_accuracy(cur, source=f"edit of {cur['id']}")}, parks
+                    ),
+                    action="update",
+                    source="domain test",
+                    record=lambda c: history.record_change(db, c),
+                )
+        except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
             db.close()
@@ -68,7 +83,7 @@ def test_concurrent_edits_of_one_layer_are_serialised_and_all_recorded(parks, ge
         thread.join(timeout=60)
     assert errors == []
     stored = {f["id"]: f for f in json.loads((geodata_copy / "parks.geojson").read_text(encoding="utf-8"))["features"]}
-    assert all(stored[fid]["properties"]["source"] == f"edit of {fid}" for fid in ids)      # no lost update
+    assert all(stored[fid]["properties"]["source"] == f"edit of {fid}" for fid in ids)  # no lost update
     assert len(history.list_changes(connect(database), layer="parks")) == len(ids)
 
 
@@ -77,8 +92,16 @@ def test_stale_version_writes_nothing_and_records_nothing(parks, geodata_copy, t
     before = (geodata_copy / "parks.geojson").read_bytes()
     fid = json.loads(before)["features"][0]["id"]
     with pytest.raises(VersionConflict) as info:
-        commit_edit(geodata_copy, parks, fid, lambda cur: cur, action="update", source="x",
-                    record=lambda c: history.record_change(db, c), expected_version="0" * 20)
+        commit_edit(
+            geodata_copy,
+            parks,
+            fid,
+            lambda cur: cur,
+            action="update",
+            source="x",
+            record=lambda c: history.record_change(db, c),
+            expected_version="0" * 20,
+        )
     assert info.value.to_dict()["current"]["id"] == fid
     assert (geodata_copy / "parks.geojson").read_bytes() == before
     assert history.list_changes(db) == []
@@ -92,6 +115,13 @@ def test_a_failed_history_insert_puts_the_old_file_back(parks, geodata_copy):
         raise RuntimeError("database is gone")
 
     with pytest.raises(RuntimeError):
-        commit_edit(geodata_copy, parks, fid, lambda cur: patched_feature(cur, {"properties": same_accuracy(cur)}, parks),
-                    action="update", source="x", record=broken_record)
+        commit_edit(
+            geodata_copy,
+            parks,
+            fid,
+            lambda cur: patched_feature(cur, {"properties": same_accuracy(cur)}, parks),
+            action="update",
+            source="x",
+            record=broken_record,
+        )
     assert (geodata_copy / "parks.geojson").read_bytes() == before

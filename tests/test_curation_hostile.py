@@ -22,10 +22,24 @@ def parks_file(app) -> Path:
 
 def hostile_park(i: int) -> dict:
     h = lambda k: HOSTILE[(i + k) % N]  # noqa: E731 - a short picker reads better here
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.55 + (i % 8) * 0.05, 28.70 + (i // 8) * 0.05]},
-            "properties": {"id": f"hostile-edit-{i}", "name_zh": h(0), "name_en": h(1), "kind": "industrial_park",
-                           "status": "existing", "accuracy": "approximate", "source": h(2), "as_of": "2026",
-                           "description_zh": h(3), "aliases": [h(4)], "area_note": h(5), "enterprises": [h(6)]}}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [106.55 + (i % 8) * 0.05, 28.70 + (i // 8) * 0.05]},
+        "properties": {
+            "id": f"hostile-edit-{i}",
+            "name_zh": h(0),
+            "name_en": h(1),
+            "kind": "industrial_park",
+            "status": "existing",
+            "accuracy": "approximate",
+            "source": h(2),
+            "as_of": "2026",
+            "description_zh": h(3),
+            "aliases": [h(4)],
+            "area_note": h(5),
+            "enterprises": [h(6)],
+        },
+    }
 
 
 @pytest.fixture
@@ -38,11 +52,20 @@ def hostile_edits(curation_app):
         assert resp.status_code == 201, resp.get_json()
         if i % 8:
             continue
-        edit = {"properties": {"source": HOSTILE[(i + 2) % N], "accuracy": "approximate", "as_of": "2026",
-                               "enterprise_note": HOSTILE[(i + 7) % N], "designations": [HOSTILE[(i + 8) % N]]}}
-        assert client.patch(f"/api/layers/parks/features/hostile-edit-{i}", json=edit, headers=headers).status_code == 200
+        edit = {
+            "properties": {
+                "source": HOSTILE[(i + 2) % N],
+                "accuracy": "approximate",
+                "as_of": "2026",
+                "enterprise_note": HOSTILE[(i + 7) % N],
+                "designations": [HOSTILE[(i + 8) % N]],
+            }
+        }
+        assert (
+            client.patch(f"/api/layers/parks/features/hostile-edit-{i}", json=edit, headers=headers).status_code == 200
+        )
     stored = {f["id"]: f for f in json.loads(parks_file(curation_app).read_text(encoding="utf-8"))["features"]}
-    assert [stored[f"hostile-edit-{i}"]["properties"]["name_zh"] for i in range(N)] == HOSTILE   # byte for byte
+    assert [stored[f"hostile-edit-{i}"]["properties"]["name_zh"] for i in range(N)] == HOSTILE  # byte for byte
     server = LiveServer(curation_app)
     yield server
     server.stop()
@@ -54,7 +77,7 @@ def test_hostile_edits_show_literally_to_viewers_and_editors(browser, hostile_ed
     try:
         viewer.goto(f"{url}/?base=none&layers=parks")
         wait_for_atlas(viewer)
-        for i in range(0, N, 8):      # feature i shows strings i .. i+8: every string is seen in some popup
+        for i in range(0, N, 8):  # feature i shows strings i .. i+8: every string is seen in some popup
             viewer.evaluate(f"QJAtlas.features['hostile-edit-{i}'].leaflet.openPopup()")
             viewer.wait_for_selector(".qj-popup-changed[data-changed]")
             popup = viewer.inner_text(".leaflet-popup-content")
@@ -68,13 +91,16 @@ def test_hostile_edits_show_literally_to_viewers_and_editors(browser, hostile_ed
     sign_in(page, url)
     for i in range(0, N, 7):
         page.evaluate(f"QJEdit.open('parks', 'hostile-edit-{i}')")
-        wait_js(page, f"document.querySelector('#qj-edit-name_zh') && document.querySelector('#qj-edit-name_zh').value === {json.dumps(HOSTILE[i])}")
+        wait_js(
+            page,
+            f"document.querySelector('#qj-edit-name_zh') && document.querySelector('#qj-edit-name_zh').value === {json.dumps(HOSTILE[i])}",
+        )
         assert_clean(page)
     page.goto(f"{url}/history?layer=parks")
     text = page.locator("body").inner_text()
     assert "00<script>window.__pwned=1</script>" in text
     assert_clean(page)
-    for change_id in (1, 2, N + 3):       # a create, and an edit
+    for change_id in (1, 2, N + 3):  # a create, and an edit
         page.goto(f"{url}/history/{change_id}")
         assert page.locator("#qj-change-source").inner_text().strip()
         assert_clean(page)
@@ -98,8 +124,11 @@ def test_hostile_text_typed_into_the_edit_form_is_stored_and_shown_literally(bro
         wait_js(page, "!!QJEdit.state().geometry")
         page.click(".qj-edit-save")
         wait_js(page, "!!document.documentElement.getAttribute('data-edit-saved')")
-        stored = next(f for f in json.loads(parks_file(curation_app).read_text(encoding="utf-8"))["features"]
-                      if f["id"] == park["id"])
+        stored = next(
+            f
+            for f in json.loads(parks_file(curation_app).read_text(encoding="utf-8"))["features"]
+            if f["id"] == park["id"]
+        )
         assert stored["properties"]["name_zh"] == HOSTILE[1] and stored["properties"]["source"] == HOSTILE[5]
         page.evaluate(f"QJAtlas.focusFeature({json.dumps(park['id'])})")
         page.wait_for_selector(".qj-popup-changed[data-changed]")

@@ -28,17 +28,22 @@ def test_check_data_prints_the_coverage_table(app):
     result = app.test_cli_runner().invoke(args=["check-data"])
     assert result.exit_code == 0, result.output
     expected = counts_from_files()
-    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line.split()
-             and line.split()[0] in expected}
+    lines = {
+        line.split()[0]: line.split()[1:]
+        for line in result.output.splitlines()
+        if line.split() and line.split()[0] in expected
+    }
     for layer_id, counts in expected.items():
-        assert [int(v) for v in lines[layer_id][:len(CLASSES)]] == [counts[c] for c in CLASSES], layer_id
+        assert [int(v) for v in lines[layer_id][: len(CLASSES)]] == [counts[c] for c in CLASSES], layer_id
     assert "unplaced expressways/g75-lanhai" in result.output
 
 
 def test_format_table_totals_add_up(app):
     from atlas.data_coverage import coverage
+
     with app.app_context():
         from atlas.web.extension import get_store
+
         rows = coverage(get_store())
     last = format_table(rows).splitlines()[-1].split()
     assert last[0] == "all" and int(last[-1]) == sum(sum(c.values()) for c in counts_from_files().values())
@@ -66,14 +71,16 @@ def test_area_sites_are_drawn_hatched_and_the_popup_quotes_the_source(page, live
     page.goto(f"{live_server.url}/?base=none&layers=communities,towns")
     wait_for_atlas(page)
     paths = page.locator("svg path.qj-layer-communities.qj-acc-area")
-    assert paths.count() == 2                                  # 双龙社区 and 水井沟片区: polygons, not markers
+    assert paths.count() == 2  # 双龙社区 and 水井沟片区: polygons, not markers
     assert page.locator(".qj-layer-communities").count() == 2  # nothing else: no marker, no circle
     fill = paths.first.get_attribute("fill")
     assert fill.startswith("url(#qj-hatch-")
     assert page.locator(f"pattern#{fill[5:-1]}").count() == 1
     assert paths.first.get_attribute("stroke-dasharray") == "6 4"
-    page.evaluate("id => QJAtlas.features[id].leaflet.fire('click', {latlng: QJAtlas.features[id].leaflet.getCenter()})",
-                  "shuanglong-community")
+    page.evaluate(
+        "id => QJAtlas.features[id].leaflet.fire('click', {latlng: QJAtlas.features[id].leaflet.getCenter()})",
+        "shuanglong-community",
+    )
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     text = popup.inner_text()

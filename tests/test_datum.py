@@ -56,11 +56,19 @@ def test_unknown_datum_is_rejected():
 def test_basemaps_follow_configuration():
     keys = [b.key for b in configured_basemaps({})]
     assert keys == ["osm", "gaode", "gaode-satellite", "none"]
-    full = {b.key: b for b in configured_basemaps({"TIANDITU_KEY": "k", "CARTO_API_KEY": "c",
-                                                    "EXTRA_BASEMAPS": [{"key": "intranet", "url": "http://tiles.local/{z}/{x}/{y}.png"}]})}
+    full = {
+        b.key: b
+        for b in configured_basemaps(
+            {
+                "TIANDITU_KEY": "k",
+                "CARTO_API_KEY": "c",
+                "EXTRA_BASEMAPS": [{"key": "intranet", "url": "http://tiles.local/{z}/{x}/{y}.png"}],
+            }
+        )
+    }
     assert {"positron", "tianditu", "tianditu-img", "intranet"} <= set(full)
     assert full["gaode"].datum == "gcj02" and full["tianditu"].datum == "wgs84"
-    assert len(full["tianditu"].providers) == 2          # map tiles + label tiles
+    assert len(full["tianditu"].providers) == 2  # map tiles + label tiles
     assert "tk=k" in full["tianditu"].providers[0].build_url(fill_subdomain=False)
 
 
@@ -73,18 +81,23 @@ def test_tianditu_hidden_without_key(make_app):
 
 @pytest.mark.browser
 def test_switching_to_gaode_shifts_overlays_by_the_gcj_offset_and_back(page, live_server):
-    station = next(f for f in json.loads((GEODATA / "stations.geojson").read_text(encoding="utf-8"))["features"]
-                   if f["geometry"])
+    station = next(
+        f for f in json.loads((GEODATA / "stations.geojson").read_text(encoding="utf-8"))["features"] if f["geometry"]
+    )
     fid = station["properties"]["id"]
     lon, lat = station["geometry"]["coordinates"]
     page.goto(f"{live_server.url}/?base=none")
     wait_for_atlas(page)
-    before = page.evaluate(f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()")
+    before = page.evaluate(
+        f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()"
+    )
     assert metres(before, (lon, lat)) < 0.01
     page.locator(".leaflet-control-layers").hover()
     page.locator(".leaflet-control-layers-base label", has_text="高德地图").locator("input").check()
     wait_js(page, "document.documentElement.getAttribute('data-datum') === 'gcj02'")
-    after = page.evaluate(f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()")
+    after = page.evaluate(
+        f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()"
+    )
     expected = convert_lonlat(lon, lat, "wgs84", "gcj02")
     assert metres(after, expected) < 1.0
     assert 300 < metres(after, before) < 800
@@ -92,19 +105,25 @@ def test_switching_to_gaode_shifts_overlays_by_the_gcj_offset_and_back(page, liv
     # the centre in the URL stays WGS-84 ground coordinates
     page.evaluate("QJAtlas.map.setView(QJAtlas.toDisplay(29.0, 106.65), 17)")
     wait_js(page, "new URLSearchParams(location.search).get('z') === '17'")
-    assert page.evaluate("[+new URLSearchParams(location.search).get('lat'), +new URLSearchParams(location.search).get('lon')]") \
-        == pytest.approx([29.0, 106.65], abs=2e-5)   # < 1 pixel at z17
+    assert page.evaluate(
+        "[+new URLSearchParams(location.search).get('lat'), +new URLSearchParams(location.search).get('lon')]"
+    ) == pytest.approx([29.0, 106.65], abs=2e-5)  # < 1 pixel at z17
     page.locator(".leaflet-control-layers-base label", has_text="无底图").locator("input").check()
     wait_js(page, "document.documentElement.getAttribute('data-datum') === 'wgs84'")
-    back = page.evaluate(f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()")
+    back = page.evaluate(
+        f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()"
+    )
     assert metres(back, (lon, lat)) < 0.01
-    assert all("autonavi.com" in url for url in page.probe.blocked)   # only Gaode tiles tried to leave
+    assert all("autonavi.com" in url for url in page.probe.blocked)  # only Gaode tiles tried to leave
 
 
 def test_pages_whose_overlays_are_not_shifted_never_show_gcj02_tiles(make_app):
     client = make_app(CARTO_API_KEY="k", TIANDITU_KEY="t").test_client()
-    for path in ["/parks?base=gaode", "/parks/qijiang-food-park?base=gaode",
-                 "/corridors/compare?ids=yugui-railway,chuanqian-railway&base=gaode"]:
+    for path in [
+        "/parks?base=gaode",
+        "/parks/qijiang-food-park?base=gaode",
+        "/corridors/compare?ids=yugui-railway,chuanqian-railway&base=gaode",
+    ]:
         resp = client.get(path)
         assert resp.status_code == 200, path
         assert "autonavi.com" not in resp.data.decode(), path

@@ -102,7 +102,7 @@ def test_gpkg_and_kml_read_back_with_pyogrio(synth, private_tmp, tmp_path, fmt, 
     assert frame.geometry.iloc[first].equals_exact(shape(features[first]["geometry"]), 1e-9)
     if fmt == "kml":  # Placemark <name> shows both names in Google Earth & co.
         assert list(frame["Name"]) == [f"{f['properties']['name_zh']} {f['properties']['name_en']}" for f in features]
-        assert "<Placemark id=\"synthetic-park-00\">" in body.decode("utf-8")
+        assert '<Placemark id="synthetic-park-00">' in body.decode("utf-8")
     if fmt == "gpkg":
         assert frame["planned_area_km2"].tolist() == [f["properties"]["planned_area_km2"] for f in features]
     # the temporary file was streamed and then deleted

@@ -30,11 +30,21 @@ print(result.output, flush=True)
 
 
 def community(i: int) -> dict:
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.6 + i * 1e-4, 29.0]},
-            "properties": {"id": f"killed-{i}", "name_zh": f"社区{i}", "name_en": f"Community {i}",
-                           "family": "community", "kind": "renovated_community", "status": "existing",
-                           "accuracy": "approximate", "source": "fault test", "as_of": "2026"}}
-
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [106.6 + i * 1e-4, 29.0]},
+        "properties": {
+            "id": f"killed-{i}",
+            "name_zh": f"社区{i}",
+            "name_en": f"Community {i}",
+            "family": "community",
+            "kind": "renovated_community",
+            "status": "existing",
+            "accuracy": "approximate",
+            "source": "fault test",
+            "as_of": "2026",
+        },
+    }
 
 
 def kill_while_writing(child, directory, temp_pattern: str) -> list:
@@ -59,11 +69,12 @@ def test_kill_9_during_write_leaves_old_layer_intact(tmp_path, geodata_copy, mak
     before = target.read_bytes()
     source = tmp_path / "new.geojson"
     source.write_text(json.dumps({"type": "FeatureCollection", "features": [community(i) for i in range(2000)]}))
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(ROOT), str(geodata_copy), str(source)],
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(ROOT), str(geodata_copy), str(source)], stdout=subprocess.PIPE, text=True
+    )
     temps = kill_while_writing(child, geodata_copy, ".communities.geojson.*.tmp")
-    assert temps[0].stat().st_size > 0                       # the new file was being written
-    assert target.read_bytes() == before                     # the old layer, byte for byte
+    assert temps[0].stat().st_size > 0  # the new file was being written
+    assert target.read_bytes() == before  # the old layer, byte for byte
     app = make_app(GEODATA_DIR=str(geodata_copy))
     assert app.test_cli_runner().invoke(args=["check-data"]).exit_code == 0
     client = app.test_client()
@@ -122,17 +133,24 @@ def test_kill_9_during_an_edit_leaves_old_layer_intact_and_no_history(tmp_path, 
     target = geodata_copy / "parks.geojson"
     before = target.read_bytes()
     fid = first_unplaced(geodata_copy)["id"]
-    child = subprocess.Popen([sys.executable, "-c", EDIT_CHILD, str(ROOT), str(geodata_copy), database, fid, token],
-                             stdout=subprocess.PIPE, text=True)
-    kill_while_writing(child, geodata_copy, ".parks.geojson.*.tmp")      # the new file was being written
-    assert target.read_bytes() == before                                    # the old layer, byte for byte
-    assert db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == 0    # and no history of a change not made
+    child = subprocess.Popen(
+        [sys.executable, "-c", EDIT_CHILD, str(ROOT), str(geodata_copy), database, fid, token],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    kill_while_writing(child, geodata_copy, ".parks.geojson.*.tmp")  # the new file was being written
+    assert target.read_bytes() == before  # the old layer, byte for byte
+    assert db.execute("SELECT COUNT(*) FROM changes").fetchone()[0] == 0  # and no history of a change not made
     assert curation_app.test_cli_runner().invoke(args=["check-data"]).exit_code == 0
     # the lock died with the process: the next edit goes through and cleans the stale temp file
     resp = curation_app.test_client().patch(
-        f"/api/layers/parks/features/{fid}", headers={"Authorization": f"Token {token}"},
-        json={"geometry": {"type": "Point", "coordinates": [106.66, 28.96]},
-              "properties": {"source": "after the kill", "accuracy": "approximate", "as_of": "2026"}})
+        f"/api/layers/parks/features/{fid}",
+        headers={"Authorization": f"Token {token}"},
+        json={
+            "geometry": {"type": "Point", "coordinates": [106.66, 28.96]},
+            "properties": {"source": "after the kill", "accuracy": "approximate", "as_of": "2026"},
+        },
+    )
     assert resp.status_code == 200, resp.get_json()
     assert not list(geodata_copy.glob(".parks.geojson.*.tmp"))
     assert db.execute("SELECT source FROM changes").fetchall()[0][0] == "after the kill"

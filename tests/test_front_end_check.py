@@ -1,4 +1,5 @@
 """A missing npm install stops the server with the command to run, instead of a map without its controls."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,8 @@ def test_only_serving_needs_the_front_end(monkeypatch, tmp_path):
 
     monkeypatch.setitem(assets.VENDOR_DIRS, "leaflet-draw", tmp_path / "missing")
     with click.Context(click.Command("check-data"), info_name="check-data"):
-        vendor.check_front_end()                       # data commands need no browser assets
+        vendor.check_front_end()  # data commands need no browser assets
     with click.Context(click.Command("run"), info_name="run"), pytest.raises(vendor.MissingFrontEnd):
-        vendor.check_front_end()                       # `flask run` stops with the message
+        vendor.check_front_end()  # `flask run` stops with the message
     with pytest.raises(vendor.MissingFrontEnd):
-        vendor.check_front_end()                       # so does gunicorn (no click context)
+        vendor.check_front_end()  # so does gunicorn (no click context)

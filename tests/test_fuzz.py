@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 
 import hypothesis.strategies as st
-import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from atlas.catalog import load_catalog
 from atlas.errors import BadParameter
@@ -23,19 +22,36 @@ PARKS = CATALOG.get("parks")
 STORE = DataStore(CATALOG, GEODATA)
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-    st.text(max_size=8), inner, max_size=4), max_leaves=20)
-numbers = st.floats(allow_nan=True, allow_infinity=True) | st.integers(-10**6, 10**6) | st.text(max_size=6)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+numbers = st.floats(allow_nan=True, allow_infinity=True) | st.integers(-(10**6), 10**6) | st.text(max_size=6)
 positions = st.lists(numbers, min_size=0, max_size=4)
-geometries = st.fixed_dictionaries({
-    "type": st.sampled_from(["Point", "LineString", "Polygon", "MultiPolygon", "Circle", ""]),
-    "coordinates": st.one_of(positions, st.lists(positions, max_size=5), st.lists(st.lists(positions, max_size=5), max_size=2)),
-})
+geometries = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["Point", "LineString", "Polygon", "MultiPolygon", "Circle", ""]),
+        "coordinates": st.one_of(
+            positions, st.lists(positions, max_size=5), st.lists(st.lists(positions, max_size=5), max_size=2)
+        ),
+    }
+)
 
 
 @settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(json_values, st.fixed_dictionaries({"type": st.just("Feature"), "properties": json_values,
-                                                       "geometry": st.one_of(st.none(), geometries, json_values)})))
+@given(
+    st.one_of(
+        json_values,
+        st.fixed_dictionaries(
+            {
+                "type": st.just("Feature"),
+                "properties": json_values,
+                "geometry": st.one_of(st.none(), geometries, json_values),
+            }
+        ),
+    )
+)
 def test_feature_validation_never_crashes_and_always_explains(feature):
     problems = check_feature(feature, PARKS)
     assert isinstance(problems, list) and all(isinstance(p, str) and p for p in problems)
@@ -44,9 +60,21 @@ def test_feature_validation_never_crashes_and_always_explains(feature):
 @settings(max_examples=200, derandomize=True, deadline=None)
 @given(geometries)
 def test_a_geometry_with_nonfinite_or_out_of_region_coordinates_is_never_accepted(geometry):
-    feature = {"type": "Feature", "geometry": geometry, "properties": {
-        "id": "x", "name_zh": "x", "name_en": "x", "family": "park", "kind": "industrial_park", "status": "existing",
-        "accuracy": "approximate", "source": "s", "as_of": "2024"}}
+    feature = {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {
+            "id": "x",
+            "name_zh": "x",
+            "name_en": "x",
+            "family": "park",
+            "kind": "industrial_park",
+            "status": "existing",
+            "accuracy": "approximate",
+            "source": "s",
+            "as_of": "2024",
+        },
+    }
     problems = check_feature(feature, PARKS)
 
     def flat(c):
@@ -83,10 +111,27 @@ def test_search_query_parser(q):
 
 
 @settings(max_examples=60, derandomize=True, deadline=None)
-@given(st.dictionaries(st.sampled_from(["w_interchange", "w_rail", "w_hub", "w_centre", "w_area", "w_industry",
-                                        "w_foo", "industry", "min_area_km2", "max_rail_km", "status"]),
-                       st.one_of(st.text(max_size=8), st.floats(allow_nan=True).map(str),
-                                 st.integers(-5, 50).map(str)), max_size=5))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "w_interchange",
+                "w_rail",
+                "w_hub",
+                "w_centre",
+                "w_area",
+                "w_industry",
+                "w_foo",
+                "industry",
+                "min_area_km2",
+                "max_rail_km",
+                "status",
+            ]
+        ),
+        st.one_of(st.text(max_size=8), st.floats(allow_nan=True).map(str), st.integers(-5, 50).map(str)),
+        max_size=5,
+    )
+)
 def test_park_ranking_parameters_never_give_500(params):
     client = create_app({"TESTING": True}).test_client()
     resp = client.get("/api/parks/rank", query_string=params)
@@ -104,8 +149,13 @@ def test_corridor_comparison_parameters_never_give_500(params):
 
 
 @settings(max_examples=60, derandomize=True, deadline=None)
-@given(st.dictionaries(st.sampled_from(["limit", "offset", "bbox", "f", "status", "kind", "bbox-crs", "zzz"]),
-                       st.text(max_size=25), max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from(["limit", "offset", "bbox", "f", "status", "kind", "bbox-crs", "zzz"]),
+        st.text(max_size=25),
+        max_size=4,
+    )
+)
 def test_ogc_items_parameters_never_give_500(params):
     client = create_app({"TESTING": True}).test_client()
     resp = client.get("/ogc/collections/stations/items", query_string=params)

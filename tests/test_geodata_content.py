@@ -1,4 +1,5 @@
 """Content checks for geodata/*.geojson (the Qijiang dataset). Plain json/shapely/geopandas; no app imports."""
+
 from __future__ import annotations
 
 import json
@@ -11,43 +12,102 @@ import pytest
 from shapely.geometry import Point, shape
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
-FILES = ["district", "neighbours", "towns", "places", "railways", "expressways", "river", "stations", "parks",
-         "hubs", "communities"]
+FILES = [
+    "district",
+    "neighbours",
+    "towns",
+    "places",
+    "railways",
+    "expressways",
+    "river",
+    "stations",
+    "parks",
+    "hubs",
+    "communities",
+]
 MAIN_BBOX = (106.2, 28.3, 107.3, 29.4)
 NEIGHBOUR_BBOX = (105.8, 28.0, 107.8, 29.8)
 ACCURACY = {"surveyed", "approximate", "area", "schematic", "unplaced"}
 FAMILIES = {"corridor", "park", "hub", "community", "context"}
 STATUSES = {"operating", "under_construction", "planned", "designated", "existing", "unknown"}
 GEOM_TYPES = {
-    "district": {"Polygon", "MultiPolygon"}, "neighbours": {"Polygon", "MultiPolygon"},
-    "towns": {"Polygon", "MultiPolygon"}, "places": {"Point", "Polygon", "MultiPolygon"}, "railways": {"LineString", "MultiLineString"},
-    "expressways": {"LineString", "MultiLineString"}, "river": {"LineString", "MultiLineString"},
-    "stations": {"Point"}, "parks": {"Polygon", "MultiPolygon", "Point"},
-    "hubs": {"Polygon", "MultiPolygon", "Point"}, "communities": {"Point", "Polygon", "MultiPolygon"},
+    "district": {"Polygon", "MultiPolygon"},
+    "neighbours": {"Polygon", "MultiPolygon"},
+    "towns": {"Polygon", "MultiPolygon"},
+    "places": {"Point", "Polygon", "MultiPolygon"},
+    "railways": {"LineString", "MultiLineString"},
+    "expressways": {"LineString", "MultiLineString"},
+    "river": {"LineString", "MultiLineString"},
+    "stations": {"Point"},
+    "parks": {"Polygon", "MultiPolygon", "Point"},
+    "hubs": {"Polygon", "MultiPolygon", "Point"},
+    "communities": {"Point", "Polygon", "MultiPolygon"},
 }
-FAMILY_OF = {"district": "context", "neighbours": "context", "towns": "context", "places": "context",
-             "railways": "corridor", "expressways": "corridor", "river": "corridor", "stations": "corridor",
-             "parks": "park", "hubs": "hub", "communities": "community"}
+FAMILY_OF = {
+    "district": "context",
+    "neighbours": "context",
+    "towns": "context",
+    "places": "context",
+    "railways": "corridor",
+    "expressways": "corridor",
+    "river": "corridor",
+    "stations": "corridor",
+    "parks": "park",
+    "hubs": "hub",
+    "communities": "community",
+}
 
 # Names the source article (source_article_zh.txt) gives for corridors, parks, hubs, communities and places,
 # collected by hand. Each must be a name_zh or an alias of some feature.
 ARTICLE_NAMES = [
     # places / context
-    "綦江区", "东部新城", "綦江河", "古剑山", "老瀛山", "中坝村", "大坪村", "永桐新城", "文龙街道", "渡渡水库",
+    "綦江区",
+    "东部新城",
+    "綦江河",
+    "古剑山",
+    "老瀛山",
+    "中坝村",
+    "大坪村",
+    "永桐新城",
+    "文龙街道",
+    "渡渡水库",
     # corridors
-    "渝贵铁路", "豹子岩特大桥", "兰海高速", "渝筑高速", "渝贵铁路", "川黔铁路", "渝贵高铁", "安习高速",
+    "渝贵铁路",
+    "豹子岩特大桥",
+    "兰海高速",
+    "渝筑高速",
+    "渝贵铁路",
+    "川黔铁路",
+    "渝贵高铁",
+    "安习高速",
     # parks
-    "北渡园区", "重庆唯一专业食品工业园", "国家网络安全产业园区", "自贡—綦江成渝地区双城经济圈产业合作示范园区",
+    "北渡园区",
+    "重庆唯一专业食品工业园",
+    "国家网络安全产业园区",
+    "自贡—綦江成渝地区双城经济圈产业合作示范园区",
     "北渡片区",
     # hubs
-    "重庆南部综合物流园", "西部陆海新通道渝黔综合服务区", "重庆南部大宗散货集散分拨基地", "转关口岸",
+    "重庆南部综合物流园",
+    "西部陆海新通道渝黔综合服务区",
+    "重庆南部大宗散货集散分拨基地",
+    "转关口岸",
     # community
     "双龙社区",
 ]
 # Enterprises the article names: must appear in some park's `enterprises` list.
-ARTICLE_FIRMS = ["重庆两江汽车半轴股份有限公司", "多元科技", "荆江半轴", "文正玻璃", "泰山石膏", "重庆新视通智能科技有限公司"]
+ARTICLE_FIRMS = [
+    "重庆两江汽车半轴股份有限公司",
+    "多元科技",
+    "荆江半轴",
+    "文正玻璃",
+    "泰山石膏",
+    "重庆新视通智能科技有限公司",
+]
 # Designations the article names for 北渡园区 (brief wording: 集群).
-ARTICLE_DESIGNATIONS = ["市级中小企业特色产业集群（铝基轻量化材料集群）", "市级承接产业转移示范区（智能网联新能源汽车轻量化材料）"]
+ARTICLE_DESIGNATIONS = [
+    "市级中小企业特色产业集群（铝基轻量化材料集群）",
+    "市级承接产业转移示范区（智能网联新能源汽车轻量化材料）",
+]
 
 
 def load(name):
@@ -102,8 +162,19 @@ def test_common_properties(collections):
     for n, f in all_features(collections):
         p = f["properties"]
         fid = p.get("id")
-        for k in ("id", "name_zh", "name_en", "family", "kind", "status", "source", "as_of", "accuracy",
-                  "description_zh", "description_en"):
+        for k in (
+            "id",
+            "name_zh",
+            "name_en",
+            "family",
+            "kind",
+            "status",
+            "source",
+            "as_of",
+            "accuracy",
+            "description_zh",
+            "description_en",
+        ):
             assert isinstance(p.get(k), str) and p[k].strip(), (n, fid, k)
         assert isinstance(p.get("aliases"), list) and all(isinstance(a, str) for a in p["aliases"]), (n, fid)
         assert "location_method" in p and (p["location_method"] is None or isinstance(p["location_method"], str))

@@ -14,7 +14,7 @@ from tests.conftest import ROOT, wait_for_atlas
 
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
-ALLOWED_LITERALS = {"中文"}   # a language's own name is shown untranslated on purpose
+ALLOWED_LITERALS = {"中文"}  # a language's own name is shown untranslated on purpose
 METHODS = [("atlas/**.py", "python"), ("server.py", "python"), ("templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
 
@@ -49,7 +49,7 @@ def test_compiled_catalog_is_up_to_date():
 def test_templates_have_no_untranslated_chinese(template):
     text = template.read_text(encoding="utf-8")
     text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
-    text = re.sub(r"""_\(\s*(['"]).*?\1""", "_(", text, flags=re.S)   # strings inside _("...")
+    text = re.sub(r"""_\(\s*(['"]).*?\1""", "_(", text, flags=re.S)  # strings inside _("...")
     for literal in ALLOWED_LITERALS:
         text = text.replace(literal, "")
     found = CJK.findall(text)
@@ -58,9 +58,9 @@ def test_templates_have_no_untranslated_chinese(template):
 
 def test_lang_parameter_sets_cookie_and_cookie_is_remembered(client):
     resp = client.get("/?base=none&lang=en")
-    assert 'lang=en' in resp.headers["Set-Cookie"]
+    assert "lang=en" in resp.headers["Set-Cookie"]
     assert '<html lang="en">' in resp.data.decode()
-    again = client.get("/?base=none")            # the test client keeps the cookie
+    again = client.get("/?base=none")  # the test client keeps the cookie
     assert '<html lang="en">' in again.data.decode()
     back = client.get("/?base=none&lang=zh")
     assert '<html lang="zh-CN">' in back.data.decode()

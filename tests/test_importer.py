@@ -19,8 +19,8 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from atlas import importer
-from atlas.datum import gcj02_to_wgs84_xy
 from atlas.catalog import load_catalog
+from atlas.datum import gcj02_to_wgs84_xy
 from atlas.validate import check_collection
 from tests.conftest import ROOT
 
@@ -33,8 +33,14 @@ PARKS = CATALOG.get("parks")
 QIJIANG_GCJ = (106.66385, 29.017517)
 QIJIANG_WGS = (106.660068, 29.020682)
 
-COMMON = {"family": "corridor", "kind": "station", "status": "operating", "accuracy": "approximate",
-          "source": "import test", "as_of": "2024"}
+COMMON = {
+    "family": "corridor",
+    "kind": "station",
+    "status": "operating",
+    "accuracy": "approximate",
+    "source": "import test",
+    "as_of": "2024",
+}
 
 
 def station_props(i: int, **extra) -> dict:
@@ -42,13 +48,27 @@ def station_props(i: int, **extra) -> dict:
 
 
 def railway_props(i: int, **extra) -> dict:
-    return {"id": f"imp-railway-{i}", "name_zh": f"测试铁路{i}", "name_en": f"Test railway {i}",
-            **COMMON, "kind": "railway", **extra}
+    return {
+        "id": f"imp-railway-{i}",
+        "name_zh": f"测试铁路{i}",
+        "name_en": f"Test railway {i}",
+        **COMMON,
+        "kind": "railway",
+        **extra,
+    }
 
 
 def park_props(i: int, **extra) -> dict:
-    return {"id": f"imp-park-{i}", "name_zh": f"测试园区{i}", "name_en": f"Test park {i}",
-            **COMMON, "family": "park", "kind": "industrial_park", "status": "designated", **extra}
+    return {
+        "id": f"imp-park-{i}",
+        "name_zh": f"测试园区{i}",
+        "name_en": f"Test park {i}",
+        **COMMON,
+        "family": "park",
+        "kind": "industrial_park",
+        "status": "designated",
+        **extra,
+    }
 
 
 def pt(i: int) -> Point:
@@ -65,13 +85,17 @@ def square(i: int) -> Polygon:
 
 
 def feature(geom, props) -> dict:
-    return {"type": "Feature", "geometry": shapely.geometry.mapping(geom) if geom is not None else None,
-            "properties": props}
+    return {
+        "type": "Feature",
+        "geometry": shapely.geometry.mapping(geom) if geom is not None else None,
+        "properties": props,
+    }
 
 
 def write_geojson(path, features, **extra):
-    path.write_text(json.dumps({"type": "FeatureCollection", **extra, "features": features}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", **extra, "features": features}, ensure_ascii=False), encoding="utf-8"
+    )
     return path
 
 
@@ -134,16 +158,20 @@ def no_temp_files(directory) -> bool:
 
 
 def test_geojson_import_writes_valid_rounded_utf8_collection(cli, geodata, tmp_path):
-    src = write_geojson(tmp_path / "in.geojson",
-                        [feature(Point(106.6612345678, 29.0212345678), station_props(1)),
-                         feature(pt(2), station_props(2, freight=True, aliases=["别名"])),
-                         feature(pt(3), station_props(3))],
-                        crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}})
+    src = write_geojson(
+        tmp_path / "in.geojson",
+        [
+            feature(Point(106.6612345678, 29.0212345678), station_props(1)),
+            feature(pt(2), station_props(2, freight=True, aliases=["别名"])),
+            feature(pt(3), station_props(3)),
+        ],
+        crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+    )
     result = cli(src, "--layer", "stations")
     assert result.exit_code == 0, result.output
     assert "wrote 3" in result.output
     raw = (geodata / "stations.geojson").read_bytes()
-    assert "测试站1".encode() in raw                     # UTF-8, not \\u escapes
+    assert "测试站1".encode() in raw  # UTF-8, not \\u escapes
     obj = load_layer(geodata, STATIONS)
     assert [f["properties"]["id"] for f in obj["features"]] == ["imp-station-1", "imp-station-2", "imp-station-3"]
     assert obj["features"][0]["geometry"]["coordinates"] == [106.661235, 29.021235]
@@ -168,8 +196,11 @@ def test_where_filter_and_dry_run(cli, geodata, tmp_path):
 
 def test_geopackage_in_utm_is_reprojected(cli, geodata, tmp_path):
     squares = [square(i) for i in range(1, 4)]
-    frame = gpd.GeoDataFrame([park_props(i, industries=json.dumps(["机械", "物流"]), planned_area_km2="1.5")
-                              for i in range(1, 4)], geometry=squares, crs="EPSG:4326").to_crs("EPSG:32648")
+    frame = gpd.GeoDataFrame(
+        [park_props(i, industries=json.dumps(["机械", "物流"]), planned_area_km2="1.5") for i in range(1, 4)],
+        geometry=squares,
+        crs="EPSG:4326",
+    ).to_crs("EPSG:32648")
     src = tmp_path / "parks.gpkg"
     frame.to_file(src, driver="GPKG")
     result = cli(src, "--layer", "parks")
@@ -177,8 +208,8 @@ def test_geopackage_in_utm_is_reprojected(cli, geodata, tmp_path):
     obj = load_layer(geodata, PARKS)
     assert len(obj["features"]) == 3
     first = obj["features"][0]
-    assert first["properties"]["industries"] == ["机械", "物流"]        # JSON list text -> list
-    assert first["properties"]["planned_area_km2"] == 1.5              # numeric text -> number
+    assert first["properties"]["industries"] == ["机械", "物流"]  # JSON list text -> list
+    assert first["properties"]["planned_area_km2"] == 1.5  # numeric text -> number
     got = np.array(first["geometry"]["coordinates"][0])
     assert np.allclose(got, np.asarray(squares[0].exterior.coords), atol=2e-6)
 
@@ -236,12 +267,15 @@ def test_kml_with_extended_data_and_altitude(cli, geodata, tmp_path):
     assert [f["properties"]["id"] for f in obj["features"]] == ["imp-station-1", "imp-station-2"]
     assert obj["features"][0]["properties"]["name_zh"] == "测试站1"
     assert obj["features"][0]["properties"]["freight"] is True
-    assert obj["features"][0]["geometry"]["coordinates"] == [pt(1).x, pt(1).y]   # altitude dropped
+    assert obj["features"][0]["geometry"]["coordinates"] == [pt(1).x, pt(1).y]  # altitude dropped
 
 
 def test_flatgeobuf_lines_keep_types(cli, geodata, tmp_path):
-    frame = gpd.GeoDataFrame([railway_props(i, tracks=2, electrified=True, length_km=12.5) for i in range(1, 4)],
-                             geometry=[line(i) for i in range(1, 4)], crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        [railway_props(i, tracks=2, electrified=True, length_km=12.5) for i in range(1, 4)],
+        geometry=[line(i) for i in range(1, 4)],
+        crs="EPSG:4326",
+    )
     src = tmp_path / "railways.fgb"
     frame.to_file(src, driver="FlatGeobuf")
     result = cli(src, "--layer", "railways")
@@ -258,8 +292,19 @@ def test_csv_with_lon_lat_columns(cli, geodata, tmp_path):
     rows = [header]
     for i in range(1, 4):
         p = station_props(i)
-        rows.append(",".join([p["id"], p["name_zh"], p["name_en"], *COMMON.values(),
-                              "yes" if i == 1 else "", str(pt(i).x), str(pt(i).y)]))
+        rows.append(
+            ",".join(
+                [
+                    p["id"],
+                    p["name_zh"],
+                    p["name_en"],
+                    *COMMON.values(),
+                    "yes" if i == 1 else "",
+                    str(pt(i).x),
+                    str(pt(i).y),
+                ]
+            )
+        )
     src = tmp_path / "stations.csv"
     src.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = cli(src, "--layer", "stations")
@@ -267,7 +312,7 @@ def test_csv_with_lon_lat_columns(cli, geodata, tmp_path):
     obj = load_layer(geodata, STATIONS)
     assert len(obj["features"]) == 3
     assert obj["features"][0]["properties"]["freight"] is True
-    assert obj["features"][1]["properties"].get("freight") is None       # empty cell stays "no value"
+    assert obj["features"][1]["properties"].get("freight") is None  # empty cell stays "no value"
     assert obj["features"][2]["geometry"]["coordinates"] == [pt(3).x, pt(3).y]
 
 
@@ -299,32 +344,47 @@ OSM = """<?xml version="1.0" encoding="UTF-8"?>
   <tag k="gauge" v="1435"/></way>
 </osm>
 """
-OSM_DEFAULTS = ["--default", "family=corridor", "--default", "status=operating", "--default", "accuracy=approximate",
-                "--default", "source=OpenStreetMap contributors (ODbL)", "--default", "as_of=2024"]
+OSM_DEFAULTS = [
+    "--default",
+    "family=corridor",
+    "--default",
+    "status=operating",
+    "--default",
+    "accuracy=approximate",
+    "--default",
+    "source=OpenStreetMap contributors (ODbL)",
+    "--default",
+    "as_of=2024",
+]
 
 
 def test_osm_points_layer_for_stations(cli, geodata, tmp_path):
     src = tmp_path / "tiny.osm"
     src.write_text(OSM, encoding="utf-8")
-    result = cli(src, "--layer", "stations", "--map-fields", "ref:id,name:name_zh,name:en:name_en,railway:kind",
-                 *OSM_DEFAULTS)
+    result = cli(
+        src, "--layer", "stations", "--map-fields", "ref:id,name:name_zh,name:en:name_en,railway:kind", *OSM_DEFAULTS
+    )
     assert result.exit_code == 0, result.output
     assert "(layer points)" in result.output
     obj = load_layer(geodata, STATIONS)
-    assert [f["properties"]["name_en"] for f in obj["features"]] == ["Qijiang", "Qijiang East"]   # untagged nodes skipped
+    assert [f["properties"]["name_en"] for f in obj["features"]] == [
+        "Qijiang",
+        "Qijiang East",
+    ]  # untagged nodes skipped
     assert obj["features"][0]["properties"]["kind"] == "station"
 
 
 def test_osm_lines_layer_for_railways(cli, geodata, tmp_path):
     src = tmp_path / "tiny.osm"
     src.write_text(OSM, encoding="utf-8")
-    result = cli(src, "--layer", "railways", "--map-fields", "osm_id:id,name:name_zh,name:en:name_en,railway:kind",
-                 *OSM_DEFAULTS)
+    result = cli(
+        src, "--layer", "railways", "--map-fields", "osm_id:id,name:name_zh,name:en:name_en,railway:kind", *OSM_DEFAULTS
+    )
     assert result.exit_code == 0, result.output
     obj = load_layer(geodata, RAILWAYS)
     assert len(obj["features"]) == 1
     assert obj["features"][0]["properties"]["id"] == "10"
-    assert "ignored source columns" in result.output and "gauge" in result.output   # said, not silently dropped
+    assert "ignored source columns" in result.output and "gauge" in result.output  # said, not silently dropped
     assert len(obj["features"][0]["geometry"]["coordinates"]) == 4
 
 
@@ -346,7 +406,7 @@ def test_gcj02_import_moves_every_vertex_by_the_offset(cli, geodata, tmp_path):
     assert result.exit_code == 0, result.output
     got = load_layer(geodata, STATIONS)["features"][0]["geometry"]["coordinates"]
     assert metres(got, QIJIANG_WGS) < 2.0
-    assert 300 < metres(got, QIJIANG_GCJ) < 700          # GCJ-02 offset in Qijiang is ~500 m
+    assert 300 < metres(got, QIJIANG_GCJ) < 700  # GCJ-02 offset in Qijiang is ~500 m
 
     src = write_geojson(tmp_path / "gcj-line.geojson", [feature(gcj_line, railway_props(1))])
     result = cli(src, "--layer", "railways", "--datum", "gcj02")
@@ -366,17 +426,20 @@ def test_bd09_import_round_trips(cli, geodata, tmp_path):
     assert result.exit_code == 0, result.output
     got = load_layer(geodata, STATIONS)["features"][0]["geometry"]["coordinates"]
     assert metres(got, QIJIANG_WGS) < 1.0
-    assert metres(bd, QIJIANG_WGS) > 800                 # BD-09 is ~1 km off: the conversion did something
+    assert metres(bd, QIJIANG_WGS) > 800  # BD-09 is ~1 km off: the conversion did something
 
 
 # --------------------------------------------------------------------------- broken input
 
 
-@pytest.mark.parametrize("name, content, fragment", [
-    ("broken.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feature"', "cannot"),
-    ("garbage.gpkg", b"\x00\x01not a geopackage\xff" * 50, "not recognized"),
-    ("header-only.fgb", b"fgb\x03fgb\x00\x10\x00", "cannot"),
-])
+@pytest.mark.parametrize(
+    "name, content, fragment",
+    [
+        ("broken.geojson", b'{"type": "FeatureCollection", "features": [{"type": "Feature"', "cannot"),
+        ("garbage.gpkg", b"\x00\x01not a geopackage\xff" * 50, "not recognized"),
+        ("header-only.fgb", b"fgb\x03fgb\x00\x10\x00", "cannot"),
+    ],
+)
 def test_unreadable_file_fails_cleanly_and_leaves_old_file(cli, geodata, tmp_path, name, content, fragment):
     before = (geodata / "stations.geojson").read_bytes()
     src = tmp_path / name
@@ -425,7 +488,7 @@ def broken_features():
         feature(LineString([(106.6, 28.9), (106.7, 29.0)]), park_props(3)),
         feature(Point(116.40, 39.90), park_props(4)),
         feature(square(5), no_names),
-        feature(square(6), park_props(1)),           # duplicate id
+        feature(square(6), park_props(1)),  # duplicate id
         feature(square(7), park_props(7)),
     ]
 
@@ -606,7 +669,7 @@ def test_second_import_waits_for_the_lock(geodata, tmp_path):
         worker = threading.Thread(target=run)
         worker.start()
         time.sleep(0.5)
-        assert worker.is_alive(), outcome          # waiting for us
+        assert worker.is_alive(), outcome  # waiting for us
         assert (geodata / "stations.geojson").read_bytes() == before
     worker.join(timeout=20)
     assert not worker.is_alive()
@@ -660,7 +723,7 @@ def test_concurrent_imports_are_serialised(geodata, tmp_path, monkeypatch):
     monkeypatch.undo()
     assert errors == []
     assert len(reports) == 2 and all(r.written for r in reports)
-    assert peak[0] == 1                            # never two writers at once
+    assert peak[0] == 1  # never two writers at once
     assert len(load_layer(geodata, STATIONS)["features"]) in (3, 5)
     assert no_temp_files(geodata)
 
@@ -677,7 +740,7 @@ def test_parse_field_map_and_coercion():
     fld = {f.name: f for f in RAILWAYS.all_fields}
     assert importer.coerce_value("2", fld["tracks"]) == 2
     assert importer.coerce_value(2.0, fld["tracks"]) == 2
-    assert importer.coerce_value("2.5", fld["tracks"]) == 2.5             # left for validation to reject
+    assert importer.coerce_value("2.5", fld["tracks"]) == 2.5  # left for validation to reject
     assert importer.coerce_value("12.5", fld["length_km"]) == 12.5
     assert importer.coerce_value("nan", fld["length_km"]) == "nan"
     assert importer.coerce_value("否", fld["electrified"]) is False
@@ -688,6 +751,7 @@ def test_parse_field_map_and_coercion():
 def test_conversion_agrees_with_an_independent_implementation():
     """Cross-check coordTransform (+ refinement) against prcoords' iterative inverse over the district."""
     import prcoords  # independent reference implementation (requirements-dev.txt)
+
     lons, lats = np.meshgrid(np.linspace(106.38, 107.05, 7), np.linspace(28.45, 29.19, 7))
     xy = np.column_stack([lons.ravel(), lats.ravel()])
     ours = gcj02_to_wgs84_xy(xy)

@@ -8,8 +8,14 @@ import pytest
 
 from server import create_app
 
-PATHS = ["/api/layers", "/api/parks/rank?w_area=2&w_rail=1", "/api/corridors/compare?ids=yugui-railway,chuanqian-railway",
-         "/ogc/collections/stations/items?limit=5", "/api/search?q=綦江", "/parks/export.csv"]
+PATHS = [
+    "/api/layers",
+    "/api/parks/rank?w_area=2&w_rail=1",
+    "/api/corridors/compare?ids=yugui-railway,chuanqian-railway",
+    "/ogc/collections/stations/items?limit=5",
+    "/api/search?q=綦江",
+    "/parks/export.csv",
+]
 
 
 @pytest.fixture

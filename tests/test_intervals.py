@@ -2,6 +2,7 @@
 
 Metric squares in EPSG:32648 (metres) keep the arithmetic exact; a WGS-84 round trip checks the park ranking.
 """
+
 from __future__ import annotations
 
 import math
@@ -58,9 +59,14 @@ def _wgs84(geoms, **columns) -> gpd.GeoDataFrame:
 
 def test_ranking_reports_an_area_parks_interval_and_scores_its_far_end():
     x0, y0 = 650_000, 3_210_000  # near Qijiang in UTM 48N
-    parks = _wgs84([box(x0, y0, x0 + 1000, y0 + 1000), Point(x0 + 500, y0 + 500)],
-                   id=["area-park", "point-park"], accuracy=["area", "surveyed"], name_zh=["甲", "乙"],
-                   planned_area_km2=[None, None], industries=[[], []])
+    parks = _wgs84(
+        [box(x0, y0, x0 + 1000, y0 + 1000), Point(x0 + 500, y0 + 500)],
+        id=["area-park", "point-park"],
+        accuracy=["area", "surveyed"],
+        name_zh=["甲", "乙"],
+        planned_area_km2=[None, None],
+        industries=[[], []],
+    )
     station = _wgs84([Point(x0 + 3000, y0 + 500)], id=["s"], accuracy=["surveyed"])
     empty = station.iloc[0:0]
     targets = ParkTargets(interchange=empty, rail=station, hub=empty, centre=empty)
@@ -69,7 +75,7 @@ def test_ranking_reports_an_area_parks_interval_and_scores_its_far_end():
     area_row = metric_rows(scores, "area-park")["rail"]
     near, far = area_row["interval"]
     assert near == pytest.approx(2000, abs=1) and far == pytest.approx(math.hypot(3000, 500), abs=1)
-    assert area_row["value"] == far                                     # scored at the far end
+    assert area_row["value"] == far  # scored at the far end
     assert area_row["normalised"] == pytest.approx(1 - far / 20_000, abs=1e-4)
     point_row = metric_rows(scores, "point-park")["rail"]
     assert point_row["interval"] is None and point_row["value"] == pytest.approx(2500, abs=1)
@@ -82,8 +88,9 @@ def test_corridor_comparison_gives_area_communities_an_interval(client):
     assert "shuanglong-community" in yugui["served"]["communities"]
     site = yugui["area_sites"]["shuanglong-community"]
     assert site["nearest_m"] == 0.0 and site["farthest_m"] > 5000 and site["certain"] is False
-    assert set(yugui["area_sites"]) <= {fid for layer in ("parks", "hubs", "communities")
-                                        for fid in yugui["served"][layer]}
+    assert set(yugui["area_sites"]) <= {
+        fid for layer in ("parks", "hubs", "communities") for fid in yugui["served"][layer]
+    }
 
 
 def test_every_park_with_a_placed_or_area_geometry_gets_a_score(client):

@@ -34,7 +34,7 @@ def test_tab_to_search_enter_opens_a_named_dialog_and_escape_closes_it(page, liv
     best = get_json(live_server, "/api/search?q=" + quote(query))["results"][0]
     page.goto(live_server.url + "/")
     wait_for_atlas(page)
-    page.keyboard.press("Tab")       # the first stop is the skip link, shown when focused
+    page.keyboard.press("Tab")  # the first stop is the skip link, shown when focused
     assert page.evaluate("document.activeElement.className") == "qj-skip"
     assert page.locator(".qj-skip").is_visible()
     tab_to(page, "input.qj-search-input")
@@ -45,11 +45,11 @@ def test_tab_to_search_enter_opens_a_named_dialog_and_escape_closes_it(page, liv
     dialog.wait_for()
     assert dialog.get_attribute("aria-label") == best["name_zh"]
     assert best["name_zh"] in dialog.inner_text()
-    wait_js(page, ACTIVE_IN_POPUP)   # focus moved into the popup, so it is read out
+    wait_js(page, ACTIVE_IN_POPUP)  # focus moved into the popup, so it is read out
     page.keyboard.press("Escape")
     dialog.wait_for(state="detached")
     assert page.evaluate("document.activeElement.classList.contains('qj-search-input')"), "focus did not come back"
-    assert page.probe.page_errors == []     # (console errors: the default OSM tiles are blocked here)
+    assert page.probe.page_errors == []  # (console errors: the default OSM tiles are blocked here)
 
 
 def test_arrow_keys_choose_a_search_result(page, live_server):
@@ -100,16 +100,20 @@ def reordering_change(server, weights: dict[str, float]) -> tuple[str, str, int,
 def test_arrow_keys_on_a_weight_slider_reorder_the_table(page, live_server):
     page.goto(live_server.url + "/parks?base=none")
     wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
-    sliders = page.eval_on_selector_all("input[type=range][data-criterion]",
-                                        "els => els.map(e => [e.dataset.criterion, +e.value])")
+    sliders = page.eval_on_selector_all(
+        "input[type=range][data-criterion]", "els => els.map(e => [e.dataset.criterion, +e.value])"
+    )
     key, arrow, presses, expected = reordering_change(live_server, dict(sliders))
     before = page.eval_on_selector_all(".qj-park-row", "rows => rows.map(r => r.dataset.parkId)")
     assert before != expected
     tab_to(page, f"#w_{key}")
     for _ in range(presses):
         page.keyboard.press(arrow)
-    wait_js(page, f"JSON.stringify(Array.from(document.querySelectorAll('.qj-park-row'), r => r.dataset.parkId)) === "
-                  f"{json.dumps(json.dumps(expected, separators=(',', ':')))}")
+    wait_js(
+        page,
+        f"JSON.stringify(Array.from(document.querySelectorAll('.qj-park-row'), r => r.dataset.parkId)) === "
+        f"{json.dumps(json.dumps(expected, separators=(',', ':')))}",
+    )
     assert "顺序已更新" in page.locator("#qj-parks-announce").inner_text()
     assert page.get_attribute("#qj-parks-announce", "aria-live") == "polite"
 
@@ -138,8 +142,16 @@ def test_every_map_control_has_a_name_in_the_page_language(page, live_server, la
     s = _expected_map_names(lang)
     page.goto(live_server.url + f"/?base=none&lang={lang}")
     wait_for_atlas(page)
-    for name in (s["zoom_in"], s["zoom_out"], s["fullscreen"], s["zoom_to_district"], s["measure"]["measure_distance"],
-                 s["measure"]["measure_area"], s["measure"]["measure_clear"], s["legend"]):
+    for name in (
+        s["zoom_in"],
+        s["zoom_out"],
+        s["fullscreen"],
+        s["zoom_to_district"],
+        s["measure"]["measure_distance"],
+        s["measure"]["measure_area"],
+        s["measure"]["measure_clear"],
+        s["legend"],
+    ):
         assert page.get_by_role("button", name=name, exact=True).count() == 1, name
     assert page.get_by_role("combobox", name=s["search_label"], exact=True).count() == 1
     assert page.get_by_role("main").count() == 1 and page.get_by_role("banner").count() == 1
@@ -158,8 +170,10 @@ def test_focus_is_visible(page, live_server):
     assert page.evaluate("document.activeElement.className").startswith("qj-skip")
     assert page.locator(".qj-skip").is_visible()
     tab_to(page, "th[data-sort=score] button")
-    style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + ' ' + "
-                          "getComputedStyle(document.activeElement).outlineWidth")
+    style = page.evaluate(
+        "getComputedStyle(document.activeElement).outlineStyle + ' ' + "
+        "getComputedStyle(document.activeElement).outlineWidth"
+    )
     assert style.split()[0] != "none" and float(style.split()[1].rstrip("px")) >= 2
 
 
@@ -205,15 +219,18 @@ def test_every_tab_stop_is_named_and_the_map_features_do_not_flood_the_tab_order
     """Tab through the page (until the focus cycles or 150 presses): every stop has a name; drawn features
     are not tab stops (they are reached through the search / the table instead)."""
     page.goto(live_server.url + path)
-    wait_js(page, "document.documentElement.getAttribute('data-atlas-loaded') === 'true' || "
-                  "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    wait_js(
+        page,
+        "document.documentElement.getAttribute('data-atlas-loaded') === 'true' || "
+        "document.documentElement.getAttribute('data-parks-loaded') === 'true'",
+    )
     stops = []
     for _ in range(150):
         page.keyboard.press("Tab")
         stop = page.evaluate(NAME_OF_ACTIVE)
         if stops and stop == stops[0]:
             break
-        if not stop[0].startswith("BODY."):     # focus left the page for a moment before cycling
+        if not stop[0].startswith("BODY."):  # focus left the page for a moment before cycling
             stops.append(stop)
     unnamed = [tag for tag, name in stops if not name]
     assert unnamed == []
@@ -229,7 +246,7 @@ def test_layer_control_groups_are_named_and_survive_a_rebuild(page, live_server)
     assert families.count() == len({layer["family"] for layer in layers})
     assert page.get_by_role("radiogroup", name="底图").count() == 1
     first = layers[0]["title_zh"]
-    page.get_by_role("checkbox", name=first).press("Space")      # the plugin rebuilds its lists
+    page.get_by_role("checkbox", name=first).press("Space")  # the plugin rebuilds its lists
     page.get_by_role("checkbox", name=first).press("Space")
     assert page.locator(".leaflet-control-layers [role=group]").count() == families.count()
     group = page.locator(".leaflet-control-layers [role=group]").first

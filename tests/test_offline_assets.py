@@ -6,10 +6,21 @@ import re
 
 import pytest
 
-PAGES = ["/?base=none", "/?base=none&lang=en", "/parks?base=none", "/parks/qijiang-food-park?base=none",
-         "/parks/qijiang-food-park/print?base=none", "/parks/compare?ids=qijiang-food-park,beidu-aluminium-park",
-         "/corridors", "/corridors/compare?ids=yugui-railway,chuanqian-railway&base=none", "/ogc?f=html",
-         "/ogc/collections?f=html", "/ogc/collections/stations/items?f=html", "/ogc/api?f=html", "/no/such/page"]
+PAGES = [
+    "/?base=none",
+    "/?base=none&lang=en",
+    "/parks?base=none",
+    "/parks/qijiang-food-park?base=none",
+    "/parks/qijiang-food-park/print?base=none",
+    "/parks/compare?ids=qijiang-food-park,beidu-aluminium-park",
+    "/corridors",
+    "/corridors/compare?ids=yugui-railway,chuanqian-railway&base=none",
+    "/ogc?f=html",
+    "/ogc/collections?f=html",
+    "/ogc/collections/stations/items?f=html",
+    "/ogc/api?f=html",
+    "/no/such/page",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -18,7 +29,7 @@ def test_every_asset_is_served_by_the_app(client, path):
     html = resp.data.decode()
     assets = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"', html)
     for tag in re.findall(r"<link[^>]+>", html):
-        if 'rel="alternate"' not in tag:       # alternate links name other formats of this page, not assets
+        if 'rel="alternate"' not in tag:  # alternate links name other formats of this page, not assets
             assets += re.findall(r'href="([^"]+)"', tag)
     external = [a for a in assets if re.match(r"^(https?:)?//", a)]
     assert external == [], external

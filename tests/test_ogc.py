@@ -14,9 +14,9 @@ from shapely.geometry import shape
 
 from atlas import ogc
 from atlas.errors import BadParameter
+from server import create_app
 from tests.conftest import LiveServer
 from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
-from server import create_app
 
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
 GEOJSON = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
@@ -88,6 +88,7 @@ def _populated_layers(app) -> list[str]:
 
 # --- landing page, conformance, API ----------------------------------------------------------------------------
 
+
 def test_landing_page_links_and_every_link_answers(client):
     resp = client.get("/ogc")
     assert resp.status_code == 200 and resp.mimetype == "application/json"
@@ -158,6 +159,7 @@ def test_openapi_document_is_valid_and_every_path_is_served(synth, synth_app):
 
 # --- collections ------------------------------------------------------------------------------------------------
 
+
 def test_collections_one_per_declared_layer(synth, synth_app):
     doc = synth.get("/ogc/collections").get_json()
     from atlas.web.extension import get_store
@@ -195,8 +197,12 @@ def test_single_collection_json_and_html(synth):
 
 
 def test_unknown_collection_is_404_everywhere(client):
-    for url in ("/ogc/collections/nope", "/ogc/collections/nope/items", "/ogc/collections/nope/items/x",
-                "/ogc/collections/nope?f=html"):
+    for url in (
+        "/ogc/collections/nope",
+        "/ogc/collections/nope/items",
+        "/ogc/collections/nope/items/x",
+        "/ogc/collections/nope?f=html",
+    ):
         resp = client.get(url)
         assert resp.status_code == 404, url
         if "f=html" in url:
@@ -211,8 +217,13 @@ def test_unknown_path_under_ogc_is_ogc_404(client):
 
 
 def test_plain_resources_reject_unknown_parameters(client):
-    for url in ("/ogc?foo=1", "/ogc/conformance?x=1", "/ogc/api?limit=3", "/ogc/collections?bbox=1,2,3,4",
-                "/ogc/collections/parks?limit=1"):
+    for url in (
+        "/ogc?foo=1",
+        "/ogc/conformance?x=1",
+        "/ogc/api?limit=3",
+        "/ogc/collections?bbox=1,2,3,4",
+        "/ogc/collections/parks?limit=1",
+    ):
         body = _error(client.get(url), 400)
         assert body["code"] == "InvalidParameterValue"
         assert body["parameter"] in url
@@ -220,8 +231,18 @@ def test_plain_resources_reject_unknown_parameters(client):
 
 # --- content negotiation --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/collections/parks",
-                                 "/ogc/collections/parks/items", "/ogc/api"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ogc",
+        "/ogc/conformance",
+        "/ogc/collections",
+        "/ogc/collections/parks",
+        "/ogc/collections/parks/items",
+        "/ogc/api",
+    ],
+)
 def test_content_negotiation_accept_and_f(synth, url):
     sep = "&" if "?" in url else "?"
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -245,6 +266,7 @@ def test_items_media_type_is_geojson(synth):
 
 
 # --- items: counts, limits, errors ----------------------------------------------------------------------------
+
 
 def test_items_default_page_counts_and_links(synth):
     doc = synth.get("/ogc/collections/parks/items").get_json()
@@ -279,8 +301,22 @@ def test_items_unknown_parameter_is_named(synth):
     _error(synth.get("/ogc/collections/parks/items?electrified=true"), 400, "'electrified'")
 
 
-@pytest.mark.parametrize("bbox", ["1,2,3", "1,2,3,4,5", "a,b,c,d", "106,29,107", "200,0,201,1", "0,-91,1,0",
-                                  "107,28,106,29", "106,29,107,28", "nan,1,2,3", "", "1,,2,3"])
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        "1,2,3",
+        "1,2,3,4,5",
+        "a,b,c,d",
+        "106,29,107",
+        "200,0,201,1",
+        "0,-91,1,0",
+        "107,28,106,29",
+        "106,29,107,28",
+        "nan,1,2,3",
+        "",
+        "1,,2,3",
+    ],
+)
 def test_malformed_bbox_is_400(synth, bbox):
     body = _error(synth.get(f"/ogc/collections/parks/items?bbox={bbox}"), 400, "bbox")
     assert body["parameter"] == "bbox"
@@ -307,6 +343,7 @@ def test_datetime_is_validated_but_does_not_filter(synth):
 
 
 # --- paging ---------------------------------------------------------------------------------------------------
+
 
 def _page_through(client, url):
     seen, pages = [], 0
@@ -353,8 +390,14 @@ def test_paging_keeps_filters_in_links(synth):
 
 # --- bbox and property filters ----------------------------------------------------------------------------------
 
-BOXES = [(106.45, 28.55, 106.75, 28.85), (106.0, 28.0, 107.5, 29.5), (106.40, 28.50, 106.40, 28.50),
-         (106.429, 28.60, 106.431, 28.62), (100.0, 20.0, 101.0, 21.0), (106.6, 28.7, 106.92, 29.2)]
+BOXES = [
+    (106.45, 28.55, 106.75, 28.85),
+    (106.0, 28.0, 107.5, 29.5),
+    (106.40, 28.50, 106.40, 28.50),
+    (106.429, 28.60, 106.431, 28.62),
+    (100.0, 20.0, 101.0, 21.0),
+    (106.6, 28.7, 106.92, 29.2),
+]
 
 
 def _expected_in_box(features, box):
@@ -412,15 +455,18 @@ def test_property_filters(synth):
 
     assert got("status=planned") == expect(lambda p: p["status"] == "planned")
     assert got("status=planned&accuracy=unplaced") == expect(
-        lambda p: p["status"] == "planned" and p["accuracy"] == "unplaced")
+        lambda p: p["status"] == "planned" and p["accuracy"] == "unplaced"
+    )
     assert got("industries=齿轮") == expect(lambda p: "齿轮" in p["industries"])  # list contains
     assert got("aliases=园区8") == ["synthetic-park-08"]
     assert got("planned_area_km2=3.5") == ["synthetic-park-03"]
     assert got("id=synthetic-park-07") == ["synthetic-park-07"]
     assert got("status=nothing-like-this") == []
     assert got("status=planned&bbox=106.3,28.4,106.75,28.75") == [
-        i for i in expect(lambda p: p["status"] == "planned")
-        if i in _expected_in_box(features, (106.3, 28.4, 106.75, 28.75))]
+        i
+        for i in expect(lambda p: p["status"] == "planned")
+        if i in _expected_in_box(features, (106.3, 28.4, 106.75, 28.75))
+    ]
     _error(synth.get("/ogc/collections/parks/items?planned_area_km2=big"), 400, "planned_area_km2")
     _error(synth.get("/ogc/collections/parks/items?status=a&status=b"), 400, "status")
 
@@ -435,6 +481,7 @@ def test_bool_filter_on_railways(client, app):
 
 
 # --- single items -----------------------------------------------------------------------------------------------
+
 
 def test_single_item(synth):
     resp = synth.get("/ogc/collections/parks/items/synthetic-park-03")
@@ -480,6 +527,7 @@ def test_unavailable_layer(geodata_copy, make_app):
 
 
 # --- HTML ------------------------------------------------------------------------------------------------------
+
 
 def _assert_escaped(client, url):
     resp = client.get(url)
@@ -544,12 +592,15 @@ def test_html_error_page_for_browsers(client):
 
 # --- pure functions --------------------------------------------------------------------------------------------
 
+
 def test_parse_items_query_pure(app):
     from atlas.web.extension import get_store
 
     with app.app_context():
         spec = get_store().catalog.get("parks")
-    q = ogc.parse_items_query({"limit": ["5"], "offset": ["10"], "bbox": ["106,28,107,29"], "status": ["planned"]}, spec)
+    q = ogc.parse_items_query(
+        {"limit": ["5"], "offset": ["10"], "bbox": ["106,28,107,29"], "status": ["planned"]}, spec
+    )
     assert (q.limit, q.offset, q.bbox, q.filters) == (5, 10, (106.0, 28.0, 107.0, 29.0), (("status", "planned"),))
     assert ogc.parse_items_query({}, spec) == ogc.ItemsQuery()
     with pytest.raises(BadParameter) as info:
@@ -558,6 +609,7 @@ def test_parse_items_query_pure(app):
 
 
 # --- real clients ---------------------------------------------------------------------------------------------
+
 
 def test_owslib_reads_every_collection_like_the_geojson(live_server):
     import requests
@@ -592,7 +644,9 @@ def test_owslib_reads_every_collection_like_the_geojson(live_server):
             one = api.collection_item(layer["id"], expected[0])
             assert one["id"] == expected[0]
             checked += 1
-    assert checked == sum(1 for layer in layers if layer["available"] and layer["feature_count"] + layer["unplaced_count"])
+    assert checked == sum(
+        1 for layer in layers if layer["available"] and layer["feature_count"] + layer["unplaced_count"]
+    )
 
 
 def test_owslib_reads_the_synthetic_collection(synth_server):
@@ -632,8 +686,12 @@ def test_gdal_oapif_driver_reads_the_collections(synth_server):
     """GDAL's OAPIF client in a child process (in-process it would hold the GIL the live server needs)."""
     expected = synthetic_parks()["features"]
     for cid in ("parks",):
-        out = subprocess.run([sys.executable, "-c", GDAL_READ, f"OAPIF:{synth_server.url}/ogc/collections/{cid}"],
-                             capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", GDAL_READ, f"OAPIF:{synth_server.url}/ogc/collections/{cid}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert out.returncode == 0, out.stderr[-2000:]
         got = json.loads(out.stdout.strip().splitlines()[-1])
         assert got["ids"] == _ids(expected)
@@ -657,8 +715,9 @@ def test_property_filters_use_a_cached_index_with_the_documented_equality_rules(
 
     spec = load_catalog(ogc.__file__.rsplit("/atlas/", 1)[0] + "/layers").get("parks")
     values = [["齿轮", "食品"], True, 12, "12", None, ["食品", "食品"], 12.5, False]
-    features = [{"type": "Feature", "geometry": None, "properties": {"id": f"f{i}", "x": v}}
-                for i, v in enumerate(values)]
+    features = [
+        {"type": "Feature", "geometry": None, "properties": {"id": f"f{i}", "x": v}} for i, v in enumerate(values)
+    ]
     data = LayerData(spec, True, collection={"type": "FeatureCollection", "features": features}, etag="test-etag-1")
 
     def ids(*filters, offset=0, limit=100):
@@ -666,12 +725,12 @@ def test_property_filters_use_a_cached_index_with_the_documented_equality_rules(
         return [f["id"] for f in page], matched
 
     before = ogc.PROPERTY_INDEX.builds
-    assert ids(("x", "食品")) == (["f0", "f5"], 2)           # any item of a list, a repeated item once
-    assert ids(("x", "TRUE")) == (["f1"], 1)                 # booleans: true/false in any case
-    assert ids(("x", "12.0")) == (["f2"], 1)                 # numbers: the same float; text "12" is not 12.0
-    assert ids(("x", "12")) == (["f2", "f3"], 2)             # 12 (number) and "12" (text)
-    assert ids(("x", "12"), ("id", "f3")) == (["f3"], 1)     # filters combine with AND
+    assert ids(("x", "食品")) == (["f0", "f5"], 2)  # any item of a list, a repeated item once
+    assert ids(("x", "TRUE")) == (["f1"], 1)  # booleans: true/false in any case
+    assert ids(("x", "12.0")) == (["f2"], 1)  # numbers: the same float; text "12" is not 12.0
+    assert ids(("x", "12")) == (["f2", "f3"], 2)  # 12 (number) and "12" (text)
+    assert ids(("x", "12"), ("id", "f3")) == (["f3"], 1)  # filters combine with AND
     assert ids(("x", "nan")) == ([], 0) and ids(("x", "None")) == ([], 0)
     assert ids(("x", "12"), offset=1, limit=1) == (["f3"], 2)
-    assert ogc.PROPERTY_INDEX.builds == before + 2           # one index per property, reused
+    assert ogc.PROPERTY_INDEX.builds == before + 2  # one index per property, reused
     assert ogc.get_item(data, "f6")["properties"]["x"] == 12.5

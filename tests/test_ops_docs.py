@@ -20,7 +20,8 @@ def test_every_ops_setting_is_a_config_key_and_documented(app, key):
 
 def test_every_exposed_atlas_metric_is_documented(make_app):
     text = make_app(METRICS=True).test_client().get("/metrics").get_data(as_text=True)
-    names = [f.name + SUFFIX.get(f.type, "") for f in text_string_to_metric_families(text)
-             if f.name.startswith("qijiang_")]
+    names = [
+        f.name + SUFFIX.get(f.type, "") for f in text_string_to_metric_families(text) if f.name.startswith("qijiang_")
+    ]
     assert len(names) >= 11
     assert [name for name in names if f"`{name}`" not in OPERATIONS] == []

@@ -27,13 +27,13 @@ def test_readyz_turns_503_on_a_corrupt_layer_and_200_after_repair(ops_app, geoda
     target = geodata_copy / "parks.geojson"
     good = target.read_bytes()
     assert client.get("/readyz").status_code == 200
-    target.write_bytes(good[: len(good) // 2])                    # a half-written file
+    target.write_bytes(good[: len(good) // 2])  # a half-written file
     resp = client.get("/readyz")
     body = resp.get_json()
     assert resp.status_code == 503 and body["failed"] == ["layers"] and body["status"] == "fail"
     assert "parks" in body["checks"]["layers"]["detail"] and body["checks"]["layers"]["ok"] is False
-    assert client.get("/healthz").status_code == 200             # alive, just not ready
-    target.write_bytes(good)                                     # repaired, same process
+    assert client.get("/healthz").status_code == 200  # alive, just not ready
+    target.write_bytes(good)  # repaired, same process
     assert client.get("/readyz").status_code == 200
 
 
@@ -44,7 +44,7 @@ def test_readyz_names_a_locked_history_store_until_it_is_released(make_app, geod
     holder.execute("CREATE TABLE t (x)")
     client = app.test_client()
     assert client.get("/readyz").status_code == 200
-    holder.execute("BEGIN EXCLUSIVE")                            # another process stuck in a write
+    holder.execute("BEGIN EXCLUSIVE")  # another process stuck in a write
     try:
         resp = client.get("/readyz")
         assert resp.status_code == 503 and resp.get_json()["failed"] == ["history_store"]
@@ -64,8 +64,9 @@ def test_readyz_fails_when_the_history_store_cannot_be_created(make_app, geodata
 
 
 def test_a_configured_database_url_is_checked_not_ignored(make_app, geodata_copy, tmp_path):
-    app = make_app(GEODATA_DIR=str(geodata_copy), DATABASE=str(tmp_path / "a.sqlite3"),
-                   DATABASE_URL="postgresql://atlas@db/atlas")
+    app = make_app(
+        GEODATA_DIR=str(geodata_copy), DATABASE=str(tmp_path / "a.sqlite3"), DATABASE_URL="postgresql://atlas@db/atlas"
+    )
     resp = app.test_client().get("/readyz")
     assert resp.status_code == 503 and resp.get_json()["failed"] == ["database"]
 

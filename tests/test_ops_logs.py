@@ -22,9 +22,14 @@ def access_lines(text: str) -> list[dict]:
 def test_a_request_id_sent_in_comes_back_and_is_logged_without_secrets(app, capsys):
     client = app.test_client()
     capsys.readouterr()
-    resp = client.get("/api/search?q=%E7%BB%BC&token=query-secret-1", headers={
-        "X-Request-ID": "office-report-42", "Authorization": "Bearer header-secret-2",
-        "Cookie": "session=cookie-secret-3"})
+    resp = client.get(
+        "/api/search?q=%E7%BB%BC&token=query-secret-1",
+        headers={
+            "X-Request-ID": "office-report-42",
+            "Authorization": "Bearer header-secret-2",
+            "Cookie": "session=cookie-secret-3",
+        },
+    )
     assert resp.status_code == 200 and resp.headers["X-Request-ID"] == "office-report-42"
     err = capsys.readouterr().err
     [line] = [r for r in access_lines(err) if r["request_id"] == "office-report-42"]
@@ -92,7 +97,7 @@ def test_text_format_keeps_plain_lines(make_app, capsys):
     client.get("/api/layers", headers={"X-Request-ID": "plain-1"})
     [line] = [x for x in capsys.readouterr().err.splitlines() if "plain-1" in x]
     assert not line.startswith("{") and "INFO qijiang.access [plain-1] GET /api/layers 200" in line
-    make_app()                                   # later apps in this process log JSON again (the default)
+    make_app()  # later apps in this process log JSON again (the default)
 
 
 @pytest.mark.browser

@@ -26,8 +26,11 @@ def scrape(client, **kwargs) -> dict[tuple, float]:
 
 
 def samples(text: str) -> dict[tuple, float]:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def value(found: dict, name: str, **labels) -> float:
@@ -52,7 +55,7 @@ def test_metrics_count_a_request_made_by_the_test(metrics_app):
     after = scrape(client)
     assert value(after, "qijiang_http_requests_total", **key) == value(before, "qijiang_http_requests_total", **key) + 1
     notfound = {"endpoint": "/api/layers/<layer_id>.geojson", "method": "GET", "status": "404"}
-    assert value(after, "qijiang_http_requests_total", **notfound) >= 1        # by route, not by raw URL
+    assert value(after, "qijiang_http_requests_total", **notfound) >= 1  # by route, not by raw URL
     count = "qijiang_http_request_duration_seconds_count"
     assert value(after, count, endpoint="/api/layers") == value(before, count, endpoint="/api/layers") + 1
 
@@ -95,9 +98,11 @@ def test_edit_and_tile_cache_counters_are_defined_for_other_features(metrics_app
     metrics.record_tile_cache("parks", hit=True)
     metrics.record_tile_cache("parks", hit=False)
     after = scrape(client)
-    for name, labels in (("qijiang_edits_total", {"layer": "parks", "outcome": "saved"}),
-                         ("qijiang_tile_cache_hits_total", {"layer": "parks"}),
-                         ("qijiang_tile_cache_misses_total", {"layer": "parks"})):
+    for name, labels in (
+        ("qijiang_edits_total", {"layer": "parks", "outcome": "saved"}),
+        ("qijiang_tile_cache_hits_total", {"layer": "parks"}),
+        ("qijiang_tile_cache_misses_total", {"layer": "parks"}),
+    ):
         assert value(after, name, **labels) == value(before, name, **labels) + 1
     with pytest.raises(ValueError, match="saved"):
         metrics.record_edit("parks", "maybe")
@@ -106,7 +111,7 @@ def test_edit_and_tile_cache_counters_are_defined_for_other_features(metrics_app
 def test_metrics_can_be_limited_to_given_addresses(make_app, geodata_copy):
     app = make_app(GEODATA_DIR=str(geodata_copy), METRICS=True, METRICS_ALLOW="10.0.0.0/8, 192.168.1.5")
     client = app.test_client()
-    refused = client.get("/metrics")                                        # the test client is 127.0.0.1
+    refused = client.get("/metrics")  # the test client is 127.0.0.1
     assert refused.status_code == 403 and refused.get_json()["error"] == "MetricsForbidden"
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.20.30.40"}).status_code == 200
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "192.168.1.5"}).status_code == 200
@@ -127,30 +132,50 @@ def _get(url: str) -> bytes:
 
 def test_gunicorn_workers_add_up_in_multiprocess_mode(tmp_path, geodata_copy):
     port, prom = _free_port(), tmp_path / "prom"
-    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(prom), "QIJIANG_METRICS": "true",
-           "QIJIANG_GEODATA_DIR": str(geodata_copy), "QIJIANG_DATABASE": str(tmp_path / "atlas.sqlite3")}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers", "2",
-                               "--bind", f"127.0.0.1:{port}", "server:create_app()"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(prom),
+        "QIJIANG_METRICS": "true",
+        "QIJIANG_GEODATA_DIR": str(geodata_copy),
+        "QIJIANG_DATABASE": str(tmp_path / "atlas.sqlite3"),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "server:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90
         while True:
             try:
-                _get(base + "/api/layers")     # every worker's first request is one we count below
+                _get(base + "/api/layers")  # every worker's first request is one we count below
                 break
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
         sent = 1
-        with ThreadPoolExecutor(8) as pool:     # concurrent batches until both workers (booted at their pace) served
+        with ThreadPoolExecutor(8) as pool:  # concurrent batches until both workers (booted at their pace) served
             while len(list(prom.glob("counter_*.db"))) < 2:
                 assert time.monotonic() < deadline, "the second worker never served a request"
                 list(pool.map(_get, [base + "/api/layers"] * 16))
                 sent += 16
         found = samples(_get(base + "/metrics").decode())
         key = {"endpoint": "/api/layers", "method": "GET", "status": "200"}
-        assert value(found, "qijiang_http_requests_total", **key) == sent   # one scrape adds up every worker
+        assert value(found, "qijiang_http_requests_total", **key) == sent  # one scrape adds up every worker
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -84,24 +84,80 @@ def get_html(client, url: str) -> str:
 
 
 ENGLISH_PAGES = [
-    ("/parks?base=none&lang=en", ["Weights", "Filters", "Rank", "Score", "Distance to expressway interchange",
-                                    "Export CSV", "Compare selected (2–4)"]),
-    (f"/parks/{PARK}?base=none&lang=en", ["Score (default weights)", "Criterion", "Normalised", "Surroundings",
-                                          "Attributes", "Back to all parks", "Qijiang Food Industrial Park"]),
-    (f"/parks/compare?ids={PARKS}&base=none&lang=en", ["Compare parks", "Item", "Planned area", "Positional accuracy",
-                                                       "park(s) unplaced and not on the map"]),
-    ("/corridors?lang=en", ["Transport corridors", "In district (km)", "Positional accuracy", "not comparable",
-                            "Compare selected (2 or more)", "Chongqing–Guiyang Railway"]),
-    (f"/corridors/compare?ids={PAIR}&base=none&lang=en", ["Corridor comparison", "Catchment buffer", "Comparison",
-                                                          "only this corridor", "How this is computed", "Export CSV"]),
+    (
+        "/parks?base=none&lang=en",
+        [
+            "Weights",
+            "Filters",
+            "Rank",
+            "Score",
+            "Distance to expressway interchange",
+            "Export CSV",
+            "Compare selected (2–4)",
+        ],
+    ),
+    (
+        f"/parks/{PARK}?base=none&lang=en",
+        [
+            "Score (default weights)",
+            "Criterion",
+            "Normalised",
+            "Surroundings",
+            "Attributes",
+            "Back to all parks",
+            "Qijiang Food Industrial Park",
+        ],
+    ),
+    (
+        f"/parks/compare?ids={PARKS}&base=none&lang=en",
+        ["Compare parks", "Item", "Planned area", "Positional accuracy", "park(s) unplaced and not on the map"],
+    ),
+    (
+        "/corridors?lang=en",
+        [
+            "Transport corridors",
+            "In district (km)",
+            "Positional accuracy",
+            "not comparable",
+            "Compare selected (2 or more)",
+            "Chongqing–Guiyang Railway",
+        ],
+    ),
+    (
+        f"/corridors/compare?ids={PAIR}&base=none&lang=en",
+        [
+            "Corridor comparison",
+            "Catchment buffer",
+            "Comparison",
+            "only this corridor",
+            "How this is computed",
+            "Export CSV",
+        ],
+    ),
 ]
 
 CHINESE_PAGES = [
     ("/parks?base=none", ["权重", "筛选", "名次", "评分", "距高速互通", "导出 CSV"], ["Weights", "Filters"]),
-    (f"/parks/{PARK}?base=none", ["评分（默认权重）", "指标", "周边", "属性", "返回列表"], [">Surroundings<", ">Attributes<"]),
-    (f"/parks/compare?ids={PARKS}&base=none", ["园区对比", "项目", "规划面积", "位置精度"], ["Compare parks", "Planned area"]),
-    ("/corridors", ["交通走廊", "区内长度（公里）", "不可比较", "比较所选走廊（至少 2 条）"], ["Transport corridors", "not comparable"]),
-    (f"/corridors/compare?ids={PAIR}&base=none", ["走廊比较", "服务半径", "仅此线路", "方法说明"], ["Catchment buffer", "How this is computed"]),
+    (
+        f"/parks/{PARK}?base=none",
+        ["评分（默认权重）", "指标", "周边", "属性", "返回列表"],
+        [">Surroundings<", ">Attributes<"],
+    ),
+    (
+        f"/parks/compare?ids={PARKS}&base=none",
+        ["园区对比", "项目", "规划面积", "位置精度"],
+        ["Compare parks", "Planned area"],
+    ),
+    (
+        "/corridors",
+        ["交通走廊", "区内长度（公里）", "不可比较", "比较所选走廊（至少 2 条）"],
+        ["Transport corridors", "not comparable"],
+    ),
+    (
+        f"/corridors/compare?ids={PAIR}&base=none",
+        ["走廊比较", "服务半径", "仅此线路", "方法说明"],
+        ["Catchment buffer", "How this is computed"],
+    ),
 ]
 
 
@@ -144,12 +200,14 @@ def test_csv_headers_follow_the_language(client):
     en = client.get("/parks/export.csv?lang=en").data.decode("utf-8-sig").splitlines()[0]
     assert zh.startswith("名次,编号,名称") and en.startswith("Rank,ID,Name (Chinese)")
     assert "Distance to expressway interchange: value (m)" in en and not CJK.search(en)
-    rows = list(csv.reader(io.StringIO(client.get(f"/api/corridors/compare.csv?ids={PAIR}&lang=en")
-                                       .data.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"/api/corridors/compare.csv?ids={PAIR}&lang=en").data.decode("utf-8-sig")))
+    )
     assert rows[0][:3] == ["ID", "Name", "Status"] and not CJK.search(",".join(rows[0]))
     assert rows[1][1] == "Chongqing–Guiyang Railway"
-    zh_rows = list(csv.reader(io.StringIO(client.get(f"/api/corridors/compare.csv?ids={PAIR}&lang=zh")
-                                          .data.decode("utf-8-sig"))))
+    zh_rows = list(
+        csv.reader(io.StringIO(client.get(f"/api/corridors/compare.csv?ids={PAIR}&lang=zh").data.decode("utf-8-sig")))
+    )
     assert zh_rows[0][:3] == ["编号", "名称", "状态"] and zh_rows[1][1] == "渝贵铁路"
 
 

@@ -30,30 +30,47 @@ def square(cx: float, cy: float, side_m: float = 1000.0):
 
 
 def park(pid, geometry, industries=(), planned=None, built=None, status="existing", designations=()):
-    return {"id": pid, "name_zh": pid, "name_en": pid, "geometry": geometry, "industries": list(industries),
-            "industries_en": [], "planned_area_km2": planned, "built_area_km2": built, "status": status,
-            "designations": list(designations)}
+    return {
+        "id": pid,
+        "name_zh": pid,
+        "name_en": pid,
+        "geometry": geometry,
+        "industries": list(industries),
+        "industries_en": [],
+        "planned_area_km2": planned,
+        "built_area_km2": built,
+        "status": status,
+        "designations": list(designations),
+    }
 
 
 def targets(interchange=(), rail=(), hub=(), centre=()) -> ParkTargets:
     def frame(points):
-        return metric_frame([{"id": pid, "geometry": geom} for pid, geom in points]) if points else \
-            gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=WGS84))
+        return (
+            metric_frame([{"id": pid, "geometry": geom} for pid, geom in points])
+            if points
+            else gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=WGS84))
+        )
+
     return ParkTargets(frame(interchange), frame(rail), frame(hub), frame(centre))
 
 
 @pytest.fixture
 def world():
-    parks = metric_frame([
-        park("alpha", square(E0, N0), ["齿轮"], planned=10.0),
-        park("beta", square(E0 + 10_000, N0), ["食品加工"], planned=5.0, status="planned"),
-        park("gamma", Point(E0, N0 + 10_000)),
-        park("delta", None, ["齿轮"], planned=None, built=20.0),
-    ])
-    tg = targets(interchange=[("ic-a", Point(E0 + 500 + 3000, N0))],
-                 rail=[("st-b", Point(E0 + 10_000, N0 - 500 - 1000))],
-                 hub=[("hub-c", Point(E0 - 500 - 8000, N0))],
-                 centre=[("seat", Point(E0 + 5000, N0 + 5000))])
+    parks = metric_frame(
+        [
+            park("alpha", square(E0, N0), ["齿轮"], planned=10.0),
+            park("beta", square(E0 + 10_000, N0), ["食品加工"], planned=5.0, status="planned"),
+            park("gamma", Point(E0, N0 + 10_000)),
+            park("delta", None, ["齿轮"], planned=None, built=20.0),
+        ]
+    )
+    tg = targets(
+        interchange=[("ic-a", Point(E0 + 500 + 3000, N0))],
+        rail=[("st-b", Point(E0 + 10_000, N0 - 500 - 1000))],
+        hub=[("hub-c", Point(E0 - 500 - 8000, N0))],
+        centre=[("seat", Point(E0 + 5000, N0 + 5000))],
+    )
     return parks, tg
 
 
@@ -76,7 +93,9 @@ def test_distance_is_measured_from_the_polygon_edge_not_the_centroid():
 
 def test_nearest_picks_the_closest_target_and_names_it():
     sources = gpd.GeoDataFrame({"id": ["p"]}, geometry=[Point(E0, N0)], crs=METRIC_CRS)
-    tg = gpd.GeoDataFrame({"id": ["far", "near"]}, geometry=[Point(E0 + 5000, N0), Point(E0, N0 + 1200)], crs=METRIC_CRS)
+    tg = gpd.GeoDataFrame(
+        {"id": ["far", "near"]}, geometry=[Point(E0 + 5000, N0), Point(E0, N0 + 1200)], crs=METRIC_CRS
+    )
     found = nearest_distance_m(sources, tg)
     assert found.loc[0, "target_id"] == "near"
     assert found.loc[0, "distance_m"] == pytest.approx(1200.0)
@@ -99,11 +118,18 @@ def test_unknown_metrics_stay_unknown_and_contribute_nothing(world):
     parks, tg = world
     scores = evaluate(parks, tg, {}, industries=["齿轮"])
     assert math.isnan(scores.values.at["delta", "interchange"])  # unplaced: no distance invented
-    assert math.isnan(scores.normalised.at["gamma", "area"])     # no area given
-    assert math.isnan(scores.values.at["gamma", "industry"])     # lists no industry
+    assert math.isnan(scores.normalised.at["gamma", "area"])  # no area given
+    assert math.isnan(scores.values.at["gamma", "industry"])  # lists no industry
     rows = metric_rows(scores, "delta")
-    assert rows["interchange"] == {"value": None, "unit": "m", "normalised": None, "weight": 3.0,
-                                   "contribution": 0.0, "target_id": None, "interval": None}
+    assert rows["interchange"] == {
+        "value": None,
+        "unit": "m",
+        "normalised": None,
+        "weight": 3.0,
+        "contribution": 0.0,
+        "target_id": None,
+        "interval": None,
+    }
     assert rows["area"]["value"] == 20.0 and rows["area"]["normalised"] == 1.0  # built area fallback, largest
     assert scores.known_count["delta"] == 2  # area and industry only
     assert scores.score["delta"] == pytest.approx(100 * (1 * 1.0 + 2 * 1.0) / 11)
@@ -117,8 +143,17 @@ def test_score_is_null_when_nothing_weighted_is_known(world):
 
 
 def test_area_and_industry_normalisation():
-    values = pd.DataFrame({"interchange": [0.0, 25_000.0], "rail": [10_000.0, math.nan], "hub": [1.0, 2.0],
-                           "centre": [0.0, 0.0], "area": [2.0, 8.0], "industry": [1.0, 0.0]}, index=["a", "b"])
+    values = pd.DataFrame(
+        {
+            "interchange": [0.0, 25_000.0],
+            "rail": [10_000.0, math.nan],
+            "hub": [1.0, 2.0],
+            "centre": [0.0, 0.0],
+            "area": [2.0, 8.0],
+            "industry": [1.0, 0.0],
+        },
+        index=["a", "b"],
+    )
     norm = normalise(values)
     assert list(norm["interchange"]) == [1.0, 0.0]  # clipped at d_max
     assert norm.at["a", "rail"] == pytest.approx(0.5) and math.isnan(norm.at["b", "rail"])
@@ -128,8 +163,13 @@ def test_area_and_industry_normalisation():
 
 def test_equal_scores_are_ranked_by_id():
     # mirror images about the interchange: equal distances up to reprojection noise (< 1e-6 points)
-    parks = metric_frame([park("b-park", square(E0, N0 - 5000)), park("a-park", square(E0, N0 + 5000)),
-                          park("c-park", square(E0, N0 + 9000))])
+    parks = metric_frame(
+        [
+            park("b-park", square(E0, N0 - 5000)),
+            park("a-park", square(E0, N0 + 5000)),
+            park("c-park", square(E0, N0 + 9000)),
+        ]
+    )
     tg = targets(interchange=[("ic", Point(E0, N0))])
     scores = evaluate(parks, tg, {"interchange": 1, "rail": 0, "hub": 0, "centre": 0, "area": 0})
     assert scores.score["a-park"] == pytest.approx(scores.score["b-park"]) == pytest.approx(100 * (1 - 4500 / 20_000))
@@ -143,8 +183,13 @@ def test_known_count_breaks_equal_scores():
     tg = targets()
     scores = evaluate(parks, tg, {"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 1})
     assert math.isnan(scores.score["z-park"])  # area 0 of max 0: cannot normalise -> unknown
-    parks2 = metric_frame([park("a-park", None, planned=0.0), park("z-park", None, planned=0.0, industries=["x"]),
-                           park("m-park", None, planned=4.0)])
+    parks2 = metric_frame(
+        [
+            park("a-park", None, planned=0.0),
+            park("z-park", None, planned=0.0, industries=["x"]),
+            park("m-park", None, planned=4.0),
+        ]
+    )
     s2 = evaluate(parks2, tg, {"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 1, "industry": 1}, ["y"])
     assert s2.score["a-park"] == s2.score["z-park"] == 0.0
     assert rank_order(s2) == ["m-park", "z-park", "a-park"]  # z knows 2 criteria, a only 1
@@ -159,11 +204,17 @@ def test_inputs_are_not_mutated(world):
     assert_geodataframe_equal(tg.interchange, before_ic)
 
 
-@pytest.mark.parametrize("weights, parameter", [
-    ({"foo": 1}, "w_foo"),
-    ({"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 0}, "weights"),
-    ({"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 0, "industry": 5}, "weights"),  # no industry chosen
-])
+@pytest.mark.parametrize(
+    "weights, parameter",
+    [
+        ({"foo": 1}, "w_foo"),
+        ({"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 0}, "weights"),
+        (
+            {"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 0, "industry": 5},
+            "weights",
+        ),  # no industry chosen
+    ],
+)
 def test_bad_weights_raise_bad_parameter(world, weights, parameter):
     parks, tg = world
     with pytest.raises(BadParameter) as info:
@@ -171,13 +222,24 @@ def test_bad_weights_raise_bad_parameter(world, weights, parameter):
     assert info.value.parameter == parameter
 
 
-@pytest.mark.parametrize("args, parameter", [
-    ({"w_rail": ["-1"]}, "w_rail"), ({"w_rail": ["abc"]}, "w_rail"), ({"w_rail": ["nan"]}, "w_rail"),
-    ({"w_rail": ["inf"]}, "w_rail"), ({"w_rail": [""]}, "w_rail"), ({"w_foo": ["1"]}, "w_foo"),
-    ({"industry": ["钢琴"]}, "industry"), ({"f_industry": ["钢琴"]}, "f_industry"),
-    ({"status": ["closed"]}, "status"), ({"min_area_km2": ["-2"]}, "min_area_km2"),
-    ({"max_hub_km": ["x"]}, "max_hub_km"), ({"sel": ["nobody"]}, "sel"), ({"sort": ["colour"]}, "sort"),
-])
+@pytest.mark.parametrize(
+    "args, parameter",
+    [
+        ({"w_rail": ["-1"]}, "w_rail"),
+        ({"w_rail": ["abc"]}, "w_rail"),
+        ({"w_rail": ["nan"]}, "w_rail"),
+        ({"w_rail": ["inf"]}, "w_rail"),
+        ({"w_rail": [""]}, "w_rail"),
+        ({"w_foo": ["1"]}, "w_foo"),
+        ({"industry": ["钢琴"]}, "industry"),
+        ({"f_industry": ["钢琴"]}, "f_industry"),
+        ({"status": ["closed"]}, "status"),
+        ({"min_area_km2": ["-2"]}, "min_area_km2"),
+        ({"max_hub_km": ["x"]}, "max_hub_km"),
+        ({"sel": ["nobody"]}, "sel"),
+        ({"sort": ["colour"]}, "sort"),
+    ],
+)
 def test_query_parsing_names_the_bad_parameter(world, args, parameter):
     vocab = park_vocabulary(world[0])
     with pytest.raises(BadParameter) as info:
@@ -187,8 +249,16 @@ def test_query_parsing_names_the_bad_parameter(world, args, parameter):
 
 def test_query_parsing_accepts_a_full_query(world):
     vocab = park_vocabulary(world[0])
-    query = parse_query({"w_rail": ["2.5"], "industry": ["齿轮,食品加工"], "max_interchange_km": ["4"],
-                         "sel": ["alpha,beta"], "dir": ["desc"]}, vocab)
+    query = parse_query(
+        {
+            "w_rail": ["2.5"],
+            "industry": ["齿轮,食品加工"],
+            "max_interchange_km": ["4"],
+            "sel": ["alpha,beta"],
+            "dir": ["desc"],
+        },
+        vocab,
+    )
     assert query.weights == {"rail": 2.5}
     assert query.industries == ("齿轮", "食品加工")
     assert query.filters.max_distance_km == {"interchange": 4.0}

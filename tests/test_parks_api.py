@@ -22,7 +22,13 @@ def lonlat(e: float, n: float) -> list[float]:
 
 def square(e: float, n: float, side_m: float = 1000.0) -> dict:
     h = side_m / 2
-    ring = [lonlat(e - h, n - h), lonlat(e + h, n - h), lonlat(e + h, n + h), lonlat(e - h, n + h), lonlat(e - h, n - h)]
+    ring = [
+        lonlat(e - h, n - h),
+        lonlat(e + h, n - h),
+        lonlat(e + h, n + h),
+        lonlat(e - h, n + h),
+        lonlat(e - h, n - h),
+    ]
     return {"type": "Polygon", "coordinates": [ring]}
 
 
@@ -31,40 +37,71 @@ def point(e: float, n: float) -> dict:
 
 
 def feature(fid: str, family: str, kind: str, geometry: dict | None, **props) -> dict:
-    base = {"id": fid, "name_zh": f"{fid}中文", "name_en": fid, "family": family, "kind": kind,
-            "status": "existing", "accuracy": "schematic" if geometry else "unplaced",
-            "source": "synthetic test data", "as_of": "2025"}
+    base = {
+        "id": fid,
+        "name_zh": f"{fid}中文",
+        "name_en": fid,
+        "family": family,
+        "kind": kind,
+        "status": "existing",
+        "accuracy": "schematic" if geometry else "unplaced",
+        "source": "synthetic test data",
+        "as_of": "2025",
+    }
     return {"type": "Feature", "id": fid, "geometry": geometry, "properties": {**base, **props}}
 
 
 def park(fid: str, geometry, industries=(), planned=None, **props) -> dict:
-    return feature(fid, "park", "industrial_park", geometry, industries=list(industries), industries_en=[],
-                   planned_area_km2=planned, built_area_km2=None, designations=props.pop("designations", []),
-                   enterprises=[], **props)
+    return feature(
+        fid,
+        "park",
+        "industrial_park",
+        geometry,
+        industries=list(industries),
+        industries_en=[],
+        planned_area_km2=planned,
+        built_area_km2=None,
+        designations=props.pop("designations", []),
+        enterprises=[],
+        **props,
+    )
 
 
 def write(geodata: Path, name: str, features: list[dict]) -> None:
-    (geodata / f"{name}.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features},
-                                                        ensure_ascii=False), encoding="utf-8")
+    (geodata / f"{name}.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def write_synthetic(geodata: Path) -> Path:
     """Known world: alpha 3 km / beta 6 km from the interchange; beta 1 km from the station."""
-    write(geodata, "parks", [
-        park("alpha", square(E0, N0), ["齿轮"], 10.0, designations=["甲级园区"]),
-        park("beta", square(E0 + 10_000, N0), ["食品加工"], 5.0, status="planned"),
-        park("gamma", point(E0, N0 + 10_000), [], None, name_en=HOSTILE),
-        park("delta", None, ["齿轮"], 20.0),
-    ])
-    write(geodata, "stations", [
-        feature("ic-a", "corridor", "interchange", point(E0 + 3500, N0)),
-        feature("st-b", "corridor", "station", point(E0 + 10_000, N0 - 1500)),
-    ])
+    write(
+        geodata,
+        "parks",
+        [
+            park("alpha", square(E0, N0), ["齿轮"], 10.0, designations=["甲级园区"]),
+            park("beta", square(E0 + 10_000, N0), ["食品加工"], 5.0, status="planned"),
+            park("gamma", point(E0, N0 + 10_000), [], None, name_en=HOSTILE),
+            park("delta", None, ["齿轮"], 20.0),
+        ],
+    )
+    write(
+        geodata,
+        "stations",
+        [
+            feature("ic-a", "corridor", "interchange", point(E0 + 3500, N0)),
+            feature("st-b", "corridor", "station", point(E0 + 10_000, N0 - 1500)),
+        ],
+    )
     zone = square(E0, N0, side_m=60_000.0)
-    write(geodata, "hubs", [
-        feature("hub-c", "hub", "logistics_park", point(E0 - 8500, N0)),
-        feature("zone", "hub", "logistics_designation", zone, status="designated"),
-    ])
+    write(
+        geodata,
+        "hubs",
+        [
+            feature("hub-c", "hub", "logistics_park", point(E0 - 8500, N0)),
+            feature("zone", "hub", "logistics_designation", zone, status="designated"),
+        ],
+    )
     write(geodata, "places", [feature("seat", "context", "government_seat", point(E0 + 5000, N0 + 5000))])
     write(geodata, "communities", [feature("comm", "community", "renovated_community", point(E0 + 500, N0 + 1500))])
     return geodata
@@ -127,14 +164,25 @@ def test_filters_hide_parks_and_unknown_values_do_not_pass(synth):
     assert [p["id"] for p in ind["parks"] if not p["hidden_by"]] == ["alpha"]
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("w_rail=-1", "w_rail"), ("w_rail=abc", "w_rail"), ("w_rail=NaN", "w_rail"), ("w_rail=inf", "w_rail"),
-    ("w_rail=-inf", "w_rail"), ("w_rail=", "w_rail"), ("w_foo=1", "w_foo"), ("industry=不存在的产业", "industry"),
-    ("w_interchange=0&w_rail=0&w_hub=0&w_centre=0&w_area=0&w_industry=0", "weights"),
-    ("w_interchange=0&w_rail=0&w_hub=0&w_centre=0&w_area=0", "weights"),
-    ("min_area_km2=-1", "min_area_km2"), ("max_rail_km=far", "max_rail_km"), ("status=closed", "status"),
-    ("w_rail=1&w_rail=2", "w_rail"),
-])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("w_rail=-1", "w_rail"),
+        ("w_rail=abc", "w_rail"),
+        ("w_rail=NaN", "w_rail"),
+        ("w_rail=inf", "w_rail"),
+        ("w_rail=-inf", "w_rail"),
+        ("w_rail=", "w_rail"),
+        ("w_foo=1", "w_foo"),
+        ("industry=不存在的产业", "industry"),
+        ("w_interchange=0&w_rail=0&w_hub=0&w_centre=0&w_area=0&w_industry=0", "weights"),
+        ("w_interchange=0&w_rail=0&w_hub=0&w_centre=0&w_area=0", "weights"),
+        ("min_area_km2=-1", "min_area_km2"),
+        ("max_rail_km=far", "max_rail_km"),
+        ("status=closed", "status"),
+        ("w_rail=1&w_rail=2", "w_rail"),
+    ],
+)
 def test_bad_parameters_give_400_naming_the_parameter(client, query, parameter):
     resp = client.get(f"/api/parks/rank?{query}")
     assert resp.status_code == 400
@@ -161,14 +209,21 @@ def test_csv_export_has_bom_chinese_text_and_only_filtered_rows(client):
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     assert resp.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(resp.data.decode("utf-8-sig"))))
-    assert [r["名称"] for r in rows] == ["綦江食品工业园"]      # headers in the request's language
+    assert [r["名称"] for r in rows] == ["綦江食品工业园"]  # headers in the request's language
     assert "食品加工" in rows[0]["主导产业"] and rows[0]["名次"] == "1"
     assert rows[0]["距高速互通·数值（米）"] == ""  # unknown stays empty, not 0
 
 
 def test_csv_export_rows_follow_rank(synth):
-    rows = list(csv.DictReader(io.StringIO(
-        synth.get("/parks/export.csv?w_interchange=0&w_rail=1&w_hub=0&w_centre=0&w_area=0").data.decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                synth.get("/parks/export.csv?w_interchange=0&w_rail=1&w_hub=0&w_centre=0&w_area=0").data.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     assert [r["编号"] for r in rows] == ["beta", "alpha", "gamma", "delta"]
     assert float(rows[0]["评分"]) == pytest.approx(95.0, abs=0.01)
 
@@ -202,9 +257,9 @@ def test_parks_page_rejects_bad_query_with_html_400(client):
 def test_profile_of_placed_park_shows_surroundings_sources_and_escapes(synth):
     html = synth.get("/parks/alpha").get_data(as_text=True)
     assert "alpha中文" in html and "synthetic test data" in html and "甲级园区" in html
-    assert "ic-a中文" in html and "3.00 公里" in html    # nearest interchange and its distance (Chinese units)
+    assert "ic-a中文" in html and "3.00 公里" in html  # nearest interchange and its distance (Chinese units)
     assert "hub-c中文" in html and "zone中文" not in html  # designation zone is not a hub site
-    assert "comm中文" in html                             # nearest renovated community
+    assert "comm中文" in html  # nearest renovated community
     gamma = synth.get("/parks/gamma").get_data(as_text=True)
     assert HOSTILE not in gamma and "&lt;img" in gamma
 
@@ -212,7 +267,7 @@ def test_profile_of_placed_park_shows_surroundings_sources_and_escapes(synth):
 def test_profile_lists_missing_targets_as_unknown(client):
     html = client.get("/parks/qijiang-food-park").get_data(as_text=True)
     assert html.count('class="qj-no-target') == 1  # no interchange is placed (hubs now are: 三江/赶水 freight)
-    assert "綦江东站" in html                          # the nearest placed station is shown
+    assert "綦江东站" in html  # the nearest placed station is shown
 
 
 def test_profile_of_unplaced_park_says_so_without_distances(client):
@@ -251,8 +306,9 @@ def test_compare_marks_best_values(client):
     assert built.count('class="best') == 1  # only Beidu gives a built area (6 km²)
 
 
-@pytest.mark.parametrize("ids", ["qijiang-food-park", "", "a,b,c,d,e",
-                                 "qijiang-food-park,nope", "qijiang-food-park,qijiang-food-park"])
+@pytest.mark.parametrize(
+    "ids", ["qijiang-food-park", "", "a,b,c,d,e", "qijiang-food-park,nope", "qijiang-food-park,qijiang-food-park"]
+)
 def test_compare_rejects_bad_ids_with_400_page(client, ids):
     resp = client.get(f"/parks/compare?ids={ids}")
     assert resp.status_code == 400 and resp.mimetype == "text/html"
@@ -268,8 +324,16 @@ def test_paging_cuts_the_ranked_list_but_counts_and_ranks_cover_every_park(synth
     assert ranked(synth, "offset=4")["parks"] == []
 
 
-@pytest.mark.parametrize("query, parameter", [("limit=0", "limit"), ("limit=-1", "limit"), ("limit=x", "limit"),
-                                              ("offset=-3", "offset"), ("offset=1.5", "offset")])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("limit=0", "limit"),
+        ("limit=-1", "limit"),
+        ("limit=x", "limit"),
+        ("offset=-3", "offset"),
+        ("offset=1.5", "offset"),
+    ],
+)
 def test_bad_paging_gives_400_naming_the_parameter(synth, query, parameter):
     resp = synth.get(f"/api/parks/rank?{query}")
     assert resp.status_code == 400 and resp.get_json()["parameter"] == parameter
@@ -278,8 +342,14 @@ def test_bad_paging_gives_400_naming_the_parameter(synth, query, parameter):
 def test_cached_metrics_follow_a_data_change(synth, geodata_copy):
     before = {p["id"]: p for p in ranked(synth)["parks"]}
     assert before["alpha"]["metrics"]["interchange"]["value"] == pytest.approx(3000, abs=0.5)
-    write(geodata_copy, "stations", [feature("ic-a", "corridor", "interchange", point(E0 + 1500, N0)),
-                                     feature("st-b", "corridor", "station", point(E0 + 10_000, N0 - 1500))])
+    write(
+        geodata_copy,
+        "stations",
+        [
+            feature("ic-a", "corridor", "interchange", point(E0 + 1500, N0)),
+            feature("st-b", "corridor", "station", point(E0 + 10_000, N0 - 1500)),
+        ],
+    )
     after = {p["id"]: p for p in ranked(synth, "w_rail=5")["parks"]}
     assert after["alpha"]["metrics"]["interchange"]["value"] == pytest.approx(1000, abs=0.5)
     assert after["alpha"]["metrics"]["rail"]["weight"] == 5.0

@@ -55,13 +55,16 @@ def test_moving_sliders_reranks_and_recolours(page, synth_server):
     assert page.locator("path.qj-park-delta").count() == 0  # unplaced: no map symbol
     version = page.get_attribute("html", "data-parks-version")
     page.locator("#w_rail").focus()
-    page.keyboard.press("End")          # rail weight 10
+    page.keyboard.press("End")  # rail weight 10
     page.locator("#w_interchange").focus()
-    page.keyboard.press("Home")         # interchange weight 0
+    page.keyboard.press("Home")  # interchange weight 0
     # wait for the render of both changes (after End alone beta may already lead, with other scores)
-    wait_js(page, f"document.documentElement.dataset.parksVersion !== '{version}' && "
-                           "document.querySelector('.qj-park-row').dataset.parkId === 'beta' && "
-                           f"document.querySelector('path.qj-park-alpha').getAttribute('fill') === '{YELLOW}'")
+    wait_js(
+        page,
+        f"document.documentElement.dataset.parksVersion !== '{version}' && "
+        "document.querySelector('.qj-park-row').dataset.parkId === 'beta' && "
+        f"document.querySelector('path.qj-park-alpha').getAttribute('fill') === '{YELLOW}'",
+    )
     assert table_order(page) == ["beta", "alpha", "gamma", "delta"]
     assert fill_of(page, "beta") == GREEN and fill_of(page, "alpha") == YELLOW  # 95 and 52
     why = page.locator(".qj-park-row[data-park-id=beta] td[data-criterion=rail] .qj-why").inner_text()

@@ -31,19 +31,19 @@ def parks() -> list[dict]:
 
 
 def test_park_pdf_has_name_score_and_unknowns(client, tmp_path):
-    park = next(f for f in parks() if f["geometry"] is not None)   # placed: with its static map
+    park = next(f for f in parks() if f["geometry"] is not None)  # placed: with its static map
     pid = park["properties"]["id"]
     resp = client.get(f"/parks/{pid}.pdf")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf" and resp.data.startswith(b"%PDF")
     text = pdf_text(resp.data, tmp_path)
-    entry = client.get(f"/api/parks/rank").get_json()
+    entry = client.get("/api/parks/rank").get_json()
     score = next(p["score"] for p in entry["parks"] if p["id"] == pid)
     assert park["properties"]["name_zh"] in text
     assert f"{score:.1f} / 100" in text
-    assert "未知" in text   # e.g. the built area or the distance to an interchange is unknown
-    assert "位置精度" in text and "示意（仅供参考）" in text   # the accuracy class of the park's position
+    assert "未知" in text  # e.g. the built area or the distance to an interchange is unknown
+    assert "位置精度" in text and "示意（仅供参考）" in text  # the accuracy class of the park's position
     assert "排名依据（当前权重）" in text and "数据截至" in text and "来源" in text
-    assert b"/Subtype /Image" in resp.data   # the static map
+    assert b"/Subtype /Image" in resp.data  # the static map
 
 
 def test_park_pdf_in_english_follows_the_weights_of_the_query(client, tmp_path):
@@ -63,7 +63,7 @@ def test_hostile_park_names_render_as_text(tmp_path, make_app):
     data_dir = tmp_path / "geodata"
     shutil.copytree(GEODATA, data_dir)
     fc = json.loads((data_dir / "parks.geojson").read_text(encoding="utf-8"))
-    picks = [HOSTILE[0], HOSTILE[-4], HOSTILE[-6], HOSTILE[-7], HOSTILE[-3]]   # script, bidi, control chars, 4000 chars
+    picks = [HOSTILE[0], HOSTILE[-4], HOSTILE[-6], HOSTILE[-7], HOSTILE[-3]]  # script, bidi, control chars, 4000 chars
     for feature, name in zip(fc["features"], picks):
         feature["properties"]["name_zh"] = name
         feature["properties"]["source"] = name
@@ -74,12 +74,19 @@ def test_hostile_park_names_render_as_text(tmp_path, make_app):
         assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
         text = pdf_text(resp.data, tmp_path)
         assert clean_text(name)[:10] in text.replace("\n", "")
-    assert "<script>window.__pwned=1</script>" in pdf_text(client.get(f"/parks/{fc['features'][0]['properties']['id']}.pdf").data, tmp_path)
+    assert "<script>window.__pwned=1</script>" in pdf_text(
+        client.get(f"/parks/{fc['features'][0]['properties']['id']}.pdf").data, tmp_path
+    )
 
 
 def test_every_hostile_string_lays_out_in_one_sheet(tmp_path):
-    sheet = Sheet(title=HOSTILE[0], subtitle=HOSTILE[1], lines=HOSTILE[2:5],
-                  tables=[Table("t", ("a", "b"), [(h, h[::-1]) for h in HOSTILE])], notes=HOSTILE[:3])
+    sheet = Sheet(
+        title=HOSTILE[0],
+        subtitle=HOSTILE[1],
+        lines=HOSTILE[2:5],
+        tables=[Table("t", ("a", "b"), [(h, h[::-1]) for h in HOSTILE])],
+        notes=HOSTILE[:3],
+    )
     text = pdf_text(render_pdf(sheet), tmp_path)
     assert "00<script>" in text and "{{7*7}}" in text
 
@@ -97,7 +104,9 @@ def test_a_missing_cjk_font_is_a_clear_error(monkeypatch):
 
 def test_corridor_comparison_pdf_has_the_table_and_coverage(client, tmp_path):
     api = client.get("/api/corridors/compare?ids=yugui-railway,chuanqian-railway&buffer_m=5000").get_json()
-    text = pdf_text(client.get("/corridors/compare.pdf?ids=yugui-railway,chuanqian-railway&buffer_m=5000").data, tmp_path)
+    text = pdf_text(
+        client.get("/corridors/compare.pdf?ids=yugui-railway,chuanqian-railway&buffer_m=5000").data, tmp_path
+    )
     assert "渝贵铁路" in text and "川黔铁路" in text and "占全区面积" in text
     for c in api["corridors"]:
         assert f"{c['coverage']['district_share'] * 100:.1f} %" in text

@@ -2,6 +2,7 @@
 
 Plain json/shapely/geopandas against geodata/ and the committed source copies in scripts/sources/; no app imports.
 """
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import Point, shape
+from shapely.geometry import shape
 
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "geodata"
@@ -92,9 +93,16 @@ def test_chuanqian_and_sannan_are_drawn_from_the_round3_lines():
     assert chuanqian["properties"]["accuracy"] == "approximate" and "FID_rail_d" in chuanqian["properties"]["source"]
     assert sannan["properties"]["accuracy"] == "approximate"
     district = shape(load("district")["features"][0]["geometry"])
-    inside_km = {fid: gpd.GeoSeries([shape(railways[fid]["geometry"]).intersection(district)], crs=4326)
-                 .to_crs(UTM48).length.iloc[0] / 1000 for fid in ("chuanqian-railway", "sannan-railway")}
-    print(f"inside the district: 川黔 {inside_km['chuanqian-railway']:.1f} km, 三南 {inside_km['sannan-railway']:.1f} km")
+    inside_km = {
+        fid: gpd.GeoSeries([shape(railways[fid]["geometry"]).intersection(district)], crs=4326)
+        .to_crs(UTM48)
+        .length.iloc[0]
+        / 1000
+        for fid in ("chuanqian-railway", "sannan-railway")
+    }
+    print(
+        f"inside the district: 川黔 {inside_km['chuanqian-railway']:.1f} km, 三南 {inside_km['sannan-railway']:.1f} km"
+    )
     assert abs(inside_km["chuanqian-railway"] - 75.5) < 2  # fact sheet round 3: ~75.5 km
     assert abs(inside_km["sannan-railway"] - 27.8) < 1
 
@@ -119,8 +127,18 @@ def test_osm_station_points_agree_with_round2_points_and_are_not_gcj02():
     assert offset_m < 150
 
 
-@pytest.mark.parametrize("fid", ["sanjiang-east-station", "wansheng-station", "wansheng-east-station",
-                                 "wansheng-south-station", "gukouhe-station", "yanshitai-station", "shimenkan-station"])
+@pytest.mark.parametrize(
+    "fid",
+    [
+        "sanjiang-east-station",
+        "wansheng-station",
+        "wansheng-east-station",
+        "wansheng-south-station",
+        "gukouhe-station",
+        "yanshitai-station",
+        "shimenkan-station",
+    ],
+)
 def test_osm_stations_are_placed_and_surveyed(fid):
     props = by_id("stations")[fid]["properties"]
     assert props["accuracy"] == "surveyed" and "OpenStreetMap" in props["source"]
@@ -128,8 +146,12 @@ def test_osm_stations_are_placed_and_surveyed(fid):
 
 def test_area_sites_are_their_township_polygon_with_the_sourced_wording():
     towns = by_id("towns")
-    sites = [f for name in ("parks", "hubs", "communities", "places") for f in load(name)["features"]
-             if f["properties"]["accuracy"] == "area"]
+    sites = [
+        f
+        for name in ("parks", "hubs", "communities", "places")
+        for f in load(name)["features"]
+        if f["properties"]["accuracy"] == "area"
+    ]
     assert {f["properties"]["id"] for f in sites} >= {"shuanglong-community", "shuijinggou-renovation", "tonghui-xinqu"}
     for f in sites:
         p = f["properties"]
@@ -152,7 +174,9 @@ def test_more_of_the_article_named_features_are_drawn_than_before():
 def test_yugui_stations_are_the_named_osm_points_on_the_yugui_line():
     """綦江东/赶水东 (chinarail, named) coincide with the unnamed OMap-GeoDB nodes and lie on the 渝贵 trace."""
     nodes = json.loads((SOURCES / "round3" / "points.geojson").read_text(encoding="utf-8"))["features"]
-    unnamed = gpd.GeoSeries([shape(f["geometry"]) for f in nodes if not f["properties"]["name_zh"]], crs=4326).to_crs(UTM48)
+    unnamed = gpd.GeoSeries([shape(f["geometry"]) for f in nodes if not f["properties"]["name_zh"]], crs=4326).to_crs(
+        UTM48
+    )
     stations = by_id("stations")
     line = gpd.GeoSeries([shape(by_id("railways")["yugui-railway"]["geometry"])], crs=4326).to_crs(UTM48).iloc[0]
     for fid in ("qijiang-east-station", "ganshui-east-station"):

@@ -6,8 +6,18 @@ import re
 
 import pytest
 
-PATHS = ["/?base=none", "/api/layers", "/api/layers/towns.geojson", "/static/atlas.js",
-         "/vendor/leaflet/leaflet.js", "/no/such/page", "/api/nope", "/parks", "/corridors", "/ogc?f=html"]
+PATHS = [
+    "/?base=none",
+    "/api/layers",
+    "/api/layers/towns.geojson",
+    "/static/atlas.js",
+    "/vendor/leaflet/leaflet.js",
+    "/no/such/page",
+    "/api/nope",
+    "/parks",
+    "/corridors",
+    "/ogc?f=html",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -30,9 +40,9 @@ def test_every_inline_script_on_the_map_page_carries_this_responses_nonce(client
     tags = re.findall(r"<script[^>]*>", html)
     assert len(tags) > 5
     assert all(f'nonce="{nonce}"' in tag for tag in tags), [t for t in tags if nonce not in t]
-    assert re.search(r"\son[a-z]+=", html) is None          # no inline event handlers
+    assert re.search(r"\son[a-z]+=", html) is None  # no inline event handlers
     other = client.get("/?base=none").headers["Content-Security-Policy"]
-    assert nonce not in other                                 # a fresh nonce per response
+    assert nonce not in other  # a fresh nonce per response
 
 
 def test_tile_hosts_are_allowed_as_images_only(client):

@@ -20,7 +20,7 @@ MVT = "application/vnd.mapbox-vector-tile"
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     """The XYZ column and row holding a WGS-84 point (the slippy-map formula, independent of atlas.tiles)."""
-    n = 2 ** z
+    n = 2**z
     rad = math.radians(lat)
     return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n)
 
@@ -73,7 +73,7 @@ def test_tile_holds_the_features_that_meet_it(client, symbol, z):
 
 def test_tile_features_carry_the_popup_lookup_properties(client):
     features = {f["properties"]["id"]: f["properties"] for f in layer_features("towns")}
-    x, y = tile_of(106.7, 28.8, 5)                   # an 11-degree tile holding the whole district
+    x, y = tile_of(106.7, 28.8, 5)  # an 11-degree tile holding the whole district
     assert all(box(*tile_bounds_lonlat(5, x, y)).contains(shape(f["geometry"])) for f in layer_features("towns"))
     decoded = decode(client.get(f"/tiles/towns/5/{x}/{y}.mvt").data)["towns"]["features"]
     assert len(decoded) == len(features)
@@ -100,23 +100,26 @@ def test_tile_geometry_is_clipped_and_quantised(client):
 
 
 def test_tile_over_the_sea_is_empty(client):
-    x, y = tile_of(150.0, 20.0, 10)                  # the western Pacific
+    x, y = tile_of(150.0, 20.0, 10)  # the western Pacific
     resp = client.get(f"/tiles/towns/10/{x}/{y}.mvt")
     assert resp.status_code == 204 and resp.data == b""
     assert resp.headers["ETag"] and "max-age" in resp.headers["Cache-Control"]
 
 
-@pytest.mark.parametrize("path, error", [
-    ("/tiles/nope/0/0/0.mvt", "UnknownLayer"),
-    ("/tiles/towns/19/0/0.mvt", "UnknownTile"),
-    ("/tiles/towns/3/8/0.mvt", "UnknownTile"),
-    ("/tiles/towns/3/0/8.mvt", "UnknownTile"),
-    ("/tiles/towns/3/-1/0.mvt", "NotFound"),
-    ("/tiles/towns/a/0/0.mvt", "NotFound"),
-    ("/tiles/towns/3/0/0.png", "NotFound"),
-    ("/tiles/towns/3/0.mvt", "NotFound"),
-    ("/tiles/nope.json", "UnknownLayer"),
-])
+@pytest.mark.parametrize(
+    "path, error",
+    [
+        ("/tiles/nope/0/0/0.mvt", "UnknownLayer"),
+        ("/tiles/towns/19/0/0.mvt", "UnknownTile"),
+        ("/tiles/towns/3/8/0.mvt", "UnknownTile"),
+        ("/tiles/towns/3/0/8.mvt", "UnknownTile"),
+        ("/tiles/towns/3/-1/0.mvt", "NotFound"),
+        ("/tiles/towns/a/0/0.mvt", "NotFound"),
+        ("/tiles/towns/3/0/0.png", "NotFound"),
+        ("/tiles/towns/3/0.mvt", "NotFound"),
+        ("/tiles/nope.json", "UnknownLayer"),
+    ],
+)
 def test_bad_tile_addresses_are_json_404s(client, path, error):
     resp = client.get(path)
     assert resp.status_code == 404
@@ -142,8 +145,9 @@ def test_etag_gives_304_and_changes_with_the_data(make_app, geodata_copy):
 def test_compressed_tile_revalidates_with_its_etag(client):
     resp = client.get("/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip"})
     assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
-    again = client.get("/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip",
-                                                            "If-None-Match": resp.headers["ETag"]})
+    again = client.get(
+        "/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip", "If-None-Match": resp.headers["ETag"]}
+    )
     assert again.status_code == 304
 
 
@@ -196,8 +200,9 @@ def test_small_shipped_layers_stay_on_geojson(app):
 def test_layer_above_its_threshold_is_tiled_on_the_page(tmp_path, make_app):
     shutil.copytree(ROOT / "layers", tmp_path / "layers")
     toml = tmp_path / "layers" / "stations.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('order =', 'tile_threshold = 0\norder =', 1),
-                    encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("order =", "tile_threshold = 0\norder =", 1), encoding="utf-8"
+    )
     html = make_app(LAYERS_DIR=str(tmp_path / "layers")).test_client().get("/").get_data(as_text=True)
     assert "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in html
     assert '"tiles": "/tiles/stations/{z}/{x}/{y}.mvt?v=' in html

@@ -8,13 +8,12 @@ import pytest
 
 from atlas.catalog import DEFAULT_TILE_THRESHOLD
 from tests.conftest import LiveServer, wait_for_atlas, wait_js
-from tests.synthetic_layer import data_with_pois, poi, random_pois
 from tests.hostile import HOSTILE
+from tests.synthetic_layer import data_with_pois, poi, random_pois
 
 N = DEFAULT_TILE_THRESHOLD + 500
-HOSTILE_NAME = HOSTILE[2]          # <img src=x onerror=... id=pwned>
-TARGET = [106.70123, 28.90456]     # where the hostile-named point lies
-
+HOSTILE_NAME = HOSTILE[2]  # <img src=x onerror=... id=pwned>
+TARGET = [106.70123, 28.90456]  # where the hostile-named point lies
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +38,14 @@ def test_tiled_layer_draws_from_vector_tiles_and_opens_escaped_popup(page, tiled
     # "loaded" waits for the tiles in view: the district view already shows tiled points
     assert page.evaluate("QJAtlas.layers.pois.drawn") > 0
     assert page.locator(".leaflet-tile path.qj-layer-pois").count() > 0
-    assert page.evaluate("QJAtlas.layers.towns.renderer") == "svg"          # small layers stay on GeoJSON
-    assert not any("/api/layers/pois.geojson" in url for url in requests)   # the big layer is never sent whole
+    assert page.evaluate("QJAtlas.layers.towns.renderer") == "svg"  # small layers stay on GeoJSON
+    assert not any("/api/layers/pois.geojson" in url for url in requests)  # the big layer is never sent whole
     page.evaluate(f"void QJAtlas.map.setView([{TARGET[1]}, {TARGET[0]}], 16, {{animate: false}})")
     wait_js(page, "document.querySelectorAll('.leaflet-tile path.qj-layer-pois').length > 0")
     assert any("/tiles/pois/16/" in url and ".mvt?v=" in url for url in requests)
     assert page.evaluate("QJAtlas.layers.pois.drawn") >= 1
     popup = click_target(page)
-    assert popup.locator(".qj-popup-title").inner_text() == HOSTILE_NAME      # shown literally, not as HTML
+    assert popup.locator(".qj-popup-title").inner_text() == HOSTILE_NAME  # shown literally, not as HTML
     assert popup.get_attribute("data-feature-id") == f"poi-{N - 1}"
     assert "POI" in popup.inner_text() and "synthetic" in popup.inner_text()  # full properties fetched by id
     assert page.evaluate("window.__pwned === undefined && !document.getElementById('pwned')")
@@ -55,8 +54,9 @@ def test_tiled_layer_draws_from_vector_tiles_and_opens_escaped_popup(page, tiled
 
 def click_target(page):
     """Click where the hostile-named point is drawn and return the popup that opens."""
-    x, y = page.evaluate(f"(() => {{ const p = QJAtlas.map.latLngToContainerPoint([{TARGET[1]}, {TARGET[0]}]);"
-                         " return [p.x, p.y]; })()")
+    x, y = page.evaluate(
+        f"(() => {{ const p = QJAtlas.map.latLngToContainerPoint([{TARGET[1]}, {TARGET[0]}]); return [p.x, p.y]; }})()"
+    )
     box = page.locator(".folium-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     popup = page.locator(".leaflet-popup-content .qj-popup")
@@ -68,8 +68,10 @@ def click_target(page):
 def test_search_hit_in_a_tiled_layer_opens_its_popup(page, tiled_server):
     page.goto(f"{tiled_server.url}/?base=none&layers=towns")
     wait_for_atlas(page)
-    page.evaluate("void QJAtlas.focusFeature('poi-7', {id: 'poi-7', layer: 'pois', placed: true,"
-                  " bbox: [106.5, 28.6, 106.5, 28.6], name_zh: '兴趣点7'})")
+    page.evaluate(
+        "void QJAtlas.focusFeature('poi-7', {id: 'poi-7', layer: 'pois', placed: true,"
+        " bbox: [106.5, 28.6, 106.5, 28.6], name_zh: '兴趣点7'})"
+    )
     popup = page.locator(".leaflet-popup-content .qj-popup")
     popup.wait_for()
     assert popup.locator(".qj-popup-title").inner_text() == "兴趣点7"
@@ -88,7 +90,7 @@ def test_reloading_a_tiled_layer_after_a_change_loads_the_new_version(page, tile
     path = tiled_server.geodata / "pois.geojson"
     fc = json.loads(path.read_text(encoding="utf-8"))
     fc["features"][-1]["properties"]["name_zh"] = "改过名的兴趣点"
-    path.write_text(json.dumps(fc), encoding="utf-8")          # what an edit or import does to the file
+    path.write_text(json.dumps(fc), encoding="utf-8")  # what an edit or import does to the file
     page.evaluate("QJAtlas.reloadLayer('pois')")
     wait_js(page, f"QJAtlas.layers.pois.cfg.tiles !== {json.dumps(old)}")
     wait_js(page, "document.querySelectorAll('.leaflet-tile path.qj-layer-pois').length > 0")

@@ -14,8 +14,18 @@ from atlas.analysis import METRIC_CRS
 from atlas.analysis.coverage import coverage
 from atlas.analysis.proposed import URL_MAX_CHARS, decode_proposed, encode_proposed, parse_proposed
 from atlas.errors import BadParameter
-from atlas.timeline import (HIDDEN, PLANNED, SHOWN, UNKNOWN, browser_config, corridors_as_of, feature_year,
-                            parse_year, state_at, year_of)
+from atlas.timeline import (
+    HIDDEN,
+    PLANNED,
+    SHOWN,
+    UNKNOWN,
+    browser_config,
+    corridors_as_of,
+    feature_year,
+    parse_year,
+    state_at,
+    year_of,
+)
 from tests.conftest import GEODATA, TEST_DATA
 
 PRESENT = 2026
@@ -25,26 +35,42 @@ def railways() -> list[dict]:
     return [f["properties"] for f in json.loads((GEODATA / "railways.geojson").read_text(encoding="utf-8"))["features"]]
 
 
-@pytest.mark.parametrize("value, year", [
-    ("2018-01-25", 2018), ("1965", 1965), ("2016-12", 2016), (2004, 2004), (None, None), ("", None),
-    ("unknown", None), ("18-01-2018", None), (True, None), (float("nan"), None), (3000, None), ("2018年", 2018),
-])
+@pytest.mark.parametrize(
+    "value, year",
+    [
+        ("2018-01-25", 2018),
+        ("1965", 1965),
+        ("2016-12", 2016),
+        (2004, 2004),
+        (None, None),
+        ("", None),
+        ("unknown", None),
+        ("18-01-2018", None),
+        (True, None),
+        (float("nan"), None),
+        (3000, None),
+        ("2018年", 2018),
+    ],
+)
 def test_year_of_reads_only_a_sourced_leading_year(value, year):
     assert year_of(value) == year
 
 
-@pytest.mark.parametrize("props, year, state", [
-    ({"status": "operating", "opened": "2018-01-25"}, 2015, HIDDEN),
-    ({"status": "operating", "opened": "2018-01-25"}, 2018, SHOWN),
-    ({"status": "operating", "opened": "1965"}, 2015, SHOWN),
-    ({"status": "operating", "opened": None}, 2015, UNKNOWN),
-    ({"status": "planned", "opened": None}, 2015, HIDDEN),
-    ({"status": "planned", "opened": None}, PRESENT, HIDDEN),
-    ({"status": "planned", "opened": None}, PRESENT + 1, PLANNED),
-    ({"status": "under_construction", "opened": "2030"}, 2035, PLANNED),
-    ({"status": "operating", "opened": None}, None, SHOWN),
-    ({"status": "planned", "opened": None}, None, PLANNED),
-])
+@pytest.mark.parametrize(
+    "props, year, state",
+    [
+        ({"status": "operating", "opened": "2018-01-25"}, 2015, HIDDEN),
+        ({"status": "operating", "opened": "2018-01-25"}, 2018, SHOWN),
+        ({"status": "operating", "opened": "1965"}, 2015, SHOWN),
+        ({"status": "operating", "opened": None}, 2015, UNKNOWN),
+        ({"status": "planned", "opened": None}, 2015, HIDDEN),
+        ({"status": "planned", "opened": None}, PRESENT, HIDDEN),
+        ({"status": "planned", "opened": None}, PRESENT + 1, PLANNED),
+        ({"status": "under_construction", "opened": "2030"}, 2035, PLANNED),
+        ({"status": "operating", "opened": None}, None, SHOWN),
+        ({"status": "planned", "opened": None}, None, PLANNED),
+    ],
+)
 def test_state_of_a_railway_as_of_a_year(props, year, state):
     assert state_at("railways", props, year, PRESENT) == state
 
@@ -67,7 +93,7 @@ def test_real_railways_as_of_2015_follow_their_sourced_dates():
             assert states[props["id"]] == UNKNOWN
         else:
             assert states[props["id"]] == (SHOWN if year <= 2015 else HIDDEN)
-    assert states["yugui-railway"] == HIDDEN   # 渝贵铁路 opened 2018-01-25
+    assert states["yugui-railway"] == HIDDEN  # 渝贵铁路 opened 2018-01-25
 
 
 @pytest.mark.parametrize("raw", ["abc", "20155", "1800", "2101", "-5", "2015.5"])
@@ -85,18 +111,24 @@ def test_parse_year_and_slider_range():
 
 
 def test_corridors_as_of_copies_rows_with_their_state():
-    rows = [{"id": "a", "layer": "railways", "status": "operating", "opened": "2018"},
-            {"id": "b", "layer": "river", "status": "existing", "opened": None}]
+    rows = [
+        {"id": "a", "layer": "railways", "status": "operating", "opened": "2018"},
+        {"id": "b", "layer": "river", "status": "existing", "opened": None},
+    ]
     out = corridors_as_of(rows, 2015, PRESENT)
     assert [r["year_state"] for r in out] == [HIDDEN, SHOWN] and "year_state" not in rows[0]
 
 
 # ---- coverage -------------------------------------------------------------------------------------------
 
+
 def test_coverage_of_inline_squares_by_hand():
     """District 20 x 10 km of two 10 x 10 km towns; a line along x = 5 km buffered 2 km covers a 4 km strip."""
-    towns = gpd.GeoDataFrame({"id": ["w", "e"], "name_zh": ["西", "东"], "name_en": ["W", "E"]},
-                             geometry=[box(0, 0, 10_000, 10_000), box(10_000, 0, 20_000, 10_000)], crs=METRIC_CRS)
+    towns = gpd.GeoDataFrame(
+        {"id": ["w", "e"], "name_zh": ["西", "东"], "name_en": ["W", "E"]},
+        geometry=[box(0, 0, 10_000, 10_000), box(10_000, 0, 20_000, 10_000)],
+        crs=METRIC_CRS,
+    )
     zone = LineString([(5_000, -5_000), (5_000, 15_000)]).buffer(2_000)
     result = coverage(zone, box(0, 0, 20_000, 10_000), towns)
     assert result["district_share"] == pytest.approx(0.2, rel=1e-6)
@@ -105,7 +137,9 @@ def test_coverage_of_inline_squares_by_hand():
 
 
 def test_coverage_rejects_a_geographic_frame():
-    towns = gpd.GeoDataFrame({"id": ["w"], "name_zh": ["西"], "name_en": [None]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    towns = gpd.GeoDataFrame(
+        {"id": ["w"], "name_zh": ["西"], "name_en": [None]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326"
+    )
     with pytest.raises(ValueError, match="EPSG:32648"):
         coverage(box(0, 0, 1, 1), box(0, 0, 1, 1), towns)
 
@@ -132,7 +166,7 @@ def test_two_town_fixture_coverage_matches_the_hand_computation_within_0_1_perce
     resp = two_town_client.get("/api/corridors/compare?ids=rail-north-south,rail-east-west&buffer_m=2000")
     assert resp.status_code == 200, resp.get_data(as_text=True)
     cover = {c["id"]: c["coverage"] for c in resp.get_json()["corridors"]}
-    half_disc = math.pi * 2.0 ** 2 / 2
+    half_disc = math.pi * 2.0**2 / 2
     expected = {
         "rail-north-south": (0.20, {"town-west": 0.40}),
         "rail-east-west": ((48 + half_disc) / 200, {"town-east": 0.40, "town-west": (8 + half_disc) / 100}),
@@ -142,9 +176,9 @@ def test_two_town_fixture_coverage_matches_the_hand_computation_within_0_1_perce
         assert cover[cid]["district_km2"] == pytest.approx(200.0, rel=1e-3)
         assert {t["id"]: t["share"] for t in cover[cid]["towns"]} == pytest.approx(towns, rel=1e-3)
         shares = [t["share"] for t in cover[cid]["towns"]]
-        assert shares == sorted(shares, reverse=True)   # ranked by covered share
+        assert shares == sorted(shares, reverse=True)  # ranked by covered share
     listed = {c["id"]: c["district_share"] for c in two_town_client.get("/api/corridors").get_json()}
-    assert listed["rail-north-south"] == pytest.approx(0.5, rel=1e-3)   # default 5 km buffer: x 0-10 km = 100 km²
+    assert listed["rail-north-south"] == pytest.approx(0.5, rel=1e-3)  # default 5 km buffer: x 0-10 km = 100 km²
 
 
 def test_before_after_on_the_fixture_adds_the_2018_line_and_its_area(two_town_client):
@@ -153,8 +187,11 @@ def test_before_after_on_the_fixture_adds_the_2018_line_and_its_area(two_town_cl
     # the shipped expressways stay in the data (unplaced ones are listed, not measured)
     assert [c for c in body["added"]["corridors"] if c.startswith("rail-")] == ["rail-east-west"]
     # newly covered = area(union of both catchments in the district) - the 40 km² the 2015 network covered
-    union = (LineString([(5_000, -5_000), (5_000, 15_000)]).buffer(2_000, quad_segs=16)
-             .union(LineString([(8_000, 5_000), (30_000, 5_000)]).buffer(2_000, quad_segs=16)))
+    union = (
+        LineString([(5_000, -5_000), (5_000, 15_000)])
+        .buffer(2_000, quad_segs=16)
+        .union(LineString([(8_000, 5_000), (30_000, 5_000)]).buffer(2_000, quad_segs=16))
+    )
     gained_km2 = (union.intersection(box(0, 0, 20_000, 10_000)).area / 1e6) - 40.0
     assert body["added"]["covered_km2"] == pytest.approx(gained_km2, rel=1e-3)
     assert [t["id"] for t in body["added"]["towns"]][:1] == ["town-east"]
@@ -166,11 +203,15 @@ def test_before_after_on_real_data_lists_what_2018_added(client):
     assert "yugui-railway" not in body["before"]["corridors"]["placed"]
     assert body["added"]["covered_km2"] > 0 and body["names"]["yugui-railway"] == "渝贵铁路"
     for lid in ("parks", "hubs", "communities", "towns"):
-        assert set(body["added"]["served"][lid]) == set(body["after"]["served"][lid]) - set(body["before"]["served"][lid])
+        assert set(body["added"]["served"][lid]) == set(body["after"]["served"][lid]) - set(
+            body["before"]["served"][lid]
+        )
 
 
-@pytest.mark.parametrize("query, parameter", [("before=2018&after=2015", "after"), ("before=abc&after=2015", "before"),
-                                              ("after=2015", "before")])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [("before=2018&after=2015", "after"), ("before=abc&after=2015", "before"), ("after=2015", "before")],
+)
 def test_before_after_rejects_bad_years(client, query, parameter):
     body = client.get(f"/api/corridors/years?{query}").get_json()
     assert body["error"] == "BadParameter" and body["parameter"] == parameter
@@ -178,13 +219,15 @@ def test_before_after_rejects_bad_years(client, query, parameter):
 
 # ---- a proposed line in the link -----------------------------------------------------------------------
 
+
 def test_proposed_line_round_trips_through_the_link_text():
     line = parse_proposed({"type": "LineString", "coordinates": [[106.6, 29.0], [106.7, 28.9], [106.75, 28.85]]})
     text = encode_proposed(line)
     back = decode_proposed(text, "西线")
     assert back.name_zh == "西线" and back.geometry.equals_exact(line.geometry, 1e-5)
-    multi = parse_proposed({"type": "MultiLineString", "coordinates": [[[106.6, 29.0], [106.7, 28.9]],
-                                                                       [[106.5, 28.8], [106.55, 28.75]]]})
+    multi = parse_proposed(
+        {"type": "MultiLineString", "coordinates": [[[106.6, 29.0], [106.7, 28.9]], [[106.5, 28.8], [106.55, 28.75]]]}
+    )
     assert decode_proposed(encode_proposed(multi)).geometry.geom_type == "MultiLineString"
 
 
@@ -207,9 +250,12 @@ def test_compare_api_takes_the_line_from_the_link_and_returns_its_link_text(clie
 
 # ---- error details in the request's language -------------------------------------------------------------
 
+
 def test_error_details_are_translated_like_their_summaries(client):
     zh = client.get("/api/corridors/compare?ids=yugui-railway,chuanqian-railway&buffer_m=5").get_json()
-    assert zh["message"] == "服务半径 buffer_m 须在 500 至 20000 米之间，收到 5" and zh["summary"] == "参数 buffer_m 有误"
+    assert (
+        zh["message"] == "服务半径 buffer_m 须在 500 至 20000 米之间，收到 5" and zh["summary"] == "参数 buffer_m 有误"
+    )
     assert zh["message_en"].startswith("buffer_m must be between")
     en = client.get("/api/corridors/compare?ids=yugui-railway,chuanqian-railway&buffer_m=5&lang=en").get_json()
     assert en["message"].startswith("buffer_m must be between") and "message_en" not in en

@@ -10,7 +10,7 @@ import pytest
 
 from atlas.timeline import year_of
 from tests.conftest import GEODATA, _open_page, save_screenshot, wait_for_atlas, wait_js
-from tests.test_corridors_browser import PAGE, open_compare, renders, wait_for_render
+from tests.test_corridors_browser import open_compare, renders, wait_for_render
 
 pytestmark = pytest.mark.browser
 LEAFLET_PREFIX = '<a href="https://leafletjs.com">Leaflet</a>'
@@ -22,14 +22,21 @@ def placed_railways() -> list[dict]:
 
 
 def drawn_ids(page, layer_id: str) -> set[str]:
-    return set(page.evaluate(f"""Array.from(document.querySelectorAll('svg .qj-layer-{layer_id}'))
-                                  .map(e => e.getAttribute('data-feature-id'))"""))
+    return set(
+        page.evaluate(f"""Array.from(document.querySelectorAll('svg .qj-layer-{layer_id}'))
+                                  .map(e => e.getAttribute('data-feature-id'))""")
+    )
 
 
 def expected_drawn(year: int) -> set[str]:
     """Placed railways opened in or before ``year`` (plans are hidden before the present), from the data."""
-    return {p["id"] for p in placed_railways() if p["status"] not in ("planned", "under_construction")
-            and year_of(p.get("opened")) is not None and year_of(p["opened"]) <= year}
+    return {
+        p["id"]
+        for p in placed_railways()
+        if p["status"] not in ("planned", "under_construction")
+        and year_of(p.get("opened")) is not None
+        and year_of(p["opened"]) <= year
+    }
 
 
 def test_map_at_2015_draws_only_railways_opened_by_then_and_lists_unknown_years(page, live_server):
@@ -37,15 +44,20 @@ def test_map_at_2015_draws_only_railways_opened_by_then_and_lists_unknown_years(
     wait_for_atlas(page)
     drawn = drawn_ids(page, "railways")
     assert drawn == expected_drawn(2015) and drawn, drawn
-    assert "yugui-railway" not in drawn   # 渝贵铁路 opened 2018-01-25
-    assert "chuanqian-railway" in drawn   # 川黔铁路 opened 1965
+    assert "yugui-railway" not in drawn  # 渝贵铁路 opened 2018-01-25
+    assert "chuanqian-railway" in drawn  # 川黔铁路 opened 1965
     names = {p["id"]: p["name_zh"] for p in placed_railways()}
     assert names["yugui-railway"] == "渝贵铁路"
     # stations without a sourced opening year are listed in the legend, not drawn
     stations = json.loads((GEODATA / "stations.geojson").read_text(encoding="utf-8"))["features"]
-    undated = [f["properties"] for f in stations if f["geometry"] and f["properties"]["status"] not in ("planned",)
-               and year_of(f["properties"].get("opened")) is None]
-    page.locator('.qj-year-unknown[data-layer="stations"] summary').click()   # the list opens on click
+    undated = [
+        f["properties"]
+        for f in stations
+        if f["geometry"]
+        and f["properties"]["status"] not in ("planned",)
+        and year_of(f["properties"].get("opened")) is None
+    ]
+    page.locator('.qj-year-unknown[data-layer="stations"] summary').click()  # the list opens on click
     listed = page.locator('.qj-year-unknown[data-layer="stations"] li').all_inner_texts()
     assert sorted(listed) == sorted(p["name_zh"] for p in undated) and listed
     assert not drawn_ids(page, "stations") & {p["id"] for p in undated}
@@ -63,12 +75,12 @@ def test_moving_the_slider_updates_map_legend_and_url(page, live_server):
     assert drawn_ids(page, "railways") == expected_drawn(2018) and "yugui-railway" in drawn_ids(page, "railways")
     assert page.locator(".qj-legend-year").inner_text() == "2018 年的网络"
     assert page.locator(".qj-year-out").inner_text() == "2018"
-    page.locator(".qj-year-toggle").uncheck()   # back to today's map: every placed railway, plans dashed
+    page.locator(".qj-year-toggle").uncheck()  # back to today's map: every placed railway, plans dashed
     wait_js(page, "!new URLSearchParams(location.search).has('year')")
     assert drawn_ids(page, "railways") == {p["id"] for p in placed_railways()}
     assert page.locator(".qj-legend-year").inner_text() == "全部年份（现状与规划）"
     params = parse_qs(urlparse(page.url).query)
-    assert "layers" in params and "lat" in params   # the rest of the view state stays in the URL
+    assert "layers" in params and "lat" in params  # the rest of the view state stays in the URL
 
 
 def test_english_legend_headings_toolbar_and_icons(browser, live_server):
@@ -102,7 +114,7 @@ def test_compare_maps_share_the_prefix_and_a_chinese_draw_toolbar(page, live_ser
     prefixes = page.evaluate("""Array.from(document.querySelectorAll('.leaflet-control-attribution'))
                                   .map(e => e.innerHTML)""")
     assert len(prefixes) == 3 and all(p.startswith(LEAFLET_PREFIX) for p in prefixes), prefixes
-    assert page.locator(".leaflet-control-attribution svg").count() == 0   # no flag icon
+    assert page.locator(".leaflet-control-attribution svg").count() == 0  # no flag icon
     title = page.locator(".qj-proposal-map .leaflet-draw-draw-polyline").get_attribute("title")
     assert title in ("画线", "绘制拟建线路")  # leaflet-draw's own title, or the accessible name the page gives it
     rows = page.locator('tr[data-metric="district_share"] td').all_inner_texts()
@@ -131,7 +143,7 @@ def test_corridor_list_as_of_a_year_hides_later_lines_and_shows_district_shares(
     share = page.locator('tr[data-corridor="chuanqian-railway"] .qj-district-share').inner_text()
     assert share.endswith("%")
     with page.expect_navigation():
-        page.locator("#qj-list-year").fill("2018")   # the form is submitted when the slider is let go
+        page.locator("#qj-list-year").fill("2018")  # the form is submitted when the slider is let go
     assert "year=2018" in page.url
     rows = page.locator("#qj-corridor-list tbody tr").evaluate_all("rows => rows.map(r => r.dataset.corridor)")
     assert "yugui-railway" in rows
@@ -147,7 +159,7 @@ def test_a_shared_link_with_a_proposed_line_reproduces_the_comparison(page, brow
     shared = page.url
     table = page.locator("#qj-compare-table").inner_text()
     assert "拟建线路" in table
-    context, fresh = _open_page(browser, {"width": 1280, "height": 800})   # a fresh browser: no state, no cookies
+    context, fresh = _open_page(browser, {"width": 1280, "height": 800})  # a fresh browser: no state, no cookies
     try:
         fresh.goto(shared)
         wait_for_render(fresh, 0)

@@ -37,20 +37,23 @@ def test_broken_fixture_reports_each_problem_with_feature_id():
     for fid, fragment in expected.items():
         assert any(fragment in p and (fid is None or f"[{fid}]" in p) for p in problems), (fid, fragment, text)
     assert "duplicate feature id" in text
-    assert "should be number" in text            # planned_area_km2 given as a string
+    assert "should be number" in text  # planned_area_km2 given as a string
     assert "accuracy 'great'" in text
     assert "family is 'hub'" in text
-    assert "should be date" in text               # as_of "last year"
+    assert "should be date" in text  # as_of "last year"
     assert "[null-but-placed]: geometry is null but accuracy is not 'unplaced'" in text
 
 
-@pytest.mark.parametrize("geom, fragment", [
-    ({"type": "Point", "coordinates": []}, "no coordinates"),
-    ({"type": "Point", "coordinates": [float("nan"), 29.0]}, "finite"),
-    ({"type": "Point", "coordinates": ["106.6", 29.0]}, "finite"),
-    ({"type": "Polygon", "coordinates": [[[106.6, 29.0], [106.7, 29.0]]]}, "cannot be built"),
-    ({"coordinates": [106.6, 29.0]}, "not a GeoJSON geometry"),
-])
+@pytest.mark.parametrize(
+    "geom, fragment",
+    [
+        ({"type": "Point", "coordinates": []}, "no coordinates"),
+        ({"type": "Point", "coordinates": [float("nan"), 29.0]}, "finite"),
+        ({"type": "Point", "coordinates": ["106.6", 29.0]}, "finite"),
+        ({"type": "Polygon", "coordinates": [[[106.6, 29.0], [106.7, 29.0]]]}, "cannot be built"),
+        ({"coordinates": [106.6, 29.0]}, "not a GeoJSON geometry"),
+    ],
+)
 def test_check_geometry_names_the_problem(geom, fragment):
     messages = check_geometry(geom, PARKS)
     assert messages and fragment in messages[0]

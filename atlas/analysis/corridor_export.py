@@ -13,13 +13,27 @@ CSV_BOM = "\ufeff"
 NAME_SEPARATOR = "、"
 # (Chinese, English) header of each CSV column, in row order
 CSV_COLUMNS = (
-    ("编号", "ID"), ("名称", "Name"), ("状态", "Status"), ("开通", "Opened"), ("位置精度", "Positional accuracy"),
-    ("区内长度（公里）", "Length in district (km)"), ("区内长度·来源（公里）", "Sourced length in district (km)"),
-    ("图上全长（公里）", "Mapped length (km)"), ("区内站点/互通", "Stations in district"),
-    ("园区数", "Parks (count)"), ("园区", "Parks"), ("枢纽数", "Hubs (count)"), ("枢纽", "Hubs"),
-    ("更新社区数", "Communities (count)"), ("更新社区", "Communities"), ("镇街数", "Towns (count)"), ("镇街", "Towns"),
-    ("园区面积（公顷）", "Park area (ha)"), ("主导产业", "Leading industries"),
-    ("仅此线路服务", "Served only by this corridor"), ("缓冲距离（米）", "Buffer (m)"),
+    ("编号", "ID"),
+    ("名称", "Name"),
+    ("状态", "Status"),
+    ("开通", "Opened"),
+    ("位置精度", "Positional accuracy"),
+    ("区内长度（公里）", "Length in district (km)"),
+    ("区内长度·来源（公里）", "Sourced length in district (km)"),
+    ("图上全长（公里）", "Mapped length (km)"),
+    ("区内站点/互通", "Stations in district"),
+    ("园区数", "Parks (count)"),
+    ("园区", "Parks"),
+    ("枢纽数", "Hubs (count)"),
+    ("枢纽", "Hubs"),
+    ("更新社区数", "Communities (count)"),
+    ("更新社区", "Communities"),
+    ("镇街数", "Towns (count)"),
+    ("镇街", "Towns"),
+    ("园区面积（公顷）", "Park area (ha)"),
+    ("主导产业", "Leading industries"),
+    ("仅此线路服务", "Served only by this corridor"),
+    ("缓冲距离（米）", "Buffer (m)"),
 )
 CSV_HEADER = tuple(zh for zh, _en in CSV_COLUMNS)
 CSV_HEADER_EN = tuple(en for _zh, en in CSV_COLUMNS)
@@ -57,8 +71,17 @@ def comparison_rows(result: dict, lang: str = "zh", names: dict[str, str] | None
         served = c["served"]
         only = [i for layer in SERVED_LAYERS for i in result["only_in"][c["id"]][layer]]
         name = display_name(c, lang)
-        row = [c["id"], name, c["status"], c["opened"], c["accuracy"], c["length_in_district_km"],
-               c["length_in_district_km_sourced"], c["length_km"], _names(c["stations"], names, sep)]
+        row = [
+            c["id"],
+            name,
+            c["status"],
+            c["opened"],
+            c["accuracy"],
+            c["length_in_district_km"],
+            c["length_in_district_km_sourced"],
+            c["length_km"],
+            _names(c["stations"], names, sep),
+        ]
         for layer in SERVED_LAYERS:
             row += [len(served[layer]), _names(served[layer], names, sep)]
         row += [c["park_area_ha"], sep.join(c["industries"]), _names(only, names, sep), result["buffer_m"]]
@@ -81,11 +104,20 @@ def comparison_csv(result: dict, lang: str = "zh", names: dict[str, str] | None 
 def catchments_geojson(result: dict) -> dict:
     """The catchment polygons (WGS-84) as a FeatureCollection with each corridor's served ids and counts."""
     features = [
-        {"type": "Feature", "geometry": c["catchment"],
-         "properties": {"corridor": c["id"], "name_zh": c["name_zh"], "status": c["status"],
-                        "buffer_m": result["buffer_m"], "length_in_district_km": c["length_in_district_km"],
-                        "park_area_ha": c["park_area_ha"], **{layer: c["served"][layer] for layer in SERVED_LAYERS},
-                        **{f"{layer}_count": c["counts"][layer] for layer in SERVED_LAYERS}}}
+        {
+            "type": "Feature",
+            "geometry": c["catchment"],
+            "properties": {
+                "corridor": c["id"],
+                "name_zh": c["name_zh"],
+                "status": c["status"],
+                "buffer_m": result["buffer_m"],
+                "length_in_district_km": c["length_in_district_km"],
+                "park_area_ha": c["park_area_ha"],
+                **{layer: c["served"][layer] for layer in SERVED_LAYERS},
+                **{f"{layer}_count": c["counts"][layer] for layer in SERVED_LAYERS},
+            },
+        }
         for c in result["corridors"]
     ]
     return {"type": "FeatureCollection", "features": features}

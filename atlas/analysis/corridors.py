@@ -32,13 +32,23 @@ import shapely.geometry
 from shapely.geometry.base import BaseGeometry
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
-from atlas.analysis.nearest import distance_interval_m
 from atlas.analysis.coverage import coverage, town_polygons
+from atlas.analysis.nearest import distance_interval_m
 from atlas.analysis.proposed import PROPOSED_ID, ProposedLine, parse_proposed, read_line_upload
 from atlas.errors import BadParameter
 
-__all__ = ["catchment", "catchments", "length_in_district_km", "served_features", "compare_corridors",
-           "parse_proposed", "read_line_upload", "ProposedLine", "build_context", "list_corridors"]
+__all__ = [
+    "catchment",
+    "catchments",
+    "length_in_district_km",
+    "served_features",
+    "compare_corridors",
+    "parse_proposed",
+    "read_line_upload",
+    "ProposedLine",
+    "build_context",
+    "list_corridors",
+]
 
 CORRIDOR_LAYERS = ("railways", "expressways", "river")
 SERVED_LAYERS = ("parks", "hubs", "communities", "towns")
@@ -50,8 +60,17 @@ BUFFER_MAX_M = 20_000.0
 BUFFER_DEFAULT_M = 5_000.0
 MIN_CORRIDORS = 2
 MAX_CORRIDORS = 6
-CORRIDOR_COLUMNS = ("id", "name_zh", "name_en", "kind", "status", "accuracy", "opened", "length_km",
-                    "length_in_district_km_sourced")
+CORRIDOR_COLUMNS = (
+    "id",
+    "name_zh",
+    "name_en",
+    "kind",
+    "status",
+    "accuracy",
+    "opened",
+    "length_km",
+    "length_in_district_km_sourced",
+)
 CONTEXT_CACHE_SIZE = 4  # contexts kept, one per distinct set of input frames (a data version)
 
 
@@ -66,7 +85,7 @@ class CorridorContext:
     communities: gpd.GeoDataFrame
     towns: gpd.GeoDataFrame
     stations: gpd.GeoDataFrame
-    town_areas: gpd.GeoDataFrame | None = None   # the towns' polygons, for covered shares
+    town_areas: gpd.GeoDataFrame | None = None  # the towns' polygons, for covered shares
     # what every comparison derives from the context (metric frames, names, ...), filled on first use
     derived: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -122,13 +141,15 @@ def _assemble_context(frames: Mapping[str, gpd.GeoDataFrame]) -> CorridorContext
     records = [rec for part in parts for rec in part.drop(columns="geometry").to_dict("records")]
     corridors = _records_frame(records, [geom for part in parts for geom in part.geometry])
     district = frames["district"].geometry.dropna().union_all()
-    parks = _columns(frames["parks"], ("id", "name_zh", "accuracy", "industries", "planned_area_km2",
-                                       "built_area_km2"))
+    parks = _columns(frames["parks"], ("id", "name_zh", "accuracy", "industries", "planned_area_km2", "built_area_km2"))
     return CorridorContext(
-        corridors=corridors, district=district, parks=parks,
+        corridors=corridors,
+        district=district,
+        parks=parks,
         hubs=_columns(frames["hubs"], ("id", "name_zh", "accuracy")),
         communities=_columns(frames["communities"], ("id", "name_zh", "accuracy")),
-        towns=town_label_points(frames["towns"]), town_areas=_columns(frames["towns"], ("id", "name_zh", "name_en")),
+        towns=town_label_points(frames["towns"]),
+        town_areas=_columns(frames["towns"], ("id", "name_zh", "name_en")),
         stations=_columns(frames["stations"], ("id", "name_zh", "kind", "line_ids")),
     )
 
@@ -142,10 +163,14 @@ def parse_buffer_m(raw) -> float:
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise BadParameter(f"buffer_m must be a number of metres, got {str(raw)[:40]!r}", parameter="buffer_m") from None
+        raise BadParameter(
+            f"buffer_m must be a number of metres, got {str(raw)[:40]!r}", parameter="buffer_m"
+        ) from None
     if not math.isfinite(value) or not BUFFER_MIN_M <= value <= BUFFER_MAX_M:
-        raise BadParameter(f"buffer_m must be between {BUFFER_MIN_M:.0f} and {BUFFER_MAX_M:.0f} metres, got {raw}",
-                           parameter="buffer_m")
+        raise BadParameter(
+            f"buffer_m must be between {BUFFER_MIN_M:.0f} and {BUFFER_MAX_M:.0f} metres, got {raw}",
+            parameter="buffer_m",
+        )
     return value
 
 
@@ -167,17 +192,22 @@ def select_corridors(corridors: gpd.GeoDataFrame, ids: Sequence[str], extra: int
     """Return the rows of ``ids`` in that order; unknown or unplaced ids and a wrong count raise BadParameter."""
     total = len(ids) + extra
     if not MIN_CORRIDORS <= total <= MAX_CORRIDORS:
-        raise BadParameter(f"compare {MIN_CORRIDORS} to {MAX_CORRIDORS} corridors (ids plus a proposed line); got {total}",
-                           parameter="ids")
+        raise BadParameter(
+            f"compare {MIN_CORRIDORS} to {MAX_CORRIDORS} corridors (ids plus a proposed line); got {total}",
+            parameter="ids",
+        )
     known = corridors.set_index("id", drop=False)
     unknown = [i for i in ids if i not in known.index]
     if unknown:
-        raise BadParameter(f"unknown corridor id(s): {', '.join(unknown)}; see /corridors for the list", parameter="ids")
+        raise BadParameter(
+            f"unknown corridor id(s): {', '.join(unknown)}; see /corridors for the list", parameter="ids"
+        )
     chosen = known.loc[list(ids)].reset_index(drop=True)
     unplaced = chosen.loc[chosen.geometry.isna(), "id"].tolist()
     if unplaced:
-        raise BadParameter(f"corridor {', '.join(unplaced)} has no sourced geometry and cannot be compared spatially",
-                           parameter="ids")
+        raise BadParameter(
+            f"corridor {', '.join(unplaced)} has no sourced geometry and cannot be compared spatially", parameter="ids"
+        )
     return gpd.GeoDataFrame(chosen, geometry="geometry", crs=corridors.crs)
 
 
@@ -219,8 +249,9 @@ def intersecting_pairs(catchments_m: gpd.GeoDataFrame, features_m: gpd.GeoDataFr
     return features_m.sindex.query(catchments_m.geometry.to_numpy(), predicate="intersects")
 
 
-def served_features(catchments_m: gpd.GeoDataFrame, features_m: gpd.GeoDataFrame,
-                    pairs: np.ndarray | None = None) -> dict[str, list[str]]:
+def served_features(
+    catchments_m: gpd.GeoDataFrame, features_m: gpd.GeoDataFrame, pairs: np.ndarray | None = None
+) -> dict[str, list[str]]:
     """Map each catchment's ``corridor`` to the ids of features intersecting it, in layer order.
 
     ``pairs`` may pass ``intersecting_pairs(catchments_m, features_m)`` when it is already known.
@@ -233,7 +264,7 @@ def served_features(catchments_m: gpd.GeoDataFrame, features_m: gpd.GeoDataFrame
     bounds = np.searchsorted(zone_pos, np.arange(len(corridors) + 1))
     served: dict[str, list[str]] = {cid: [] for cid in corridors}
     for i, cid in enumerate(corridors):  # one entry per catchment, not per feature
-        served[cid] = served[cid] + ids[feature_pos[bounds[i]:bounds[i + 1]]].tolist()
+        served[cid] = served[cid] + ids[feature_pos[bounds[i] : bounds[i + 1]]].tolist()
     return served
 
 
@@ -259,8 +290,9 @@ def _sourced_km2(parks_m: gpd.GeoDataFrame) -> np.ndarray:
     return np.nan_to_num(np.where(np.isnan(planned), built, planned), nan=0.0)
 
 
-def park_area_ha(catchments_m: gpd.GeoDataFrame, parks_m: gpd.GeoDataFrame,
-                 pairs: np.ndarray | None = None) -> dict[str, float]:
+def park_area_ha(
+    catchments_m: gpd.GeoDataFrame, parks_m: gpd.GeoDataFrame, pairs: np.ndarray | None = None
+) -> dict[str, float]:
     """Park area inside each catchment in hectares: polygon parts by geometry, point parks by their sourced area.
 
     ``pairs`` may pass ``intersecting_pairs(catchments_m, parks_m)`` when it is already known.
@@ -282,7 +314,9 @@ def park_area_ha(catchments_m: gpd.GeoDataFrame, parks_m: gpd.GeoDataFrame,
     return {cid: round(float(ha), 1) for cid, ha in totals.items()}
 
 
-def stations_of(stations: gpd.GeoDataFrame, district: BaseGeometry) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def stations_of(
+    stations: gpd.GeoDataFrame, district: BaseGeometry
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Stations, interchanges and yards per line id: (placed inside the district, linked but unplaced)."""
     links = stations[stations["kind"].isin(STATION_KINDS)].explode("line_ids").dropna(subset=["line_ids"])
     placed = links.geometry.notna()
@@ -312,9 +346,13 @@ def difference_sets(served: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
     return only_in, shared
 
 
-def area_site_intervals(line_m: BaseGeometry, served: Mapping[str, list[str]],
-                        layers_m: Mapping[str, gpd.GeoDataFrame], buffer_m: float,
-                        interval: Callable[[str, BaseGeometry], tuple[float, float]] | None = None) -> dict[str, dict]:
+def area_site_intervals(
+    line_m: BaseGeometry,
+    served: Mapping[str, list[str]],
+    layers_m: Mapping[str, gpd.GeoDataFrame],
+    buffer_m: float,
+    interval: Callable[[str, BaseGeometry], tuple[float, float]] | None = None,
+) -> dict[str, dict]:
     """Per served ``area`` site: nearest and farthest possible distance (m) to the line, and if surely served.
 
     A loop over the served area-only sites (a handful), each measured in METRIC_CRS; ``interval(fid, geom)``
@@ -333,14 +371,17 @@ def area_site_intervals(line_m: BaseGeometry, served: Mapping[str, list[str]],
 
 def _site_interval(ctx: CorridorContext, corridor_id: str, line_m: BaseGeometry):
     """An interval measurer that remembers sourced corridors' intervals per data version (not a proposed line's)."""
+
     def measure(fid: str, geom: BaseGeometry) -> tuple[float, float]:
         compute = lambda: distance_interval_m(geom, True, [(line_m, False)])  # noqa: E731
         return compute() if corridor_id == PROPOSED_ID else ctx.memo(f"interval:{corridor_id}:{fid}", compute)
+
     return measure
 
 
-def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
-                      proposed: ProposedLine | None = None) -> dict:
+def compare_corridors(
+    ctx: CorridorContext, ids: Sequence[str], buffer_m: float, proposed: ProposedLine | None = None
+) -> dict:
     """Compare corridors ``ids`` (plus an optional proposed line) within ``buffer_m`` metres.
 
     Returns a JSON-able dict: ``buffer_m``; ``corridors`` (per corridor: lengths in km inside the district
@@ -363,26 +404,46 @@ def compare_corridors(ctx: CorridorContext, ids: Sequence[str], buffer_m: float,
     rows = []
     for i, row in enumerate(lines.itertuples(index=False)):  # one row per compared corridor, not per feature
         cid = row.id
-        rows.append({
-            "id": cid, "name_zh": row.name_zh, "name_en": _clean(row.name_en), "layer": row.layer,
-            "kind": row.kind, "status": row.status, "accuracy": row.accuracy, "opened": _clean(row.opened),
-            "length_km": round(float(lines_m.geometry.iloc[i].length) / 1000.0, 2),
-            "length_km_sourced": _clean(row.length_km),
-            "length_in_district_km": round(float(in_district.iloc[i]), 2),
-            "length_in_district_km_sourced": _clean(row.length_in_district_km_sourced),
-            "served": served[cid], "counts": {lid: len(v) for lid, v in served[cid].items()},
-            "park_area_ha": areas[cid],
-            "area_sites": area_site_intervals(lines_m.geometry.iloc[i], served[cid],
-                                              {lid: _metric_layer(ctx, lid) for lid in SITE_LAYERS}, buffer_m,
-                                              _site_interval(ctx, cid, lines_m.geometry.iloc[i])),
-            "stations": list(stations_in.get(cid, [])), "stations_unplaced": list(stations_unplaced.get(cid, [])),
-            "industries": ordered_union([industries.get(pid) for pid in served[cid]["parks"]]),
-            "geometry": _geojson(row.geometry), "catchment": _geojson(zones.iloc[i]),
-            "coverage": coverage(zones_m.geometry.iloc[i], _district_m(ctx), _towns_m(ctx)),
-        })
+        rows.append(
+            {
+                "id": cid,
+                "name_zh": row.name_zh,
+                "name_en": _clean(row.name_en),
+                "layer": row.layer,
+                "kind": row.kind,
+                "status": row.status,
+                "accuracy": row.accuracy,
+                "opened": _clean(row.opened),
+                "length_km": round(float(lines_m.geometry.iloc[i].length) / 1000.0, 2),
+                "length_km_sourced": _clean(row.length_km),
+                "length_in_district_km": round(float(in_district.iloc[i]), 2),
+                "length_in_district_km_sourced": _clean(row.length_in_district_km_sourced),
+                "served": served[cid],
+                "counts": {lid: len(v) for lid, v in served[cid].items()},
+                "park_area_ha": areas[cid],
+                "area_sites": area_site_intervals(
+                    lines_m.geometry.iloc[i],
+                    served[cid],
+                    {lid: _metric_layer(ctx, lid) for lid in SITE_LAYERS},
+                    buffer_m,
+                    _site_interval(ctx, cid, lines_m.geometry.iloc[i]),
+                ),
+                "stations": list(stations_in.get(cid, [])),
+                "stations_unplaced": list(stations_unplaced.get(cid, [])),
+                "industries": ordered_union([industries.get(pid) for pid in served[cid]["parks"]]),
+                "geometry": _geojson(row.geometry),
+                "catchment": _geojson(zones.iloc[i]),
+                "coverage": coverage(zones_m.geometry.iloc[i], _district_m(ctx), _towns_m(ctx)),
+            }
+        )
     only_in, shared = difference_sets(served)
-    return {"buffer_m": buffer_m, "corridors": rows, "only_in": only_in, "shared": shared,
-            "names": _names_of(ctx, rows)}
+    return {
+        "buffer_m": buffer_m,
+        "corridors": rows,
+        "only_in": only_in,
+        "shared": shared,
+        "names": _names_of(ctx, rows),
+    }
 
 
 def _names_of(ctx: CorridorContext, rows: list[dict]) -> dict[str, str]:
@@ -407,6 +468,7 @@ def _towns_m(ctx: CorridorContext) -> gpd.GeoDataFrame:
 
 def district_shares(ctx: CorridorContext, buffer_m: float = BUFFER_DEFAULT_M) -> dict[str, float]:
     """Corridor id -> share (0..1) of the district inside its catchment of ``buffer_m`` metres (placed only)."""
+
     def build() -> dict[str, float]:
         placed = ctx.corridors[ctx.corridors.geometry.notna()]
         zones = catchments(placed.to_crs(METRIC_CRS), buffer_m)
@@ -414,6 +476,7 @@ def district_shares(ctx: CorridorContext, buffer_m: float = BUFFER_DEFAULT_M) ->
         total = district_m.area
         covered = shapely.area(shapely.intersection(zones.geometry.to_numpy(), district_m))
         return {cid: round(float(c / total), 6) if total else None for cid, c in zip(zones["corridor"], covered)}
+
     return ctx.memo(f"district_shares_{buffer_m:.0f}", build)
 
 
@@ -429,9 +492,18 @@ def _records_frame(records: list[dict], geometries: list) -> gpd.GeoDataFrame:
 def _with_proposed(chosen: gpd.GeoDataFrame, proposed: ProposedLine | None) -> gpd.GeoDataFrame:
     if proposed is None:
         return chosen
-    record = {"id": PROPOSED_ID, "name_zh": proposed.name_zh, "name_en": "Proposed alignment", "kind": "proposed",
-              "status": "proposed", "accuracy": "drawn", "opened": None, "length_km": None,
-              "length_in_district_km_sourced": None, "layer": "proposed"}
+    record = {
+        "id": PROPOSED_ID,
+        "name_zh": proposed.name_zh,
+        "name_en": "Proposed alignment",
+        "kind": "proposed",
+        "status": "proposed",
+        "accuracy": "drawn",
+        "opened": None,
+        "length_km": None,
+        "length_in_district_km_sourced": None,
+        "layer": "proposed",
+    }
     records = chosen.drop(columns="geometry").to_dict("records") + [record]
     return _records_frame(records, list(chosen.geometry) + [proposed.geometry])
 
@@ -461,10 +533,19 @@ def list_corridors(ctx: CorridorContext) -> list[dict]:
     lengths[placed] = length_in_district_km(corridors[placed].geometry.to_crs(METRIC_CRS), district_m)
     shares = district_shares(ctx)
     return [
-        {"id": r.id, "name_zh": r.name_zh, "name_en": _clean(r.name_en), "layer": r.layer, "kind": r.kind,
-         "status": r.status, "accuracy": r.accuracy, "opened": _clean(r.opened),
-         "length_in_district_km": None if math.isnan(length) else round(length, 1),
-         "length_in_district_km_sourced": _clean(r.length_in_district_km_sourced), "comparable": bool(ok),
-         "district_share": shares.get(r.id) if ok else None}
+        {
+            "id": r.id,
+            "name_zh": r.name_zh,
+            "name_en": _clean(r.name_en),
+            "layer": r.layer,
+            "kind": r.kind,
+            "status": r.status,
+            "accuracy": r.accuracy,
+            "opened": _clean(r.opened),
+            "length_in_district_km": None if math.isnan(length) else round(length, 1),
+            "length_in_district_km_sourced": _clean(r.length_in_district_km_sourced),
+            "comparable": bool(ok),
+            "district_share": shares.get(r.id) if ok else None,
+        }
         for r, length, ok in zip(corridors.itertuples(index=False), lengths, placed)
     ]

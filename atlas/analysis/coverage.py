@@ -15,8 +15,8 @@ from shapely.geometry.base import BaseGeometry
 from atlas.analysis import METRIC_CRS
 
 M2_PER_KM2 = 1_000_000.0
-SHARE_DIGITS = 6       # shares as fractions 0..1
-AREA_DIGITS = 3        # km², 1000 m² resolution
+SHARE_DIGITS = 6  # shares as fractions 0..1
+AREA_DIGITS = 3  # km², 1000 m² resolution
 
 
 def _checked(frame: gpd.GeoDataFrame, what: str) -> None:
@@ -28,8 +28,11 @@ def district_share(zone_m: BaseGeometry, district_m: BaseGeometry) -> dict:
     """Covered area (km²) and share (0..1) of the district inside one catchment; both in METRIC_CRS."""
     total = float(district_m.area)
     covered = float(shapely.intersection(zone_m, district_m).area) if total else 0.0
-    return {"district_km2": round(total / M2_PER_KM2, AREA_DIGITS), "covered_km2": round(covered / M2_PER_KM2, AREA_DIGITS),
-            "district_share": round(covered / total, SHARE_DIGITS) if total else None}
+    return {
+        "district_km2": round(total / M2_PER_KM2, AREA_DIGITS),
+        "covered_km2": round(covered / M2_PER_KM2, AREA_DIGITS),
+        "district_share": round(covered / total, SHARE_DIGITS) if total else None,
+    }
 
 
 def town_shares(zone_m: BaseGeometry, towns_m: gpd.GeoDataFrame) -> list[dict]:
@@ -48,9 +51,14 @@ def town_shares(zone_m: BaseGeometry, towns_m: gpd.GeoDataFrame) -> list[dict]:
     shares = np.divide(covered, areas, out=np.zeros_like(covered), where=areas > 0)
     rows = towns_m.iloc[positions]
     out = [
-        {"id": tid, "name_zh": zh, "name_en": en if isinstance(en, str) else None,
-         "area_km2": round(float(area) / M2_PER_KM2, AREA_DIGITS),
-         "covered_km2": round(float(cov) / M2_PER_KM2, AREA_DIGITS), "share": round(float(share), SHARE_DIGITS)}
+        {
+            "id": tid,
+            "name_zh": zh,
+            "name_en": en if isinstance(en, str) else None,
+            "area_km2": round(float(area) / M2_PER_KM2, AREA_DIGITS),
+            "covered_km2": round(float(cov) / M2_PER_KM2, AREA_DIGITS),
+            "share": round(float(share), SHARE_DIGITS),
+        }
         for tid, zh, en, area, cov, share in zip(rows["id"], rows["name_zh"], rows["name_en"], areas, covered, shares)
         if cov > 0
     ]

@@ -100,8 +100,9 @@ def farthest_from_points_m(xy: np.ndarray, target_m, target_is_area: bool) -> np
     return shapely.distance(shapely.points(xy), target_m)
 
 
-def distance_interval_m(source_m, source_is_area: bool, targets: list[tuple[object, bool]],
-                        step_m: float = SAMPLE_STEP_M) -> tuple[float, float]:
+def distance_interval_m(
+    source_m, source_is_area: bool, targets: list[tuple[object, bool]], step_m: float = SAMPLE_STEP_M
+) -> tuple[float, float]:
     """Nearest and farthest possible distance (m, METRIC_CRS) from a source to the nearest of ``targets``.
 
     ``targets`` are (metric geometry, is_area) pairs; a source or target with ``is_area`` stands for a site
@@ -117,6 +118,10 @@ def distance_interval_m(source_m, source_is_area: bool, targets: list[tuple[obje
         xy = area_samples_xy(source_m, step_m)
         upper = np.min([farthest_from_points_m(xy, geom, is_area) for geom, is_area in targets], axis=0)
         return nearest, max(float(upper.max()), nearest)
-    uppers = [float(shapely.distance(shapely.points(_hull_xy(geom)), source_m).max()) if is_area
-              else float(source_m.distance(geom)) for geom, is_area in targets]
+    uppers = [
+        float(shapely.distance(shapely.points(_hull_xy(geom)), source_m).max())
+        if is_area
+        else float(source_m.distance(geom))
+        for geom, is_area in targets
+    ]
     return nearest, max(min(uppers), nearest)

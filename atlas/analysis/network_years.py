@@ -14,9 +14,18 @@ import geopandas as gpd
 import shapely
 
 from atlas.analysis import METRIC_CRS, WGS84
-from atlas.analysis.corridors import (SERVED_LAYERS, CorridorContext, _district_m, _geojson, _metric_layer, _names,
-                                      _towns_m,
-                                      catchments, parse_buffer_m, served_features)
+from atlas.analysis.corridors import (
+    SERVED_LAYERS,
+    CorridorContext,
+    _district_m,
+    _geojson,
+    _metric_layer,
+    _names,
+    _towns_m,
+    catchments,
+    parse_buffer_m,
+    served_features,
+)
 from atlas.analysis.coverage import M2_PER_KM2, coverage
 from atlas.errors import BadParameter
 from atlas.timeline import PLANNED, SHOWN, TIME_FIELDS, UNKNOWN, state_at
@@ -52,12 +61,20 @@ def _network(ctx: CorridorContext, year: int, present: int, buffer_m: float) -> 
     members = network_members(ctx, year, present)
     zone_m = _network_zone_m(ctx, members["placed"], buffer_m)
     zone = gpd.GeoDataFrame({"corridor": [NETWORK_ID]}, geometry=[zone_m], crs=METRIC_CRS)
-    served = {lid: served_features(zone, _metric_layer(ctx, lid))[NETWORK_ID] if not zone_m.is_empty else []
-              for lid in SERVED_LAYERS}
+    served = {
+        lid: served_features(zone, _metric_layer(ctx, lid))[NETWORK_ID] if not zone_m.is_empty else []
+        for lid in SERVED_LAYERS
+    }
     cover = coverage(zone_m, _district_m(ctx), _towns_m(ctx))
     outline = gpd.GeoSeries([zone_m], crs=METRIC_CRS).to_crs(WGS84).iloc[0]
-    return {"year": year, "corridors": members, "served": served, "coverage": cover,
-            "catchment": None if zone_m.is_empty else _geojson(outline), "_zone_m": zone_m}
+    return {
+        "year": year,
+        "corridors": members,
+        "served": served,
+        "coverage": cover,
+        "catchment": None if zone_m.is_empty else _geojson(outline),
+        "_zone_m": zone_m,
+    }
 
 
 def compare_years(ctx: CorridorContext, before: int, after: int, buffer_m: float, present: int) -> dict:
@@ -76,17 +93,31 @@ def compare_years(ctx: CorridorContext, before: int, after: int, buffer_m: float
     old, new = _network(ctx, before, present, buffer_m), _network(ctx, after, present, buffer_m)
     district_m = _district_m(ctx)
     gained_m = shapely.intersection(shapely.difference(new.pop("_zone_m"), old.pop("_zone_m")), district_m)
-    added_served = {lid: [fid for fid in new["served"][lid] if fid not in set(old["served"][lid])] for lid in SERVED_LAYERS}
+    added_served = {
+        lid: [fid for fid in new["served"][lid] if fid not in set(old["served"][lid])] for lid in SERVED_LAYERS
+    }
     old_towns = {row["id"]: row["share"] for row in old["coverage"]["towns"]}
-    towns_gain = [{**row, "share_before": old_towns.get(row["id"], 0.0),
-                   "share_gain": round(row["share"] - old_towns.get(row["id"], 0.0), 6)}
-                  for row in new["coverage"]["towns"] if row["share"] > old_towns.get(row["id"], 0.0)]
+    towns_gain = [
+        {
+            **row,
+            "share_before": old_towns.get(row["id"], 0.0),
+            "share_gain": round(row["share"] - old_towns.get(row["id"], 0.0), 6),
+        }
+        for row in new["coverage"]["towns"]
+        if row["share"] > old_towns.get(row["id"], 0.0)
+    ]
     towns_gain.sort(key=lambda row: (-row["share_gain"], row["id"]))
-    added = {"corridors": [c for c in new["corridors"]["placed"] + new["corridors"]["unplaced"]
-                           if c not in old["corridors"]["placed"] + old["corridors"]["unplaced"]],
-             "served": added_served, "towns": towns_gain,
-             "covered_km2": round(float(gained_m.area) / M2_PER_KM2, 3),
-             "district_share": round(float(gained_m.area / district_m.area), 6) if district_m.area else None}
+    added = {
+        "corridors": [
+            c
+            for c in new["corridors"]["placed"] + new["corridors"]["unplaced"]
+            if c not in old["corridors"]["placed"] + old["corridors"]["unplaced"]
+        ],
+        "served": added_served,
+        "towns": towns_gain,
+        "covered_km2": round(float(gained_m.area) / M2_PER_KM2, 3),
+        "district_share": round(float(gained_m.area / district_m.area), 6) if district_m.area else None,
+    }
     names = _mentioned_names(ctx, old, new)
     return {"buffer_m": buffer_m, "present": present, "before": old, "after": new, "added": added, "names": names}
 
@@ -94,6 +125,7 @@ def compare_years(ctx: CorridorContext, before: int, after: int, buffer_m: float
 def _mentioned_names(ctx: CorridorContext, *networks: dict) -> dict[str, str]:
     """Feature id -> name_zh of every corridor and served feature the two networks mention."""
     every = ctx.memo("names", lambda: _names(ctx))
-    mentioned = [fid for net in networks for ids in (*net["corridors"].values(), *net["served"].values()) for fid in ids]
+    mentioned = [
+        fid for net in networks for ids in (*net["corridors"].values(), *net["served"].values()) for fid in ids
+    ]
     return {fid: every[fid] for fid in dict.fromkeys(mentioned) if fid in every}
-

@@ -30,7 +30,9 @@ from atlas.analysis.parks import CRITERIA_BY_KEY, listed_items
 from atlas.errors import BadParameter
 
 DISTANCE_FILTERS: dict[str, str] = {
-    "max_interchange_km": "interchange", "max_rail_km": "rail", "max_hub_km": "hub",
+    "max_interchange_km": "interchange",
+    "max_rail_km": "rail",
+    "max_hub_km": "hub",
 }
 SORT_KEYS = ("rank", "name", "score", "area", *DISTANCE_FILTERS.values(), "centre")
 
@@ -70,7 +72,9 @@ class Vocabulary:
 
 def _exploded(parks: pd.DataFrame, column: str) -> pd.Series:
     """One row per item of a list column, index = row position; a row that is not a non-empty list gives one NaN."""
-    values = parks[column].reset_index(drop=True) if column in parks.columns else pd.Series(np.nan, index=range(len(parks)))
+    values = (
+        parks[column].reset_index(drop=True) if column in parks.columns else pd.Series(np.nan, index=range(len(parks)))
+    )
     return values.where(values.map(type).isin([list, tuple])).explode()
 
 
@@ -79,12 +83,16 @@ def _industry_names(parks: pd.DataFrame) -> dict[str, str]:
     zh, en = _exploded(parks, "industries"), _exploded(parks, "industries_en")
     same_rows = zh.groupby(level=0).size().eq(en.groupby(level=0).size())
     zh_twin, en_twin = zh[same_rows.reindex(zh.index).to_numpy()], en[same_rows.reindex(en.index).to_numpy()]
-    pairs = pd.concat([
-        pd.DataFrame({"name": zh.to_numpy(), "zh": zh.to_numpy(), "row": zh.index, "twin": 0}),
-        pd.DataFrame({"name": en_twin.to_numpy(), "zh": zh_twin.to_numpy(), "row": zh_twin.index, "twin": 1}),
-    ], ignore_index=True)
-    pairs["item"] = np.concatenate([zh.groupby(level=0).cumcount().to_numpy(),
-                                    zh_twin.groupby(level=0).cumcount().to_numpy()])
+    pairs = pd.concat(
+        [
+            pd.DataFrame({"name": zh.to_numpy(), "zh": zh.to_numpy(), "row": zh.index, "twin": 0}),
+            pd.DataFrame({"name": en_twin.to_numpy(), "zh": zh_twin.to_numpy(), "row": zh_twin.index, "twin": 1}),
+        ],
+        ignore_index=True,
+    )
+    pairs["item"] = np.concatenate(
+        [zh.groupby(level=0).cumcount().to_numpy(), zh_twin.groupby(level=0).cumcount().to_numpy()]
+    )
     pairs = pairs.dropna(subset=["name", "zh"]).sort_values(["row", "item", "twin"], kind="mergesort")
     pairs = pairs.drop_duplicates("name")
     return dict(zip(pairs["name"], pairs["zh"]))
@@ -93,8 +101,9 @@ def _industry_names(parks: pd.DataFrame) -> dict[str, str]:
 def park_vocabulary(parks: pd.DataFrame) -> Vocabulary:
     """Collect industries (zh -> zh and en -> zh), designations, statuses and ids present in ``parks``."""
     designations = listed_items(parks, "designations")
-    statuses = tuple(sorted({s for s in parks.get("status", pd.Series(dtype=object)).dropna().unique()
-                             if isinstance(s, str)}))
+    statuses = tuple(
+        sorted({s for s in parks.get("status", pd.Series(dtype=object)).dropna().unique() if isinstance(s, str)})
+    )
     return Vocabulary(_industry_names(parks), tuple(sorted(set(designations))), statuses, tuple(parks["id"]))
 
 
@@ -144,8 +153,9 @@ def parse_weights(args: Mapping[str, Sequence[str]]) -> dict[str, float]:
             continue
         key = name[2:]
         if key not in CRITERIA_BY_KEY:
-            raise BadParameter(f"unknown criterion in {name!r}; use w_ + one of {list(CRITERIA_BY_KEY)}",
-                               parameter=name)
+            raise BadParameter(
+                f"unknown criterion in {name!r}; use w_ + one of {list(CRITERIA_BY_KEY)}", parameter=name
+            )
         text = _single(args, name)
         if text is None:
             raise BadParameter(f"{name} is empty; give a number >= 0", parameter=name)
@@ -158,8 +168,10 @@ def parse_industries(args: Mapping[str, Sequence[str]], name: str, vocab: Vocabu
     out = []
     for value in _values(args, name):
         if value not in vocab.industries:
-            raise BadParameter(f"{name}: unknown industry {value!r}; the data lists {sorted(set(vocab.industries.values()))}",
-                               parameter=name)
+            raise BadParameter(
+                f"{name}: unknown industry {value!r}; the data lists {sorted(set(vocab.industries.values()))}",
+                parameter=name,
+            )
         if vocab.industries[value] not in out:
             out.append(vocab.industries[value])
     return tuple(out)
@@ -197,9 +209,12 @@ def parse_query(args: Mapping[str, Sequence[str]], vocab: Vocabulary) -> ParkQue
         raise BadParameter(f"sel: unknown park id {unknown[0]!r}", parameter="sel")
     direction = _choice(args, "dir", ("asc", "desc")) or "asc"
     return ParkQuery(
-        weights=parse_weights(args), industries=parse_industries(args, "industry", vocab),
-        filters=parse_filters(args, vocab), selected=selected,
-        sort=_choice(args, "sort", SORT_KEYS) or "rank", descending=direction == "desc",
+        weights=parse_weights(args),
+        industries=parse_industries(args, "industry", vocab),
+        filters=parse_filters(args, vocab),
+        selected=selected,
+        sort=_choice(args, "sort", SORT_KEYS) or "rank",
+        descending=direction == "desc",
     )
 
 
@@ -225,7 +240,7 @@ def hidden_mask(parks: pd.DataFrame, values: pd.DataFrame, filt: ParkFilter) -> 
         out[:, 2] = (parks["status"].to_numpy(object) != filt.status) if "status" in parks.columns else True
     if filt.min_area_km2 is not None:
         out[:, 3] = ~(values["area"].to_numpy(float) >= filt.min_area_km2)
-    for column, (name, key) in enumerate(DISTANCE_FILTERS.items(), start=4):
+    for column, (_name, key) in enumerate(DISTANCE_FILTERS.items(), start=4):
         limit_km = filt.max_distance_km.get(key)
         if limit_km is not None:
             out[:, column] = ~(values[key].to_numpy(float) <= limit_km * 1000.0)

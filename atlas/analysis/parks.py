@@ -74,13 +74,13 @@ class ParkTargets:
 class ParkScores:
     """Everything computed for a set of parks, each frame indexed by park id."""
 
-    values: pd.DataFrame        # raw metric per criterion (m, km2, 0/1), NaN = unknown
-    targets: pd.DataFrame       # id of the nearest target per distance criterion
-    normalised: pd.DataFrame    # 0..1 per criterion, NaN = unknown
+    values: pd.DataFrame  # raw metric per criterion (m, km2, 0/1), NaN = unknown
+    targets: pd.DataFrame  # id of the nearest target per distance criterion
+    normalised: pd.DataFrame  # 0..1 per criterion, NaN = unknown
     contributions: pd.DataFrame  # points (0..100 scale) per criterion, 0 when unknown
-    score: pd.Series            # 0..100, NaN when nothing weighted is known
-    known_count: pd.Series      # how many weighted criteria are known
-    weights: dict[str, float]   # effective weights (0 for criteria that do not apply)
+    score: pd.Series  # 0..100, NaN when nothing weighted is known
+    known_count: pd.Series  # how many weighted criteria are known
+    weights: dict[str, float]  # effective weights (0 for criteria that do not apply)
     base: ParkBase | None = None  # the cached weight-independent part these scores were computed from
 
 
@@ -125,8 +125,9 @@ def farthest_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> pd.Data
     """
     ids = pd.Index(parks["id"], name="id")
     farthest = pd.DataFrame(index=ids, columns=list(DISTANCE_KEYS), dtype=float)
-    parks_m = to_metric(parks[["id", "accuracy", "geometry"]] if "accuracy" in parks.columns
-                        else parks[["id", "geometry"]])
+    parks_m = to_metric(
+        parks[["id", "accuracy", "geometry"]] if "accuracy" in parks.columns else parks[["id", "geometry"]]
+    )
     park_area = _is_area(parks_m)
     for key in DISTANCE_KEYS:
         frame = getattr(targets, key)
@@ -166,11 +167,11 @@ class ParkBase:
     and area, the JSON-ready value (3 digits), normalised value (6 digits) and nearest target id (object arrays).
     """
 
-    values: pd.DataFrame        # distances in m (far end of an interval) and area in km2, NaN = unknown
-    targets: pd.DataFrame       # id of the nearest target per distance criterion
-    normalised: pd.DataFrame    # 0..1 for the distance criteria and area
-    industry_items: pd.Series   # one row per listed industry (index: park id)
-    id_order: np.ndarray        # position of each park in ascending id order (the last ranking key)
+    values: pd.DataFrame  # distances in m (far end of an interval) and area in km2, NaN = unknown
+    targets: pd.DataFrame  # id of the nearest target per distance criterion
+    normalised: pd.DataFrame  # 0..1 for the distance criteria and area
+    industry_items: pd.Series  # one row per listed industry (index: park id)
+    id_order: np.ndarray  # position of each park in ascending id order (the last ranking key)
     rounded: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
     nearest: pd.DataFrame | None = None  # near end of each distance interval (m); NaN where not an interval
 
@@ -201,11 +202,14 @@ def park_base(parks: gpd.GeoDataFrame, targets: ParkTargets) -> ParkBase:
     keys = [*DISTANCE_KEYS, "area"]
     rounded = {key: _rounded_columns(values, normalised, nearest_ids, key) for key in keys}
     nearest = distances.where(farthest.notna())
-    return ParkBase(values, nearest_ids, normalised, listed_items(by_id, "industries"), _id_order(values.index),
-                    rounded, nearest)
+    return ParkBase(
+        values, nearest_ids, normalised, listed_items(by_id, "industries"), _id_order(values.index), rounded, nearest
+    )
 
 
-def park_metrics(parks: gpd.GeoDataFrame, targets: ParkTargets, industries: Iterable[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def park_metrics(
+    parks: gpd.GeoDataFrame, targets: ParkTargets, industries: Iterable[str] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Raw metrics per park id: distances in m, area in km², industry match 0/1; and nearest target ids."""
     base = park_base(parks, targets)
     values = base.values.assign(industry=industry_match(base.values, industries, base.industry_items))
@@ -231,14 +235,18 @@ def effective_weights(weights: Mapping[str, float], industries: Iterable[str]) -
     """Weights per criterion with defaults filled in; industry is 0 when no industry is selected."""
     unknown = sorted(set(weights) - set(CRITERIA_BY_KEY))
     if unknown:
-        raise BadParameter(f"unknown criterion {unknown[0]!r}; use one of {list(CRITERIA_BY_KEY)}",
-                           parameter=f"w_{unknown[0]}")
+        raise BadParameter(
+            f"unknown criterion {unknown[0]!r}; use one of {list(CRITERIA_BY_KEY)}", parameter=f"w_{unknown[0]}"
+        )
     merged = {key: float(weights.get(key, default)) for key, default in DEFAULT_WEIGHTS.items()}
     if not list(industries):
         merged["industry"] = 0.0
     if sum(merged.values()) <= 0:
-        raise BadParameter("all weights are zero (industry counts only with an industry selected); "
-                           "give at least one w_<criterion> a positive value", parameter="weights")
+        raise BadParameter(
+            "all weights are zero (industry counts only with an industry selected); "
+            "give at least one w_<criterion> a positive value",
+            parameter="weights",
+        )
     return merged
 
 
@@ -265,8 +273,9 @@ def score_base(base: ParkBase, weights: Mapping[str, float], industries: Iterabl
     return ParkScores(values, base.targets, normalised, contributions, score, known, used, base)
 
 
-def evaluate(parks: gpd.GeoDataFrame, targets: ParkTargets, weights: Mapping[str, float],
-             industries: Iterable[str] = ()) -> ParkScores:
+def evaluate(
+    parks: gpd.GeoDataFrame, targets: ParkTargets, weights: Mapping[str, float], industries: Iterable[str] = ()
+) -> ParkScores:
     """Compute metrics, normalised values, contributions and scores for every park (input not mutated)."""
     effective_weights(weights, tuple(industries))  # reject bad weights before measuring anything
     return score_base(park_base(parks, targets), weights, industries)
@@ -302,17 +311,30 @@ def _metric_column(scores: ParkScores, crit: Criterion, positions: np.ndarray) -
     if scores.base is not None and crit.key in scores.base.rounded:
         values, norms, targets = (column[positions].tolist() for column in scores.base.rounded[crit.key])
     else:
-        values, norms, targets = (column[positions].tolist() for column in _rounded_columns(
-            scores.values, scores.normalised, scores.targets, crit.key))
+        values, norms, targets = (
+            column[positions].tolist()
+            for column in _rounded_columns(scores.values, scores.normalised, scores.targets, crit.key)
+        )
     points = [round(p, 6) for p in scores.contributions[crit.key].to_numpy(float)[positions].tolist()]
     weight, unit = scores.weights[crit.key], crit.unit
     if crit.is_distance:
         near = _interval_near(scores, crit.key, positions)
-        return [{"value": v, "unit": unit, "normalised": n, "weight": weight, "contribution": c, "target_id": t,
-                 "interval": None if lo is None or v is None else [lo, v]}
-                for v, n, c, t, lo in zip(values, norms, points, targets, near)]
-    return [{"value": v, "unit": unit, "normalised": n, "weight": weight, "contribution": c}
-            for v, n, c in zip(values, norms, points)]
+        return [
+            {
+                "value": v,
+                "unit": unit,
+                "normalised": n,
+                "weight": weight,
+                "contribution": c,
+                "target_id": t,
+                "interval": None if lo is None or v is None else [lo, v],
+            }
+            for v, n, c, t, lo in zip(values, norms, points, targets, near)
+        ]
+    return [
+        {"value": v, "unit": unit, "normalised": n, "weight": weight, "contribution": c}
+        for v, n, c in zip(values, norms, points)
+    ]
 
 
 def _interval_near(scores: ParkScores, key: str, positions: np.ndarray) -> list:

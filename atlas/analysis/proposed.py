@@ -17,7 +17,7 @@ PROPOSED_ID = "proposed"
 DEFAULT_NAME_ZH = "拟建线路"
 LINE_TYPES = ("LineString", "MultiLineString")
 MAX_NAME_CHARS = 60
-MAX_VERTICES = 20_000   # a district-scale alignment needs far fewer; bounds buffer/join work per request
+MAX_VERTICES = 20_000  # a district-scale alignment needs far fewer; bounds buffer/join work per request
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,11 @@ def _line_feature(obj, parameter: str) -> dict:
         lines = [f for f in features if isinstance(f, dict) and (f.get("geometry") or {}).get("type") in LINE_TYPES]
         if len(lines) != 1:
             found = sorted({str((f.get("geometry") or {}).get("type")) for f in features if isinstance(f, dict)})
-            raise BadParameter(f"{parameter} must hold exactly one LineString or MultiLineString; found {len(lines)} "
-                               f"line(s) among geometry types {found or ['none']}", parameter=parameter)
+            raise BadParameter(
+                f"{parameter} must hold exactly one LineString or MultiLineString; found {len(lines)} "
+                f"line(s) among geometry types {found or ['none']}",
+                parameter=parameter,
+            )
         return lines[0]
     if obj["type"] == "Feature":
         return obj
@@ -63,16 +66,19 @@ def parse_proposed(obj, parameter: str = "proposed") -> ProposedLine:
     geom = feature.get("geometry")
     gtype = geom.get("type") if isinstance(geom, dict) else None
     if gtype not in LINE_TYPES:
-        raise BadParameter(f"{parameter} must be a LineString or MultiLineString, got {gtype or 'no geometry'}",
-                           parameter=parameter)
+        raise BadParameter(
+            f"{parameter} must be a LineString or MultiLineString, got {gtype or 'no geometry'}", parameter=parameter
+        )
     problems = check_geometry(geom, _LineSpec())
     if problems:
         raise BadParameter(f"{parameter}: {problems[0]}", parameter=parameter)
     line = shapely.geometry.shape(geom)
     vertices = shapely.get_num_coordinates(line)
     if vertices > MAX_VERTICES:
-        raise BadParameter(f"{parameter} has {vertices} vertices; at most {MAX_VERTICES} are accepted "
-                           "(simplify the line first)", parameter=parameter)
+        raise BadParameter(
+            f"{parameter} has {vertices} vertices; at most {MAX_VERTICES} are accepted (simplify the line first)",
+            parameter=parameter,
+        )
     if line.has_z:
         raise BadParameter(f"{parameter}: 3-D coordinates are not accepted; send [lon, lat] pairs", parameter=parameter)
     props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
@@ -109,8 +115,11 @@ def _kml_to_geojson(data: bytes) -> dict:
     frame = frame[frame.geometry.notna()]
     names = frame["Name"] if "Name" in frame.columns else [None] * len(frame)
     features = [
-        {"type": "Feature", "properties": {"name": name if isinstance(name, str) else None},
-         "geometry": shapely.geometry.mapping(shapely.force_2d(geom))}
+        {
+            "type": "Feature",
+            "properties": {"name": name if isinstance(name, str) else None},
+            "geometry": shapely.geometry.mapping(shapely.force_2d(geom)),
+        }
         for name, geom in zip(names, frame.geometry)
     ]
     return {"type": "FeatureCollection", "features": features}
@@ -137,17 +146,24 @@ def decode_proposed(text: str, name: str | None = None, parameter: str = "propos
     import polyline
 
     if len(text) > URL_MAX_CHARS:
-        raise BadParameter(f"{parameter} is {len(text)} characters long; a link holds at most {URL_MAX_CHARS}: "
-                           "upload the line as a file instead", parameter=parameter)
+        raise BadParameter(
+            f"{parameter} is {len(text)} characters long; a link holds at most {URL_MAX_CHARS}: "
+            "upload the line as a file instead",
+            parameter=parameter,
+        )
     parts = text.split(",")
     if not all(parts) or any(set(part) - _POLYLINE_CHARS for part in parts):
-        raise BadParameter(f"{parameter} is not an encoded polyline (characters ? to ~, parts separated by ',')",
-                           parameter=parameter)
+        raise BadParameter(
+            f"{parameter} is not an encoded polyline (characters ? to ~, parts separated by ',')", parameter=parameter
+        )
     try:
         coords = [[[lon, lat] for lat, lon in polyline.decode(part, URL_PRECISION)] for part in parts]
     except (ValueError, IndexError, TypeError):
         raise BadParameter(f"{parameter} is not a complete encoded polyline", parameter=parameter) from None
-    geometry = {"type": "LineString", "coordinates": coords[0]} if len(coords) == 1 else \
-        {"type": "MultiLineString", "coordinates": coords}
+    geometry = (
+        {"type": "LineString", "coordinates": coords[0]}
+        if len(coords) == 1
+        else {"type": "MultiLineString", "coordinates": coords}
+    )
     props = {"name_zh": name} if isinstance(name, str) and name.strip() else {}
     return parse_proposed({"type": "Feature", "properties": props, "geometry": geometry}, parameter=parameter)

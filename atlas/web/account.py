@@ -24,8 +24,7 @@ bp = Blueprint("account", __name__)
 def account():
     """The signed-in user's role, layers and API tokens."""
     user = current_user.user
-    return render_template("auth/account.html", user=user, tokens=accounts.list_tokens(get_db(), user),
-                           new_token=None)
+    return render_template("auth/account.html", user=user, tokens=accounts.list_tokens(get_db(), user), new_token=None)
 
 
 @bp.post("/account/tokens")
@@ -34,8 +33,9 @@ def create_token():
     """Create a personal API token; it is shown once, only its hash is stored."""
     user = current_user.user
     token = accounts.create_token(get_db(), user, request.form.get("label", ""))
-    return render_template("auth/account.html", user=user, tokens=accounts.list_tokens(get_db(), user),
-                           new_token=token), 201
+    return render_template(
+        "auth/account.html", user=user, tokens=accounts.list_tokens(get_db(), user), new_token=token
+    ), 201
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -57,7 +57,9 @@ def _read_password(stdin: bool) -> str:
 
 @click.command("create-user")
 @click.argument("name")
-@click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="editor or admin (admins edit every layer).")
+@click.option(
+    "--role", type=click.Choice(accounts.ROLES), required=True, help="editor or admin (admins edit every layer)."
+)
 @click.option("--layers", default=None, help="Limit an editor to these layer ids (comma-separated); default: all.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @with_appcontext

@@ -67,12 +67,25 @@ def import_upload(layer_id: str):
         if name.lower().endswith(".zip"):
             check_zip_archive(path, current_app.config["ADMIN_MAX_UNZIPPED_BYTES"])
             source = f"/vsizip/{path}"
-        report = import_layer(source, spec, store.data_dir, datum=datum,
-                              skip_invalid=request.form.get("skip_invalid") == "true",
-                              other_ids=ids_in_other_layers(store.catalog, store.data_dir, spec.id),
-                              max_features=current_app.config["ADMIN_MAX_FEATURES"], progress=False)
-    return jsonify({"layer": spec.id, "written": report.valid, "read": report.read,
-                    "rejected": [str(r) for r in report.rejected], "summary": report.summary()})
+        report = import_layer(
+            source,
+            spec,
+            store.data_dir,
+            datum=datum,
+            skip_invalid=request.form.get("skip_invalid") == "true",
+            other_ids=ids_in_other_layers(store.catalog, store.data_dir, spec.id),
+            max_features=current_app.config["ADMIN_MAX_FEATURES"],
+            progress=False,
+        )
+    return jsonify(
+        {
+            "layer": spec.id,
+            "written": report.valid,
+            "read": report.read,
+            "rejected": [str(r) for r in report.rejected],
+            "summary": report.summary(),
+        }
+    )
 
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "DELETE"])

@@ -21,10 +21,17 @@ def layers():
 def _layer_summary(data) -> dict:
     spec = data.spec
     return {
-        "id": spec.id, "title_zh": spec.title_zh, "title_en": spec.title_en, "family": spec.family,
-        "geometry_type": list(spec.geometry_types), "feature_count": data.feature_count,
-        "unplaced_count": data.unplaced_count, "as_of": data.as_of, "available": data.ok,
-        "reason": data.reason or None, "url": url_for("api.layer_geojson", layer_id=spec.id),
+        "id": spec.id,
+        "title_zh": spec.title_zh,
+        "title_en": spec.title_en,
+        "family": spec.family,
+        "geometry_type": list(spec.geometry_types),
+        "feature_count": data.feature_count,
+        "unplaced_count": data.unplaced_count,
+        "as_of": data.as_of,
+        "available": data.ok,
+        "reason": data.reason or None,
+        "url": url_for("api.layer_geojson", layer_id=spec.id),
     }
 
 
@@ -45,7 +52,9 @@ def layer_geojson(layer_id: str):
 @bp.get("/search")
 def search():
     """Find features by name: ?q=綦江 (Chinese, English, alias or id)."""
-    return jsonify({"query": request.args.get("q", ""), "results": search_features(get_store(), request.args.get("q", ""))})
+    return jsonify(
+        {"query": request.args.get("q", ""), "results": search_features(get_store(), request.args.get("q", ""))}
+    )
 
 
 @bp.get("/features/<feature_id>")

@@ -141,15 +141,28 @@ def logout():
 def handle_csrf_error(exc: CSRFError):
     from atlas.web.extension import _error
 
-    return _error(400, {"error": "CSRFError", "status": 400, "parameter": "X-CSRFToken",
-                        "message": f"{exc.description}: send the page's csrf-token as the X-CSRFToken header"})
+    return _error(
+        400,
+        {
+            "error": "CSRFError",
+            "status": 400,
+            "parameter": "X-CSRFToken",
+            "message": f"{exc.description}: send the page's csrf-token as the X-CSRFToken header",
+        },
+    )
 
 
 def handle_too_many(exc):
     from atlas.web.extension import _error
 
-    return _error(429, {"error": "TooManyRequests", "status": 429,
-                        "message": f"too many attempts ({exc.description}); wait a minute and try again"})
+    return _error(
+        429,
+        {
+            "error": "TooManyRequests",
+            "status": 429,
+            "message": f"too many attempts ({exc.description}); wait a minute and try again",
+        },
+    )
 
 
 def _secret_key(app: Flask) -> str:
@@ -176,15 +189,18 @@ def init_app(app: Flask) -> None:
     """Sessions, CSRF, tokens and the login rate limit for this app."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                      SESSION_COOKIE_SECURE=bool(app.config.get("SESSION_SECURE")),
-                      WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(app.config.get("SESSION_SECURE")),
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
     csrf.init_app(app)
     manager = LoginManager(app)
     manager.user_loader(load_user)
     manager.request_loader(load_user_from_token)
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[],
-                      headers_enabled=True)
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[], headers_enabled=True)
     limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])(bp)
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, handle_csrf_error)

@@ -40,8 +40,12 @@ def _filters() -> dict:
     layer = request.args.get("layer") or None
     if layer is not None:
         get_store().catalog.get(layer)
-    return {"layer": layer, "feature": request.args.get("feature") or None,
-            "user": request.args.get("user") or None, "action": action}
+    return {
+        "layer": layer,
+        "feature": request.args.get("feature") or None,
+        "user": request.args.get("user") or None,
+        "action": action,
+    }
 
 
 def _change(change_id: int) -> history.Change:
@@ -56,8 +60,13 @@ def _change(change_id: int) -> history.Change:
 def history_page():
     """Every recorded change, newest first, filtered by layer, feature, user and action."""
     filters = _filters()
-    return render_template("edit/history.html", changes=history.list_changes(get_db(), **filters),
-                           filters=filters, layers=get_store().catalog, actions=history.ACTIONS)
+    return render_template(
+        "edit/history.html",
+        changes=history.list_changes(get_db(), **filters),
+        filters=filters,
+        layers=get_store().catalog,
+        actions=history.ACTIONS,
+    )
 
 
 @bp.get("/history/<int:change_id>")
@@ -67,8 +76,13 @@ def change_page(change_id: int):
     change = _change(change_id)
     geometry = history.geometry_diff(change.before, change.after)
     pretty = {k: json.dumps(v, ensure_ascii=False, indent=1) for k, v in (geometry or {}).items()}
-    return render_template("edit/change.html", change=change, attributes=history.attribute_diff(change.before, change.after),
-                           geometry=pretty, changed_geometry=geometry is not None)
+    return render_template(
+        "edit/change.html",
+        change=change,
+        attributes=history.attribute_diff(change.before, change.after),
+        geometry=pretty,
+        changed_geometry=geometry is not None,
+    )
 
 
 @bp.post("/history/<int:change_id>/revert")
@@ -89,10 +103,18 @@ def revert_change(change: history.Change, user) -> int:
     """Put the feature back as it was before ``change``, if it is still as ``change`` left it."""
     spec = get_store().catalog.get(change.layer)
     change_id, _new = curation.commit_edit(
-        get_store().data_dir, spec, change.feature, lambda current: change.before, action="revert",
-        source=f"revert of change #{change.id}", record=lambda c: history.record_change(get_db(), c),
-        expected_version=curation.feature_version(change.after), position=change.position,
-        user=(user.id, user.name), reverts=change.id)
+        get_store().data_dir,
+        spec,
+        change.feature,
+        lambda current: change.before,
+        action="revert",
+        source=f"revert of change #{change.id}",
+        record=lambda c: history.record_change(get_db(), c),
+        expected_version=curation.feature_version(change.after),
+        position=change.position,
+        user=(user.id, user.name),
+        reverts=change.id,
+    )
     return change_id
 
 

@@ -34,29 +34,54 @@ def check_data_command() -> None:
 @click.command("import-layer")
 @click.argument("source")
 @click.option("--layer", "layer_id", required=True, help="Target layer id (see layers/*.toml).")
-@click.option("--datum", type=click.Choice(importer.DATUMS), default="wgs84", show_default=True,
-              help="Datum of lon/lat coordinates: GCJ-02 (AMap, Tencent) and BD-09 (Baidu) are converted to WGS-84.")
+@click.option(
+    "--datum",
+    type=click.Choice(importer.DATUMS),
+    default="wgs84",
+    show_default=True,
+    help="Datum of lon/lat coordinates: GCJ-02 (AMap, Tencent) and BD-09 (Baidu) are converted to WGS-84.",
+)
 @click.option("--where", default=None, help="OGR SQL attribute filter, e.g. \"railway = 'station'\".")
 @click.option("--map-fields", default=None, help="Rename source columns: src:dst,src2:dst2.")
-@click.option("--default", "defaults", multiple=True, metavar="PROPERTY=VALUE",
-              help="Value for a property where the source has none (repeatable).")
+@click.option(
+    "--default",
+    "defaults",
+    multiple=True,
+    metavar="PROPERTY=VALUE",
+    help="Value for a property where the source has none (repeatable).",
+)
 @click.option("--source-layer", default=None, help="Layer to read from a multi-layer source.")
 @click.option("--skip-invalid", is_flag=True, help="Write the valid features and skip the rejected ones.")
 @click.option("--dry-run", is_flag=True, help="Read and validate only; write nothing.")
-@click.option("--lock-timeout", type=float, default=importer.DEFAULT_LOCK_TIMEOUT, show_default=True,
-              help="Seconds to wait for another import of the same layer.")
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=importer.DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for another import of the same layer.",
+)
 @with_appcontext
-def import_layer_command(source, layer_id, datum, where, map_fields, defaults, source_layer, skip_invalid,
-                         dry_run, lock_timeout) -> None:
+def import_layer_command(
+    source, layer_id, datum, where, map_fields, defaults, source_layer, skip_invalid, dry_run, lock_timeout
+) -> None:
     """Import SOURCE (GeoJSON, GeoPackage, Shapefile, /vsizip/..., KML, FlatGeobuf, CSV, OSM) as a layer file."""
     store = get_store()
     try:
         spec = store.catalog.get(layer_id)
         report = importer.import_layer(
-            source, spec, store.data_dir, datum=datum, where=where,
-            field_map=importer.parse_field_map(map_fields), defaults=importer.parse_defaults(defaults),
-            source_layer=source_layer, skip_invalid=skip_invalid, dry_run=dry_run, lock_timeout=lock_timeout,
-            other_ids=importer.ids_in_other_layers(store.catalog, store.data_dir, layer_id))
+            source,
+            spec,
+            store.data_dir,
+            datum=datum,
+            where=where,
+            field_map=importer.parse_field_map(map_fields),
+            defaults=importer.parse_defaults(defaults),
+            source_layer=source_layer,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+            lock_timeout=lock_timeout,
+            other_ids=importer.ids_in_other_layers(store.catalog, store.data_dir, layer_id),
+        )
     except importer.ImportRefused as exc:
         for rejection in exc.report.rejected:
             click.echo(f"rejected {rejection}", err=True)

@@ -6,16 +6,29 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext as _
 
 from atlas.analysis.corridor_export import catchments_geojson, comparison_csv
-from atlas.analysis.corridors import (BUFFER_DEFAULT_M, BUFFER_MAX_M, BUFFER_MIN_M, CONTEXT_LAYERS, CorridorContext,
-                                      ProposedLine, build_context, compare_corridors, list_corridors,
-                                      parse_buffer_m, parse_ids, parse_proposed, read_line_upload, select_corridors)
+from atlas.analysis.corridors import (
+    BUFFER_DEFAULT_M,
+    BUFFER_MAX_M,
+    BUFFER_MIN_M,
+    CONTEXT_LAYERS,
+    CorridorContext,
+    ProposedLine,
+    build_context,
+    compare_corridors,
+    list_corridors,
+    parse_buffer_m,
+    parse_ids,
+    parse_proposed,
+    read_line_upload,
+    select_corridors,
+)
 from atlas.analysis.proposed import DEFAULT_NAME_ZH, URL_MAX_CHARS, decode_proposed, encode_proposed
 from atlas.corridormap import build_compare_maps, figure_parts
 from atlas.errors import BadParameter
 from atlas.mapbuild import configured_basemaps, district_bounds, timeline_config
 from atlas.timeline import corridors_as_of, parse_year, present_year
-from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.validate import loads_strict
+from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang
 from atlas.web.pages import draw_strings
@@ -44,16 +57,25 @@ def _json_problem(data: bytes) -> str:
 def _inputs() -> tuple[tuple[str, ...], float, ProposedLine | None]:
     """(ids, buffer_m, proposed) from the query string (GET) or a JSON body (POST)."""
     if request.method == "GET":
-        return (parse_ids(",".join(request.args.getlist("ids"))), parse_buffer_m(request.args.get("buffer_m")),
-                url_proposal())
+        return (
+            parse_ids(",".join(request.args.getlist("ids"))),
+            parse_buffer_m(request.args.get("buffer_m")),
+            url_proposal(),
+        )
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         why = _json_problem(request.get_data(cache=True))
-        raise BadParameter("the request body must be a JSON object with ids, buffer_m and optionally proposed"
-                           + (f" ({why})" if why else ""), parameter="body")
+        raise BadParameter(
+            "the request body must be a JSON object with ids, buffer_m and optionally proposed"
+            + (f" ({why})" if why else ""),
+            parameter="body",
+        )
     proposed = body.get("proposed")
-    return (parse_ids(body.get("ids")), parse_buffer_m(body.get("buffer_m")),
-            None if proposed is None else parse_proposed(proposed))
+    return (
+        parse_ids(body.get("ids")),
+        parse_buffer_m(body.get("buffer_m")),
+        None if proposed is None else parse_proposed(proposed),
+    )
 
 
 def url_proposal() -> ProposedLine | None:
@@ -66,8 +88,11 @@ def _comparison() -> dict:
     ids, buffer_m, proposed = _inputs()
     result = compare_corridors(_context(), ids, buffer_m, proposed)
     if proposed is not None:  # what the page puts in its URL so a shared link reproduces the comparison
-        result["proposed_url"] = {"proposed": encode_proposed(proposed), "proposed_name": proposed.name_zh,
-                                  "max_chars": URL_MAX_CHARS}
+        result["proposed_url"] = {
+            "proposed": encode_proposed(proposed),
+            "proposed_name": proposed.name_zh,
+            "max_chars": URL_MAX_CHARS,
+        }
     return result
 
 
@@ -76,10 +101,18 @@ def corridor_list():
     """Every corridor with kind, status, opening year and length inside the district; pick some to compare."""
     year = parse_year(request.args.get("year"))
     rows = corridors_as_of(list_corridors(_context()), year, present_year())
-    return render_template("corridors/list.html", corridors=[r for r in rows if r["year_state"] in ("shown", "planned")],
-                           unknown_year=[r for r in rows if r["year_state"] == "unknown"], year=year,
-                           later=sum(r["year_state"] == "hidden" for r in rows), timeline=timeline_config(get_store()),
-                           buffer_m=BUFFER_DEFAULT_M, statuses=STATUSES, kinds=KINDS, accuracy=ACCURACY)
+    return render_template(
+        "corridors/list.html",
+        corridors=[r for r in rows if r["year_state"] in ("shown", "planned")],
+        unknown_year=[r for r in rows if r["year_state"] == "unknown"],
+        year=year,
+        later=sum(r["year_state"] == "hidden" for r in rows),
+        timeline=timeline_config(get_store()),
+        buffer_m=BUFFER_DEFAULT_M,
+        statuses=STATUSES,
+        kinds=KINDS,
+        accuracy=ACCURACY,
+    )
 
 
 @bp.get("/corridors/compare")
@@ -94,33 +127,74 @@ def compare_page():
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
     config = _page_config(ids, buffer_m)
     if proposed is not None:
-        config["proposal"] = {"type": "Feature", "properties": {"name_zh": proposed.name_zh},
-                              "geometry": proposed.geometry.__geo_interface__}
-    figure = build_compare_maps(list(chosen["id"]), district_bounds(get_store()), config,
-                                basemap=basemap, basemaps=configured_basemaps(current_app.config))
-    return render_template("corridors/compare.html", parts=figure_parts(figure), ids=ids, buffer_m=buffer_m,
-                           basemap=basemap, buffer_min_m=BUFFER_MIN_M, buffer_max_m=BUFFER_MAX_M)
+        config["proposal"] = {
+            "type": "Feature",
+            "properties": {"name_zh": proposed.name_zh},
+            "geometry": proposed.geometry.__geo_interface__,
+        }
+    figure = build_compare_maps(
+        list(chosen["id"]),
+        district_bounds(get_store()),
+        config,
+        basemap=basemap,
+        basemaps=configured_basemaps(current_app.config),
+    )
+    return render_template(
+        "corridors/compare.html",
+        parts=figure_parts(figure),
+        ids=ids,
+        buffer_m=buffer_m,
+        basemap=basemap,
+        buffer_min_m=BUFFER_MIN_M,
+        buffer_max_m=BUFFER_MAX_M,
+    )
 
 
 def corridor_strings() -> dict[str, str]:
     """The comparison page's browser texts in the request's language (keys as used in static/corridors.js)."""
     return {
-        "parks": _("产业园区"), "hubs": _("物流枢纽"), "communities": _("更新社区"), "towns": _("镇街"),
-        "stations": _("站点"), "proposed": _("拟建"), "drawn": _("规划者绘制"), "unknown": _("未知"),
-        "proposed_line": _("拟建线路"), "draw_here": _("在此绘制"), "draw_with_tool": _("用绘线工具在此绘制"),
-        "in_district": _("区内"), "km": _("公里"), "m": _("米"), "measure": _("比较指标"),
-        "status_opened": _("状态 / 开通"), "accuracy": _("位置精度"), "length_in_district": _("区内长度（公里）"),
-        "sourced": _("来源数字"), "length_km": _("图上全长（公里）"), "stations_row": _("区内站点/互通"),
-        "also_unplaced": _("另有未定位："), "park_area": _("服务范围内园区面积（公顷）"),
-        "industries": _("服务的主导产业"), "buffer": _("服务半径"), "only_by": _("仅由 {name} 服务"),
-        "shared": _("全部共同服务"), "none": _("无"),
-        "qj-only": _("仅此线路"), "qj-shared": _("全部线路共同"), "qj-some": _("部分线路"),
-        "table_caption": _("各走廊服务范围内的对象"), "chart_caption": _("图表数据：服务对象数量"),
-        "compared": _("比较结果已更新"), "zoom_in": _("放大"), "zoom_out": _("缩小"), "draw_line": _("绘制拟建线路"),
+        "parks": _("产业园区"),
+        "hubs": _("物流枢纽"),
+        "communities": _("更新社区"),
+        "towns": _("镇街"),
+        "stations": _("站点"),
+        "proposed": _("拟建"),
+        "drawn": _("规划者绘制"),
+        "unknown": _("未知"),
+        "proposed_line": _("拟建线路"),
+        "draw_here": _("在此绘制"),
+        "draw_with_tool": _("用绘线工具在此绘制"),
+        "in_district": _("区内"),
+        "km": _("公里"),
+        "m": _("米"),
+        "measure": _("比较指标"),
+        "status_opened": _("状态 / 开通"),
+        "accuracy": _("位置精度"),
+        "length_in_district": _("区内长度（公里）"),
+        "sourced": _("来源数字"),
+        "length_km": _("图上全长（公里）"),
+        "stations_row": _("区内站点/互通"),
+        "also_unplaced": _("另有未定位："),
+        "park_area": _("服务范围内园区面积（公顷）"),
+        "industries": _("服务的主导产业"),
+        "buffer": _("服务半径"),
+        "only_by": _("仅由 {name} 服务"),
+        "shared": _("全部共同服务"),
+        "none": _("无"),
+        "qj-only": _("仅此线路"),
+        "qj-shared": _("全部线路共同"),
+        "qj-some": _("部分线路"),
+        "table_caption": _("各走廊服务范围内的对象"),
+        "chart_caption": _("图表数据：服务对象数量"),
+        "compared": _("比较结果已更新"),
+        "zoom_in": _("放大"),
+        "zoom_out": _("缩小"),
+        "draw_line": _("绘制拟建线路"),
         "buffer_range": _("服务半径须在 {min} 至 {max} 米之间。"),
         "too_large": _("文件超过 1 MB（{size} MB），请上传较小的线路文件。"),
         "link_too_long": _("拟建线路太长，无法放入链接（上限 {max} 个字符）：分享时请一并发送线路文件。"),
-        "district_share": _("占全区面积"), "covered_km2": _("区内覆盖面积（平方公里）"),
+        "district_share": _("占全区面积"),
+        "covered_km2": _("区内覆盖面积（平方公里）"),
         "town_shares": _("覆盖的镇街（按覆盖比例）"),
     }
 
@@ -128,14 +202,23 @@ def corridor_strings() -> dict[str, str]:
 def _page_config(ids: tuple[str, ...], buffer_m: float) -> dict:
     layer_url = lambda lid: url_for("api.layer_geojson", layer_id=lid)  # noqa: E731
     return {
-        "ids": list(ids), "buffer_m": buffer_m, "buffer_min_m": BUFFER_MIN_M, "buffer_max_m": BUFFER_MAX_M,
-        "compare_url": url_for("corridors.api_compare"), "pdf_url": url_for("pdf.compare_pdf"),
+        "ids": list(ids),
+        "buffer_m": buffer_m,
+        "buffer_min_m": BUFFER_MIN_M,
+        "buffer_max_m": BUFFER_MAX_M,
+        "compare_url": url_for("corridors.api_compare"),
+        "pdf_url": url_for("pdf.compare_pdf"),
         "csv_url": url_for("corridors.api_compare_csv", lang=current_lang()),
-        "geojson_url": url_for("corridors.api_catchments"), "upload_url": url_for("corridors.api_proposed"),
+        "geojson_url": url_for("corridors.api_catchments"),
+        "upload_url": url_for("corridors.api_proposed"),
         "max_upload_bytes": current_app.config["MAX_CONTENT_LENGTH"],
-        "layer_urls": {lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "stations", "district")},
+        "layer_urls": {
+            lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "stations", "district")
+        },
         "vocab": {"status": STATUSES, "kind": KINDS, "accuracy": ACCURACY},
-        "lang": current_lang(), "strings": corridor_strings(), "proposed_default_name": DEFAULT_NAME_ZH,
+        "lang": current_lang(),
+        "strings": corridor_strings(),
+        "proposed_default_name": DEFAULT_NAME_ZH,
         "draw_strings": draw_strings(),
     }
 
@@ -190,5 +273,6 @@ def api_proposed():
     if upload is None:
         raise BadParameter("send the line as a multipart file field named 'file' (.geojson or .kml)", parameter="file")
     line = read_line_upload(upload.read(), upload.filename or "")
-    return jsonify({"type": "Feature", "properties": {"name_zh": line.name_zh},
-                    "geometry": line.geometry.__geo_interface__})
+    return jsonify(
+        {"type": "Feature", "properties": {"name_zh": line.name_zh}, "geometry": line.geometry.__geo_interface__}
+    )

@@ -18,7 +18,7 @@ def connect(path: str) -> sqlite3.Connection:
     db.row_factory = sqlite3.Row
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
-    db.execute("PRAGMA journal_mode = WAL")     # readers do not wait for the history writer
+    db.execute("PRAGMA journal_mode = WAL")  # readers do not wait for the history writer
     db.executescript(SCHEMA.read_text(encoding="utf-8"))
     return db
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, Blueprint, request
+from flask import Blueprint, Response, request
 
 from atlas import export
 from atlas.web.extension import get_store

@@ -19,7 +19,7 @@ from atlas.web.db import get_db
 from atlas.web.extension import get_store
 
 bp = Blueprint("editing", __name__, url_prefix="/api")
-AREA_CLASS = "area"     # accuracy class whose geometry is a township polygon (when the vocabulary has it)
+AREA_CLASS = "area"  # accuracy class whose geometry is a township polygon (when the vocabulary has it)
 
 
 def _editable_spec(layer_id: str) -> tuple[LayerSpec, tuple[int, str]]:
@@ -40,8 +40,9 @@ def _expected_version() -> str | None:
 def _body() -> dict:
     body = request.get_json(silent=True)
     if body is None:
-        raise BadParameter("send a JSON body (Content-Type: application/json): a (partial) GeoJSON Feature",
-                           parameter="body")
+        raise BadParameter(
+            "send a JSON body (Content-Type: application/json): a (partial) GeoJSON Feature", parameter="body"
+        )
     return body
 
 
@@ -61,8 +62,17 @@ def _answer(spec: LayerSpec, feature_id: str, feature: dict | None, change_id: i
 
 def _commit(spec, feature_id, make, action, source, user, body=None, **kwargs):
     try:
-        result = curation.commit_edit(get_store().data_dir, spec, feature_id, make, action=action, source=source,
-                                      record=_record, user=user, **kwargs)
+        result = curation.commit_edit(
+            get_store().data_dir,
+            spec,
+            feature_id,
+            make,
+            action=action,
+            source=source,
+            record=_record,
+            user=user,
+            **kwargs,
+        )
     except curation.VersionConflict as exc:
         record_edit(spec.id, "conflict")
         exc.yours = body
@@ -103,8 +113,7 @@ def patch_feature(layer_id: str, feature_id: str):
         return curation.patched_feature(current, body, spec)
 
     source = (body.get("properties") or {}).get("source") if isinstance(body, dict) else None
-    change_id, new = _commit(spec, feature_id, make, "update", source, user, body,
-                             expected_version=_expected_version())
+    change_id, new = _commit(spec, feature_id, make, "update", source, user, body, expected_version=_expected_version())
     return _answer(spec, feature_id, new, change_id)
 
 
@@ -122,8 +131,16 @@ def create_feature(layer_id: str):
         return feature
 
     store = get_store()
-    change_id, new = _commit(spec, fid, make, "create", feature["properties"].get("source"), user, body,
-                             other_ids=ids_in_other_layers(store.catalog, store.data_dir, spec.id))
+    change_id, new = _commit(
+        spec,
+        fid,
+        make,
+        "create",
+        feature["properties"].get("source"),
+        user,
+        body,
+        other_ids=ids_in_other_layers(store.catalog, store.data_dir, spec.id),
+    )
     return _answer(spec, fid, new, change_id, 201)
 
 
@@ -139,8 +156,9 @@ def delete_feature(layer_id: str, feature_id: str):
             raise UnknownFeature(f"layer {spec.id!r} has no feature {feature_id!r}")
         return None
 
-    change_id, _new = _commit(spec, feature_id, make, "delete", source, user, body,
-                              expected_version=_expected_version())
+    change_id, _new = _commit(
+        spec, feature_id, make, "delete", source, user, body, expected_version=_expected_version()
+    )
     return _answer(spec, feature_id, None, change_id)
 
 
@@ -154,24 +172,53 @@ def history_summary(feature_id: str):
         return jsonify({"feature": feature_id, "changed": False})
     after = change.after or {}
     source = (after.get("properties") or {}).get("source") or change.source
-    return jsonify({"feature": feature_id, "changed": True, "date": change.at[:10], "at": change.at,
-                    "action": change.action, "source": source})
+    return jsonify(
+        {
+            "feature": feature_id,
+            "changed": True,
+            "date": change.at[:10],
+            "at": change.at,
+            "action": change.action,
+            "source": source,
+        }
+    )
 
 
 def edit_strings() -> dict[str, str]:
     """The editing tools' UI texts in the request's language (keys as used in static/edit.js)."""
     return {
-        "edit": _("编辑"), "new_feature": _("新建要素"), "layer": _("图层"), "save": _("保存"), "cancel": _("取消"),
-        "delete": _("删除"), "confirm_delete": _("确定删除这个要素吗？此操作会记录在历史中，可以撤销。"),
-        "place_point": _("在地图上点击放置"), "draw_line": _("画线"), "draw_polygon": _("画多边形"),
-        "choose_town": _("选择街道/镇（面状位置）"), "move": _("移动/修改形状"), "unplace": _("取消定位"),
-        "geometry": _("位置"), "no_geometry": _("未定位"), "required": _("必填"), "saved": _("已保存"),
+        "edit": _("编辑"),
+        "new_feature": _("新建要素"),
+        "layer": _("图层"),
+        "save": _("保存"),
+        "cancel": _("取消"),
+        "delete": _("删除"),
+        "confirm_delete": _("确定删除这个要素吗？此操作会记录在历史中，可以撤销。"),
+        "place_point": _("在地图上点击放置"),
+        "draw_line": _("画线"),
+        "draw_polygon": _("画多边形"),
+        "choose_town": _("选择街道/镇（面状位置）"),
+        "move": _("移动/修改形状"),
+        "unplace": _("取消定位"),
+        "geometry": _("位置"),
+        "no_geometry": _("未定位"),
+        "required": _("必填"),
+        "saved": _("已保存"),
         "conflict": _("保存被拒绝：该要素在你打开之后已被修改。下面是两个版本；你的输入仍保留在表单中。"),
-        "current_version": _("服务器上的当前版本"), "your_version": _("你的版本"), "error": _("保存失败"),
-        "provenance": _("每次保存都必须填写来源、位置精度和数据截至日期。"), "current_value": _("当前值"),
-        "history": _("修改历史"), "account": _("账户"), "logout": _("退出登录"), "signed_in": _("已登录"),
-        "list_hint": _("每行一项"), "choose": _("请选择"), "click_map": _("请在地图上点击位置"),
-        "unplaced_features": _("未定位要素"), "reload": _("重新载入"),
+        "current_version": _("服务器上的当前版本"),
+        "your_version": _("你的版本"),
+        "error": _("保存失败"),
+        "provenance": _("每次保存都必须填写来源、位置精度和数据截至日期。"),
+        "current_value": _("当前值"),
+        "history": _("修改历史"),
+        "account": _("账户"),
+        "logout": _("退出登录"),
+        "signed_in": _("已登录"),
+        "list_hint": _("每行一项"),
+        "choose": _("请选择"),
+        "click_map": _("请在地图上点击位置"),
+        "unplaced_features": _("未定位要素"),
+        "reload": _("重新载入"),
     }
 
 
@@ -179,21 +226,42 @@ def edit_config() -> dict:
     """What static/edit.js needs: the layers this user may edit with every declared field, vocabularies, URLs."""
     user = current_user.user
     store = get_store()
-    layers = [{"id": s.id, "title_zh": s.title_zh, "title_en": s.title_en, "family": s.family,
-               "geometry_types": list(s.geometry_types),
-               "fields": [{"name": f.name, "label_zh": f.label_zh, "label_en": f.label_en, "type": f.type,
-                           "unit_zh": f.unit_zh, "unit_en": f.unit_en, "required": f.required}
-                          for f in s.all_fields]}
-              for s in store.catalog if user.may_edit(s.id)]
+    layers = [
+        {
+            "id": s.id,
+            "title_zh": s.title_zh,
+            "title_en": s.title_en,
+            "family": s.family,
+            "geometry_types": list(s.geometry_types),
+            "fields": [
+                {
+                    "name": f.name,
+                    "label_zh": f.label_zh,
+                    "label_en": f.label_en,
+                    "type": f.type,
+                    "unit_zh": f.unit_zh,
+                    "unit_en": f.unit_en,
+                    "required": f.required,
+                }
+                for f in s.all_fields
+            ],
+        }
+        for s in store.catalog
+        if user.may_edit(s.id)
+    ]
     return {
-        "user": user.name, "role": user.role, "layers": layers,
+        "user": user.name,
+        "role": user.role,
+        "layers": layers,
         "vocab": {"status": STATUSES, "accuracy": ACCURACY, "kind": KINDS},
         "area_class": AREA_CLASS if AREA_CLASS in ACCURACY else None,
         "towns_url": url_for("api.layer_geojson", layer_id="towns") if "towns" in store.catalog.ids() else None,
         "feature_url": url_for("editing.feature", layer_id="LAYER", feature_id="FID"),
         "create_url": url_for("editing.create_feature", layer_id="LAYER"),
-        "history_url": url_for("history.history_page"), "account_url": url_for("account.account"),
-        "logout_url": url_for("auth.logout"), "strings": edit_strings(),
+        "history_url": url_for("history.history_page"),
+        "account_url": url_for("account.account"),
+        "logout_url": url_for("auth.logout"),
+        "strings": edit_strings(),
     }
 
 

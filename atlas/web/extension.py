@@ -40,8 +40,11 @@ def get_store() -> DataStore:
 
 
 def wants_json() -> bool:
-    return (request.path.startswith(("/api/", "/ogc", "/tiles/")) or request.path in ("/metrics", "/healthz", "/readyz")
-            or request.accept_mimetypes.best == "application/json")
+    return (
+        request.path.startswith(("/api/", "/ogc", "/tiles/"))
+        or request.path in ("/metrics", "/healthz", "/readyz")
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def error_summary(body: dict) -> str:
@@ -50,16 +53,28 @@ def error_summary(body: dict) -> str:
     if kind == "BadParameter" and body.get("parameter"):
         return _("参数 %(name)s 有误", name=body["parameter"])
     summaries = {
-        "UnknownLayer": _("没有这个图层"), "UnknownFeature": _("没有这个要素"), "UnknownTile": _("没有这个瓦片"), "BadParameter": _("请求参数有误"),
-        "LayerUnavailable": _("该图层暂不可用"), "DataError": _("数据有问题，未作任何更改"),
-        "ImportRefused": _("数据有问题，未作任何更改"), "NotFound": _("找不到该页面或资源"),
-        "MethodNotAllowed": _("不允许此请求方法"), "TooLarge": _("请求内容过大"), "Unauthorized": _("需要管理员凭据"),
-        "AdminDisabled": _("本服务器未启用管理写入"), "CrossOrigin": _("已拒绝跨站请求"),
+        "UnknownLayer": _("没有这个图层"),
+        "UnknownFeature": _("没有这个要素"),
+        "UnknownTile": _("没有这个瓦片"),
+        "BadParameter": _("请求参数有误"),
+        "LayerUnavailable": _("该图层暂不可用"),
+        "DataError": _("数据有问题，未作任何更改"),
+        "ImportRefused": _("数据有问题，未作任何更改"),
+        "NotFound": _("找不到该页面或资源"),
+        "MethodNotAllowed": _("不允许此请求方法"),
+        "TooLarge": _("请求内容过大"),
+        "Unauthorized": _("需要管理员凭据"),
+        "AdminDisabled": _("本服务器未启用管理写入"),
+        "CrossOrigin": _("已拒绝跨站请求"),
         "ServerError": _("服务器内部错误，请告知请求编号"),
-        "NotSignedIn": _("需要登录或个人 API 令牌"), "Forbidden": _("你没有编辑该图层的权限"),
-        "VersionConflict": _("该要素已被他人修改，未保存"), "InvalidEdit": _("修改未通过数据检查，未作任何更改"),
-        "CSRFError": _("缺少或无效的 CSRF 令牌，请刷新页面"), "TooManyRequests": _("尝试次数过多，请稍后再试"),
-        "LayerLocked": _("图层正被写入，请稍后再试"), "UnknownChange": _("没有这条修改记录"),
+        "NotSignedIn": _("需要登录或个人 API 令牌"),
+        "Forbidden": _("你没有编辑该图层的权限"),
+        "VersionConflict": _("该要素已被他人修改，未保存"),
+        "InvalidEdit": _("修改未通过数据检查，未作任何更改"),
+        "CSRFError": _("缺少或无效的 CSRF 令牌，请刷新页面"),
+        "TooManyRequests": _("尝试次数过多，请稍后再试"),
+        "LayerLocked": _("图层正被写入，请稍后再试"),
+        "UnknownChange": _("没有这条修改记录"),
     }
     return summaries.get(kind, _("请求无法完成"))
 
@@ -78,7 +93,7 @@ def _error(status: int, body: dict):
 
 def handle_atlas_error(exc: AtlasError):
     body, status = _error(exc.status, exc.to_dict())
-    challenge = getattr(exc, "challenge", None)      # RFC 9110: a 401 names how to authenticate
+    challenge = getattr(exc, "challenge", None)  # RFC 9110: a 401 names how to authenticate
     if challenge is None:
         return body, status
     response = current_app.make_response((body, status))
@@ -87,25 +102,36 @@ def handle_atlas_error(exc: AtlasError):
 
 
 def handle_not_found(exc):
-    return _error(404, {"error": "NotFound", "status": 404,
-                        "message": f"nothing at {request.path!r}; the API starts at /api/layers"})
+    return _error(
+        404,
+        {"error": "NotFound", "status": 404, "message": f"nothing at {request.path!r}; the API starts at /api/layers"},
+    )
 
 
 def handle_too_large(exc):
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return _error(413, {"error": "TooLarge", "status": 413,
-                        "message": f"request body is larger than the limit of {limit} bytes"})
+    return _error(
+        413, {"error": "TooLarge", "status": 413, "message": f"request body is larger than the limit of {limit} bytes"}
+    )
 
 
 def handle_server_error(exc):
     """An unexpected failure: no internals in the body, but the request id that finds its log lines."""
-    return _error(500, {"error": "ServerError", "status": 500,
-                        "message": "internal server error; quote the request_id when you report it"})
+    return _error(
+        500,
+        {
+            "error": "ServerError",
+            "status": 500,
+            "message": "internal server error; quote the request_id when you report it",
+        },
+    )
 
 
 def handle_method(exc):
-    body, status = _error(405, {"error": "MethodNotAllowed", "status": 405,
-                                "message": f"{request.method} is not allowed on {request.path!r}"})
+    body, status = _error(
+        405,
+        {"error": "MethodNotAllowed", "status": 405, "message": f"{request.method} is not allowed on {request.path!r}"},
+    )
     response = current_app.make_response((body, status))
-    response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ()))   # RFC 9110 requires it
+    response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ()))  # RFC 9110 requires it
     return response

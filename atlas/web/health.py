@@ -35,8 +35,11 @@ def readyz():
     """200 with every check, or 503 naming the checks that failed (not configured counts as passing)."""
     checks = {name: check() for name, check in current_app.extensions["atlas_ready_checks"].items()}
     failed = [name for name, result in checks.items() if result.ok is False]
-    body = {"status": "fail" if failed else "ok", "failed": failed,
-            "checks": {name: result.to_dict() for name, result in checks.items()}}
+    body = {
+        "status": "fail" if failed else "ok",
+        "failed": failed,
+        "checks": {name: result.to_dict() for name, result in checks.items()},
+    }
     return _no_store(jsonify(body)), 503 if failed else 200
 
 

@@ -26,7 +26,9 @@ def parse_allow(value) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     try:
         return [ipaddress.ip_network(str(item).strip(), strict=False) for item in items if str(item).strip()]
     except ValueError as exc:
-        raise ValueError(f"QIJIANG_METRICS_ALLOW: {exc}; give addresses or networks like 127.0.0.1,10.0.0.0/8") from None
+        raise ValueError(
+            f"QIJIANG_METRICS_ALLOW: {exc}; give addresses or networks like 127.0.0.1,10.0.0.0/8"
+        ) from None
 
 
 def client_allowed(remote_addr: str | None, allowed) -> bool:

@@ -18,14 +18,21 @@ from atlas.web.i18n import pick
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
 TITLE = "綦江地图集 Qijiang Atlas — OGC API Features"
-DESCRIPTION = ("Layers of the Qijiang District atlas (Chongqing) as OGC API – Features collections: "
-               "GeoJSON and HTML, paging, bbox and property filters.")
+DESCRIPTION = (
+    "Layers of the Qijiang District atlas (Chongqing) as OGC API – Features collections: "
+    "GeoJSON and HTML, paging, bbox and property filters."
+)
 MIME_JSON = "application/json"
 MIME_GEOJSON = "application/geo+json"
 MIME_HTML = "text/html"
 MIME_OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
-OGC_CODES = {400: "InvalidParameterValue", 404: "NotFound", 405: "MethodNotAllowed", 406: "NotAcceptable",
-             503: "ServiceUnavailable"}
+OGC_CODES = {
+    400: "InvalidParameterValue",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    406: "NotAcceptable",
+    503: "ServiceUnavailable",
+}
 CACHE_CONTROL = "public, max-age=60"
 ID_PLACEHOLDER = "QJ-FEATURE-ID-PLACEHOLDER"
 
@@ -52,8 +59,14 @@ def _links(endpoint: str, fmt: str, json_type: str = MIME_JSON, title: str = "",
     kinds = {"json": (json_type, "this document as JSON"), "html": (MIME_HTML, "this document as HTML")}
     links = []
     for f, (mime, label) in kinds.items():
-        links.append({"href": _url(endpoint, f=f, **values), "rel": "self" if f == fmt else "alternate",
-                      "type": mime, "title": f"{title or label}" if f == fmt else label})
+        links.append(
+            {
+                "href": _url(endpoint, f=f, **values),
+                "rel": "self" if f == fmt else "alternate",
+                "type": mime,
+                "title": f"{title or label}" if f == fmt else label,
+            }
+        )
     return links
 
 
@@ -87,10 +100,14 @@ def _ogc_error(status: int, description: str, parameter: str | None = None):
         body["parameter"] = parameter
     wants_html = request.args.get("f") == "html" or (
         "f" not in request.args
-        and request.accept_mimetypes.best_match([MIME_JSON, MIME_HTML], default=MIME_JSON) == MIME_HTML)
+        and request.accept_mimetypes.best_match([MIME_JSON, MIME_HTML], default=MIME_JSON) == MIME_HTML
+    )
     if wants_html:
-        resp = Response(render_template("error.html", status=status, error={"message": description}),
-                        status=status, mimetype=MIME_HTML)
+        resp = Response(
+            render_template("error.html", status=status, error={"message": description}),
+            status=status,
+            mimetype=MIME_HTML,
+        )
     else:
         resp = jsonify(body)
         resp.status_code = status
@@ -103,20 +120,43 @@ def landing():
     fmt = negotiate()
     links = _links("ogc.landing", fmt, title="landing page")
     links += [
-        {"href": _url("ogc.openapi", f="json"), "rel": "service-desc", "type": MIME_OPENAPI,
-         "title": "the API definition (OpenAPI 3.0, JSON)"},
-        {"href": _url("ogc.openapi", f="html"), "rel": "service-doc", "type": MIME_HTML,
-         "title": "the API documentation (HTML)"},
-        {"href": _url("ogc.conformance", f="json"), "rel": "conformance", "type": MIME_JSON,
-         "title": "OGC API conformance classes implemented by this server"},
-        {"href": _url("ogc.conformance", f="html"), "rel": "conformance", "type": MIME_HTML,
-         "title": "conformance classes (HTML)"},
-        {"href": _url("ogc.collections", f="json"), "rel": "data", "type": MIME_JSON,
-         "title": "the feature collections"},
-        {"href": _url("ogc.collections", f="html"), "rel": "data", "type": MIME_HTML,
-         "title": "the feature collections (HTML)"},
-        {"href": url_for("pages.index", _external=True), "rel": "related", "type": MIME_HTML,
-         "title": "the atlas map"},
+        {
+            "href": _url("ogc.openapi", f="json"),
+            "rel": "service-desc",
+            "type": MIME_OPENAPI,
+            "title": "the API definition (OpenAPI 3.0, JSON)",
+        },
+        {
+            "href": _url("ogc.openapi", f="html"),
+            "rel": "service-doc",
+            "type": MIME_HTML,
+            "title": "the API documentation (HTML)",
+        },
+        {
+            "href": _url("ogc.conformance", f="json"),
+            "rel": "conformance",
+            "type": MIME_JSON,
+            "title": "OGC API conformance classes implemented by this server",
+        },
+        {
+            "href": _url("ogc.conformance", f="html"),
+            "rel": "conformance",
+            "type": MIME_HTML,
+            "title": "conformance classes (HTML)",
+        },
+        {
+            "href": _url("ogc.collections", f="json"),
+            "rel": "data",
+            "type": MIME_JSON,
+            "title": "the feature collections",
+        },
+        {
+            "href": _url("ogc.collections", f="html"),
+            "rel": "data",
+            "type": MIME_HTML,
+            "title": "the feature collections (HTML)",
+        },
+        {"href": url_for("pages.index", _external=True), "rel": "related", "type": MIME_HTML, "title": "the atlas map"},
     ]
     body = {"title": TITLE, "description": DESCRIPTION, "links": links, "timeStamp": ogc.now_stamp()}
     return _respond(body, fmt, "ogc/landing.html")
@@ -145,19 +185,43 @@ def _collection(data, fmt: str, self_endpoint: str) -> dict:
     if self_endpoint == "ogc.collection":
         links += _links("ogc.collection", fmt, collection_id=cid)
     else:
-        links += [{"href": _url("ogc.collection", collection_id=cid, f=f), "rel": "collection" if f == "json" else "alternate",
-                   "type": mime, "title": f"collection {cid} ({f})"}
-                  for f, mime in (("json", MIME_JSON), ("html", MIME_HTML))]
+        links += [
+            {
+                "href": _url("ogc.collection", collection_id=cid, f=f),
+                "rel": "collection" if f == "json" else "alternate",
+                "type": mime,
+                "title": f"collection {cid} ({f})",
+            }
+            for f, mime in (("json", MIME_JSON), ("html", MIME_HTML))
+        ]
     links += [
-        {"href": _url("ogc.items", collection_id=cid, f="json"), "rel": "items", "type": MIME_GEOJSON,
-         "title": f"{data.spec.title_en} as GeoJSON"},
-        {"href": _url("ogc.items", collection_id=cid, f="html"), "rel": "items", "type": MIME_HTML,
-         "title": f"{data.spec.title_en} as HTML"},
+        {
+            "href": _url("ogc.items", collection_id=cid, f="json"),
+            "rel": "items",
+            "type": MIME_GEOJSON,
+            "title": f"{data.spec.title_en} as GeoJSON",
+        },
+        {
+            "href": _url("ogc.items", collection_id=cid, f="html"),
+            "rel": "items",
+            "type": MIME_HTML,
+            "title": f"{data.spec.title_en} as HTML",
+        },
     ]
-    for kind, mime in (("geojson", MIME_GEOJSON), ("csv", "text/csv"),
-                       ("gpkg", "application/geopackage+sqlite3"), ("kml", "application/vnd.google-earth.kml+xml")):
-        links.append({"href": layer_download_url(cid, kind, external=True), "rel": "enclosure", "type": mime,
-                      "title": f"download the whole layer ({kind})"})
+    for kind, mime in (
+        ("geojson", MIME_GEOJSON),
+        ("csv", "text/csv"),
+        ("gpkg", "application/geopackage+sqlite3"),
+        ("kml", "application/vnd.google-earth.kml+xml"),
+    ):
+        links.append(
+            {
+                "href": layer_download_url(cid, kind, external=True),
+                "rel": "enclosure",
+                "type": mime,
+                "title": f"download the whole layer ({kind})",
+            }
+        )
     meta["links"] = links
     return meta
 
@@ -189,22 +253,60 @@ def items(collection_id: str):
     data = store.usable(collection_id)
     features, matched = ogc.query_items(data, query)
     params = query.as_params()
-    links = _links("ogc.items", fmt, MIME_GEOJSON, collection_id=collection_id, limit=query.limit,
-                   offset=query.offset, **params)
+    links = _links(
+        "ogc.items", fmt, MIME_GEOJSON, collection_id=collection_id, limit=query.limit, offset=query.offset, **params
+    )
     mime = MIME_GEOJSON if fmt == "json" else MIME_HTML
     if query.offset + query.limit < matched:
-        links.append({"href": _url("ogc.items", collection_id=collection_id, f=fmt, limit=query.limit,
-                                   offset=query.offset + query.limit, **params),
-                      "rel": "next", "type": mime, "title": "next page"})
+        links.append(
+            {
+                "href": _url(
+                    "ogc.items",
+                    collection_id=collection_id,
+                    f=fmt,
+                    limit=query.limit,
+                    offset=query.offset + query.limit,
+                    **params,
+                ),
+                "rel": "next",
+                "type": mime,
+                "title": "next page",
+            }
+        )
     if query.offset > 0:
-        links.append({"href": _url("ogc.items", collection_id=collection_id, f=fmt, limit=query.limit,
-                                   offset=max(0, query.offset - query.limit), **params),
-                      "rel": "prev", "type": mime, "title": "previous page"})
-    links += [{"href": _url("ogc.collection", collection_id=collection_id, f=f), "rel": "collection", "type": t,
-               "title": f"the {spec.title_en} collection"} for f, t in (("json", MIME_JSON), ("html", MIME_HTML))]
+        links.append(
+            {
+                "href": _url(
+                    "ogc.items",
+                    collection_id=collection_id,
+                    f=fmt,
+                    limit=query.limit,
+                    offset=max(0, query.offset - query.limit),
+                    **params,
+                ),
+                "rel": "prev",
+                "type": mime,
+                "title": "previous page",
+            }
+        )
+    links += [
+        {
+            "href": _url("ogc.collection", collection_id=collection_id, f=f),
+            "rel": "collection",
+            "type": t,
+            "title": f"the {spec.title_en} collection",
+        }
+        for f, t in (("json", MIME_JSON), ("html", MIME_HTML))
+    ]
     _add_item_links(collection_id, features)
-    body = {"type": "FeatureCollection", "features": features, "links": links, "timeStamp": ogc.now_stamp(),
-            "numberMatched": matched, "numberReturned": len(features)}
+    body = {
+        "type": "FeatureCollection",
+        "features": features,
+        "links": links,
+        "timeStamp": ogc.now_stamp(),
+        "numberMatched": matched,
+        "numberReturned": len(features),
+    }
     # the HTML table rows only for HTML: building them (labels in the request's language) is most of a JSON request
     rows = [_rows(spec, f) for f in features] if fmt == "html" else []
     resp = _respond(body, fmt, "ogc/items.html", MIME_GEOJSON, spec=spec, query=query, rows=rows)
@@ -231,11 +333,19 @@ def item(collection_id: str, feature_id: str):
     data = store.usable(collection_id)
     feat = ogc.get_item(data, feature_id)
     feat["links"] = _links("ogc.item", fmt, MIME_GEOJSON, collection_id=collection_id, feature_id=feature_id)
-    feat["links"] += [{"href": _url("ogc.collection", collection_id=collection_id, f=f), "rel": "collection",
-                       "type": t, "title": f"the {spec.title_en} collection"}
-                      for f, t in (("json", MIME_JSON), ("html", MIME_HTML))]
+    feat["links"] += [
+        {
+            "href": _url("ogc.collection", collection_id=collection_id, f=f),
+            "rel": "collection",
+            "type": t,
+            "title": f"the {spec.title_en} collection",
+        }
+        for f, t in (("json", MIME_JSON), ("html", MIME_HTML))
+    ]
     feat["timeStamp"] = ogc.now_stamp()
-    resp = _respond(feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=_rows(spec, feat) if fmt == "html" else [])
+    resp = _respond(
+        feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=_rows(spec, feat) if fmt == "html" else []
+    )
     resp.headers["Content-Crs"] = f"<{ogc.CRS84}>"
     return resp
 

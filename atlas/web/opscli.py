@@ -24,8 +24,13 @@ def backup_parts() -> list:
 
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
-@click.option("--lock-timeout", type=float, default=importer.DEFAULT_LOCK_TIMEOUT, show_default=True,
-              help="Seconds to wait for writers to release the layer locks.")
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=importer.DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for writers to release the layer locks.",
+)
 @with_appcontext
 def backup_command(file, lock_timeout) -> None:
     """Write FILE (tar.gz): every layer file, the user/history store and a manifest; safe while the server runs."""
@@ -38,25 +43,35 @@ def backup_command(file, lock_timeout) -> None:
         raise click.ClickException(exc.message) from None
     for entry in manifest["parts"]["layers"]["layers"]:
         if entry.get("missing") or entry.get("valid") is False:
-            click.echo(f"warning: layer {entry['id']} is {'missing' if entry.get('missing') else 'invalid'} "
-                       "in this backup", err=True)
+            click.echo(
+                f"warning: layer {entry['id']} is {'missing' if entry.get('missing') else 'invalid'} in this backup",
+                err=True,
+            )
     history = "with" if manifest["parts"]["history"]["present"] else "without (none yet)"
-    click.echo(f"backup: {file}: {len(manifest['parts']['layers']['layers'])} layers, data version "
-               f"{manifest['data_version']}, {history} user/history store")
+    click.echo(
+        f"backup: {file}: {len(manifest['parts']['layers']['layers'])} layers, data version "
+        f"{manifest['data_version']}, {history} user/history store"
+    )
 
 
 @click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--check", "check_only", is_flag=True, help="Verify the archive completely; change nothing.")
-@click.option("--lock-timeout", type=float, default=importer.DEFAULT_LOCK_TIMEOUT, show_default=True,
-              help="Seconds to wait for writers to release the layer locks.")
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=importer.DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for writers to release the layer locks.",
+)
 @with_appcontext
 def restore_command(file, check_only, lock_timeout) -> None:
     """Verify FILE completely, then replace the layers and the user/history store with its contents."""
     store = get_store()
     try:
-        manifest, notes = restore_backup(file, backup_parts(), store.catalog, store.data_dir,
-                                         lock_timeout=lock_timeout, check_only=check_only)
+        manifest, notes = restore_backup(
+            file, backup_parts(), store.catalog, store.data_dir, lock_timeout=lock_timeout, check_only=check_only
+        )
     except BackupRefused as exc:
         raise click.ClickException(f"restore refused: {exc.message}") from None
     except AtlasError as exc:

@@ -40,13 +40,26 @@ def _layer_url(layer_id: str) -> str:
 def parks_strings() -> dict[str, str]:
     """The investor pages' browser texts in the request's language (keys as used in static/parks.js)."""
     return {
-        "unknown": _("未知"), "km": _("公里"), "km2": _("平方公里"), "match": _("匹配"), "no_match": _("不匹配"),
+        "unknown": _("未知"),
+        "km": _("公里"),
+        "km2": _("平方公里"),
+        "match": _("匹配"),
+        "no_match": _("不匹配"),
         "interval": _("（区间）"),
-        "not_negative": _("须为非负数"), "all_zero": _("所有权重为零：请至少给一个指标权重。"),
-        "shown": _("显示 {shown} / {total}"), "hidden": _("已筛除 {hidden}"), "as_of": _("截至"),
-        "missing_data": _("缺数据"), "unplaced": _("未定位"), "select": _("选择"), "known": _("已知"),
-        "score": _("评分"), "no_score": _("无评分"), "error": _("出错了"),
-        "reordered": _("顺序已更新：第 1 名是 {name}（共 {n} 个园区）"), "show_on_map": _("在地图上显示"),
+        "not_negative": _("须为非负数"),
+        "all_zero": _("所有权重为零：请至少给一个指标权重。"),
+        "shown": _("显示 {shown} / {total}"),
+        "hidden": _("已筛除 {hidden}"),
+        "as_of": _("截至"),
+        "missing_data": _("缺数据"),
+        "unplaced": _("未定位"),
+        "select": _("选择"),
+        "known": _("已知"),
+        "score": _("评分"),
+        "no_score": _("无评分"),
+        "error": _("出错了"),
+        "reordered": _("顺序已更新：第 1 名是 {name}（共 {n} 个园区）"),
+        "show_on_map": _("在地图上显示"),
     }
 
 
@@ -56,11 +69,18 @@ def _js_common() -> dict:
 
 
 def _index_config() -> dict:
-    return {"rank_url": url_for("parks.rank_api"), "parks_url": _layer_url("parks"),
-            "profile_url": url_for("parks.profile", park_id="__ID__"), "compare_url": url_for("parks.compare"),
-            "csv_url": url_for("parks.export_csv"), "geojson_url": url_for("parks.export_geojson"),
-            "criteria": [{"key": c.key, "label": pick(c, "label"), "unit": c.unit} for c in CRITERIA],
-            "classes": SCORE_CLASSES, "no_score": NO_SCORE_COLOUR, **_js_common()}
+    return {
+        "rank_url": url_for("parks.rank_api"),
+        "parks_url": _layer_url("parks"),
+        "profile_url": url_for("parks.profile", park_id="__ID__"),
+        "compare_url": url_for("parks.compare"),
+        "csv_url": url_for("parks.export_csv"),
+        "geojson_url": url_for("parks.export_geojson"),
+        "criteria": [{"key": c.key, "label": pick(c, "label"), "unit": c.unit} for c in CRITERIA],
+        "classes": SCORE_CLASSES,
+        "no_score": NO_SCORE_COLOUR,
+        **_js_common(),
+    }
 
 
 def _industry_labels(vocab) -> dict[str, str]:
@@ -87,9 +107,17 @@ def index():
     vocab = vocabulary(get_store())
     labels = _industry_labels(vocab)
     names = sorted(labels, key=lambda name: labels[name].casefold())
-    return render_template("parks/index.html", parts=embed_parts(m), query=query, vocab=vocab,
-                           industry_names=names, industry_labels=labels, statuses=STATUSES,
-                           criteria=CRITERIA, defaults=DEFAULT_WEIGHTS)
+    return render_template(
+        "parks/index.html",
+        parts=embed_parts(m),
+        query=query,
+        vocab=vocab,
+        industry_names=names,
+        industry_labels=labels,
+        statuses=STATUSES,
+        criteria=CRITERIA,
+        defaults=DEFAULT_WEIGHTS,
+    )
 
 
 def _profile(park_id: str, printable: bool):
@@ -99,12 +127,25 @@ def _profile(park_id: str, printable: bool):
     around = surroundings(store, feature)
     parts = None
     if around["placed"]:
-        config = {"parks": [feature], "targets": around["targets"], "communities": around["communities"],
-                  **_js_common()}
+        config = {
+            "parks": [feature],
+            "targets": around["targets"],
+            "communities": around["communities"],
+            **_js_common(),
+        }
         parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
-    return render_template("parks/profile.html", feature=feature, props=feature["properties"], entry=entry,
-                           around=around, parts=parts, spec=store.usable("parks").spec, criteria=CRITERIA,
-                           printable=printable, vocab=VOCAB)
+    return render_template(
+        "parks/profile.html",
+        feature=feature,
+        props=feature["properties"],
+        entry=entry,
+        around=around,
+        parts=parts,
+        spec=store.usable("parks").spec,
+        criteria=CRITERIA,
+        printable=printable,
+        vocab=VOCAB,
+    )
 
 
 @bp.get("/parks/<park_id>")
@@ -126,16 +167,27 @@ def compare():
     ids = checked_ids(store, request.args.get("ids"))
     ranked = ranking(store, _query(), only=ids)
     features = features_by_id(store)
-    config = {"parks": [features[pid] for pid in ids if features[pid]["geometry"]], "targets": [], "communities": [],
-              **_js_common()}
+    config = {
+        "parks": [features[pid] for pid in ids if features[pid]["geometry"]],
+        "targets": [],
+        "communities": [],
+        **_js_common(),
+    }
     parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
     rows = compare_rows(ranked, features, ids)
     if current_lang() == "en":  # industries in English where the data gives a matching English list
         for row in rows:
             if row["key"] == "industries":
                 row["values"] = [_english_list(features[pid]["properties"], "industries") for pid in ids]
-    return render_template("parks/compare.html", ids=ids, features=features, parts=parts, rows=rows,
-                           placed=len(config["parks"]), vocab=VOCAB)
+    return render_template(
+        "parks/compare.html",
+        ids=ids,
+        features=features,
+        parts=parts,
+        rows=rows,
+        placed=len(config["parks"]),
+        vocab=VOCAB,
+    )
 
 
 def _english_list(props: dict, name: str):
@@ -147,8 +199,11 @@ def _english_list(props: dict, name: str):
 def export_csv():
     """The filtered, ranked table as CSV (UTF-8 with BOM)."""
     body = to_csv(ranking(get_store(), _query()), lang=current_lang())
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=qijiang-parks.csv"})
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=qijiang-parks.csv"},
+    )
 
 
 @bp.get("/parks/export.geojson")
@@ -157,5 +212,8 @@ def export_geojson():
     store = get_store()
     features = features_by_id(store)
     body = to_geojson(ranking(store, _query()), features)
-    return Response(body, mimetype="application/geo+json",
-                    headers={"Content-Disposition": "attachment; filename=qijiang-parks.geojson"})
+    return Response(
+        body,
+        mimetype="application/geo+json",
+        headers={"Content-Disposition": "attachment; filename=qijiang-parks.geojson"},
+    )

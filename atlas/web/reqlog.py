@@ -20,7 +20,7 @@ from pythonjsonlogger.json import JsonFormatter
 ACCESS_LOGGER = "qijiang.access"
 REQUEST_ID_HEADER = "X-Request-ID"
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$")
-QUIET_PATHS = ("/healthz", "/readyz", "/metrics")      # called every few seconds by load balancers / Prometheus
+QUIET_PATHS = ("/healthz", "/readyz", "/metrics")  # called every few seconds by load balancers / Prometheus
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 JSON_FIELDS = "{levelname}{name}{message}"
 
@@ -63,8 +63,13 @@ def make_formatter(log_format: str) -> logging.Formatter:
         return logging.Formatter(TEXT_FORMAT)
     if log_format != "json":
         raise ValueError(f"QIJIANG_LOG_FORMAT must be 'json' or 'text', got {log_format!r}")
-    return JsonFormatter(JSON_FIELDS, style="{", json_ensure_ascii=False, timestamp="time",   # ISO 8601, UTC
-                         rename_fields={"levelname": "level", "name": "logger"})
+    return JsonFormatter(
+        JSON_FIELDS,
+        style="{",
+        json_ensure_ascii=False,
+        timestamp="time",  # ISO 8601, UTC
+        rename_fields={"levelname": "level", "name": "logger"},
+    )
 
 
 def configure(app: Flask) -> logging.Logger:
@@ -76,11 +81,11 @@ def configure(app: Flask) -> logging.Logger:
         handler = StderrHandler()
         handler.addFilter(RequestIdFilter())
         logger.addHandler(handler)
-    handler.setFormatter(formatter)      # one process serves one app; the last configured format wins
+    handler.setFormatter(formatter)  # one process serves one app; the last configured format wins
     logger.setLevel(logging.INFO)
     logger.propagate = False
     app.logger.removeHandler(default_handler)
-    for other in (app.logger, logging.getLogger("atlas")):    # tracebacks and domain warnings, same format and id
+    for other in (app.logger, logging.getLogger("atlas")):  # tracebacks and domain warnings, same format and id
         if handler not in other.handlers:
             other.addHandler(handler)
     return logger
@@ -117,8 +122,15 @@ def finish_request(response):
         fields["error"] = g.request_error
     logger = logging.getLogger(ACCESS_LOGGER)
     if logger.isEnabledFor(logging.INFO):
-        logger.info("%s %s %s %s ms user=%s", fields["method"], fields["path"], fields["status"],
-                    fields["duration_ms"], fields["user"] or "-", extra=fields)
+        logger.info(
+            "%s %s %s %s ms user=%s",
+            fields["method"],
+            fields["path"],
+            fields["status"],
+            fields["duration_ms"],
+            fields["user"] or "-",
+            extra=fields,
+        )
     return response
 
 

@@ -47,18 +47,20 @@ def content_security_policy(nonce: str, config) -> str:
     """The CSP: scripts only from the app (plus nonce'd inline folium scripts), tiles from basemap hosts."""
     images = " ".join(["'self'", "data:", "blob:", *tile_sources(config)])
     ancestors = config.get("FRAME_ANCESTORS") or "'self'"
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
-        "style-src 'self' 'unsafe-inline'",
-        f"img-src {images}",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        f"frame-ancestors {ancestors}",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {images}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
 
 
 def set_headers(response):
@@ -81,7 +83,7 @@ def same_origin_only():
         return None
     origin = request.headers.get("Origin") or request.headers.get("Referer")
     if not origin:
-        return None          # not sent by a browser form or fetch (e.g. curl with a token)
+        return None  # not sent by a browser form or fetch (e.g. curl with a token)
     parts = urlsplit(origin)
     if f"{parts.scheme}://{parts.netloc}" != request.host_url.rstrip("/"):
         raise CrossOrigin(f"cross-site {request.method} from {parts.scheme}://{parts.netloc} refused")

@@ -44,12 +44,22 @@ def years_page():
     result = years_result()
     store = get_store()
     district = store.usable("district").collection
-    m = build_years_map(district_bounds(store), {"before": result["before"]["catchment"],
-                                                 "after": result["after"]["catchment"]}, district,
-                        basemap=request.args.get("base", current_app.config["DEFAULT_BASEMAP"]),
-                        basemaps=configured_basemaps(current_app.config))
-    return render_template("corridors/years.html", result=result, parts=embed_parts(m), names=result["names"],
-                           timeline=timeline_config(store), buffer_min_m=BUFFER_MIN_M, buffer_max_m=BUFFER_MAX_M)
+    m = build_years_map(
+        district_bounds(store),
+        {"before": result["before"]["catchment"], "after": result["after"]["catchment"]},
+        district,
+        basemap=request.args.get("base", current_app.config["DEFAULT_BASEMAP"]),
+        basemaps=configured_basemaps(current_app.config),
+    )
+    return render_template(
+        "corridors/years.html",
+        result=result,
+        parts=embed_parts(m),
+        names=result["names"],
+        timeline=timeline_config(store),
+        buffer_min_m=BUFFER_MIN_M,
+        buffer_max_m=BUFFER_MAX_M,
+    )
 
 
 @bp.get("/api/corridors/years")

@@ -21,8 +21,11 @@ def check_front_end() -> None:
         return  # check-data, import-layer, backup ... need no browser assets
     missing = missing_vendor_dirs()
     if missing:
-        raise MissingFrontEnd("the browser libraries from npm are not installed (missing: " + "; ".join(missing) +
-                              f"). Run `make deps` (or `npm ci`) in {ROOT}, then start the server again.")
+        raise MissingFrontEnd(
+            "the browser libraries from npm are not installed (missing: "
+            + "; ".join(missing)
+            + f"). Run `make deps` (or `npm ci`) in {ROOT}, then start the server again."
+        )
 
 
 def init_app(app: Flask) -> None:
