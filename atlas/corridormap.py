@@ -17,13 +17,12 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from atlas.assets import localize
-from atlas.elements import COMMON_JS, DrawLocale
+from atlas.elements import COMMON_JS, PageCall, draw_locale
 from atlas.mapbuild import (
     DEFAULT_BASEMAPS,
-    QIJIANG_CENTRE,
     Basemap,
     MapParts,
-    add_basemaps,
+    base_map,
     stable_ids,
     zoomable_viewport,
 )
@@ -38,27 +37,12 @@ MAP_HEIGHT_PX = 420
 PROPOSAL_ROLE = "proposal"
 
 
-class CorridorPanel(JSCSSMixin, MacroElement):
-    """Registers its parent map with QJCorridors as the panel of one corridor (or of the proposal)."""
-
-    default_js = CORRIDORS_JS
-    default_css = CORRIDORS_CSS
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            QJCorridors.addMap({{ this._parent.get_name() }}, {{ this.panel|tojson }},
-                               {{ this.drawn.get_name() if this.drawn else "null" }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self, corridor_id: str | None, role: str = "corridor", drawn: folium.FeatureGroup | None = None
-    ) -> None:
-        super().__init__()
-        self._name = "CorridorPanel"
-        self.panel = {"corridor": corridor_id, "role": role}
-        self.drawn = drawn
+def corridor_panel(
+    corridor_id: str | None, role: str = "corridor", drawn: folium.FeatureGroup | None = None
+) -> PageCall:
+    """Register the parent map with QJCorridors as the panel of one corridor (or of the proposal)."""
+    panel = {"corridor": corridor_id, "role": role}
+    return PageCall("QJCorridors", "addMap", panel, drawn, js=CORRIDORS_JS, css=CORRIDORS_CSS)
 
 
 class SyncMaps(JSCSSMixin, MacroElement):
@@ -81,25 +65,6 @@ class SyncMaps(JSCSSMixin, MacroElement):
         self.maps = list(maps)
 
 
-class CorridorControls(JSCSSMixin, MacroElement):
-    """Start the comparison page once every map exists: fetch the API, draw, fill the table and chart."""
-
-    default_js = CORRIDORS_JS
-    default_css = CORRIDORS_CSS
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            QJCorridors.init({{ this.config|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, config: dict) -> None:
-        super().__init__()
-        self._name = "CorridorControls"
-        self.config = config
-
-
 def wgs84_basemap(basemaps: Sequence[Basemap], key: str) -> Basemap:
     """The basemap ``key`` if its tiles are WGS-84, else the first WGS-84 one (overlays here are never shifted)."""
     usable = [b for b in basemaps if b.datum == "wgs84"]
@@ -107,17 +72,7 @@ def wgs84_basemap(basemaps: Sequence[Basemap], key: str) -> Basemap:
 
 
 def _panel_map(bounds: list[list[float]], base: Basemap) -> folium.Map:
-    m = folium.Map(
-        location=QIJIANG_CENTRE,
-        zoom_start=9,
-        tiles=None,
-        control_scale=True,
-        min_zoom=7,
-        max_zoom=18,
-        height=f"{MAP_HEIGHT_PX}px",
-        width="100%",
-    )
-    add_basemaps(m, (base,), base.key)
+    m, _ = base_map((base,), base.key, zoom_start=9, height=f"{MAP_HEIGHT_PX}px", width="100%")
     m.fit_bounds(bounds)
     return m
 
@@ -159,12 +114,12 @@ def build_compare_maps(
         drawn = None
         if corridor_id is None:
             drawn = folium.FeatureGroup(name="drawn", control=False).add_to(m)
-            DrawLocale(config.get("draw_strings", {})).add_to(m)
+            draw_locale(config.get("draw_strings", {})).add_to(m)
             _proposal_draw_control(drawn).add_to(m)
-        CorridorPanel(corridor_id, "corridor" if corridor_id else PROPOSAL_ROLE, drawn).add_to(m)
+        corridor_panel(corridor_id, "corridor" if corridor_id else PROPOSAL_ROLE, drawn).add_to(m)
         maps.append(m)
     SyncMaps(maps).add_to(figure)
-    CorridorControls(config).add_to(figure)
+    PageCall("QJCorridors", "init", config, js=CORRIDORS_JS, css=CORRIDORS_CSS, with_map=False).add_to(figure)
     localize(figure)
     return figure
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from branca.element import MacroElement
+import re
+
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 # gcoord (npm) converts WGS-84 <-> GCJ-02 in the browser when a GCJ-02 basemap (Gaode) is shown
 # one attribution prefix on every map, and leaflet-draw's texts in the page language (QJDraw.locale)
 COMMON_JS = [("qj_common_js", "/static/leaflet-common.js")]
 ATLAS_JS = [*COMMON_JS, ("gcoord_js", "/vendor/gcoord/gcoord.global.prod.js"), ("qj_atlas_js", "/static/atlas.js")]
 ATLAS_CSS = [("qj_atlas_css", "/static/atlas.css")]
+DRAW_JS = [("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"), *COMMON_JS]
+IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
 
 class RemoteGeoJsonLayer(JSCSSMixin, Layer):
@@ -130,63 +136,41 @@ class GroupedLayers(JSCSSMixin, MacroElement):
         self.groups = groups
 
 
-class AtlasControls(JSCSSMixin, MacroElement):
-    """Legend, search, zoom-to-district and URL state; added last so every layer exists."""
+class PageCall(JSCSSMixin, MacroElement):
+    """Call ``<namespace>.<function>(map, *args)`` from a page script once its map exists (``with_map=False``: no
+    map argument). The one way Python hands a page script its data: each argument is escaped JSON, or, for a
+    folium element, that element's JavaScript variable. ``js``/``css`` are the (name, url) assets it needs."""
 
-    default_js = ATLAS_JS
-    default_css = ATLAS_CSS
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            QJAtlas.init({{ this._parent.get_name() }}, {{ this.config|tojson }});
+            {{ this.namespace }}[{{ this.function|tojson }}]({{ this.arguments() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, config: dict) -> None:
+    def __init__(self, namespace: str, function: str, *args, js=(), css=(), with_map: bool = True) -> None:
         super().__init__()
-        self._name = "AtlasControls"
-        self.config = config
+        if not IDENTIFIER.fullmatch(namespace):
+            raise ValueError(f"not a JavaScript global name: {namespace!r}")
+        self._name = f"{namespace}_{function}"
+        self.namespace, self.function, self.args, self.with_map = namespace, function, args, with_map
+        self.default_js, self.default_css = list(js), list(css)
+
+    def arguments(self) -> Markup:
+        parts = [self._parent.get_name()] if self.with_map else []
+        for arg in self.args:
+            parts.append(arg.get_name() if isinstance(arg, Element) else htmlsafe_json_dumps(arg))
+        return Markup(", ".join(parts))
 
 
-class MeasureTool(JSCSSMixin, MacroElement):
-    """Distance/area measuring on leaflet-draw handlers (CSP-safe, unlike leaflet-measure's runtime templates)."""
-
-    default_js = [
-        ("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"),
-        *COMMON_JS,
-        ("qj_measure_js", "/static/measure.js"),
-    ]
-    default_css = [("leaflet_draw_css", "/vendor/leaflet-draw/leaflet.draw.css")]
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            QJDraw.locale({{ this.strings.get("draw", {})|tojson }});
-            QJMeasure.add({{ this._parent.get_name() }}, {{ this.strings|tojson }}, {{ this.lang|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, strings: dict, lang: str = "zh") -> None:
-        super().__init__()
-        self._name = "MeasureTool"
-        self.strings = strings
-        self.lang = lang
-
-
-class DrawLocale(JSCSSMixin, MacroElement):
+def draw_locale(strings: dict) -> PageCall:
     """Set leaflet-draw's texts (L.drawLocal) to the translated ``strings``; add before a Draw control."""
+    return PageCall("QJDraw", "locale", strings, js=DRAW_JS, with_map=False)
 
-    default_js = [("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"), *COMMON_JS]
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            QJDraw.locale({{ this.strings|tojson }});
-        {% endmacro %}
-        """
-    )
 
-    def __init__(self, strings: dict) -> None:
-        super().__init__()
-        self._name = "DrawLocale"
-        self.strings = strings
+def measure_tool(strings: dict, lang: str = "zh") -> list[PageCall]:
+    """Distance/area measuring on leaflet-draw handlers (CSP-safe, unlike leaflet-measure's runtime templates)."""
+    measure_js = [*DRAW_JS, ("qj_measure_js", "/static/measure.js")]
+    css = [("leaflet_draw_css", "/vendor/leaflet-draw/leaflet.draw.css")]
+    return [draw_locale(strings.get("draw", {})), PageCall("QJMeasure", "add", strings, lang, js=measure_js, css=css)]

@@ -14,13 +14,15 @@ from xyzservices import TileProvider
 from atlas.assets import localize
 from atlas.catalog import LayerSpec
 from atlas.elements import (
-    AtlasControls,
+    ATLAS_CSS,
+    ATLAS_JS,
     BaseTiles,
     EmptyBaseLayer,
     GroupedLayers,
-    MeasureTool,
+    PageCall,
     RemoteGeoJsonLayer,
     VectorTileLayer,
+    measure_tool,
 )
 from atlas.store import DataStore, LayerData
 from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
@@ -252,6 +254,19 @@ def add_layers(
     return list(groups.items()), configs
 
 
+def base_map(
+    basemaps: tuple[Basemap, ...], active: str, lang: str = "zh", *, zoom_start: int = 10, **size
+) -> tuple[folium.Map, list[tuple[str, object]]]:
+    """The one ``folium.Map`` of every atlas page: no folium tiles, scale bar, zoom 7-18, centred on Qijiang, with
+    ``basemaps`` added (``active`` shown, else the first). ``size``: folium's width/height. Returns (map, pairs)."""
+    keys = [b.key for b in basemaps]
+    active = active if active in keys else keys[0]
+    m = folium.Map(
+        location=QIJIANG_CENTRE, zoom_start=zoom_start, tiles=None, control_scale=True, min_zoom=7, max_zoom=18, **size
+    )
+    return m, add_basemaps(m, basemaps, active, lang)
+
+
 def build_atlas_map(
     store: DataStore,
     layer_url: Callable[[str], str],
@@ -274,8 +289,7 @@ def build_atlas_map(
     strings = dict(strings or {})
     keys = [b.key for b in basemaps]
     active = basemap if basemap in keys else keys[0]
-    m = folium.Map(location=QIJIANG_CENTRE, zoom_start=10, tiles=None, control_scale=True, min_zoom=7, max_zoom=18)
-    base_pairs = add_basemaps(m, basemaps, active, lang)
+    m, base_pairs = base_map(basemaps, active, lang)
     groups, layer_configs = add_layers(
         m, store, layer_url, lang, strings.get("unavailable_suffix", "（不可用）"), tile_url
     )
@@ -285,7 +299,8 @@ def build_atlas_map(
         title=strings.get("fullscreen", "全屏"),
         title_cancel=strings.get("fullscreen_exit", "退出全屏"),
     ).add_to(m)
-    MeasureTool(strings.get("measure", {}), lang).add_to(m)
+    for call in measure_tool(strings.get("measure", {}), lang):
+        call.add_to(m)
     stable_ids(m)
     for cfg in layer_configs:
         cfg["var"] = cfg.pop("_element").get_name()
@@ -305,7 +320,7 @@ def build_atlas_map(
         "strings": strings,
         "timeline": timeline_config(store),
     }
-    AtlasControls(config).add_to(m)
+    PageCall("QJAtlas", "init", config, js=ATLAS_JS, css=ATLAS_CSS).add_to(m)
     localize(m, lang=lang)
     return m
 

@@ -25,11 +25,11 @@ from atlas.analysis.corridors import (
 from atlas.analysis.proposed import DEFAULT_NAME_ZH, URL_MAX_CHARS, decode_proposed, encode_proposed
 from atlas.corridormap import build_compare_maps, figure_parts
 from atlas.errors import BadParameter
-from atlas.mapbuild import configured_basemaps, district_bounds, timeline_config
+from atlas.mapbuild import district_bounds, timeline_config
 from atlas.timeline import corridors_as_of, parse_year, present_year
 from atlas.validate import loads_strict
 from atlas.vocab import ACCURACY, KINDS, STATUSES
-from atlas.web.extension import get_store
+from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang
 from atlas.web.pages import draw_strings
 from atlas.web.timeline import wants_years, years_page
@@ -137,7 +137,7 @@ def compare_page():
         district_bounds(get_store()),
         config,
         basemap=basemap,
-        basemaps=configured_basemaps(current_app.config),
+        basemaps=get_basemaps(),
     )
     return render_template(
         "corridors/compare.html",

@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 
 from atlas.catalog import load_catalog
 from atlas.errors import AtlasError
+from atlas.mapbuild import Basemap, configured_basemaps
 from atlas.store import DataStore
 from atlas.validate import loads_strict
 from atlas.web.reqlog import request_id
+from atlas.web.security import tile_sources
 
 
 class StrictJSONProvider(DefaultJSONProvider):
@@ -27,6 +29,9 @@ def init_app(app: Flask) -> None:
     """Load the layer catalog and open the data store for this app."""
     catalog = load_catalog(app.config["LAYERS_DIR"])
     app.extensions["atlas_store"] = DataStore(catalog, app.config["GEODATA_DIR"])
+    # basemaps are resolved from the config once; pages and the CSP's image hosts read this tuple
+    app.extensions["atlas_basemaps"] = configured_basemaps(app.config)
+    app.extensions["atlas_tile_hosts"] = tile_sources(app.extensions["atlas_basemaps"])
     app.register_error_handler(AtlasError, handle_atlas_error)
     app.register_error_handler(404, handle_not_found)
     app.register_error_handler(413, handle_too_large)
@@ -37,6 +42,11 @@ def init_app(app: Flask) -> None:
 def get_store() -> DataStore:
     """The data store of the current app."""
     return current_app.extensions["atlas_store"]
+
+
+def get_basemaps() -> tuple[Basemap, ...]:
+    """The basemaps configured for the current app (resolved once in ``init_app``)."""
+    return current_app.extensions["atlas_basemaps"]
 
 
 def wants_json() -> bool:

@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from atlas.data_coverage import CLASSES, coverage, load_sources, totals
-from atlas.mapbuild import build_atlas_map, configured_basemaps, render_page
+from atlas.mapbuild import build_atlas_map, render_page
 from atlas.vocab import ACCURACY
-from atlas.web.extension import get_store
+from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang, lang_url
 from atlas.web.security import add_nonce, csp_nonce
 from atlas.web.tiles import tile_url_template
@@ -174,7 +174,7 @@ def _render_map(basemap: str, lang: str) -> str:
         get_store(),
         lambda lid: url_for("api.layer_geojson", layer_id=lid),
         basemap=basemap,
-        basemaps=configured_basemaps(current_app.config),
+        basemaps=get_basemaps(),
         search_url=url_for("api.search"),
         lang=lang,
         strings=map_strings(),

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 
 from atlas.analysis.parkquery import parse_paging
 from atlas.analysis.parks import CRITERIA, DEFAULT_WEIGHTS
-from atlas.mapbuild import configured_basemaps, embed_parts
+from atlas.mapbuild import embed_parts
 from atlas.parkdata import checked_ids, features_by_id, park_feature, query_from_args, ranking, vocabulary
 from atlas.parkexport import to_csv, to_geojson
 from atlas.parkmaps import build_index_map, build_surroundings_map
 from atlas.parkprofile import compare_rows, surroundings
 from atlas.vocab import ACCURACY, KINDS, STATUSES
-from atlas.web.extension import get_store
+from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang, pick
 from atlas.web.pages import map_strings
 
@@ -29,7 +29,7 @@ def _query():
 
 def _map_options() -> dict:
     # park maps draw overlays unshifted, so only WGS-84 basemaps are offered (no GCJ-02 Gaode tiles here)
-    wgs84 = tuple(b for b in configured_basemaps(current_app.config) if b.datum == "wgs84")
+    wgs84 = tuple(b for b in get_basemaps() if b.datum == "wgs84")
     return {"basemap": request.args.get("base", current_app.config["DEFAULT_BASEMAP"]), "basemaps": wgs84}
 
 

@@ -10,7 +10,7 @@ from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
 from atlas.errors import AtlasError
-from atlas.mapbuild import configured_basemaps
+from atlas.mapbuild import Basemap
 
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
 
@@ -32,10 +32,10 @@ def with_nonce(markup: str) -> Markup:
     return Markup(add_nonce(str(markup), csp_nonce()))
 
 
-def tile_sources(config) -> list[str]:
-    """CSP host sources of every configured basemap's tiles ({s} subdomains become wildcards)."""
+def tile_sources(basemaps: tuple[Basemap, ...]) -> list[str]:
+    """CSP host sources of the basemaps' tiles ({s} subdomains become wildcards)."""
     hosts = set()
-    for base in configured_basemaps(config):
+    for base in basemaps:
         for provider in base.providers:
             parts = urlsplit(provider["url"])
             host = re.sub(r"^[^.]*\{s\}[^.]*", "*", parts.hostname or "")
@@ -43,9 +43,9 @@ def tile_sources(config) -> list[str]:
     return sorted(hosts)
 
 
-def content_security_policy(nonce: str, config) -> str:
+def content_security_policy(nonce: str, config, tile_hosts: list[str]) -> str:
     """The CSP: scripts only from the app (plus nonce'd inline folium scripts), tiles from basemap hosts."""
-    images = " ".join(["'self'", "data:", "blob:", *tile_sources(config)])
+    images = " ".join(["'self'", "data:", "blob:", *tile_hosts])
     ancestors = config.get("FRAME_ANCESTORS") or "'self'"
     return "; ".join(
         [
@@ -66,7 +66,9 @@ def content_security_policy(nonce: str, config) -> str:
 def set_headers(response):
     """Add the security headers to a response."""
     config = current_app.config
-    response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), config)
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        csp_nonce(), config, current_app.extensions["atlas_tile_hosts"]
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     if not config.get("FRAME_ANCESTORS") or config["FRAME_ANCESTORS"] in ("'self'", "'none'"):

@@ -7,9 +7,9 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from atlas.analysis.corridors import BUFFER_MAX_M, BUFFER_MIN_M, parse_buffer_m
 from atlas.analysis.network_years import compare_years
 from atlas.corridormap import build_years_map
-from atlas.mapbuild import configured_basemaps, district_bounds, embed_parts, timeline_config
+from atlas.mapbuild import district_bounds, embed_parts, timeline_config
 from atlas.timeline import parse_year, present_year
-from atlas.web.extension import get_store
+from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang
 
 bp = Blueprint("timeline", __name__)
@@ -49,7 +49,7 @@ def years_page():
         {"before": result["before"]["catchment"], "after": result["after"]["catchment"]},
         district,
         basemap=request.args.get("base", current_app.config["DEFAULT_BASEMAP"]),
-        basemaps=configured_basemaps(current_app.config),
+        basemaps=get_basemaps(),
     )
     return render_template(
         "corridors/years.html",
