@@ -17,15 +17,9 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from atlas.assets import localize
+from atlas.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
 from atlas.elements import COMMON_JS, PageCall, draw_locale
-from atlas.mapbuild import (
-    DEFAULT_BASEMAPS,
-    Basemap,
-    MapParts,
-    base_map,
-    stable_ids,
-    zoomable_viewport,
-)
+from atlas.mappage import MapParts, stable_ids, zoomable_viewport
 
 CORRIDORS_JS = [
     *COMMON_JS,

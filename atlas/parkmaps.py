@@ -7,8 +7,9 @@ from collections.abc import Callable
 import folium
 
 from atlas.assets import localize
+from atlas.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
 from atlas.elements import PageCall, RemoteGeoJsonLayer
-from atlas.mapbuild import DEFAULT_BASEMAPS, Basemap, base_map, district_bounds, layer_config
+from atlas.mapbuild import district_bounds, layer_config
 from atlas.store import DataStore
 
 PARKS_JS = [("qj_parks_js", "/static/parks.js")]

@@ -9,8 +9,8 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString
 
+from atlas.basemaps import configured_basemaps
 from atlas.datum import convert_geometry, convert_lonlat
-from atlas.mapbuild import configured_basemaps
 from tests.conftest import GEODATA, wait_for_atlas, wait_js
 
 GEOD = Geod(ellps="WGS84")

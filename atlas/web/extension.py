@@ -6,9 +6,9 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 
+from atlas.basemaps import Basemap, configured_basemaps
 from atlas.catalog import load_catalog
 from atlas.errors import AtlasError
-from atlas.mapbuild import Basemap, configured_basemaps
 from atlas.store import DataStore
 from atlas.validate import loads_strict
 from atlas.web.reqlog import request_id

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from atlas.analysis.parkquery import parse_paging
 from atlas.analysis.parks import CRITERIA, DEFAULT_WEIGHTS
-from atlas.mapbuild import embed_parts
+from atlas.mappage import embed_parts
 from atlas.parkdata import checked_ids, features_by_id, park_feature, query_from_args, ranking, vocabulary
 from atlas.parkexport import to_csv, to_geojson
 from atlas.parkmaps import build_index_map, build_surroundings_map

@@ -7,7 +7,8 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from atlas.analysis.corridors import BUFFER_MAX_M, BUFFER_MIN_M, parse_buffer_m
 from atlas.analysis.network_years import compare_years
 from atlas.corridormap import build_years_map
-from atlas.mapbuild import district_bounds, embed_parts, timeline_config
+from atlas.mapbuild import district_bounds, timeline_config
+from atlas.mappage import embed_parts
 from atlas.timeline import parse_year, present_year
 from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang
