@@ -31,6 +31,12 @@ MAX_ZOOM = 18
 TILE_FIELDS = ("id", "name_zh", "name_en", "kind", "status", "accuracy")
 LATITUDE_LIMIT = 85.0511287798066
 POLYGON_TYPE_IDS = (3, 6)  # shapely.get_type_id of Polygon, MultiPolygon
+TILE_PX = 256  # a tile's side on screen
+# below this zoom, points and features smaller than SMALL_PX on screen are gathered in CELL_PX cells of the tile:
+# a cell holding several becomes one cluster point (properties point_count, cluster=1), a lone one stays itself
+CLUSTER_BELOW_ZOOM = 14
+CELL_PX = 32
+SMALL_PX = 4
 
 
 def check_address(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
@@ -74,6 +80,11 @@ def web_frame(data: LayerData) -> gpd.GeoDataFrame:
     web = gpd.GeoDataFrame(
         frame[columns].reset_index(drop=True), geometry=geoms.reset_index(drop=True), crs=WEB_MERCATOR
     )
+    # where a small feature is counted (one tile only) and how big it is on screen, for clustering
+    anchor = shapely.point_on_surface(web.geometry.values)
+    bounds = shapely.bounds(web.geometry.values)
+    web["_x"], web["_y"] = shapely.get_x(anchor), shapely.get_y(anchor)
+    web["_span_m"] = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
     _ = web.sindex  # build the STRtree now, under the first request, not lazily on a later one
     data._web_frame = web
     return web
@@ -87,26 +98,63 @@ def _properties(row: dict) -> dict:
 def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
     """Encode the features of ``data`` that meet tile z/x/y as one MVT layer named after the layer id.
 
-    Geometry is clipped to the tile plus BUFFER_PX and quantised to EXTENT; an empty tile gives b"".
+    Geometry is clipped to the tile plus BUFFER_PX and quantised to EXTENT. Below CLUSTER_BELOW_ZOOM, points and
+    features under SMALL_PX are counted in the one tile holding their anchor point and gathered per CELL_PX cell
+    (``cluster_cells``). An empty tile gives b"".
     """
     frame = web_frame(data)
-    minx, miny, maxx, maxy = tile_bounds_m(z, x, y)
+    bounds_m = tile_bounds_m(z, x, y)
+    minx, miny, maxx, maxy = bounds_m
     pad_m = (maxx - minx) * BUFFER_PX / EXTENT
     area = box(minx - pad_m, miny - pad_m, maxx + pad_m, maxy + pad_m)
-    hits = frame.sindex.query(area, predicate="intersects")
-    if len(hits) == 0:
-        return b""
-    rows = frame.iloc[sorted(hits)]
-    clipped = quantise(shapely.clip_by_rect(rows.geometry.values, *area.bounds), (minx, miny, maxx, maxy))
+    rows = frame.iloc[np.sort(frame.sindex.query(area, predicate="intersects"))]
     features = []
-    for geom, props in zip(clipped, rows.drop(columns="geometry").to_dict("records")):
-        if geom is None or geom.is_empty:
-            continue
-        features.append({"geometry": geom, "properties": _properties(props)})
+    if z < CLUSTER_BELOW_ZOOM and len(rows):
+        small = rows["_span_m"].to_numpy() < SMALL_PX * (maxx - minx) / TILE_PX
+        features += cluster_cells(rows[small], bounds_m)
+        rows = rows[~small]
+    features += _shapes(rows, area.bounds, bounds_m)
     if not features:
         return b""
     layer = {"name": data.spec.id, "features": features}
     return mapbox_vector_tile.encode([layer], default_options={"extents": EXTENT})
+
+
+def _shapes(rows: gpd.GeoDataFrame, clip: tuple, bounds_m: tuple) -> list[dict]:
+    """The rows as MVT features, clipped to ``clip`` and quantised to the tile (collapsed ones left out)."""
+    if not len(rows):
+        return []
+    clipped = quantise(shapely.clip_by_rect(rows.geometry.values, *clip), bounds_m)
+    records = rows[[c for c in rows.columns if c in TILE_FIELDS]].to_dict("records")
+    return [
+        {"geometry": geom, "properties": _properties(props)}
+        for geom, props in zip(clipped, records)
+        if geom is not None and not geom.is_empty
+    ]
+
+
+def cluster_cells(rows: gpd.GeoDataFrame, bounds_m: tuple) -> list[dict]:
+    """Small features whose anchor lies in the tile, one per CELL_PX cell: a lone feature as itself, several as
+    a point at their mean anchor with ``point_count`` (and ``cluster`` = 1) instead of their properties."""
+    minx, miny, maxx, maxy = bounds_m
+    x, y = rows["_x"].to_numpy(), rows["_y"].to_numpy()
+    inside = (x >= minx) & (x < maxx) & (y >= miny) & (y < maxy)
+    rows, x, y = rows[inside], x[inside], y[inside]
+    if not len(rows):
+        return []
+    cells_per_side = TILE_PX // CELL_PX
+    col = np.minimum(((x - minx) / (maxx - minx) * cells_per_side).astype(int), cells_per_side - 1)
+    row = np.minimum(((y - miny) / (maxy - miny) * cells_per_side).astype(int), cells_per_side - 1)
+    keys, inverse, counts = np.unique(col * cells_per_side + row, return_inverse=True, return_counts=True)
+    lone = counts[inverse] == 1
+    out = _shapes(rows[lone], bounds_m, bounds_m)
+    scale = EXTENT / (maxx - minx)
+    mean_x = np.bincount(inverse, weights=x) / counts
+    mean_y = np.bincount(inverse, weights=y) / counts
+    for i in np.flatnonzero(counts > 1):
+        point = shapely.Point(round((mean_x[i] - minx) * scale), round((mean_y[i] - miny) * scale))
+        out.append({"geometry": point, "properties": {"cluster": 1, "point_count": int(counts[i])}})
+    return out
 
 
 def quantise(geoms: np.ndarray, bounds_m: tuple[float, float, float, float]) -> np.ndarray:

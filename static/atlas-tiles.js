@@ -8,11 +8,18 @@
 
   /* Leaflet style of one tiled feature: the layer's style as for GeoJSON, filled unless a line layer. */
   function tileStyle(cfg, props) {
+    if (props && props.cluster) return clusterStyle(cfg, props.point_count);
     var st = QJ.featureStyle(cfg, props || {});
     if (st.fill === undefined) st.fill = cfg.symbol !== "line";
     st.radius = Math.min(cfg.style.radius, 5);
     if (cfg.symbol === "point") st.fillOpacity = Math.max(cfg.style.fill_opacity, 0.7);
     return st;
+  }
+
+  /* A cluster point (the server gathers dense small features below its cluster zoom): bigger with more features. */
+  function clusterStyle(cfg, count) {
+    return {radius: Math.min(6 + 2.5 * Math.log2(count || 2), 20), color: "#ffffff", weight: 2, opacity: 1,
+            fill: true, fillColor: cfg.style.color, fillOpacity: 0.75, className: "qj-cluster qj-layer-" + cfg.id};
   }
 
   function featureUrl(id) {
@@ -44,13 +51,14 @@
     QJ.layers[cfg.id] = entry;
     if (!cfg.ok) { entry.loaded = true; return; }
     QJ.pending += 1;
-    var styles = {};
+    var styles = {}, clusterSeq = 0;
     styles[cfg.id] = function (props) { return tileStyle(cfg, props); };
     // SVG tiles: VectorGrid 1.3's canvas click handler calls L.DomEvent.fakeStop, gone since Leaflet 1.8
     var grid = L.vectorGrid.protobuf(cfg.tiles, {
       rendererFactory: L.svg.tile, vectorTileLayerStyles: styles, interactive: true, maxNativeZoom: 18,
       pane: QJ.paneFor(cfg, cfg.symbol === "point" ? "Point" : cfg.symbol === "line" ? "LineString" : "Polygon"),
-      getFeatureId: function (f) { return f.properties.id; },
+      // clusters have no id: give each its own key so VectorGrid keeps them all (it stores features by id)
+      getFeatureId: function (f) { return f.properties.id || "cluster-" + (clusterSeq += 1); },
     });
     // Leaflet 1.8+ takes a clicked small circle's position from getLatLng(), which VectorGrid 1.3's point
     // symbolizers have (as CircleMarkers) but never set: mask it, so Leaflet uses the mouse position
@@ -62,6 +70,7 @@
     };
     grid.on("click", function (ev) {
       var props = (ev.layer && ev.layer.properties) || {};
+      if (props.cluster) { map.setView(ev.latlng, Math.min(map.getZoom() + 2, map.getMaxZoom())); return; }
       if (props.id) openFeaturePopup(cfg, props.id, ev.latlng).catch(function (err) { entry.error = String(err); });
     });
     grid.on("tileload", function () { entry.drawn = countDrawn(grid); });
@@ -100,11 +109,16 @@
       });
   };
 
-  /* Features drawn in the tiles now on screen (a feature cut by tile edges counts once per tile). */
+  /* Features drawn in the tiles now on screen, a cluster counting its features (a feature cut by tile edges
+   * counts once per tile). */
   function countDrawn(grid) {
     var n = 0;
     Object.keys(grid._vectorTiles || {}).forEach(function (key) {
-      n += Object.keys(grid._vectorTiles[key]._features || {}).length;
+      var features = grid._vectorTiles[key]._features || {};
+      Object.keys(features).forEach(function (id) {
+        var props = features[id].feature.properties || {};
+        n += props.cluster ? props.point_count : 1;
+      });
     });
     return n;
   }

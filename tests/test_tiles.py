@@ -12,7 +12,16 @@ from prometheus_client import REGISTRY
 from shapely.geometry import box, shape
 
 from atlas.catalog import load_catalog
-from atlas.tiles import BUFFER_PX, EXTENT, TILE_FIELDS, TileCache, tile_bounds_lonlat
+from atlas.tiles import (
+    BUFFER_PX,
+    CELL_PX,
+    CLUSTER_BELOW_ZOOM,
+    EXTENT,
+    TILE_FIELDS,
+    TILE_PX,
+    TileCache,
+    tile_bounds_lonlat,
+)
 from tests.conftest import GEODATA, ROOT
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -52,9 +61,12 @@ def grown(bounds: tuple[float, float, float, float], fraction: float):
     return box(west - dx, south - dy, east + dx, north + dy)
 
 
-@pytest.mark.parametrize("symbol", ["point", "line", "polygon"])
-@pytest.mark.parametrize("z", [9, 11, 13])
+@pytest.mark.parametrize(
+    ("symbol", "z"),
+    [("point", 14), ("point", 16), ("line", 9), ("line", 11), ("line", 13), ("polygon", 9), ("polygon", 13)],
+)
 def test_tile_holds_the_features_that_meet_it(client, symbol, z):
+    """Where nothing is clustered (points from CLUSTER_BELOW_ZOOM on; lines and polygons larger than SMALL_PX)."""
     layer_id = layer_drawn_as(symbol)
     features = layer_features(layer_id)
     centre = shape(features[0]["geometry"]).representative_point()
@@ -73,10 +85,16 @@ def test_tile_holds_the_features_that_meet_it(client, symbol, z):
 
 def test_tile_features_carry_the_popup_lookup_properties(client):
     features = {f["properties"]["id"]: f["properties"] for f in layer_features("towns")}
-    x, y = tile_of(106.7, 28.8, 5)  # an 11-degree tile holding the whole district
-    assert all(box(*tile_bounds_lonlat(5, x, y)).contains(shape(f["geometry"])) for f in layer_features("towns"))
-    decoded = decode(client.get(f"/tiles/towns/5/{x}/{y}.mvt").data)["towns"]["features"]
-    assert len(decoded) == len(features)
+    z = 8  # towns are tens of pixels wide here: none is small enough to cluster
+    west, south, east, north = (106.3, 28.4, 107.1, 29.25)  # around the district
+    (x0, y0), (x1, y1) = tile_of(west, north, z), tile_of(east, south, z)
+    decoded = [
+        feat
+        for x in range(x0, x1 + 1)
+        for y in range(y0, y1 + 1)
+        for feat in decode(client.get(f"/tiles/towns/{z}/{x}/{y}.mvt").data).get("towns", {}).get("features", [])
+    ]
+    assert {f["properties"]["id"] for f in decoded} == set(features)
     for feat in decoded:
         props = feat["properties"]
         assert set(props) <= set(TILE_FIELDS) and {"id", "name_zh", "name_en", "accuracy"} <= set(props)
@@ -129,14 +147,16 @@ def test_bad_tile_addresses_are_json_404s(client, path, error):
 def test_etag_gives_304_and_changes_with_the_data(make_app, geodata_copy):
     app = make_app(GEODATA_DIR=str(geodata_copy))
     client = app.test_client()
-    first = client.get("/tiles/towns/0/0/0.mvt")
-    etag = first.headers["ETag"]
-    again = client.get("/tiles/towns/0/0/0.mvt", headers={"If-None-Match": etag})
-    assert again.status_code == 304 and again.data == b""
     fc = json.loads((geodata_copy / "towns.geojson").read_text(encoding="utf-8"))
+    anchor = shape(fc["features"][0]["geometry"]).representative_point()
+    url = "/tiles/towns/8/{}/{}.mvt".format(*tile_of(anchor.x, anchor.y, 8))
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
     fc["features"][0]["properties"]["name_en"] = "Renamed"
     (geodata_copy / "towns.geojson").write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
-    changed = client.get("/tiles/towns/0/0/0.mvt", headers={"If-None-Match": etag})
+    changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     names = {f["properties"]["name_en"] for f in decode(changed.data)["towns"]["features"]}
     assert "Renamed" in names
@@ -207,3 +227,55 @@ def test_layer_above_its_threshold_is_tiled_on_the_page(tmp_path, make_app):
     assert "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in html
     assert '"tiles": "/tiles/stations/{z}/{x}/{y}.mvt?v=' in html
     assert html.count("QJAtlas.loadTiledLayer(") == 1
+
+
+def _points_layer(tmp_path, make_app, points: list[tuple[float, float]]):
+    """An app whose stations layer holds exactly ``points`` (WGS-84), every other layer as shipped."""
+    data_dir = tmp_path / "geodata"
+    shutil.copytree(GEODATA, data_dir)
+    fc = json.loads((data_dir / "stations.geojson").read_text(encoding="utf-8"))
+    template = next(f for f in fc["features"] if f.get("geometry"))
+    fc["features"] = [
+        {
+            **template,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {**template["properties"], "id": f"p-{i}"},
+        }
+        for i, (lon, lat) in enumerate(points)
+    ]
+    (data_dir / "stations.geojson").write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    return make_app(GEODATA_DIR=str(data_dir)).test_client()
+
+
+def test_dense_points_cluster_below_the_cluster_zoom_and_every_point_is_counted_once(tmp_path, make_app):
+    # 40 points within ~300 m, 3 lone points far apart: at zoom 10 (~150 m a pixel) the 40 share one cell
+    dense = [(106.70 + 0.0001 * (i % 8), 28.95 + 0.0001 * (i // 8)) for i in range(40)]
+    lone = [(106.45, 28.60), (106.95, 29.10), (106.60, 28.75)]
+    client = _points_layer(tmp_path, make_app, dense + lone)
+    z = 10
+    counted, singles = 0, set()
+    tiles = {tile_of(lon, lat, z) for lon, lat in dense + lone}
+    for x, y in tiles:
+        for feat in decode(client.get(f"/tiles/stations/{z}/{x}/{y}.mvt").data)["stations"]["features"]:
+            props = feat["properties"]
+            if props.get("cluster"):
+                assert "id" not in props and props["point_count"] >= 2
+                counted += props["point_count"]
+            else:
+                singles.add(props["id"])
+                counted += 1
+    assert counted == len(dense) + len(lone)  # each point in exactly one tile, in one cell
+    assert {"p-40", "p-41", "p-42"} <= singles  # lone points keep their id (clickable, popup by id)
+    assert not {f"p-{i}" for i in range(40)} & singles
+
+
+def test_cluster_cells_are_at_most_cell_px_apart_and_none_from_the_cluster_zoom(tmp_path, make_app):
+    grid = [(106.60 + 0.01 * i, 28.80 + 0.01 * j) for i in range(20) for j in range(20)]  # 400 points, ~1 km apart
+    client = _points_layer(tmp_path, make_app, grid)
+    x, y = tile_of(106.70, 28.90, 9)
+    feats = decode(client.get(f"/tiles/stations/9/{x}/{y}.mvt").data)["stations"]["features"]
+    cells = TILE_PX // CELL_PX
+    assert 0 < len(feats) <= cells * cells  # at most one symbol per cell
+    x, y = tile_of(106.70, 28.90, CLUSTER_BELOW_ZOOM)
+    feats = decode(client.get(f"/tiles/stations/{CLUSTER_BELOW_ZOOM}/{x}/{y}.mvt").data)["stations"]["features"]
+    assert feats and all("id" in f["properties"] and "cluster" not in f["properties"] for f in feats)

@@ -98,3 +98,20 @@ def test_reloading_a_tiled_layer_after_a_change_loads_the_new_version(page, tile
     assert any("/tiles/pois/16/" in url and url.endswith(f"?v={version}") for url in requests)
     assert click_target(page).locator(".qj-popup-title").inner_text() == "改过名的兴趣点"
     assert page.probe.console_errors == [] and page.probe.page_errors == []
+
+
+@pytest.mark.browser
+def test_dense_points_draw_as_clusters_that_zoom_in_when_clicked(page, tiled_server):
+    page.goto(f"{tiled_server.url}/?base=none&layers=pois")
+    wait_for_atlas(page)
+    clusters = page.locator(".leaflet-tile path.qj-cluster.qj-layer-pois")
+    assert clusters.count() > 0
+    # every point in view is drawn, counted through the clusters it is gathered in
+    drawn = page.evaluate("QJAtlas.layers.pois.drawn")
+    assert drawn > clusters.count()
+    zoom = page.evaluate("QJAtlas.map.getZoom()")
+    box = clusters.first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_js(page, f"QJAtlas.map.getZoom() === {zoom + 2}")
+    assert page.locator(".leaflet-popup").count() == 0  # a cluster opens no popup: it shows what it holds
+    assert page.probe.console_errors == [] and page.probe.page_errors == []
