@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from atlas.analysis.nearest import SAMPLE_STEP_M, area_samples_xy, distance_interval_m
-from atlas.analysis.parks import ParkTargets, metric_rows, park_base, score_base
+from atlas.parks.score import ParkTargets, metric_rows, park_base, score_base
 
 SQUARE = box(0, 0, 1000, 1000)  # a 1 km square area, metres
 

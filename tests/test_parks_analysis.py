@@ -12,9 +12,9 @@ from shapely.geometry import Point, box
 
 from atlas.analysis import METRIC_CRS, WGS84
 from atlas.analysis.nearest import k_nearest_m, nearest_distance_m
-from atlas.analysis.parkquery import ParkFilter, hidden_by, park_vocabulary, parse_query
-from atlas.analysis.parks import ParkTargets, evaluate, metric_rows, normalise, park_metrics, rank_order
 from atlas.errors import BadParameter
+from atlas.parks.query import ParkFilter, hidden_by, park_vocabulary, parse_query
+from atlas.parks.score import ParkTargets, evaluate, metric_rows, normalise, park_metrics, rank_order
 
 E0, N0 = 660_000.0, 3_190_000.0  # UTM 48N, inside Qijiang
 

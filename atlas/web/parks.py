@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from atlas.analysis.parkquery import parse_paging
-from atlas.analysis.parks import CRITERIA, DEFAULT_WEIGHTS
 from atlas.mapbuild import configured_basemaps, embed_parts
-from atlas.parkdata import checked_ids, features_by_id, park_feature, query_from_args, ranking, vocabulary
-from atlas.parkexport import to_csv, to_geojson
-from atlas.parkmaps import build_index_map, build_surroundings_map
-from atlas.parkprofile import compare_rows, surroundings
+from atlas.parks.data import checked_ids, features_by_id, park_feature, query_from_args, ranking, vocabulary
+from atlas.parks.export import to_csv, to_geojson
+from atlas.parks.maps import build_index_map, build_surroundings_map
+from atlas.parks.profile import compare_rows, surroundings
+from atlas.parks.query import parse_paging
+from atlas.parks.score import CRITERIA, DEFAULT_WEIGHTS
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang, pick

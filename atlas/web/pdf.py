@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_babel import gettext as _
 
-from atlas.analysis.parks import CRITERIA
-from atlas.factsheets import park_map, park_sheet
-from atlas.parkdata import park_feature, ranking
-from atlas.parkprofile import surroundings
+from atlas.parks.data import park_feature, ranking
+from atlas.parks.profile import surroundings
+from atlas.parks.score import CRITERIA
+from atlas.parks.sheet import park_map, park_sheet
 from atlas.pdfsheet import render_pdf
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang
@@ -18,7 +18,7 @@ bp = Blueprint("pdf", __name__)
 
 
 def sheet_labels() -> dict[str, str]:
-    """The fact sheets' texts in the request's language (keys as used in atlas/factsheets.py)."""
+    """The fact sheets' texts in the request's language (keys as used in atlas/parks/sheet.py and atlas/corridorsheets.py)."""
     return {
         "lang": current_lang(),
         "unknown": _("未知"),

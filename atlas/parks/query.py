@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from atlas.analysis.parks import CRITERIA_BY_KEY, listed_items
 from atlas.errors import BadParameter
+from atlas.parks.score import CRITERIA_BY_KEY, listed_items
 
 DISTANCE_FILTERS: dict[str, str] = {
     "max_interchange_km": "interchange",

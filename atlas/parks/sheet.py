@@ -1,4 +1,4 @@
-"""Content of the PDF fact sheets (a park; a corridor comparison; a before / after comparison); Flask-free.
+"""Content of the park PDF fact sheet (what the ranking, profile and surroundings show); Flask-free.
 
 Each builder turns results the pages already show (ranking entry, surroundings, comparison) into a
 ``Sheet``; ``labels`` holds the translated texts (keys listed in ``atlas.web.pdf.sheet_labels``) and
@@ -9,79 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import geopandas as gpd
-from shapely.geometry import shape
-
-from atlas.analysis import METRIC_CRS, WGS84
-from atlas.pdfsheet import Sheet, Table, map_png
+from atlas.pdfsheet import Sheet, Table, district_layers, map_png, metric_series, pick_lang, value_text, vocab_text
 
 FOCUS_PAD_M = 6000.0
-COLOURS = ("#b2182b", "#2166ac", "#1b7837", "#e08214", "#762a83", "#6a3d9a", "#01665e")
-
-
-def _pick(obj: Mapping, name: str, lang: str):
-    zh, en = obj.get(f"{name}_zh"), obj.get(f"{name}_en")
-    return (en or zh) if lang == "en" else (zh or en)
-
-
-def _vocab(vocab: Mapping, key, lang: str, unknown: str) -> str:
-    if key in (None, ""):
-        return unknown
-    pair = vocab.get(key)
-    return pair[1 if lang == "en" else 0] if pair else str(key)
-
-
-def _value(value, labels: Mapping, unit: str = "") -> str:
-    if value is None or value == "" or value == [] or (isinstance(value, float) and value != value):
-        return labels["unknown"]
-    if isinstance(value, (list, tuple)):
-        return ("、" if labels["lang"] == "zh" else ", ").join(str(v) for v in value)
-    if isinstance(value, bool):
-        return labels["yes"] if value else labels["no"]
-    if isinstance(value, float):
-        value = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value} {labels.get('unit_' + unit, unit)}".strip() if unit else str(value)
-
-
-def _metric(geojson_items, crs=WGS84) -> gpd.GeoSeries:
-    geoms = [shape(g) for g in geojson_items if g]
-    return gpd.GeoSeries(geoms, crs=crs).to_crs(METRIC_CRS)
-
-
-def _district_layers(district_fc: dict | None, towns_fc: dict | None) -> list[dict]:
-    layers = []
-    if towns_fc:
-        layers.append(
-            {
-                "geoms": _metric([f["geometry"] for f in towns_fc["features"]]),
-                "facecolor": "none",
-                "edgecolor": "#bbbbbb",
-                "linewidth": 0.4,
-            }
-        )
-    if district_fc:
-        layers.append(
-            {
-                "geoms": _metric([f["geometry"] for f in district_fc["features"]]),
-                "facecolor": "none",
-                "edgecolor": "#444444",
-                "linewidth": 1.0,
-            }
-        )
-    return layers
 
 
 def park_map(feature: dict, around: dict, district_fc: dict | None, towns_fc: dict | None) -> bytes:
     """PNG of the park and its surroundings (nearest targets, connecting lines) in UTM 48N; whole district if unplaced."""
-    layers = _district_layers(district_fc, towns_fc)
+    layers = district_layers(district_fc, towns_fc)
     focus = None
     if feature["geometry"] is not None:
-        park = _metric([feature["geometry"]])
+        park = metric_series([feature["geometry"]])
         items = [t for t in around["targets"] + around["communities"] if t.get("id")]
         layers.append(
-            {"geoms": _metric([t["line"] for t in items]), "color": "#555555", "linewidth": 0.8, "linestyle": "--"}
+            {
+                "geoms": metric_series([t["line"] for t in items]),
+                "color": "#555555",
+                "linewidth": 0.8,
+                "linestyle": "--",
+            }
         )
-        layers.append({"geoms": _metric([t["geometry"] for t in items]), "color": "#2166ac", "markersize": 14})
+        layers.append({"geoms": metric_series([t["geometry"] for t in items]), "color": "#2166ac", "markersize": 14})
         layers.append({"geoms": park, "color": "#d94801", "edgecolor": "#d94801", "markersize": 40, "alpha": 0.8})
         minx, miny, maxx, maxy = park.total_bounds
         focus = (minx - FOCUS_PAD_M, miny - FOCUS_PAD_M, maxx + FOCUS_PAD_M, maxy + FOCUS_PAD_M)
@@ -90,15 +38,15 @@ def park_map(feature: dict, around: dict, district_fc: dict | None, towns_fc: di
 
 def _figures(props: Mapping, labels: Mapping) -> list[tuple[str, str, str]]:
     """Key figures with units and the record's as-of date."""
-    lang, as_of = labels["lang"], _value(props.get("as_of"), labels)
+    lang, as_of = labels["lang"], value_text(props.get("as_of"), labels)
     industries = props.get("industries_en") if lang == "en" and props.get("industries_en") else props.get("industries")
     return [
-        (labels["planned_area"], _value(props.get("planned_area_km2"), labels, "km2"), as_of),
-        (labels["built_area"], _value(props.get("built_area_km2"), labels, "km2"), as_of),
-        (labels["established"], _value(props.get("established"), labels), as_of),
-        (labels["industries"], _value(industries, labels), as_of),
-        (labels["designations"], _value(props.get("designations"), labels), as_of),
-        (labels["enterprises"], _value(props.get("enterprises"), labels), as_of),
+        (labels["planned_area"], value_text(props.get("planned_area_km2"), labels, "km2"), as_of),
+        (labels["built_area"], value_text(props.get("built_area_km2"), labels, "km2"), as_of),
+        (labels["established"], value_text(props.get("established"), labels), as_of),
+        (labels["industries"], value_text(industries, labels), as_of),
+        (labels["designations"], value_text(props.get("designations"), labels), as_of),
+        (labels["enterprises"], value_text(props.get("enterprises"), labels), as_of),
     ]
 
 
@@ -108,16 +56,16 @@ def _why(entry: dict, criteria, labels: Mapping) -> list[tuple[str, ...]]:
     for crit in criteria:
         m = entry["metrics"][crit.key]
         value = m["value"]
-        shown = _value(
+        shown = value_text(
             round(value / 1000, 2) if value is not None and crit.unit == "m" else value,
             labels,
             "km" if crit.unit == "m" else crit.unit,
         )
         rows.append(
             (
-                _pick(vars(crit), "label", labels["lang"]),
+                pick_lang(vars(crit), "label", labels["lang"]),
                 shown,
-                _value(m.get("normalised"), labels),
+                value_text(m.get("normalised"), labels),
                 f"{m['weight']:g}",
                 f"{m['contribution']:.1f}",
             )
@@ -133,22 +81,22 @@ def _positions(name: str, props: Mapping, around: dict, vocab: Mapping, labels: 
             name,
             labels["this_park"],
             "—",
-            _vocab(vocab["accuracy"], props.get("accuracy"), lang, unknown),
-            _value(props.get("as_of"), labels),
+            vocab_text(vocab["accuracy"], props.get("accuracy"), lang, unknown),
+            value_text(props.get("as_of"), labels),
         )
     ]
     for t in around["targets"] + around["communities"]:
-        role = _pick(t, "label", lang) or labels["community"]
+        role = pick_lang(t, "label", lang) or labels["community"]
         if not t.get("id"):
             rows.append((unknown, role, unknown, labels["no_target"], "—"))
             continue
         rows.append(
             (
-                _pick(t, "name", lang) or t["id"],
+                pick_lang(t, "name", lang) or t["id"],
                 role,
-                _value(round(t["distance_m"] / 1000, 2), labels, "km"),
-                _vocab(vocab["accuracy"], t.get("accuracy"), lang, unknown),
-                _value(t.get("as_of"), labels),
+                value_text(round(t["distance_m"] / 1000, 2), labels, "km"),
+                vocab_text(vocab["accuracy"], t.get("accuracy"), lang, unknown),
+                value_text(t.get("as_of"), labels),
             )
         )
     return rows
@@ -160,25 +108,25 @@ def park_sheet(
     """The park fact sheet: names, status and accuracy, map, key figures, the ranking's why, positions, sources."""
     lang, unknown = labels["lang"], labels["unknown"]
     props = feature["properties"]
-    name = _pick(props, "name", lang) or props["id"]
+    name = pick_lang(props, "name", lang) or props["id"]
     other = props.get("name_zh") if lang == "en" else props.get("name_en")
     score = unknown if entry.get("score") is None else f"{entry['score']:.1f} / 100"
     lines = [
-        f"{labels['accuracy']}: {_vocab(vocab['accuracy'], props.get('accuracy'), lang, unknown)} · "
-        f"{labels['status']}: {_vocab(vocab['status'], props.get('status'), lang, unknown)} · "
-        f"{labels['as_of']}: {_value(props.get('as_of'), labels)}",
+        f"{labels['accuracy']}: {vocab_text(vocab['accuracy'], props.get('accuracy'), lang, unknown)} · "
+        f"{labels['status']}: {vocab_text(vocab['status'], props.get('status'), lang, unknown)} · "
+        f"{labels['as_of']}: {value_text(props.get('as_of'), labels)}",
         f"{labels['score']}: {score} · {labels['rank']}: {entry.get('rank') or unknown} · "
         f"{labels['known_criteria']}: {entry['known_criteria']}/{entry['criteria_count']}",
     ]
-    sources = [f"{labels['source']}: {_value(props.get('source'), labels)}"]
+    sources = [f"{labels['source']}: {value_text(props.get('source'), labels)}"]
     sources += sorted(
         {
-            f"{labels['source']} ({_pick(t, 'name', lang)}): {t['source']}"
+            f"{labels['source']} ({pick_lang(t, 'name', lang)}): {t['source']}"
             for t in around["targets"] + around["communities"]
             if t.get("id") and t.get("source")
         }
     )
-    weights = ", ".join(f"{_pick(vars(c), 'label', lang)} {entry['metrics'][c.key]['weight']:g}" for c in criteria)
+    weights = ", ".join(f"{pick_lang(vars(c), 'label', lang)} {entry['metrics'][c.key]['weight']:g}" for c in criteria)
     return Sheet(
         title=name,
         subtitle=other if other and other != name else "",

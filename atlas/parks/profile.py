@@ -13,8 +13,8 @@ from shapely.geometry import mapping, shape
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
 from atlas.analysis.nearest import connecting_lines_m, distance_interval_m, k_nearest_m
-from atlas.analysis.parks import CRITERIA
-from atlas.parkdata import park_targets
+from atlas.parks.data import park_targets
+from atlas.parks.score import CRITERIA
 from atlas.store import DataStore
 
 COMMUNITY_COUNT = 3

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from atlas.analysis.parks import CRITERIA
 from atlas.export import spreadsheet_text
+from atlas.parks.score import CRITERIA
 
 BOM = "\ufeff"
 BASE_COLUMNS = (

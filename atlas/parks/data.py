@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from atlas.analysis import WGS84, to_metric
-from atlas.analysis.parkquery import HIDE_REASONS, ParkQuery, Vocabulary, hidden_mask, park_vocabulary, parse_query
-from atlas.analysis.parks import (
+from atlas.errors import BadParameter, UnknownFeature
+from atlas.parks.query import HIDE_REASONS, ParkQuery, Vocabulary, hidden_mask, park_vocabulary, parse_query
+from atlas.parks.score import (
     CRITERIA,
     ParkBase,
     ParkScores,
@@ -34,7 +35,6 @@ from atlas.analysis.parks import (
     rank_positions,
     score_base,
 )
-from atlas.errors import BadParameter, UnknownFeature
 from atlas.store import DataStore
 
 RAIL_KINDS = ("station", "freight_yard")
