@@ -13,8 +13,8 @@ from shapely.geometry import mapping, shape
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
 from atlas.analysis.nearest import connecting_lines_m, distance_interval_m, k_nearest_m
-from atlas.parks.data import park_targets
-from atlas.parks.score import CRITERIA
+from atlas.parks.criteria import all_criteria, distance_criteria
+from atlas.parks.targets import park_targets
 from atlas.store import DataStore
 
 COMMUNITY_COUNT = 3
@@ -60,16 +60,16 @@ def _interval(park_m, park_is_area: bool, row) -> list[float] | None:
 
 
 def surroundings(store: DataStore, feature: dict) -> dict:
-    """Nearest interchange, rail station, hub, centre and renovated communities of a placed park."""
+    """The nearest target of each distance criterion and the nearest renovated communities of a placed park."""
     if feature["geometry"] is None:
         return {"placed": False, "targets": [], "communities": []}
     geometry = shape(feature["geometry"])
     is_area = feature["properties"].get("accuracy") == "area"
     targets = park_targets(store)
     found = []
-    for crit in (c for c in CRITERIA if c.is_distance):
+    for crit in distance_criteria():
         label = {"criterion": crit.key, "label_zh": crit.label_zh, "label_en": crit.label_en}
-        items = nearest_items(geometry, getattr(targets, crit.key), 1, is_area)
+        items = nearest_items(geometry, targets[crit.key], 1, is_area)
         # no placed target of this kind: listed as such, never given an invented distance
         found.extend([{**item, **label} for item in items] or [{**label, "id": None, "distance_m": None}])
     communities = nearest_items(geometry, store.usable("communities").frame(), COMMUNITY_COUNT, is_area)
@@ -115,7 +115,7 @@ def compare_rows(ranked: dict, features: dict[str, dict], ids: list[str]) -> lis
             higher=True,
         ),
     ]
-    for crit in CRITERIA:
+    for crit in all_criteria():
         metric = [entries[pid]["metrics"][crit.key] for pid in ids]
         values = [m["value"] for m in metric]
         higher = not crit.is_distance

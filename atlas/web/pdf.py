@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_babel import gettext as _
 
-from atlas.parks.data import park_feature, ranking
-from atlas.parks.profile import surroundings
-from atlas.parks.score import CRITERIA
+from atlas.parks.pages import profile_context
 from atlas.parks.sheet import park_map, park_sheet
 from atlas.pdfsheet import render_pdf
 from atlas.web.extension import get_store
@@ -75,11 +73,9 @@ def pdf_response(body: bytes, filename: str) -> Response:
 def park_pdf(park_id: str):
     """A park's fact sheet as PDF (1-2 pages); the ranking's why under this request's weights (as /parks)."""
     store = get_store()
-    feature = park_feature(store, park_id)
-    entry = ranking(store, _query(), only=[park_id])["parks"][0]
-    around = surroundings(store, feature)
-    image = park_map(feature, around, store.usable("district").collection, store.usable("towns").collection)
-    sheet = park_sheet(feature, entry, around, CRITERIA, VOCAB, sheet_labels(), image)
+    c = profile_context(store, park_id, _query())
+    image = park_map(c["feature"], c["around"], store.usable("district").collection, store.usable("towns").collection)
+    sheet = park_sheet(c["feature"], c["entry"], c["around"], c["criteria"], VOCAB, sheet_labels(), image)
     return pdf_response(render_pdf(sheet), f"park-{park_id}.pdf".encode("ascii", "replace").decode())
 
 
