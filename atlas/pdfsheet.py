@@ -253,23 +253,14 @@ def metric_series(geojson_items, crs=WGS84) -> gpd.GeoSeries:
 
 def district_layers(district_fc: dict | None, towns_fc: dict | None) -> list[dict]:
     """Map layers (``map_png`` style) of the town and district outlines."""
-    layers = []
-    if towns_fc:
-        layers.append(
-            {
-                "geoms": metric_series([f["geometry"] for f in towns_fc["features"]]),
-                "facecolor": "none",
-                "edgecolor": "#bbbbbb",
-                "linewidth": 0.4,
-            }
-        )
-    if district_fc:
-        layers.append(
-            {
-                "geoms": metric_series([f["geometry"] for f in district_fc["features"]]),
-                "facecolor": "none",
-                "edgecolor": "#444444",
-                "linewidth": 1.0,
-            }
-        )
-    return layers
+    outlines = ((towns_fc, "#bbbbbb", 0.4), (district_fc, "#444444", 1.0))  # towns under the district line
+    return [
+        {
+            "geoms": metric_series([f["geometry"] for f in fc["features"]]),
+            "facecolor": "none",
+            "edgecolor": colour,
+            "linewidth": width,
+        }
+        for fc, colour, width in outlines
+        if fc
+    ]

@@ -86,7 +86,8 @@ def _park_entries(
     score = [None if s != s else round(s, 2) for s in scores.score.to_numpy(float)[positions].tolist()]
     known = scores.known_count.to_numpy()[positions].tolist()
     unknown = scores.values[weighted].isna().to_numpy()[positions].tolist()
-    reasons = [[r for r, h in zip(hide_reasons(), row) if h] for row in hidden[positions].tolist()]
+    names = hide_reasons()
+    reasons = [[r for r, h in zip(names, row) if h] for row in hidden[positions].tolist()]
     props = [data.features[i]["properties"] for i in positions.tolist()]
     columns = zip(
         props, score, ranks, known, unknown, data.placed[positions].tolist(), reasons, metric_records(scores, positions)

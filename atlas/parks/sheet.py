@@ -102,6 +102,22 @@ def _positions(name: str, props: Mapping, around: dict, vocab: Mapping, labels: 
     return rows
 
 
+def _sources(props: Mapping, around: dict, labels: Mapping) -> list[str]:
+    """The park's source, then each nearest target's (sorted, once each)."""
+    lang = labels["lang"]
+    own = f"{labels['source']}: {value_text(props.get('source'), labels)}"
+    return [
+        own,
+        *sorted(
+            {
+                f"{labels['source']} ({pick_lang(t, 'name', lang)}): {t['source']}"
+                for t in around["targets"] + around["communities"]
+                if t.get("id") and t.get("source")
+            }
+        ),
+    ]
+
+
 def park_sheet(
     feature: dict, entry: dict, around: dict, criteria, vocab: Mapping, labels: Mapping, map_bytes: bytes | None
 ) -> Sheet:
@@ -118,14 +134,6 @@ def park_sheet(
         f"{labels['score']}: {score} · {labels['rank']}: {entry.get('rank') or unknown} · "
         f"{labels['known_criteria']}: {entry['known_criteria']}/{entry['criteria_count']}",
     ]
-    sources = [f"{labels['source']}: {value_text(props.get('source'), labels)}"]
-    sources += sorted(
-        {
-            f"{labels['source']} ({pick_lang(t, 'name', lang)}): {t['source']}"
-            for t in around["targets"] + around["communities"]
-            if t.get("id") and t.get("source")
-        }
-    )
     weights = ", ".join(f"{pick_lang(vars(c), 'label', lang)} {entry['metrics'][c.key]['weight']:g}" for c in criteria)
     return Sheet(
         title=name,
@@ -153,6 +161,6 @@ def park_sheet(
                 (3.5, 2.5, 1.5, 3, 1.5),
             ),
         ],
-        notes=[*sources, labels["method"], f"{labels['weights']}: {weights}"],
+        notes=[*_sources(props, around, labels), labels["method"], f"{labels['weights']}: {weights}"],
         lang=lang,
     )
