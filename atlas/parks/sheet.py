@@ -1,8 +1,8 @@
 """Content of the park PDF fact sheet (what the ranking, profile and surroundings show); Flask-free.
 
-Each builder turns results the pages already show (ranking entry, surroundings, comparison) into a
-``Sheet``; ``labels`` holds the translated texts (keys listed in ``atlas.web.pdf.sheet_labels``) and
-``lang`` picks the zh/en data fields. Unknown values print as ``labels["unknown"]``.
+``park_sheet`` turns results the pages already show (ranking entry, surroundings) into a ``Sheet``, rendered
+by the shared ``atlas.pdfsheet``; ``labels`` holds the translated texts (keys listed in
+``atlas.web.pdf.sheet_labels``) and ``lang`` picks the zh/en data fields. Unknown values print as ``labels["unknown"]``.
 """
 
 from __future__ import annotations
