@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from atlas.factsheets import COLOURS, _district_layers, _metric, _pick, _value, _vocab
-from atlas.pdfsheet import Sheet, Table, map_png
+from atlas.pdfsheet import COLOURS, Sheet, Table, map_png
+from atlas.pdfsheet import district_layers as _district_layers
+from atlas.pdfsheet import metric_series as _metric
+from atlas.pdfsheet import pick_lang as _pick
+from atlas.pdfsheet import value_text as _value
+from atlas.pdfsheet import vocab_text as _vocab
 
 TOP_TOWNS = 8
 

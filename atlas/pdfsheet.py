@@ -13,10 +13,14 @@ import io
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import geopandas as gpd
+from shapely.geometry import shape
+
+from atlas.analysis import METRIC_CRS, WGS84
 from atlas.errors import AtlasError
 
 FONT_CANDIDATES = (
@@ -208,3 +212,55 @@ def map_png(layers: Sequence[dict], *, width_in: float = 6.0, height_in: float =
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+# ---------- text and geometry helpers shared by the park and corridor sheets ----------
+COLOURS = ("#b2182b", "#2166ac", "#1b7837", "#e08214", "#762a83", "#6a3d9a", "#01665e")
+
+
+def pick_lang(obj: Mapping, name: str, lang: str):
+    """``obj[name_zh]`` or ``obj[name_en]`` for ``lang``, falling back to the other language."""
+    zh, en = obj.get(f"{name}_zh"), obj.get(f"{name}_en")
+    return (en or zh) if lang == "en" else (zh or en)
+
+
+def vocab_text(vocab: Mapping, key, lang: str, unknown: str) -> str:
+    """The zh or en label of a vocabulary key; ``unknown`` when empty, the key itself when not listed."""
+    if key in (None, ""):
+        return unknown
+    pair = vocab.get(key)
+    return pair[1 if lang == "en" else 0] if pair else str(key)
+
+
+def value_text(value, labels: Mapping, unit: str = "") -> str:
+    """A value as sheet text (lists joined, numbers to 2 decimals, unit label added); unknown as ``labels['unknown']``."""
+    if value is None or value == "" or value == [] or (isinstance(value, float) and value != value):
+        return labels["unknown"]
+    if isinstance(value, (list, tuple)):
+        return ("、" if labels["lang"] == "zh" else ", ").join(str(v) for v in value)
+    if isinstance(value, bool):
+        return labels["yes"] if value else labels["no"]
+    if isinstance(value, float):
+        value = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value} {labels.get('unit_' + unit, unit)}".strip() if unit else str(value)
+
+
+def metric_series(geojson_items, crs=WGS84) -> gpd.GeoSeries:
+    """GeoJSON geometries (None skipped) as a GeoSeries in METRIC_CRS, for the static maps."""
+    geoms = [shape(g) for g in geojson_items if g]
+    return gpd.GeoSeries(geoms, crs=crs).to_crs(METRIC_CRS)
+
+
+def district_layers(district_fc: dict | None, towns_fc: dict | None) -> list[dict]:
+    """Map layers (``map_png`` style) of the town and district outlines."""
+    outlines = ((towns_fc, "#bbbbbb", 0.4), (district_fc, "#444444", 1.0))  # towns under the district line
+    return [
+        {
+            "geoms": metric_series([f["geometry"] for f in fc["features"]]),
+            "facecolor": "none",
+            "edgecolor": colour,
+            "linewidth": width,
+        }
+        for fc, colour, width in outlines
+        if fc
+    ]

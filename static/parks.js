@@ -79,7 +79,7 @@
     ["industry", "f_industry"].forEach(function (name) {
       Array.prototype.forEach.call(form.elements[name].selectedOptions, function (opt) { params.append(name, opt.value); });
     });
-    ["designation", "status", "min_area_km2", "max_interchange_km", "max_rail_km", "max_hub_km"].forEach(function (name) {
+    ["designation", "status"].concat(P.cfg.number_filters).forEach(function (name) {   // filters: from the server
       var value = form.elements[name].value.trim();
       if (value !== "") params.set(name, value);
     });

@@ -8,11 +8,13 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
 from atlas.analysis.nearest import SAMPLE_STEP_M, area_samples_xy, distance_interval_m
-from atlas.analysis.parks import ParkTargets, metric_rows, park_base, score_base
+from atlas.parks.score import metric_records, park_base, score_base
+from atlas.parks.targets import ParkTargets
 
 SQUARE = box(0, 0, 1000, 1000)  # a 1 km square area, metres
 
@@ -72,12 +74,11 @@ def test_ranking_reports_an_area_parks_interval_and_scores_its_far_end():
     targets = ParkTargets(interchange=empty, rail=station, hub=empty, centre=empty)
     base = park_base(parks, targets)
     scores = score_base(base, {"interchange": 0, "rail": 1, "hub": 0, "centre": 0, "area": 0})
-    area_row = metric_rows(scores, "area-park")["rail"]
+    area_row, point_row = (row["rail"] for row in metric_records(scores, np.array([0, 1])))  # parks' order
     near, far = area_row["interval"]
     assert near == pytest.approx(2000, abs=1) and far == pytest.approx(math.hypot(3000, 500), abs=1)
     assert area_row["value"] == far  # scored at the far end
     assert area_row["normalised"] == pytest.approx(1 - far / 20_000, abs=1e-4)
-    point_row = metric_rows(scores, "point-park")["rail"]
     assert point_row["interval"] is None and point_row["value"] == pytest.approx(2500, abs=1)
 
 

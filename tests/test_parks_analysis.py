@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
@@ -12,9 +13,10 @@ from shapely.geometry import Point, box
 
 from atlas.analysis import METRIC_CRS, WGS84
 from atlas.analysis.nearest import k_nearest_m, nearest_distance_m
-from atlas.analysis.parkquery import ParkFilter, hidden_by, park_vocabulary, parse_query
-from atlas.analysis.parks import ParkTargets, evaluate, metric_rows, normalise, park_metrics, rank_order
 from atlas.errors import BadParameter
+from atlas.parks.query import ParkFilter, hidden_mask, hide_reasons, park_vocabulary, parse_query
+from atlas.parks.score import ParkScores, metric_records, normalise, park_base, rank_positions, score_base
+from atlas.parks.targets import ParkTargets
 
 E0, N0 = 660_000.0, 3_190_000.0  # UTM 48N, inside Qijiang
 
@@ -52,7 +54,20 @@ def targets(interchange=(), rail=(), hub=(), centre=()) -> ParkTargets:
             else gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=WGS84))
         )
 
-    return ParkTargets(frame(interchange), frame(rail), frame(hub), frame(centre))
+    return ParkTargets(interchange=frame(interchange), rail=frame(rail), hub=frame(hub), centre=frame(centre))
+
+
+def scored(parks, tg, weights, industries=()) -> ParkScores:
+    """What production runs for a ranking: the weight-independent base, then the scores for these weights."""
+    return score_base(park_base(parks, tg), weights, industries)
+
+
+def ranked_ids(scores: ParkScores) -> list[str]:
+    return scores.score.index[rank_positions(scores)].tolist()
+
+
+def metric_row(scores: ParkScores, park_id: str) -> dict[str, dict]:
+    return metric_records(scores, np.array([scores.values.index.get_loc(park_id)]))[0]
 
 
 @pytest.fixture
@@ -76,7 +91,7 @@ def world():
 
 def test_park_3_km_from_interchange_scores_as_documented(world):
     parks, tg = world
-    scores = evaluate(parks, tg, {"interchange": 1, "rail": 0, "hub": 0, "centre": 0, "area": 0})
+    scores = scored(parks, tg, {"interchange": 1, "rail": 0, "hub": 0, "centre": 0, "area": 0})
     assert scores.values.at["alpha", "interchange"] == pytest.approx(3000.0, abs=0.5)
     assert scores.normalised.at["alpha", "interchange"] == pytest.approx(1 - 3000 / 20_000, abs=1e-4)
     assert scores.score["alpha"] == pytest.approx(85.0, abs=0.01)
@@ -87,7 +102,7 @@ def test_park_3_km_from_interchange_scores_as_documented(world):
 def test_distance_is_measured_from_the_polygon_edge_not_the_centroid():
     parks = metric_frame([park("wide", square(E0, N0, side_m=2000.0))])
     tg = targets(interchange=[("ic", Point(E0 + 2000, N0))])
-    values, _ = park_metrics(parks, tg)
+    values = park_base(parks, tg).values
     assert values.at["wide", "interchange"] == pytest.approx(1000.0, abs=0.5)  # centroid would give 2000
 
 
@@ -116,11 +131,11 @@ def test_nearest_rejects_geographic_crs():
 
 def test_unknown_metrics_stay_unknown_and_contribute_nothing(world):
     parks, tg = world
-    scores = evaluate(parks, tg, {}, industries=["齿轮"])
+    scores = scored(parks, tg, {}, industries=["齿轮"])
     assert math.isnan(scores.values.at["delta", "interchange"])  # unplaced: no distance invented
     assert math.isnan(scores.normalised.at["gamma", "area"])  # no area given
     assert math.isnan(scores.values.at["gamma", "industry"])  # lists no industry
-    rows = metric_rows(scores, "delta")
+    rows = metric_row(scores, "delta")
     assert rows["interchange"] == {
         "value": None,
         "unit": "m",
@@ -137,9 +152,9 @@ def test_unknown_metrics_stay_unknown_and_contribute_nothing(world):
 
 def test_score_is_null_when_nothing_weighted_is_known(world):
     parks, tg = world
-    scores = evaluate(parks, tg, {"interchange": 1, "rail": 0, "hub": 0, "centre": 0, "area": 0})
+    scores = scored(parks, tg, {"interchange": 1, "rail": 0, "hub": 0, "centre": 0, "area": 0})
     assert math.isnan(scores.score["delta"])
-    assert rank_order(scores)[-1] == "delta"
+    assert ranked_ids(scores)[-1] == "delta"
 
 
 def test_area_and_industry_normalisation():
@@ -171,17 +186,17 @@ def test_equal_scores_are_ranked_by_id():
         ]
     )
     tg = targets(interchange=[("ic", Point(E0, N0))])
-    scores = evaluate(parks, tg, {"interchange": 1, "rail": 0, "hub": 0, "centre": 0, "area": 0})
+    scores = scored(parks, tg, {"interchange": 1, "rail": 0, "hub": 0, "centre": 0, "area": 0})
     assert scores.score["a-park"] == pytest.approx(scores.score["b-park"]) == pytest.approx(100 * (1 - 4500 / 20_000))
-    assert rank_order(scores) == ["a-park", "b-park", "c-park"]
-    no_rail = evaluate(parks, tg, {"interchange": 0, "rail": 1, "hub": 0, "centre": 0, "area": 0})
-    assert rank_order(no_rail) == ["a-park", "b-park", "c-park"]  # nothing known: by id
+    assert ranked_ids(scores) == ["a-park", "b-park", "c-park"]
+    no_rail = scored(parks, tg, {"interchange": 0, "rail": 1, "hub": 0, "centre": 0, "area": 0})
+    assert ranked_ids(no_rail) == ["a-park", "b-park", "c-park"]  # nothing known: by id
 
 
 def test_known_count_breaks_equal_scores():
     parks = metric_frame([park("a-park", None), park("z-park", None, planned=0.0)])
     tg = targets()
-    scores = evaluate(parks, tg, {"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 1})
+    scores = scored(parks, tg, {"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 1})
     assert math.isnan(scores.score["z-park"])  # area 0 of max 0: cannot normalise -> unknown
     parks2 = metric_frame(
         [
@@ -190,18 +205,18 @@ def test_known_count_breaks_equal_scores():
             park("m-park", None, planned=4.0),
         ]
     )
-    s2 = evaluate(parks2, tg, {"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 1, "industry": 1}, ["y"])
+    s2 = scored(parks2, tg, {"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 1, "industry": 1}, ["y"])
     assert s2.score["a-park"] == s2.score["z-park"] == 0.0
-    assert rank_order(s2) == ["m-park", "z-park", "a-park"]  # z knows 2 criteria, a only 1
+    assert ranked_ids(s2) == ["m-park", "z-park", "a-park"]  # z knows 2 criteria, a only 1
 
 
 def test_inputs_are_not_mutated(world):
     parks, tg = world
     before = parks.copy()
-    before_ic = tg.interchange.copy()
-    evaluate(parks, tg, {}, industries=["齿轮"])
+    before_ic = tg["interchange"].copy()
+    scored(parks, tg, {}, industries=["齿轮"])
     assert_geodataframe_equal(parks, before)
-    assert_geodataframe_equal(tg.interchange, before_ic)
+    assert_geodataframe_equal(tg["interchange"], before_ic)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +233,7 @@ def test_inputs_are_not_mutated(world):
 def test_bad_weights_raise_bad_parameter(world, weights, parameter):
     parks, tg = world
     with pytest.raises(BadParameter) as info:
-        evaluate(parks, tg, weights)
+        scored(parks, tg, weights)
     assert info.value.parameter == parameter
 
 
@@ -268,6 +283,10 @@ def test_query_parsing_accepts_a_full_query(world):
 def test_filters_hide_unknown_values_and_say_why():
     filt = ParkFilter(industries=("齿轮",), min_area_km2=6.0, max_distance_km={"interchange": 4.0})
     props = {"industries": ["齿轮"], "status": "existing", "designations": []}
-    assert hidden_by(props, {"area": 10.0, "interchange": 3000.0}, filt) == []
-    assert hidden_by(props, {"area": math.nan, "interchange": 5000.0}, filt) == ["min_area_km2", "max_interchange_km"]
-    assert hidden_by({"industries": []}, {"area": 10.0, "interchange": 0.0}, filt) == ["f_industry"]
+    parks = pd.DataFrame([props, props, {"industries": []}])
+    values = pd.DataFrame({"area": [10.0, math.nan, 10.0], "interchange": [3000.0, 5000.0, 0.0]})
+    mask = hidden_mask(parks, values, filt)
+    reasons = [[r for r, hidden in zip(hide_reasons(), row) if hidden] for row in mask.tolist()]
+    assert reasons[0] == []
+    assert reasons[1] == ["min_area_km2", "max_interchange_km"]
+    assert reasons[2] == ["f_industry"]

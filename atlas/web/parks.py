@@ -5,16 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from atlas.analysis.parkquery import parse_paging
-from atlas.analysis.parks import CRITERIA, DEFAULT_WEIGHTS
 from atlas.mappage import embed_parts
-from atlas.parkdata import checked_ids, features_by_id, park_feature, query_from_args, ranking, vocabulary
-from atlas.parkexport import to_csv, to_geojson
-from atlas.parkmaps import build_index_map, build_surroundings_map
-from atlas.parkprofile import compare_rows, surroundings
+from atlas.parks.data import features_by_id, query_from_args, ranking
+from atlas.parks.export import to_csv, to_geojson
+from atlas.parks.maps import build_index_map, build_surroundings_map
+from atlas.parks.pages import compare_context, criteria_config, index_context, profile_context
+from atlas.parks.query import parse_paging
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.extension import get_basemaps, get_store
-from atlas.web.i18n import current_lang, pick
+from atlas.web.i18n import current_lang
 from atlas.web.pages import map_strings
 
 bp = Blueprint("parks", __name__)
@@ -76,20 +75,18 @@ def _index_config() -> dict:
         "compare_url": url_for("parks.compare"),
         "csv_url": url_for("parks.export_csv"),
         "geojson_url": url_for("parks.export_geojson"),
-        "criteria": [{"key": c.key, "label": pick(c, "label"), "unit": c.unit} for c in CRITERIA],
+        **criteria_config(current_lang()),
         "classes": SCORE_CLASSES,
         "no_score": NO_SCORE_COLOUR,
         **_js_common(),
     }
 
 
-def _industry_labels(vocab) -> dict[str, str]:
-    """Industry (Chinese name, the value sent) -> the name shown in the request's language."""
-    names = sorted(set(vocab.industries.values()))
-    if current_lang() != "en":
-        return {name: name for name in names}
-    english = {zh: other for other, zh in vocab.industries.items() if other != zh}
-    return {name: english.get(name, name) for name in names}
+def _surroundings_parts(parks: list[dict], around: dict | None = None):
+    """The embedded map of ``parks`` with the nearest targets and communities of ``around`` (if given)."""
+    around = around or {"targets": [], "communities": []}
+    config = {"parks": parks, "targets": around["targets"], "communities": around["communities"], **_js_common()}
+    return embed_parts(build_surroundings_map(get_store(), _layer_url, config, **_map_options()))
 
 
 @bp.get("/api/parks/rank")
@@ -102,50 +99,16 @@ def rank_api():
 @bp.get("/parks")
 def index():
     """Map and table of all parks with weights, filters, ranking and exports; state in the URL."""
-    query = _query()
+    context = index_context(get_store(), _query(), current_lang())
     m = build_index_map(get_store(), _layer_url, _index_config(), **_map_options())
-    vocab = vocabulary(get_store())
-    labels = _industry_labels(vocab)
-    names = sorted(labels, key=lambda name: labels[name].casefold())
-    return render_template(
-        "parks/index.html",
-        parts=embed_parts(m),
-        query=query,
-        vocab=vocab,
-        industry_names=names,
-        industry_labels=labels,
-        statuses=STATUSES,
-        criteria=CRITERIA,
-        defaults=DEFAULT_WEIGHTS,
-    )
+    return render_template("parks/index.html", parts=embed_parts(m), statuses=STATUSES, **context)
 
 
 def _profile(park_id: str, printable: bool):
-    store = get_store()
-    feature = park_feature(store, park_id)
-    entry = ranking(store, _query(), only=[park_id])["parks"][0]
-    around = surroundings(store, feature)
-    parts = None
-    if around["placed"]:
-        config = {
-            "parks": [feature],
-            "targets": around["targets"],
-            "communities": around["communities"],
-            **_js_common(),
-        }
-        parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
-    return render_template(
-        "parks/profile.html",
-        feature=feature,
-        props=feature["properties"],
-        entry=entry,
-        around=around,
-        parts=parts,
-        spec=store.usable("parks").spec,
-        criteria=CRITERIA,
-        printable=printable,
-        vocab=VOCAB,
-    )
+    context = profile_context(get_store(), park_id, _query())
+    placed = context["around"]["placed"]
+    parts = _surroundings_parts([context["feature"]], context["around"]) if placed else None
+    return render_template("parks/profile.html", parts=parts, printable=printable, vocab=VOCAB, **context)
 
 
 @bp.get("/parks/<park_id>")
@@ -163,36 +126,11 @@ def profile_print(park_id: str):
 @bp.get("/parks/compare")
 def compare():
     """Compare 2-4 parks (?ids=a,b,c): one column per park, best value per row marked."""
-    store = get_store()
-    ids = checked_ids(store, request.args.get("ids"))
-    ranked = ranking(store, _query(), only=ids)
-    features = features_by_id(store)
-    config = {
-        "parks": [features[pid] for pid in ids if features[pid]["geometry"]],
-        "targets": [],
-        "communities": [],
-        **_js_common(),
-    }
-    parts = embed_parts(build_surroundings_map(store, _layer_url, config, **_map_options()))
-    rows = compare_rows(ranked, features, ids)
-    if current_lang() == "en":  # industries in English where the data gives a matching English list
-        for row in rows:
-            if row["key"] == "industries":
-                row["values"] = [_english_list(features[pid]["properties"], "industries") for pid in ids]
+    context = compare_context(get_store(), request.args.get("ids"), _query(), current_lang())
+    parts = _surroundings_parts(context["placed_parks"])
     return render_template(
-        "parks/compare.html",
-        ids=ids,
-        features=features,
-        parts=parts,
-        rows=rows,
-        placed=len(config["parks"]),
-        vocab=VOCAB,
+        "parks/compare.html", parts=parts, placed=len(context["placed_parks"]), vocab=VOCAB, **context
     )
-
-
-def _english_list(props: dict, name: str):
-    zh, en = props.get(name), props.get(f"{name}_en")
-    return en if isinstance(en, list) and isinstance(zh, list) and len(en) == len(zh) and en else zh
 
 
 @bp.get("/parks/export.csv")

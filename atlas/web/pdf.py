@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response
 from flask_babel import gettext as _
 
-from atlas.analysis.parks import CRITERIA
-from atlas.factsheets import park_map, park_sheet
-from atlas.parkdata import park_feature, ranking
-from atlas.parkprofile import surroundings
+from atlas.parks.pages import profile_context
+from atlas.parks.sheet import park_map, park_sheet
 from atlas.pdfsheet import render_pdf
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang
@@ -18,7 +16,7 @@ bp = Blueprint("pdf", __name__)
 
 
 def sheet_labels() -> dict[str, str]:
-    """The fact sheets' texts in the request's language (keys as used in atlas/factsheets.py)."""
+    """The fact sheets' texts in the request's language (keys as used in atlas/parks/sheet.py and atlas/corridorsheets.py)."""
     return {
         "lang": current_lang(),
         "unknown": _("未知"),
@@ -75,11 +73,9 @@ def pdf_response(body: bytes, filename: str) -> Response:
 def park_pdf(park_id: str):
     """A park's fact sheet as PDF (1-2 pages); the ranking's why under this request's weights (as /parks)."""
     store = get_store()
-    feature = park_feature(store, park_id)
-    entry = ranking(store, _query(), only=[park_id])["parks"][0]
-    around = surroundings(store, feature)
-    image = park_map(feature, around, store.usable("district").collection, store.usable("towns").collection)
-    sheet = park_sheet(feature, entry, around, CRITERIA, VOCAB, sheet_labels(), image)
+    c = profile_context(store, park_id, _query())
+    image = park_map(c["feature"], c["around"], store.usable("district").collection, store.usable("towns").collection)
+    sheet = park_sheet(c["feature"], c["entry"], c["around"], c["criteria"], VOCAB, sheet_labels(), image)
     return pdf_response(render_pdf(sheet), f"park-{park_id}.pdf".encode("ascii", "replace").decode())
 
 

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from atlas.analysis.parks import CRITERIA
 from atlas.export import spreadsheet_text
+from atlas.parks.criteria import all_criteria
 
 BOM = "\ufeff"
 BASE_COLUMNS = (
@@ -59,7 +59,7 @@ def export_rows(ranked: dict) -> list[dict]:
         if park["hidden_by"]:
             continue
         row = {name: park[name] for name in BASE_COLUMNS}
-        for crit in CRITERIA:
+        for crit in all_criteria():
             metric = park["metrics"][crit.key]
             row[f"{crit.key}_value_{crit.unit}"] = metric["value"]
             if crit.is_distance:  # an interval (area-only site): value is its far end, this its near end
@@ -71,7 +71,8 @@ def export_rows(ranked: dict) -> list[dict]:
 
 
 def export_columns() -> list[str]:
-    return [*BASE_COLUMNS, *(f"{c.key}_{part}" for c in CRITERIA for part in _parts(c))]
+    """The column ids of the export: the base columns, then value, (nearest,) normalised and points per criterion."""
+    return [*BASE_COLUMNS, *(f"{c.key}_{part}" for c in all_criteria() for part in _parts(c))]
 
 
 def _parts(crit) -> tuple[str, ...]:
@@ -84,7 +85,7 @@ def column_labels(lang: str = "zh") -> list[str]:
     """The CSV header in ``lang`` ("zh" or "en"), in ``export_columns()`` order."""
     en = lang == "en"
     labels = [BASE_LABELS[name][1 if en else 0] for name in BASE_COLUMNS]
-    for c in CRITERIA:
+    for c in all_criteria():
         unit = UNIT_LABELS[c.unit][1 if en else 0]
         near = (
             [

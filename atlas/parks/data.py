@@ -1,46 +1,24 @@
-"""The investor view's data: parks and their targets from the DataStore, ranking bodies, profiles; no Flask.
-
-Targets: interchanges are ``stations`` of kind ``interchange``; rail is kind ``station`` or
-``freight_yard``; logistics hubs are ``hubs`` except kind ``logistics_designation`` (a designated
-zone polygon covering the whole district is not a hub site: every distance to it would be 0); the
-district centre is the ``government_seat`` point of ``places`` (the district polygon's centroid only
-when no seat is placed).
+"""The investor view's data from the DataStore: the parks, their ranking body, ids checked; no Flask.
 
 Everything that does not depend on the query (the park frame and properties, the vocabulary, the nearest
-distances and areas) is computed once per data version -- keyed by the ETags of the layers it reads -- and
-kept in a small cache; a request then only re-weights, filters, sorts and builds the entries it returns.
+distances and areas) is computed once per data version and kept by the store (``DataStore.derived``, keyed by
+the versions of the layers it reads); a request then only re-weights, filters, sorts and builds its entries.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
-from atlas.analysis import WGS84, to_metric
-from atlas.analysis.parkquery import HIDE_REASONS, ParkQuery, Vocabulary, hidden_mask, park_vocabulary, parse_query
-from atlas.analysis.parks import (
-    CRITERIA,
-    ParkBase,
-    ParkScores,
-    ParkTargets,
-    metric_records,
-    park_base,
-    rank_positions,
-    score_base,
-)
 from atlas.errors import BadParameter, UnknownFeature
+from atlas.parks.criteria import all_criteria, target_layers
+from atlas.parks.query import ParkQuery, Vocabulary, hidden_mask, hide_reasons, park_vocabulary, parse_query
+from atlas.parks.score import ParkBase, ParkScores, metric_records, park_base, rank_positions, score_base
+from atlas.parks.targets import park_targets
 from atlas.store import DataStore
-
-RAIL_KINDS = ("station", "freight_yard")
-NOT_A_HUB_SITE = ("logistics_designation",)
-TARGET_LAYERS = ("stations", "hubs", "places", "district")
-CACHE_ENTRIES = 8  # data versions kept (each app/test data set is one version)
 
 
 @dataclass(frozen=True)
@@ -54,78 +32,6 @@ class ParkData:
     by_id: dict[str, dict]  # park id -> stored feature
     vocabulary: Vocabulary
     as_of: str | None
-
-
-class _VersionCache:
-    """A few values keyed by data version (layer ETags); built once per key, safe across threads."""
-
-    def __init__(self, size: int) -> None:
-        self._items: OrderedDict[tuple, object] = OrderedDict()
-        self._lock = threading.RLock()
-        self._size = size
-
-    def get(self, key: tuple, build: Callable[[], object]):
-        with self._lock:  # one build per version even when requests arrive together
-            if key not in self._items:
-                self._items[key] = build()
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
-            self._items.move_to_end(key)
-            return self._items[key]
-
-
-CACHE = _VersionCache(CACHE_ENTRIES)
-
-
-def _version(store: DataStore, layer_ids: tuple[str, ...]) -> tuple:
-    return tuple((lid, data.etag or data.reason) for lid in layer_ids for data in (store.layer(lid),))
-
-
-def park_frame(store: DataStore) -> gpd.GeoDataFrame:
-    """All parks (WGS-84, unplaced ones with null geometry); shared, do not mutate."""
-    return store.usable("parks").frame()
-
-
-def _of_kind(frame: gpd.GeoDataFrame, kinds: tuple[str, ...], exclude: bool = False) -> gpd.GeoDataFrame:
-    mask = frame["kind"].isin(kinds) if "kind" in frame.columns else pd.Series(False, index=frame.index)
-    return frame[~mask if exclude else mask]
-
-
-def district_centre(store: DataStore) -> gpd.GeoDataFrame:
-    """The government seat point; the district polygon's centroid (computed in METRIC_CRS) if no seat is placed."""
-    places = store.usable("places").frame()
-    seat = _of_kind(places, ("government_seat",))
-    seat = seat[seat.geometry.notna()]
-    if len(seat):
-        return seat.head(1)
-    district = to_metric(store.usable("district").frame())
-    centroid = district.geometry.union_all().centroid
-    return gpd.GeoDataFrame(
-        {"id": ["district-centroid"], "name_zh": ["綦江区几何中心"], "name_en": ["District centroid"]},
-        geometry=[centroid],
-        crs=district.crs,
-    ).to_crs(WGS84)
-
-
-def park_targets(store: DataStore) -> ParkTargets:
-    """The target frames distances are measured to (see the module docstring)."""
-    stations = store.usable("stations").frame()
-    hubs = store.usable("hubs").frame()
-    return ParkTargets(
-        interchange=_of_kind(stations, ("interchange",)),
-        rail=_of_kind(stations, RAIL_KINDS),
-        hub=_of_kind(hubs, NOT_A_HUB_SITE, exclude=True),
-        centre=district_centre(store),
-    )
-
-
-def target_lookup(targets: ParkTargets) -> dict[str, dict]:
-    """id -> properties of every target feature (for names, source and accuracy)."""
-    out = {}
-    for frame in (targets.interchange, targets.rail, targets.hub, targets.centre):
-        for record in pd.DataFrame(frame.drop(columns="geometry")).to_dict("records"):
-            out[record["id"]] = record
-    return out
 
 
 def _build_park_data(store: DataStore) -> ParkData:
@@ -144,19 +50,21 @@ def _build_park_data(store: DataStore) -> ParkData:
 
 
 def park_data(store: DataStore) -> ParkData:
-    """The parks of the current data version (cached; shared, do not mutate)."""
-    store.usable("parks")  # unavailable data raises here, as before, and is never cached
-    return CACHE.get(("parks", _version(store, ("parks",))), lambda: _build_park_data(store))
+    """The parks of the current data version (cached in the store; shared, do not mutate)."""
+    return store.derived("parks-data", lambda: _build_park_data(store), layers=["parks"])
 
 
 def park_base_of(store: DataStore) -> ParkBase:
-    """Distances and areas of every park for the current data version (cached; see ``park_base``)."""
-    store.usable("parks")
-    key = ("base", _version(store, ("parks", *TARGET_LAYERS)))
-    return CACHE.get(key, lambda: park_base(park_frame(store), park_targets(store)))
+    """Distances and areas of every park for the current data version (cached in the store; see ``park_base``)."""
+
+    def build() -> ParkBase:
+        return park_base(store.usable("parks").frame(), park_targets(store))
+
+    return store.derived("parks-base", build, layers=["parks", *target_layers()])
 
 
 def vocabulary(store: DataStore) -> Vocabulary:
+    """Industries, designations, statuses and ids the parks data holds."""
     return park_data(store).vocabulary
 
 
@@ -166,6 +74,7 @@ def query_from_args(store: DataStore, args: dict[str, list[str]]) -> ParkQuery:
 
 
 def score_all(store: DataStore, query: ParkQuery) -> ParkScores:
+    """The scores of every park under the query's weights and industries."""
     return score_base(park_base_of(store), query.weights, query.industries)
 
 
@@ -173,11 +82,12 @@ def _park_entries(
     data: ParkData, scores: ParkScores, positions: np.ndarray, ranks: list[int | None], hidden: np.ndarray
 ) -> list[dict]:
     """The response entries of the parks at ``positions`` (built column-wise, no per-park frame lookups)."""
-    weighted = [c.key for c in CRITERIA if scores.weights[c.key] > 0]
+    weighted = [c.key for c in all_criteria() if scores.weights[c.key] > 0]
     score = [None if s != s else round(s, 2) for s in scores.score.to_numpy(float)[positions].tolist()]
     known = scores.known_count.to_numpy()[positions].tolist()
     unknown = scores.values[weighted].isna().to_numpy()[positions].tolist()
-    reasons = [[r for r, h in zip(HIDE_REASONS, row) if h] for row in hidden[positions].tolist()]
+    names = hide_reasons()
+    reasons = [[r for r, h in zip(names, row) if h] for row in hidden[positions].tolist()]
     props = [data.features[i]["properties"] for i in positions.tolist()]
     columns = zip(
         props, score, ranks, known, unknown, data.placed[positions].tolist(), reasons, metric_records(scores, positions)
@@ -235,16 +145,7 @@ def ranking(
     body = {
         "weights": scores.weights,
         "industry": list(query.industries),
-        "criteria": [
-            {
-                "key": c.key,
-                "label_zh": c.label_zh,
-                "label_en": c.label_en,
-                "unit": c.unit,
-                "max_distance_m": c.max_distance_m,
-            }
-            for c in CRITERIA
-        ],
+        "criteria": criteria_entries(),
         "shown_count": shown,
         "hidden_count": len(positions) - shown,
         "as_of": data.as_of,
@@ -253,6 +154,20 @@ def ranking(
     if limit is not None or offset:
         body.update(offset=offset, limit=limit)
     return body
+
+
+def criteria_entries() -> list[dict]:
+    """The ``criteria`` of the ranking body: key, labels, unit and the distance scored 0 (None if not a distance)."""
+    return [
+        {
+            "key": c.key,
+            "label_zh": c.label_zh,
+            "label_en": c.label_en,
+            "unit": c.unit,
+            "max_distance_m": c.max_distance_m,
+        }
+        for c in all_criteria()
+    ]
 
 
 def features_by_id(store: DataStore) -> dict[str, dict]:

@@ -13,8 +13,8 @@ from shapely.geometry import mapping, shape
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
 from atlas.analysis.nearest import connecting_lines_m, distance_interval_m, k_nearest_m
-from atlas.analysis.parks import CRITERIA
-from atlas.parkdata import park_targets
+from atlas.parks.criteria import all_criteria, distance_criteria
+from atlas.parks.targets import park_targets
 from atlas.store import DataStore
 
 COMMUNITY_COUNT = 3
@@ -60,16 +60,16 @@ def _interval(park_m, park_is_area: bool, row) -> list[float] | None:
 
 
 def surroundings(store: DataStore, feature: dict) -> dict:
-    """Nearest interchange, rail station, hub, centre and renovated communities of a placed park."""
+    """The nearest target of each distance criterion and the nearest renovated communities of a placed park."""
     if feature["geometry"] is None:
         return {"placed": False, "targets": [], "communities": []}
     geometry = shape(feature["geometry"])
     is_area = feature["properties"].get("accuracy") == "area"
     targets = park_targets(store)
     found = []
-    for crit in (c for c in CRITERIA if c.is_distance):
+    for crit in distance_criteria():
         label = {"criterion": crit.key, "label_zh": crit.label_zh, "label_en": crit.label_en}
-        items = nearest_items(geometry, getattr(targets, crit.key), 1, is_area)
+        items = nearest_items(geometry, targets[crit.key], 1, is_area)
         # no placed target of this kind: listed as such, never given an invented distance
         found.extend([{**item, **label} for item in items] or [{**label, "id": None, "distance_m": None}])
     communities = nearest_items(geometry, store.usable("communities").frame(), COMMUNITY_COUNT, is_area)
@@ -98,6 +98,35 @@ def _row(key: str, label_zh: str, label_en: str, values: list, *, higher: bool |
     }
 
 
+AREA_ROWS = (("planned_area_km2", "规划面积", "Planned area"), ("built_area_km2", "建成面积", "Built area"))
+TEXT_ROWS = (
+    ("industries", "主导产业", "Leading industries"),
+    ("designations", "称号与认定", "Designations"),
+    ("enterprises", "重点企业", "Key enterprises"),
+    ("status", "状态", "Status"),
+    ("accuracy", "位置精度", "Positional accuracy"),
+    ("source", "来源", "Source"),
+    ("as_of", "数据截至", "As of"),
+)
+
+
+def _metric_rows(entries: list[dict]) -> list[dict]:
+    """Score, known criteria, then each criterion's value and points, one column per ranking entry."""
+    rows = [
+        _row("score", "评分（0–100）", "Score (0–100)", [e["score"] for e in entries], higher=True),
+        _row("known_criteria", "已知指标数", "Known criteria", [e["known_criteria"] for e in entries], higher=True),
+    ]
+    for crit in all_criteria():
+        metric = [e["metrics"][crit.key] for e in entries]
+        values = [m["value"] for m in metric]
+        rows.append(_row(crit.key, crit.label_zh, crit.label_en, values, higher=not crit.is_distance, unit=crit.unit))
+        points = [m["contribution"] if m["value"] is not None else None for m in metric]
+        rows.append(
+            _row(f"{crit.key}_points", f"{crit.label_zh}·得分", f"{crit.label_en}: points", points, higher=True)
+        )
+    return rows
+
+
 def compare_rows(ranked: dict, features: dict[str, dict], ids: list[str]) -> list[dict]:
     """One row per attribute and metric for the parks ``ids`` (columns in that order), best marked.
 
@@ -105,67 +134,10 @@ def compare_rows(ranked: dict, features: dict[str, dict], ids: list[str]) -> lis
     """
     entries = {p["id"]: p for p in ranked["parks"]}
     props = [features[pid]["properties"] for pid in ids]
-    rows = [
-        _row("score", "评分（0–100）", "Score (0–100)", [entries[pid]["score"] for pid in ids], higher=True),
-        _row(
-            "known_criteria",
-            "已知指标数",
-            "Known criteria",
-            [entries[pid]["known_criteria"] for pid in ids],
-            higher=True,
-        ),
-    ]
-    for crit in CRITERIA:
-        metric = [entries[pid]["metrics"][crit.key] for pid in ids]
-        values = [m["value"] for m in metric]
-        higher = not crit.is_distance
-        rows.append(_row(crit.key, crit.label_zh, crit.label_en, values, higher=higher, unit=crit.unit))
-        rows.append(
-            _row(
-                f"{crit.key}_points",
-                f"{crit.label_zh}·得分",
-                f"{crit.label_en}: points",
-                [m["contribution"] if m["value"] is not None else None for m in metric],
-                higher=True,
-            )
-        )
-    rows.append(
-        _row(
-            "planned_area_km2",
-            "规划面积",
-            "Planned area",
-            [p.get("planned_area_km2") for p in props],
-            higher=True,
-            unit="km2",
-        )
-    )
-    rows.append(
-        _row(
-            "built_area_km2",
-            "建成面积",
-            "Built area",
-            [p.get("built_area_km2") for p in props],
-            higher=True,
-            unit="km2",
-        )
-    )
-    rows.append(
-        _row(
-            "designation_count",
-            "称号数量",
-            "Number of designations",
-            [len(p.get("designations") or []) or None for p in props],
-            higher=True,
-        )
-    )
-    for name, zh, en in (
-        ("industries", "主导产业", "Leading industries"),
-        ("designations", "称号与认定", "Designations"),
-        ("enterprises", "重点企业", "Key enterprises"),
-        ("status", "状态", "Status"),
-        ("accuracy", "位置精度", "Positional accuracy"),
-        ("source", "来源", "Source"),
-        ("as_of", "数据截至", "As of"),
-    ):
-        rows.append(_row(name, zh, en, [p.get(name) for p in props], higher=None))
+    rows = _metric_rows([entries[pid] for pid in ids])
+    for name, zh, en in AREA_ROWS:
+        rows.append(_row(name, zh, en, [p.get(name) for p in props], higher=True, unit="km2"))
+    designations = [len(p.get("designations") or []) or None for p in props]
+    rows.append(_row("designation_count", "称号数量", "Number of designations", designations, higher=True))
+    rows += [_row(name, zh, en, [p.get(name) for p in props], higher=None) for name, zh, en in TEXT_ROWS]
     return rows

@@ -1,4 +1,4 @@
-"""Investor view of industrial parks: per-criterion metrics, normalisation, weighted score, ranking.
+"""Per-criterion metrics, normalisation, weighted score and ranking of the parks (criteria: ``atlas.parks.criteria``).
 
 Flask-free. Inputs are WGS-84 GeoDataFrames (parks may have null geometries); every distance is
 measured in ``METRIC_CRS`` from the park geometry itself (polygon edge, not a label point) to the
@@ -6,7 +6,7 @@ nearest target with ``sjoin_nearest``. Unknown values stay unknown: a metric tha
 is NaN, its normalised value is NaN and it contributes 0 points; it is never filled in.
 
 Normalisation (each criterion to 0..1, 1 = best):
-- distance criteria: ``max(0, 1 - d_m / max_distance_m)`` (``max_distance_m`` per criterion below);
+- distance criteria: ``max(0, 1 - d_m / max_distance_m)`` (``max_distance_m`` per criterion);
 - area: ``area_km2 / largest known area_km2`` among the parks ranked together;
 - industry: 1 if any selected industry is in the park's list, 0 if none is, unknown if the park lists none.
 
@@ -27,47 +27,12 @@ import pandas as pd
 from atlas.analysis import to_metric
 from atlas.analysis.nearest import distance_interval_m, nearest_distance_m
 from atlas.errors import BadParameter
+from atlas.parks.area import planned_else_built_km2
+from atlas.parks.criteria import Criterion, all_criteria, by_key, default_weights, distance_keys
 
-
-@dataclass(frozen=True)
-class Criterion:
-    """One ranking criterion: key (``w_<key>`` in the API), labels, unit and default weight."""
-
-    key: str
-    label_zh: str
-    label_en: str
-    unit: str
-    default_weight: float
-    max_distance_m: float | None = None
-
-    @property
-    def is_distance(self) -> bool:
-        return self.max_distance_m is not None
-
-
-CRITERIA: tuple[Criterion, ...] = (
-    Criterion("interchange", "距高速互通", "Distance to expressway interchange", "m", 3.0, 20_000.0),
-    Criterion("rail", "距铁路车站或货场", "Distance to rail station or freight yard", "m", 2.0, 20_000.0),
-    Criterion("hub", "距物流枢纽", "Distance to logistics hub", "m", 2.0, 20_000.0),
-    Criterion("centre", "距区政府驻地", "Distance to district centre (government seat)", "m", 1.0, 40_000.0),
-    Criterion("area", "园区面积", "Park area", "km2", 1.0),
-    Criterion("industry", "产业匹配", "Industry match", "match", 2.0),
-)
-CRITERIA_BY_KEY: dict[str, Criterion] = {c.key: c for c in CRITERIA}
-DEFAULT_WEIGHTS: dict[str, float] = {c.key: c.default_weight for c in CRITERIA}
+Targets = Mapping[str, gpd.GeoDataFrame]  # criterion key -> target frame (``atlas.parks.targets.ParkTargets``)
 SCORE_TIE_DIGITS = 6
 AREA_CLASS = "area"  # accuracy class of a site known only to lie inside its geometry
-DISTANCE_KEYS: tuple[str, ...] = tuple(c.key for c in CRITERIA if c.is_distance)
-
-
-@dataclass(frozen=True)
-class ParkTargets:
-    """What distances are measured to, each a WGS-84 GeoDataFrame with ``id`` (may be empty)."""
-
-    interchange: gpd.GeoDataFrame
-    rail: gpd.GeoDataFrame
-    hub: gpd.GeoDataFrame
-    centre: gpd.GeoDataFrame
 
 
 @dataclass(frozen=True)
@@ -82,13 +47,6 @@ class ParkScores:
     known_count: pd.Series  # how many weighted criteria are known
     weights: dict[str, float]  # effective weights (0 for criteria that do not apply)
     base: ParkBase | None = None  # the cached weight-independent part these scores were computed from
-
-
-def park_area_km2(parks: pd.DataFrame) -> pd.Series:
-    """Planned area in km², falling back to built area; NaN when neither is given (never from geometry)."""
-    planned = pd.to_numeric(parks.get("planned_area_km2"), errors="coerce")
-    built = pd.to_numeric(parks.get("built_area_km2"), errors="coerce")
-    return planned.fillna(built).astype(float)
 
 
 def listed_items(parks: pd.DataFrame, column: str) -> pd.Series:
@@ -118,19 +76,19 @@ def _is_area(frame: pd.DataFrame) -> pd.Series:
     return frame["accuracy"].eq(AREA_CLASS)
 
 
-def farthest_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> pd.DataFrame:
+def farthest_metrics_m(parks: gpd.GeoDataFrame, targets: Targets) -> pd.DataFrame:
     """The far end of each distance interval (m), for parks that are ``area`` sites or face ``area`` targets.
 
     NaN where the distance is a plain value (neither side is an area). See ``atlas.analysis.nearest``.
     """
-    ids = pd.Index(parks["id"], name="id")
-    farthest = pd.DataFrame(index=ids, columns=list(DISTANCE_KEYS), dtype=float)
+    ids, keys = pd.Index(parks["id"], name="id"), distance_keys()
+    farthest = pd.DataFrame(index=ids, columns=list(keys), dtype=float)
     parks_m = to_metric(
         parks[["id", "accuracy", "geometry"]] if "accuracy" in parks.columns else parks[["id", "geometry"]]
     )
     park_area = _is_area(parks_m)
-    for key in DISTANCE_KEYS:
-        frame = getattr(targets, key)
+    for key in keys:
+        frame = targets[key]
         target_m = to_metric(frame[[c for c in ("id", "accuracy", "geometry") if c in frame.columns]])
         if target_m.empty:
             continue
@@ -141,18 +99,18 @@ def farthest_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> pd.Data
     return farthest
 
 
-def distance_metrics_m(parks: gpd.GeoDataFrame, targets: ParkTargets) -> tuple[pd.DataFrame, pd.DataFrame]:
+def distance_metrics_m(parks: gpd.GeoDataFrame, targets: Targets) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Distance (m, METRIC_CRS) from each park geometry to the nearest target of each kind, and its id.
 
     Returns (distances, target ids), both indexed by park id; unplaced parks or missing targets give NaN/None.
     For an ``area`` park this is the near end of its interval (see ``farthest_metrics_m``).
     """
-    ids = pd.Index(parks["id"], name="id")
+    ids, keys = pd.Index(parks["id"], name="id"), distance_keys()
     parks_m = to_metric(parks[["id", "geometry"]]).set_index("id", drop=False)
-    distances = pd.DataFrame(index=ids, columns=list(DISTANCE_KEYS), dtype=float)
-    nearest_ids = pd.DataFrame(index=ids, columns=list(DISTANCE_KEYS), dtype=object)
-    for key in DISTANCE_KEYS:  # one vectorised nearest join per criterion (4), not per feature
-        target_m = to_metric(getattr(targets, key)[["id", "geometry"]])
+    distances = pd.DataFrame(index=ids, columns=list(keys), dtype=float)
+    nearest_ids = pd.DataFrame(index=ids, columns=list(keys), dtype=object)
+    for key in keys:  # one vectorised nearest join per criterion, not per feature
+        target_m = to_metric(targets[key][["id", "geometry"]])
         found = nearest_distance_m(parks_m, target_m)
         distances.loc[found.index, key] = found["distance_m"].astype(float)
         nearest_ids.loc[found.index, key] = found["target_id"]
@@ -189,17 +147,17 @@ def _rounded_columns(values: pd.DataFrame, normalised: pd.DataFrame, targets: pd
     return (_rounded_array(values[key].to_numpy(float), 3), _rounded_array(normalised[key].to_numpy(float), 6), target)
 
 
-def park_base(parks: gpd.GeoDataFrame, targets: ParkTargets) -> ParkBase:
+def park_base(parks: gpd.GeoDataFrame, targets: Targets) -> ParkBase:
     """The weight-independent metrics of ``parks`` (WGS-84, unique ``id``): distances in m, area in km²."""
     if "id" not in parks.columns or parks["id"].duplicated().any():
         raise ValueError("parks need a unique 'id' column")
     distances, nearest_ids = distance_metrics_m(parks, targets)
     farthest = farthest_metrics_m(parks, targets)
     by_id = pd.DataFrame(parks.drop(columns="geometry")).set_index("id", drop=False)
-    values = farthest.combine_first(distances)[list(DISTANCE_KEYS)]  # an interval scores at its far end
-    values["area"] = park_area_km2(by_id)
+    values = farthest.combine_first(distances)[list(distance_keys())]  # an interval scores at its far end
+    values["area"] = planned_else_built_km2(by_id)
     normalised = normalise(values)
-    keys = [*DISTANCE_KEYS, "area"]
+    keys = [*distance_keys(), "area"]
     rounded = {key: _rounded_columns(values, normalised, nearest_ids, key) for key in keys}
     nearest = distances.where(farthest.notna())
     return ParkBase(
@@ -207,19 +165,10 @@ def park_base(parks: gpd.GeoDataFrame, targets: ParkTargets) -> ParkBase:
     )
 
 
-def park_metrics(
-    parks: gpd.GeoDataFrame, targets: ParkTargets, industries: Iterable[str] = ()
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Raw metrics per park id: distances in m, area in km², industry match 0/1; and nearest target ids."""
-    base = park_base(parks, targets)
-    values = base.values.assign(industry=industry_match(base.values, industries, base.industry_items))
-    return values[[c.key for c in CRITERIA]], base.targets
-
-
 def normalise(values: pd.DataFrame) -> pd.DataFrame:
     """Map each criterion present in ``values`` to 0..1 (1 = best) as documented in the module; NaN stays NaN."""
     out = pd.DataFrame(index=values.index)
-    for crit in (c for c in CRITERIA if c.key in values.columns):
+    for crit in (c for c in all_criteria() if c.key in values.columns):
         column = values[crit.key].astype(float)
         if crit.is_distance:
             out[crit.key] = (1.0 - column / crit.max_distance_m).clip(lower=0.0)
@@ -233,12 +182,12 @@ def normalise(values: pd.DataFrame) -> pd.DataFrame:
 
 def effective_weights(weights: Mapping[str, float], industries: Iterable[str]) -> dict[str, float]:
     """Weights per criterion with defaults filled in; industry is 0 when no industry is selected."""
-    unknown = sorted(set(weights) - set(CRITERIA_BY_KEY))
+    unknown = sorted(set(weights) - set(by_key()))
     if unknown:
         raise BadParameter(
-            f"unknown criterion {unknown[0]!r}; use one of {list(CRITERIA_BY_KEY)}", parameter=f"w_{unknown[0]}"
+            f"unknown criterion {unknown[0]!r}; use one of {list(by_key())}", parameter=f"w_{unknown[0]}"
         )
-    merged = {key: float(weights.get(key, default)) for key, default in DEFAULT_WEIGHTS.items()}
+    merged = {key: float(weights.get(key, default)) for key, default in default_weights().items()}
     if not list(industries):
         merged["industry"] = 0.0
     if sum(merged.values()) <= 0:
@@ -253,7 +202,7 @@ def effective_weights(weights: Mapping[str, float], industries: Iterable[str]) -
 def score_parks(normalised: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Weighted contributions (points), score 0..100 (NaN if nothing weighted is known) and known counts."""
     total = sum(weights.values())
-    keys = [c.key for c in CRITERIA]
+    keys = [c.key for c in all_criteria()]
     shares = pd.Series({key: 100.0 * weights[key] / total for key in keys})
     contributions = normalised[keys].fillna(0.0).mul(shares, axis=1)
     weighted = [key for key in keys if weights[key] > 0]
@@ -273,14 +222,6 @@ def score_base(base: ParkBase, weights: Mapping[str, float], industries: Iterabl
     return ParkScores(values, base.targets, normalised, contributions, score, known, used, base)
 
 
-def evaluate(
-    parks: gpd.GeoDataFrame, targets: ParkTargets, weights: Mapping[str, float], industries: Iterable[str] = ()
-) -> ParkScores:
-    """Compute metrics, normalised values, contributions and scores for every park (input not mutated)."""
-    effective_weights(weights, tuple(industries))  # reject bad weights before measuring anything
-    return score_base(park_base(parks, targets), weights, industries)
-
-
 def rank_positions(scores: ParkScores) -> np.ndarray:
     """Positions of the parks best first: score desc (unknown last), known criteria desc, then id asc."""
     # scores within 1e-6 points are ties (reprojection noise), so round before sorting
@@ -295,15 +236,6 @@ def _id_order(ids: pd.Index) -> np.ndarray:
     order = np.empty(len(ids), dtype=np.int64)
     order[np.argsort(ids.to_numpy(dtype=str), kind="stable")] = np.arange(len(ids))
     return order
-
-
-def rank_order(scores: ParkScores, ids: Iterable[str] | None = None) -> list[str]:
-    """Park ids best first: score desc (unknown last), known criteria desc, then id asc."""
-    ordered = scores.score.index.to_numpy()[rank_positions(scores)]
-    if ids is not None:
-        wanted = set(ids)
-        ordered = [pid for pid in ordered.tolist() if pid in wanted]
-    return list(ordered)
 
 
 def _metric_column(scores: ParkScores, crit: Criterion, positions: np.ndarray) -> list[dict]:
@@ -348,11 +280,7 @@ def _interval_near(scores: ParkScores, key: str, positions: np.ndarray) -> list:
 def metric_records(scores: ParkScores, positions: np.ndarray) -> list[dict[str, dict]]:
     """Per park at ``positions``: criterion -> value, unit, normalised, weight, contribution (and target id)."""
     positions = np.asarray(positions, dtype=np.int64)
-    columns = [_metric_column(scores, crit, positions) for crit in CRITERIA]
-    keys = [c.key for c in CRITERIA]
+    criteria = all_criteria()
+    columns = [_metric_column(scores, crit, positions) for crit in criteria]
+    keys = [c.key for c in criteria]
     return [dict(zip(keys, rows)) for rows in zip(*columns)]
-
-
-def metric_rows(scores: ParkScores, park_id: str) -> dict[str, dict]:
-    """The per-criterion explanation of one park: value, unit, normalised, weight, contribution, target."""
-    return metric_records(scores, np.array([scores.values.index.get_loc(park_id)]))[0]

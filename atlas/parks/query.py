@@ -1,16 +1,16 @@
 """Parse and check the investor view's query (weights, industries, filters) and apply the filters; Flask-free.
 
 Query parameters (all optional, shared by /parks, /api/parks/rank and the exports):
-- ``w_<criterion>``: non-negative finite weight for each criterion in ``CRITERIA`` (defaults there);
+- ``w_<criterion>``: non-negative finite weight for each criterion of ``atlas.parks.criteria`` (defaults there);
 - ``industry``: industries the investor looks for (repeat or comma-separate; Chinese or English names
   from the data) -- scored by the ``industry`` criterion;
 - ``f_industry``: show only parks listing any of these industries;
 - ``designation``, ``status``: show only parks with this designation / status;
 - ``min_area_km2``: show only parks whose known area is at least this;
-- ``max_interchange_km``, ``max_rail_km``, ``max_hub_km``: show only parks whose known distance is at
-  most this. A park whose value is unknown does not pass a numeric filter (it cannot be shown to meet
-  it); the response says so in ``hidden_by``.
-- ``sel``, ``sort``, ``dir``: page state (selected parks, table sort), accepted and echoed.
+- ``max_<criterion>_km`` (``max_interchange_km``, ``max_rail_km``, ``max_hub_km``: the criteria declaring a
+  filter): show only parks whose known distance is at most this. A park whose value is unknown does not
+  pass a numeric filter (it cannot be shown to meet it); the response says so in ``hidden_by``.
+- ``sel``, ``sort``, ``dir``: page state (selected parks, table sort by rank, name, score or any criterion).
 
 Paging (``/api/parks/rank`` only, see ``parse_paging``): ``limit`` (whole number >= 1; default: every park) and
 ``offset`` (whole number >= 0, default 0) cut the ranked list (shown parks by rank, then hidden ones);
@@ -26,15 +26,31 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from atlas.analysis.parks import CRITERIA_BY_KEY, listed_items
 from atlas.errors import BadParameter
+from atlas.parks.criteria import all_criteria, by_key, filtered_criteria
+from atlas.parks.score import listed_items
 
-DISTANCE_FILTERS: dict[str, str] = {
-    "max_interchange_km": "interchange",
-    "max_rail_km": "rail",
-    "max_hub_km": "hub",
-}
-SORT_KEYS = ("rank", "name", "score", "area", *DISTANCE_FILTERS.values(), "centre")
+AREA_FILTER = "min_area_km2"
+OTHER_FILTERS = ("f_industry", "designation", "status", AREA_FILTER)  # hide reasons before the distance filters
+
+
+def distance_filters() -> dict[str, str]:
+    """Query parameter -> criterion key of every distance filter (``max_<key>_km``)."""
+    return {c.filter_param: c.key for c in filtered_criteria()}
+
+
+def number_filters() -> tuple[str, ...]:
+    """The numeric filter parameters, as the page's form sends them."""
+    return (AREA_FILTER, *distance_filters())
+
+
+def sort_keys() -> tuple[str, ...]:
+    return ("rank", "name", "score", *(c.key for c in all_criteria()))
+
+
+def hide_reasons() -> tuple[str, ...]:
+    """The filters a park can be hidden by, in the order ``hidden_by`` lists them."""
+    return (*OTHER_FILTERS, *distance_filters())
 
 
 @dataclass(frozen=True)
@@ -152,10 +168,8 @@ def parse_weights(args: Mapping[str, Sequence[str]]) -> dict[str, float]:
         if not name.startswith("w_"):
             continue
         key = name[2:]
-        if key not in CRITERIA_BY_KEY:
-            raise BadParameter(
-                f"unknown criterion in {name!r}; use w_ + one of {list(CRITERIA_BY_KEY)}", parameter=name
-            )
+        if key not in by_key():
+            raise BadParameter(f"unknown criterion in {name!r}; use w_ + one of {list(by_key())}", parameter=name)
         text = _single(args, name)
         if text is None:
             raise BadParameter(f"{name} is empty; give a number >= 0", parameter=name)
@@ -186,9 +200,9 @@ def _choice(args, name: str, allowed: Sequence[str]) -> str | None:
 
 def parse_filters(args: Mapping[str, Sequence[str]], vocab: Vocabulary) -> ParkFilter:
     """The show-only-parks-that filters of the query."""
-    minimum = _single(args, "min_area_km2")
+    minimum = _single(args, AREA_FILTER)
     distances = {}
-    for name, key in DISTANCE_FILTERS.items():
+    for name, key in distance_filters().items():
         text = _single(args, name)
         if text is not None:
             distances[key] = parse_number(name, text)
@@ -196,7 +210,7 @@ def parse_filters(args: Mapping[str, Sequence[str]], vocab: Vocabulary) -> ParkF
         industries=parse_industries(args, "f_industry", vocab),
         designation=_choice(args, "designation", vocab.designations),
         status=_choice(args, "status", vocab.statuses),
-        min_area_km2=None if minimum is None else parse_number("min_area_km2", minimum),
+        min_area_km2=None if minimum is None else parse_number(AREA_FILTER, minimum),
         max_distance_km=distances,
     )
 
@@ -213,12 +227,9 @@ def parse_query(args: Mapping[str, Sequence[str]], vocab: Vocabulary) -> ParkQue
         industries=parse_industries(args, "industry", vocab),
         filters=parse_filters(args, vocab),
         selected=selected,
-        sort=_choice(args, "sort", SORT_KEYS) or "rank",
+        sort=_choice(args, "sort", sort_keys()) or "rank",
         descending=direction == "desc",
     )
-
-
-HIDE_REASONS: tuple[str, ...] = ("f_industry", "designation", "status", "min_area_km2", *DISTANCE_FILTERS)
 
 
 def _lists_any(parks: pd.DataFrame, column: str, wanted: Sequence[str]) -> np.ndarray:
@@ -227,11 +238,13 @@ def _lists_any(parks: pd.DataFrame, column: str, wanted: Sequence[str]) -> np.nd
 
 
 def hidden_mask(parks: pd.DataFrame, values: pd.DataFrame, filt: ParkFilter) -> np.ndarray:
-    """Which filter hides which park, vectorised: bool array (parks x ``HIDE_REASONS``), rows in ``parks`` order.
+    """Which filter hides which park: bool array (parks x ``hide_reasons()``), rows in ``parks`` order.
 
-    ``values`` holds the raw metrics (m, km2) in the same row order; the rules are those of ``hidden_by``.
+    ``values`` holds the raw metrics (m, km2) in the same row order. A park whose value is unknown fails a
+    numeric filter; a park listing no industries fails ``f_industry``.
     """
-    out = np.zeros((len(parks), len(HIDE_REASONS)), dtype=bool)
+    filters = distance_filters()
+    out = np.zeros((len(parks), len(OTHER_FILTERS) + len(filters)), dtype=bool)
     if filt.industries:
         out[:, 0] = ~_lists_any(parks, "industries", filt.industries)
     if filt.designation:
@@ -240,32 +253,8 @@ def hidden_mask(parks: pd.DataFrame, values: pd.DataFrame, filt: ParkFilter) -> 
         out[:, 2] = (parks["status"].to_numpy(object) != filt.status) if "status" in parks.columns else True
     if filt.min_area_km2 is not None:
         out[:, 3] = ~(values["area"].to_numpy(float) >= filt.min_area_km2)
-    for column, (_name, key) in enumerate(DISTANCE_FILTERS.items(), start=4):
+    for column, key in enumerate(filters.values(), start=len(OTHER_FILTERS)):
         limit_km = filt.max_distance_km.get(key)
         if limit_km is not None:
             out[:, column] = ~(values[key].to_numpy(float) <= limit_km * 1000.0)
     return out
-
-
-def hidden_by(props: Mapping, values: Mapping[str, float], filt: ParkFilter) -> list[str]:
-    """Why one park is hidden by the filters (empty list = shown); ``values`` are its raw metrics."""
-    reasons = []
-    if filt.industries and not set(filt.industries).intersection(props.get("industries") or []):
-        reasons.append("f_industry")
-    if filt.designation and filt.designation not in (props.get("designations") or []):
-        reasons.append("designation")
-    if filt.status and props.get("status") != filt.status:
-        reasons.append("status")
-    area_km2 = values.get("area")
-    if filt.min_area_km2 is not None and not (_known(area_km2) and area_km2 >= filt.min_area_km2):
-        reasons.append("min_area_km2")
-    for name, key in DISTANCE_FILTERS.items():
-        limit_km = filt.max_distance_km.get(key)
-        distance_m = values.get(key)
-        if limit_km is not None and not (_known(distance_m) and distance_m <= limit_km * 1000.0):
-            reasons.append(name)
-    return reasons
-
-
-def _known(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
