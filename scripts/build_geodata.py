@@ -50,23 +50,24 @@ SOURCES = REPO / "scripts" / "sources"
 RECORDS = SOURCES / "records"
 TOWNSHIPS = SOURCES / "chongqing_qijiang.json"
 CNMAPS = SOURCES / "cnmaps_qijiang_area_wgs84.geojson"
-FACTSHEET_1 = SOURCES / "factsheets" / "qijiang_facts.json"
+FACTSHEET_1 = "factsheets/qijiang_facts.json"  # township centroids (label points)
 LAYERS = ("district", "neighbours", "towns", "places", "railways", "expressways", "river", "stations")
 LAYERS += ("parks", "hubs", "communities")
 TOWN_SIMPLIFY_M = 10.0  # ~1 screen pixel at zoom 14; keeps every town's area within 0.1 % of the source
 TOWN_AREA_TOLERANCE = 0.01  # each town within 1 % of its source polygon's area
-UTM48 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
+TO_UTM48 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
+TO_WGS84 = pyproj.Transformer.from_crs("EPSG:32648", "EPSG:4326", always_xy=True)
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
 # --------------------------------------------------------------------------- geometry helpers
-def to_m(g, direction=pyproj.enums.TransformDirection.FORWARD):
-    """Project WGS-84 lon/lat to UTM 48N metres (or back with INVERSE)."""
-    return shapely.transform(g, lambda xy: np.column_stack(UTM48.transform(xy[:, 0], xy[:, 1], direction=direction)))
+def to_m(g, transformer: pyproj.Transformer = TO_UTM48):
+    """Project WGS-84 lon/lat to UTM 48N metres (or apply another transformer)."""
+    return shapely.transform(g, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
 def to_ll(g):
-    return to_m(g, pyproj.enums.TransformDirection.INVERSE)
+    return to_m(g, TO_WGS84)
 
 
 def area_km2(g) -> float:
@@ -135,9 +136,9 @@ class Base:
         frame = pyogrio.read_dataframe(TOWNSHIPS)
         raw = {name: clean_polygonal(g) for name, g in zip(frame["name"], frame.geometry)}
         towns = {name: simplify_m(g, TOWN_SIMPLIFY_M) for name, g in raw.items()}
-        for name, g in raw.items():
-            if len(raw) != 30 or abs(area_km2(towns[name]) - area_km2(g)) / area_km2(g) > TOWN_AREA_TOLERANCE:
-                raise SystemExit(f"{TOWNSHIPS.name}: 30 townships each within 1 % of the source area expected")
+        changes = [abs(area_km2(towns[name]) - area_km2(g)) / area_km2(g) for name, g in raw.items()]
+        if len(raw) != 30 or max(changes) > TOWN_AREA_TOLERANCE:
+            raise SystemExit(f"{TOWNSHIPS.name}: 30 townships each within 1 % of the source area expected")
         district = simplify_m(clean_polygonal(unary_union(list(raw.values()))), TOWN_SIMPLIFY_M)
         return cls(raw, towns, district)
 
@@ -203,17 +204,16 @@ def area_properties(spec: dict, town_ids: dict[str, str]) -> dict:
     }
 
 
+LABEL_CENTROID = "area-weighted centroid of the source polygon (fact sheet §3), not the government office"
+LABEL_SURFACE = "point on the polygon's surface: the fact sheet's centroid lies outside this multi-part polygon"
+
+
 def town_label(g, township: str) -> dict:
     """The fact sheet's centroid as label point, or a point on the surface where that centroid falls outside."""
     centroid = factsheet_point(FACTSHEET_1, township)
-    if g.contains(centroid):
-        point, method = (
-            centroid,
-            "area-weighted centroid of the source polygon (fact sheet §3), not the government office",
-        )
-    else:
-        point = g.representative_point()
-        method = "point on the polygon's surface: the fact sheet's centroid lies outside this multi-part polygon"
+    inside = g.contains(centroid)
+    point = centroid if inside else g.representative_point()
+    method = LABEL_CENTROID if inside else LABEL_SURFACE
     return {"label_lon": round(point.x, 6), "label_lat": round(point.y, 6), "label_method": method}
 
 
