@@ -23,7 +23,7 @@ from typing import Protocol
 
 from atlas.catalog import Catalog
 from atlas.errors import AtlasError
-from atlas.importer import DEFAULT_LOCK_TIMEOUT, layer_lock
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, layer_lock
 
 FORMAT = "qijiang-atlas-backup"
 BACKUP_SCHEMA = 1

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from atlas.catalog import Catalog
-from atlas.importer import replace_file_locked
+from atlas.layerfile import replace_file_locked
 from atlas.store import DataStore, read_layer
 
 HISTORY_MEMBER = "history/atlas.sqlite3"

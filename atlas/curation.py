@@ -2,7 +2,7 @@
 
 The whole step "read the current file -> check the feature's version -> write the new file ->
 insert the history row" runs while the layer lock is held, through the same lock and atomic writer
-as ``import-layer`` (atlas/importer.py), so there is never a second writer. No Flask here.
+as ``import-layer`` (atlas/importer/, atlas/layerfile.py), so there is never a second writer. No Flask here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from atlas.catalog import LayerSpec
 from atlas.errors import AtlasError, BadParameter, LayerUnavailable, UnknownFeature
 from atlas.history import Change
-from atlas.importer import COORD_DECIMALS, DEFAULT_LOCK_TIMEOUT, dump_geojson, layer_lock, replace_file_locked
+from atlas.layerfile import COORD_DECIMALS, DEFAULT_LOCK_TIMEOUT, dump_geojson, layer_lock, replace_file_locked
 from atlas.validate import check_collection, loads_strict
 
 PROVENANCE = ("source", "accuracy", "as_of")

@@ -6,6 +6,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import shapely
 from shapely.geometry import shape
@@ -201,13 +202,44 @@ def check_collection(obj, spec: LayerSpec, file_name: str | None = None) -> list
     return problems
 
 
-def check_catalog_data(catalog, data_dir) -> list[Problem]:
-    """Validate every declared layer file in ``data_dir``, including ids unique across the atlas."""
-    import json
-    from pathlib import Path
+def feature_ids(obj) -> list[str]:
+    """The string ids of a parsed layer file's features; anything malformed is skipped (check_collection reports it)."""
+    features = obj.get("features") if isinstance(obj, dict) else None
+    props = [f.get("properties") for f in features if isinstance(f, dict)] if isinstance(features, list) else []
+    return [p["id"] for p in props if isinstance(p, dict) and isinstance(p.get("id"), str)]
 
+
+def duplicate_id_problems(collections: dict[str, dict]) -> list[Problem]:
+    """Ids used in more than one of ``collections`` (file name -> parsed layer file): ids are unique across the atlas."""
     problems: list[Problem] = []
     owners: dict[str, str] = {}
+    for file_name, obj in collections.items():
+        for fid in feature_ids(obj):
+            if owners.setdefault(fid, file_name) != file_name:
+                message = f"id is also used in {owners[fid]}; ids must be unique across the atlas"
+                problems.append(Problem(file_name, fid, message))
+    return problems
+
+
+def ids_in_other_layers(catalog, data_dir, layer_id: str) -> dict[str, str]:
+    """Feature id -> file name over the other layers' files (unreadable files are skipped; check-data reports them)."""
+    owners: dict[str, str] = {}
+    for spec in catalog:
+        if spec.id == layer_id:
+            continue
+        try:
+            obj = json.loads((Path(data_dir) / spec.source_file).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for fid in feature_ids(obj):
+            owners.setdefault(fid, spec.source_file)
+    return owners
+
+
+def check_catalog_data(catalog, data_dir) -> list[Problem]:
+    """Validate every declared layer file in ``data_dir``, including ids unique across the atlas."""
+    problems: list[Problem] = []
+    loaded: dict[str, dict] = {}
     for spec in catalog:
         path = Path(data_dir) / spec.source_file
         try:
@@ -219,16 +251,5 @@ def check_catalog_data(catalog, data_dir) -> list[Problem]:
             problems.append(Problem(spec.source_file, None, f"not valid UTF-8 JSON: {exc}"))
             continue
         problems.extend(check_collection(obj, spec))
-        for feature in obj.get("features", []) if isinstance(obj, dict) else []:
-            fid = (feature.get("properties") or {}).get("id") if isinstance(feature, dict) else None
-            if isinstance(fid, str):
-                if fid in owners and owners[fid] != spec.source_file:
-                    problems.append(
-                        Problem(
-                            spec.source_file,
-                            fid,
-                            f"id is also used in {owners[fid]}; ids must be unique across the atlas",
-                        )
-                    )
-                owners.setdefault(fid, spec.source_file)
-    return problems
+        loaded[spec.source_file] = obj
+    return problems + duplicate_id_problems(loaded)

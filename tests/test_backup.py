@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas.importer import dump_collection, layer_lock, replace_file_locked
+from atlas.layerfile import dump_collection, layer_lock, replace_file_locked
 from atlas.store import DataStore
 
 

@@ -18,9 +18,11 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
-from atlas import importer
+from atlas import importer, layerfile
 from atlas.catalog import load_catalog
 from atlas.datum import gcj02_to_wgs84_xy
+from atlas.errors import BadParameter
+from atlas.importer import fields, reading
 from atlas.validate import check_collection
 from tests.conftest import ROOT
 
@@ -392,7 +394,7 @@ def test_osm_lines_layer_for_railways(cli, geodata, tmp_path):
 
 
 def test_chosen_library_matches_published_qijiang_station_point():
-    xy = importer.convert_datum(np.array([Point(QIJIANG_GCJ)], dtype=object), "gcj02")[0]
+    xy = reading.convert_datum(np.array([Point(QIJIANG_GCJ)], dtype=object), "gcj02")[0]
     assert metres((xy.x, xy.y), QIJIANG_WGS) < 2.0
     # the inverse is refined to the forward transform: converting back lands on the input
     back = coordTransform.wgs84_to_gcj02(xy.x, xy.y)
@@ -414,7 +416,7 @@ def test_gcj02_import_moves_every_vertex_by_the_offset(cli, geodata, tmp_path):
     coords = load_layer(geodata, RAILWAYS)["features"][0]["geometry"]["coordinates"]
     assert len(coords) == 3
     for gcj, wgs in zip(gcj_line.coords, coords):
-        expected = importer.convert_datum(np.array([Point(gcj)], dtype=object), "gcj02")[0]
+        expected = reading.convert_datum(np.array([Point(gcj)], dtype=object), "gcj02")[0]
         assert metres(wgs, (expected.x, expected.y)) < 0.2
         assert 300 < metres(wgs, gcj) < 700
 
@@ -572,7 +574,7 @@ def test_crash_at_replace_leaves_old_file_and_no_temp(cli, geodata, tmp_path, mo
             raise exc
         return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(importer.os, "replace", crash)
+    monkeypatch.setattr(layerfile.os, "replace", crash)
     result = cli(_good_source(tmp_path), "--layer", "stations")
     assert result.exit_code != 0
     if isinstance(exc, OSError):
@@ -590,10 +592,10 @@ def test_crash_mid_write_leaves_old_file_and_no_temp(geodata, tmp_path, monkeypa
         written.extend(p.name for p in geodata.iterdir() if p.name.endswith(".tmp"))
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(importer.os, "fsync", die)
+    monkeypatch.setattr(layerfile.os, "fsync", die)
     with pytest.raises(KeyboardInterrupt):
         importer.import_layer(_good_source(tmp_path), STATIONS, geodata)
-    monkeypatch.setattr(importer.os, "fsync", real_fsync)
+    monkeypatch.setattr(layerfile.os, "fsync", real_fsync)
     assert written, "the temp file should have existed in the target directory during the write"
     assert (geodata / "stations.geojson").read_bytes() == before
     assert no_temp_files(geodata)
@@ -645,7 +647,7 @@ def test_read_only_geodata_gives_clear_error(cli, geodata, tmp_path, monkeypatch
 
 def test_held_lock_refuses_after_timeout(cli, geodata, tmp_path):
     before = (geodata / "stations.geojson").read_bytes()
-    with importer.layer_lock(geodata, "stations"):
+    with layerfile.layer_lock(geodata, "stations"):
         started = time.monotonic()
         result = cli(_good_source(tmp_path), "--layer", "stations", "--lock-timeout", "0.3")
         waited = time.monotonic() - started
@@ -665,7 +667,7 @@ def test_second_import_waits_for_the_lock(geodata, tmp_path):
             outcome["error"] = exc
 
     before = (geodata / "stations.geojson").read_bytes()
-    with importer.layer_lock(geodata, "stations"):
+    with layerfile.layer_lock(geodata, "stations"):
         worker = threading.Thread(target=run)
         worker.start()
         time.sleep(0.5)
@@ -685,7 +687,7 @@ def test_concurrent_imports_are_serialised(geodata, tmp_path, monkeypatch):
         d.mkdir()
         sources.append(_good_source(d, n))
     active, peak, lock = [0], [0], threading.Lock()
-    real_mkstemp, real_replace, real_fsync = importer.tempfile.mkstemp, os.replace, os.fsync
+    real_mkstemp, real_replace, real_fsync = layerfile.tempfile.mkstemp, os.replace, os.fsync
 
     def mkstemp(*args, **kwargs):
         with lock:
@@ -704,9 +706,9 @@ def test_concurrent_imports_are_serialised(geodata, tmp_path, monkeypatch):
             with lock:
                 active[0] -= 1
 
-    monkeypatch.setattr(importer.tempfile, "mkstemp", mkstemp)
-    monkeypatch.setattr(importer.os, "fsync", slow_fsync)
-    monkeypatch.setattr(importer.os, "replace", replace)
+    monkeypatch.setattr(layerfile.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(layerfile.os, "fsync", slow_fsync)
+    monkeypatch.setattr(layerfile.os, "replace", replace)
     reports, errors = [], []
 
     def run(src):
@@ -733,19 +735,19 @@ def test_concurrent_imports_are_serialised(geodata, tmp_path, monkeypatch):
 
 def test_parse_field_map_and_coercion():
     assert importer.parse_field_map("a:b, name:zh:name_zh") == {"a": "b", "name:zh": "name_zh"}
-    with pytest.raises(importer.BadParameter):
+    with pytest.raises(BadParameter):
         importer.parse_field_map("a:x,b:x")
-    with pytest.raises(importer.BadParameter):
+    with pytest.raises(BadParameter):
         importer.parse_field_map("nocolon")
     fld = {f.name: f for f in RAILWAYS.all_fields}
-    assert importer.coerce_value("2", fld["tracks"]) == 2
-    assert importer.coerce_value(2.0, fld["tracks"]) == 2
-    assert importer.coerce_value("2.5", fld["tracks"]) == 2.5  # left for validation to reject
-    assert importer.coerce_value("12.5", fld["length_km"]) == 12.5
-    assert importer.coerce_value("nan", fld["length_km"]) == "nan"
-    assert importer.coerce_value("否", fld["electrified"]) is False
-    assert importer.coerce_value(2024, fld["as_of"]) == "2024"
-    assert importer.coerce_value("maybe", fld["electrified"]) == "maybe"
+    assert fields.coerce_value("2", fld["tracks"]) == 2
+    assert fields.coerce_value(2.0, fld["tracks"]) == 2
+    assert fields.coerce_value("2.5", fld["tracks"]) == 2.5  # left for validation to reject
+    assert fields.coerce_value("12.5", fld["length_km"]) == 12.5
+    assert fields.coerce_value("nan", fld["length_km"]) == "nan"
+    assert fields.coerce_value("否", fld["electrified"]) is False
+    assert fields.coerce_value(2024, fld["as_of"]) == "2024"
+    assert fields.coerce_value("maybe", fld["electrified"]) == "maybe"
 
 
 def test_conversion_agrees_with_an_independent_implementation():

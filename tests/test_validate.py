@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from atlas.catalog import load_catalog
-from atlas.validate import check_collection, check_geometry
+from atlas.validate import check_collection, check_geometry, duplicate_id_problems, feature_ids, ids_in_other_layers
 from tests.conftest import ROOT, TEST_DATA
 
 CATALOG = load_catalog(ROOT / "layers")
@@ -92,3 +92,21 @@ def test_check_data_flags_ids_shared_between_layers(make_app, geodata_copy):
     result = app.test_cli_runner().invoke(args=["check-data"])
     assert result.exit_code != 0
     assert "unique across the atlas" in result.output
+
+
+def test_one_id_scan_serves_check_data_the_build_and_imports(tmp_path):
+    """feature_ids skips malformed items; a repeat inside one file is check_collection's, not a cross-layer clash."""
+    ok = {"type": "Feature", "properties": {"id": "a"}, "geometry": None}
+    messy = {"features": [ok, "junk", {"properties": None}, {"properties": {"id": 7}}, ok]}
+    assert feature_ids(messy) == ["a", "a"]
+    assert feature_ids([]) == [] and feature_ids({"features": "x"}) == []
+    problems = duplicate_id_problems({"parks.geojson": messy, "hubs.geojson": {"features": [ok]}})
+    assert [str(p) for p in problems] == [
+        "hubs.geojson [a]: id is also used in parks.geojson; ids must be unique across the atlas"
+    ]
+    shutil.copy(ROOT / "geodata" / "stations.geojson", tmp_path / "stations.geojson")
+    (tmp_path / "hubs.geojson").write_text("{not json", encoding="utf-8")
+    owners = ids_in_other_layers(CATALOG, tmp_path, "parks")
+    assert owners["sanjiang-station"] == "stations.geojson"
+    assert set(owners.values()) == {"stations.geojson"}
+    assert ids_in_other_layers(CATALOG, tmp_path, "stations") == {}

@@ -9,8 +9,10 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.utils import secure_filename
 
+from atlas.datum import DATUMS
 from atlas.errors import AtlasError, BadParameter
-from atlas.importer import DATUMS, check_zip_archive, ids_in_other_layers, import_layer
+from atlas.importer import check_zip_archive, import_layer
+from atlas.validate import ids_in_other_layers
 from atlas.web.extension import get_store
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")

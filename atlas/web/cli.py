@@ -8,8 +8,10 @@ from flask.cli import with_appcontext
 
 from atlas import importer
 from atlas.data_coverage import coverage, format_table
+from atlas.datum import DATUMS
 from atlas.errors import AtlasError
-from atlas.validate import check_catalog_data
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT
+from atlas.validate import check_catalog_data, ids_in_other_layers
 from atlas.web.extension import get_store
 
 
@@ -36,7 +38,7 @@ def check_data_command() -> None:
 @click.option("--layer", "layer_id", required=True, help="Target layer id (see layers/*.toml).")
 @click.option(
     "--datum",
-    type=click.Choice(importer.DATUMS),
+    type=click.Choice(DATUMS),
     default="wgs84",
     show_default=True,
     help="Datum of lon/lat coordinates: GCJ-02 (AMap, Tencent) and BD-09 (Baidu) are converted to WGS-84.",
@@ -56,7 +58,7 @@ def check_data_command() -> None:
 @click.option(
     "--lock-timeout",
     type=float,
-    default=importer.DEFAULT_LOCK_TIMEOUT,
+    default=DEFAULT_LOCK_TIMEOUT,
     show_default=True,
     help="Seconds to wait for another import of the same layer.",
 )
@@ -80,7 +82,7 @@ def import_layer_command(
             skip_invalid=skip_invalid,
             dry_run=dry_run,
             lock_timeout=lock_timeout,
-            other_ids=importer.ids_in_other_layers(store.catalog, store.data_dir, layer_id),
+            other_ids=ids_in_other_layers(store.catalog, store.data_dir, layer_id),
         )
     except importer.ImportRefused as exc:
         for rejection in exc.report.rejected:

@@ -11,8 +11,8 @@ from flask_login import current_user
 from atlas import curation, history
 from atlas.catalog import LayerSpec
 from atlas.errors import BadParameter, UnknownFeature
-from atlas.importer import ids_in_other_layers
 from atlas.metrics import record_edit
+from atlas.validate import ids_in_other_layers
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.auth import Forbidden, require_editor
 from atlas.web.db import get_db

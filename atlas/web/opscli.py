@@ -8,10 +8,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from atlas import importer
 from atlas.backup import BackupRefused, create_backup, restore_backup
 from atlas.backup_parts import LayerFiles, SqliteStore
 from atlas.errors import AtlasError
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT
 from atlas.web.extension import get_store
 
 
@@ -27,7 +27,7 @@ def backup_parts() -> list:
 @click.option(
     "--lock-timeout",
     type=float,
-    default=importer.DEFAULT_LOCK_TIMEOUT,
+    default=DEFAULT_LOCK_TIMEOUT,
     show_default=True,
     help="Seconds to wait for writers to release the layer locks.",
 )
@@ -60,7 +60,7 @@ def backup_command(file, lock_timeout) -> None:
 @click.option(
     "--lock-timeout",
     type=float,
-    default=importer.DEFAULT_LOCK_TIMEOUT,
+    default=DEFAULT_LOCK_TIMEOUT,
     show_default=True,
     help="Seconds to wait for writers to release the layer locks.",
 )

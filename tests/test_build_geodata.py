@@ -1,0 +1,83 @@
+"""scripts/build_geodata.py: the records and source copies rebuild geodata/ byte for byte, through the app's checks."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from tests.conftest import GEODATA, ROOT
+
+SCRIPT = ROOT / "scripts" / "build_geodata.py"
+
+
+def load_script(monkeypatch):
+    spec = importlib.util.spec_from_file_location("build_geodata", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "build_geodata", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_reproduces_every_shipped_layer_byte_for_byte(tmp_path):
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    shipped = sorted(p.name for p in GEODATA.glob("*.geojson"))
+    built = sorted(p.name for p in tmp_path.glob("*.geojson"))
+    assert built == shipped and len(shipped) == 11
+    for name in shipped:
+        assert (tmp_path / name).read_bytes() == (GEODATA / name).read_bytes(), name
+
+
+def test_every_record_names_its_source_date_accuracy_and_geometry():
+    for path in sorted((ROOT / "scripts" / "sources" / "records").glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for record in data["feature"]:
+            assert record["source"] and record["as_of"], record["id"]
+            assert isinstance(record["geometry"], dict) and record["geometry"], record["id"]
+            if "area" not in record["geometry"]:
+                assert record["accuracy"], record["id"]
+
+
+def copy_records(tmp_path):
+    records = tmp_path / "records"
+    shutil.copytree(ROOT / "scripts" / "sources" / "records", records)
+    return records
+
+
+def test_a_record_the_layer_declaration_rejects_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
+    build = load_script(monkeypatch)
+    records = copy_records(tmp_path)
+    text = (records / "parks.toml").read_text(encoding="utf-8")
+    (records / "parks.toml").write_text(text.replace('status = "designated"', 'status = "rumoured"', 1), "utf-8")
+    monkeypatch.setattr(build, "RECORDS", records)
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit, match=r"parks.geojson \[cybersecurity-park-qijiang\]: status 'rumoured'"):
+        build.main(["--out", str(out)])
+    assert not out.exists() or not list(out.glob("*.geojson"))
+
+
+def test_an_id_used_in_two_layers_stops_the_build(tmp_path, monkeypatch):
+    build = load_script(monkeypatch)
+    records = copy_records(tmp_path)
+    text = (records / "hubs.toml").read_text(encoding="utf-8")
+    (records / "hubs.toml").write_text(text.replace('id = "sanjiang-freight"', 'id = "sanjiang-station"'), "utf-8")
+    monkeypatch.setattr(build, "RECORDS", records)
+    with pytest.raises(SystemExit, match=r"hubs.geojson \[sanjiang-station\]: id is also used in stations.geojson"):
+        build.main(["--out", str(tmp_path / "out")])
+
+
+def test_a_property_the_layer_does_not_list_is_refused(tmp_path, monkeypatch):
+    build = load_script(monkeypatch)
+    records = copy_records(tmp_path)
+    text = (records / "river.toml").read_text(encoding="utf-8")
+    (records / "river.toml").write_text(text.replace('as_of = "2024"', 'as_of = "2024"\nwidth_m = 80'), "utf-8")
+    monkeypatch.setattr(build, "RECORDS", records)
+    with pytest.raises(SystemExit, match="qijiang-river: properties not in the layer's list: width_m"):
+        build.main(["--out", str(tmp_path / "out")])
