@@ -11,24 +11,12 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString, Point, box, mapping, shape
 
 from atlas.analysis import METRIC_CRS, WGS84, geodesic_length_m, to_metric
-from atlas.analysis.corridor_export import CSV_BOM, catchments_geojson, comparison_csv
-from atlas.analysis.corridors import (
-    CONTEXT_LAYERS,
-    ProposedLine,
-    build_context,
-    catchment,
-    catchments,
-    compare_corridors,
-    difference_sets,
-    length_in_district_km,
-    list_corridors,
-    park_area_ha,
-    parse_buffer_m,
-    parse_ids,
-    parse_proposed,
-    read_line_upload,
-    served_features,
-)
+from atlas.corridors.catchments import catchments, length_in_district_km, park_area_ha, served_features
+from atlas.corridors.compare import compare_corridors, difference_sets, list_corridors
+from atlas.corridors.context import CONTEXT_LAYERS, build_context
+from atlas.corridors.export import CSV_BOM, catchments_geojson, comparison_csv
+from atlas.corridors.inputs import parse_buffer_m, parse_ids
+from atlas.corridors.proposed import ProposedLine, parse_proposed, read_line_upload
 from atlas.errors import BadParameter
 from tests.conftest import GEODATA
 
@@ -105,11 +93,12 @@ def synthetic_frames() -> dict[str, gpd.GeoDataFrame]:
 
 
 def test_catchment_of_a_straight_line_has_the_stadium_area():
-    line = LineString([(X0, Y0), (X0 + 10_000, Y0)])
-    area_km2 = catchment(line, 1_000).area / 1e6
+    lines = metric_frame([{"id": "a"}], [LineString([(X0, Y0), (X0 + 10_000, Y0)])])
+    zone = catchments(lines, 1_000).geometry.iloc[0]
+    area_km2 = zone.area / 1e6
     assert area_km2 == pytest.approx(2 * 10 * 1 + math.pi * 1**2, rel=1e-3)
-    assert catchment(line, 1_000).contains(Point(X0 + 5_000, Y0 + 999))
-    assert not catchment(line, 1_000).contains(Point(X0 + 5_000, Y0 + 1_001))
+    assert zone.contains(Point(X0 + 5_000, Y0 + 999))
+    assert not zone.contains(Point(X0 + 5_000, Y0 + 1_001))
 
 
 def test_served_features_uses_the_buffer_distance_in_metres_including_the_round_ends():
