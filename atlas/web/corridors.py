@@ -78,11 +78,7 @@ def compare_page():
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
     config = _page_config(ids, buffer_m)
     if proposed is not None:
-        config["proposal"] = {
-            "type": "Feature",
-            "properties": {"name_zh": proposed.name_zh},
-            "geometry": proposed.geometry.__geo_interface__,
-        }
+        config["proposal"] = proposed.feature()
     figure = build_compare_maps(
         list(chosen["id"]),
         district_bounds(get_store()),
@@ -212,7 +208,4 @@ def api_proposed():
     upload = request.files.get("file")
     if upload is None:
         raise BadParameter("send the line as a multipart file field named 'file' (.geojson or .kml)", parameter="file")
-    line = read_line_upload(upload.read(), upload.filename or "")
-    return jsonify(
-        {"type": "Feature", "properties": {"name_zh": line.name_zh}, "geometry": line.geometry.__geo_interface__}
-    )
+    return jsonify(read_line_upload(upload.read(), upload.filename or "").feature())
