@@ -13,7 +13,7 @@ from shapely.geometry import LineString, Point, box, mapping, shape
 from atlas.analysis import METRIC_CRS, WGS84, geodesic_length_m, to_metric
 from atlas.corridors.catchments import catchments, length_in_district_km, park_area_ha, served_features
 from atlas.corridors.compare import compare_corridors, difference_sets, list_corridors
-from atlas.corridors.context import CONTEXT_LAYERS, build_context
+from atlas.corridors.context import CONTEXT_LAYERS, build_context, corridor_context
 from atlas.corridors.export import CSV_BOM, catchments_geojson, comparison_csv
 from atlas.corridors.inputs import parse_buffer_m, parse_ids
 from atlas.corridors.proposed import ProposedLine, parse_proposed, read_line_upload
@@ -202,6 +202,36 @@ def test_listing_marks_unplaced_corridors_as_not_comparable():
     listing = {c["id"]: c for c in list_corridors(build_context(synthetic_frames()))}
     assert listing["x"]["comparable"] is False and listing["x"]["length_in_district_km"] is None
     assert listing["a"]["comparable"] is True and listing["a"]["length_in_district_km"] == pytest.approx(8.0)
+
+
+def _set_name(path, feature_id: str, name_zh: str) -> None:
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    for feat in obj["features"]:
+        if feat["properties"]["id"] == feature_id:
+            feat["properties"]["name_zh"] = name_zh
+    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+
+
+def test_the_stores_context_is_kept_until_a_layer_it_reads_changes(geodata_copy):
+    from atlas.catalog import load_catalog
+    from atlas.store import DataStore
+    from server import ROOT
+
+    store = DataStore(load_catalog(ROOT / "layers"), geodata_copy)
+    ctx = corridor_context(store)
+    assert corridor_context(store) is ctx
+    _set_name(geodata_copy / "places.geojson", _first_id(geodata_copy / "places.geojson"), "改名地点")
+    assert "places" not in CONTEXT_LAYERS and corridor_context(store) is ctx  # a layer it does not read
+    _set_name(geodata_copy / "railways.geojson", "yugui-railway", "改名铁路")
+    rebuilt = corridor_context(store)
+    assert rebuilt is not ctx
+    names = {c["id"]: c["name_zh"] for c in list_corridors(rebuilt)}
+    assert names["yugui-railway"] == "改名铁路"
+    assert {c["id"]: c["name_zh"] for c in list_corridors(ctx)}["yugui-railway"] == "渝贵铁路"
+
+
+def _first_id(path) -> str:
+    return json.loads(path.read_text(encoding="utf-8"))["features"][0]["properties"]["id"]
 
 
 @pytest.fixture(scope="module")

@@ -113,18 +113,16 @@ def difference_sets(served: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
 
 
 def area_site_intervals(
-    line_m: BaseGeometry,
     served: Mapping[str, list[str]],
     layers_m: Mapping[str, gpd.GeoDataFrame],
     buffer_m: float,
-    interval: Callable[[str, BaseGeometry], tuple[float, float]] | None = None,
+    measure: Callable[[str, BaseGeometry], tuple[float, float]],
 ) -> dict[str, dict]:
     """Per served ``area`` site: nearest and farthest possible distance (m) to the line, and if surely served.
 
-    A loop over the served area-only sites (a handful), each measured in METRIC_CRS; ``interval(fid, geom)``
-    may supply a remembered interval (the far end samples the whole area, ~10 ms a site).
+    A loop over the served area-only sites (a handful), each measured in METRIC_CRS by ``measure(fid, geom)``
+    (``_site_interval``: the far end samples the whole area, ~10 ms a site, so sourced lines' are remembered).
     """
-    measure = interval or (lambda _fid, geom: distance_interval_m(geom, True, [(line_m, False)]))
     out = {}
     for lid in SITE_LAYERS:
         frame = layers_m[lid]
@@ -218,7 +216,7 @@ def _corridor_row(ctx: CorridorContext, measured: _Measured, i: int, row) -> dic
         "served": served,
         "counts": {lid: len(v) for lid, v in served.items()},
         "park_area_ha": measured.park_area_ha[cid],
-        "area_sites": area_site_intervals(line_m, served, sites_m, measured.buffer_m, _site_interval(ctx, cid, line_m)),
+        "area_sites": area_site_intervals(served, sites_m, measured.buffer_m, _site_interval(ctx, cid, line_m)),
         "stations": list(stations_in.get(cid, [])),
         "stations_unplaced": list(stations_unplaced.get(cid, [])),
         "industries": ordered_union([industries.get(pid) for pid in served["parks"]]),
