@@ -11,24 +11,12 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString, Point, box, mapping, shape
 
 from atlas.analysis import METRIC_CRS, WGS84, geodesic_length_m, to_metric
-from atlas.analysis.corridor_export import CSV_BOM, catchments_geojson, comparison_csv
-from atlas.analysis.corridors import (
-    CONTEXT_LAYERS,
-    ProposedLine,
-    build_context,
-    catchment,
-    catchments,
-    compare_corridors,
-    difference_sets,
-    length_in_district_km,
-    list_corridors,
-    park_area_ha,
-    parse_buffer_m,
-    parse_ids,
-    parse_proposed,
-    read_line_upload,
-    served_features,
-)
+from atlas.corridors.catchments import catchments, length_in_district_km, park_area_ha, served_features
+from atlas.corridors.compare import compare_corridors, difference_sets, list_corridors
+from atlas.corridors.context import CONTEXT_LAYERS, build_context, corridor_context
+from atlas.corridors.export import CSV_BOM, catchments_geojson, comparison_csv
+from atlas.corridors.inputs import parse_buffer_m, parse_ids
+from atlas.corridors.proposed import ProposedLine, parse_proposed, read_line_upload
 from atlas.errors import BadParameter
 from tests.conftest import GEODATA
 
@@ -105,11 +93,12 @@ def synthetic_frames() -> dict[str, gpd.GeoDataFrame]:
 
 
 def test_catchment_of_a_straight_line_has_the_stadium_area():
-    line = LineString([(X0, Y0), (X0 + 10_000, Y0)])
-    area_km2 = catchment(line, 1_000).area / 1e6
+    lines = metric_frame([{"id": "a"}], [LineString([(X0, Y0), (X0 + 10_000, Y0)])])
+    zone = catchments(lines, 1_000).geometry.iloc[0]
+    area_km2 = zone.area / 1e6
     assert area_km2 == pytest.approx(2 * 10 * 1 + math.pi * 1**2, rel=1e-3)
-    assert catchment(line, 1_000).contains(Point(X0 + 5_000, Y0 + 999))
-    assert not catchment(line, 1_000).contains(Point(X0 + 5_000, Y0 + 1_001))
+    assert zone.contains(Point(X0 + 5_000, Y0 + 999))
+    assert not zone.contains(Point(X0 + 5_000, Y0 + 1_001))
 
 
 def test_served_features_uses_the_buffer_distance_in_metres_including_the_round_ends():
@@ -213,6 +202,36 @@ def test_listing_marks_unplaced_corridors_as_not_comparable():
     listing = {c["id"]: c for c in list_corridors(build_context(synthetic_frames()))}
     assert listing["x"]["comparable"] is False and listing["x"]["length_in_district_km"] is None
     assert listing["a"]["comparable"] is True and listing["a"]["length_in_district_km"] == pytest.approx(8.0)
+
+
+def _set_name(path, feature_id: str, name_zh: str) -> None:
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    for feat in obj["features"]:
+        if feat["properties"]["id"] == feature_id:
+            feat["properties"]["name_zh"] = name_zh
+    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+
+
+def test_the_stores_context_is_kept_until_a_layer_it_reads_changes(geodata_copy):
+    from atlas.catalog import load_catalog
+    from atlas.store import DataStore
+    from server import ROOT
+
+    store = DataStore(load_catalog(ROOT / "layers"), geodata_copy)
+    ctx = corridor_context(store)
+    assert corridor_context(store) is ctx
+    _set_name(geodata_copy / "places.geojson", _first_id(geodata_copy / "places.geojson"), "改名地点")
+    assert "places" not in CONTEXT_LAYERS and corridor_context(store) is ctx  # a layer it does not read
+    _set_name(geodata_copy / "railways.geojson", "yugui-railway", "改名铁路")
+    rebuilt = corridor_context(store)
+    assert rebuilt is not ctx
+    names = {c["id"]: c["name_zh"] for c in list_corridors(rebuilt)}
+    assert names["yugui-railway"] == "改名铁路"
+    assert {c["id"]: c["name_zh"] for c in list_corridors(ctx)}["yugui-railway"] == "渝贵铁路"
+
+
+def _first_id(path) -> str:
+    return json.loads(path.read_text(encoding="utf-8"))["features"][0]["properties"]["id"]
 
 
 @pytest.fixture(scope="module")

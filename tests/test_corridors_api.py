@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from atlas.analysis.corridor_export import CSV_HEADER
+from atlas.corridors.export import CSV_HEADER
 
 PAIR = "yugui-railway,chuanqian-railway"
 PAIR_IDS = ["yugui-railway", "chuanqian-railway"]

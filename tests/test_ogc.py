@@ -12,9 +12,10 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from atlas import ogc
 from atlas.errors import BadParameter
-from server import create_app
+from atlas.ogc.params import CRS84, ItemsQuery, parse_items_query
+from atlas.ogc.query import LayerIndex, find_item, layer_index, query_items, run_query
+from server import ROOT, create_app
 from tests.conftest import LiveServer
 from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
 
@@ -173,13 +174,13 @@ def test_collections_one_per_declared_layer(synth, synth_app):
         spec = specs[coll["id"]]
         assert spec.title_en in coll["title"] and spec.title_zh in coll["title"]
         assert coll["itemType"] == "feature"
-        assert ogc.CRS84 in coll["crs"]
+        assert CRS84 in coll["crs"]
         assert any(link["rel"] == "items" and link["type"] == "application/geo+json" for link in coll["links"])
     parks = next(c for c in doc["collections"] if c["id"] == "parks")
     placed = [shape(f["geometry"]) for f in synthetic_parks()["features"] if f["geometry"]]
     expected = shapely.GeometryCollection(placed).bounds
     assert parks["extent"]["spatial"]["bbox"][0] == pytest.approx(list(expected), abs=1e-6)
-    assert parks["extent"]["spatial"]["crs"] == ogc.CRS84
+    assert parks["extent"]["spatial"]["crs"] == CRS84
 
 
 def test_single_collection_json_and_html(synth):
@@ -260,7 +261,7 @@ def test_content_negotiation_accept_and_f(synth, url):
 def test_items_media_type_is_geojson(synth):
     resp = synth.get("/ogc/collections/parks/items")
     assert resp.mimetype == "application/geo+json"
-    assert resp.headers["Content-Crs"] == f"<{ogc.CRS84}>"
+    assert resp.headers["Content-Crs"] == f"<{CRS84}>"
     resp = synth.get("/ogc/collections/parks/items/synthetic-park-01")
     assert resp.mimetype == "application/geo+json"
 
@@ -323,12 +324,12 @@ def test_malformed_bbox_is_400(synth, bbox):
 
 
 def test_bbox_crs_and_crs_only_crs84(synth):
-    ok = synth.get(f"/ogc/collections/parks/items?bbox=106,28,107,29&bbox-crs={ogc.CRS84}")
+    ok = synth.get(f"/ogc/collections/parks/items?bbox=106,28,107,29&bbox-crs={CRS84}")
     assert ok.status_code == 200
     _error(synth.get("/ogc/collections/parks/items?bbox=106,28,107,29&bbox-crs=EPSG:4326"), 400, "bbox-crs")
     # bbox-crs without bbox describes nothing and is accepted (it is schema-valid in the OpenAPI document)
-    assert synth.get(f"/ogc/collections/parks/items?bbox-crs={ogc.CRS84}").status_code == 200
-    assert synth.get(f"/ogc/collections/parks/items?crs={ogc.CRS84}").status_code == 200
+    assert synth.get(f"/ogc/collections/parks/items?bbox-crs={CRS84}").status_code == 200
+    assert synth.get(f"/ogc/collections/parks/items?crs={CRS84}").status_code == 200
     _error(synth.get("/ogc/collections/parks/items?crs=http://www.opengis.net/def/crs/EPSG/0/3857"), 400, "crs")
 
 
@@ -425,23 +426,27 @@ def test_bbox_exact_on_real_layers(client, app):
             assert _ids(doc["features"]) == _expected_in_box(features, box), (cid, box)
 
 
-def test_bbox_uses_a_cached_spatial_index(synth_dir, tmp_path):
+def test_bbox_uses_the_stores_spatial_index_rebuilt_when_the_file_changes(tmp_path):
     from atlas.catalog import load_catalog
     from atlas.store import DataStore
 
     data_dir = tmp_path / "geodata"
     data_dir.mkdir()
     write_layer(data_dir, "parks.geojson", synthetic_parks(12))
-    store = DataStore(load_catalog(ogc.__file__.rsplit("/atlas/", 1)[0] + "/layers"), data_dir)
-    query = ogc.ItemsQuery(limit=100, bbox=(106.0, 28.0, 107.0, 29.0))
-    before = ogc.SPATIAL_INDEX.builds
-    first = ogc.query_items(store.usable("parks"), query)
-    ogc.query_items(store.usable("parks"), query)
-    assert ogc.SPATIAL_INDEX.builds == before + 1
+    store = DataStore(load_catalog(ROOT / "layers"), data_dir)
+    query = ItemsQuery(limit=100, bbox=(106.0, 28.0, 107.0, 29.0))
+    first = query_items(store, "parks", query)
+    index = layer_index(store, "parks")
+    assert query_items(store, "parks", query) == first
+    assert layer_index(store, "parks") is index and index.built == ("spatial",)  # built once, then reused
     write_layer(data_dir, "parks.geojson", synthetic_parks(7))
-    second = ogc.query_items(store.usable("parks"), query)
-    assert ogc.SPATIAL_INDEX.builds == before + 2
+    second = query_items(store, "parks", query)
+    assert layer_index(store, "parks") is not index  # the edit to the file rebuilt it
     assert first[1] > second[1] > 0
+    # another store (another app) on the same files answers the same from an index of its own
+    other = DataStore(load_catalog(ROOT / "layers"), data_dir)
+    assert query_items(other, "parks", query) == second
+    assert layer_index(other, "parks") is not layer_index(store, "parks")
 
 
 def test_property_filters(synth):
@@ -501,17 +506,19 @@ def test_single_item(synth):
     _error(synth.get("/ogc/collections/parks/items/synthetic-park-03?limit=1"), 400, "limit")
 
 
-def test_download_links_helper(synth_app, synth):
-    from atlas.web.ogc import download_links
-
-    with synth_app.test_request_context():
-        links = download_links("parks", "synthetic-park-01")
-    assert links["feature_geojson"] == "/ogc/collections/parks/items/synthetic-park-01?f=json"
-    for name, url in links.items():
-        resp = synth.get(url)
-        assert resp.status_code == 200, (name, url)
+def test_feature_and_layer_download_links_resolve(synth):
+    feature = synth.get("/ogc/collections/parks/items/synthetic-park-01?f=json").get_json()
+    collection = synth.get("/ogc/collections/parks").get_json()
+    feature_geojson = _links(feature, "self")[0]["href"]
+    assert urlparse(feature_geojson).path == "/ogc/collections/parks/items/synthetic-park-01"
+    assert urlparse(feature_geojson).query == "f=json"
+    links = feature["links"] + _links(collection, "enclosure")
+    assert len(links) == 8  # feature as JSON and HTML, its collection twice, the layer in four formats
+    for link in links:
+        resp = synth.get(link["href"])
+        assert resp.status_code == 200, link
         resp.close()
-    assert synth.get(links["feature_geojson"]).get_json()["id"] == "synthetic-park-01"
+    assert synth.get(feature_geojson).get_json()["id"] == "synthetic-park-01"
 
 
 def test_unavailable_layer(geodata_copy, make_app):
@@ -598,13 +605,11 @@ def test_parse_items_query_pure(app):
 
     with app.app_context():
         spec = get_store().catalog.get("parks")
-    q = ogc.parse_items_query(
-        {"limit": ["5"], "offset": ["10"], "bbox": ["106,28,107,29"], "status": ["planned"]}, spec
-    )
+    q = parse_items_query({"limit": ["5"], "offset": ["10"], "bbox": ["106,28,107,29"], "status": ["planned"]}, spec)
     assert (q.limit, q.offset, q.bbox, q.filters) == (5, 10, (106.0, 28.0, 107.0, 29.0), (("status", "planned"),))
-    assert ogc.parse_items_query({}, spec) == ogc.ItemsQuery()
+    assert parse_items_query({}, spec) == ItemsQuery()
     with pytest.raises(BadParameter) as info:
-        ogc.parse_items_query({"nope": "1"}, spec)
+        parse_items_query({"nope": "1"}, spec)
     assert info.value.parameter == "nope" and info.value.status == 400
 
 
@@ -713,18 +718,18 @@ def test_property_filters_use_a_cached_index_with_the_documented_equality_rules(
     from atlas.catalog import load_catalog
     from atlas.store import LayerData
 
-    spec = load_catalog(ogc.__file__.rsplit("/atlas/", 1)[0] + "/layers").get("parks")
+    spec = load_catalog(ROOT / "layers").get("parks")
     values = [["齿轮", "食品"], True, 12, "12", None, ["食品", "食品"], 12.5, False]
     features = [
         {"type": "Feature", "geometry": None, "properties": {"id": f"f{i}", "x": v}} for i, v in enumerate(values)
     ]
     data = LayerData(spec, True, collection={"type": "FeatureCollection", "features": features}, etag="test-etag-1")
+    index = LayerIndex(data)
 
     def ids(*filters, offset=0, limit=100):
-        page, matched = ogc.query_items(data, ogc.ItemsQuery(limit=limit, offset=offset, filters=filters))
+        page, matched = run_query(index, ItemsQuery(limit=limit, offset=offset, filters=filters))
         return [f["id"] for f in page], matched
 
-    before = ogc.PROPERTY_INDEX.builds
     assert ids(("x", "食品")) == (["f0", "f5"], 2)  # any item of a list, a repeated item once
     assert ids(("x", "TRUE")) == (["f1"], 1)  # booleans: true/false in any case
     assert ids(("x", "12.0")) == (["f2"], 1)  # numbers: the same float; text "12" is not 12.0
@@ -732,5 +737,5 @@ def test_property_filters_use_a_cached_index_with_the_documented_equality_rules(
     assert ids(("x", "12"), ("id", "f3")) == (["f3"], 1)  # filters combine with AND
     assert ids(("x", "nan")) == ([], 0) and ids(("x", "None")) == ([], 0)
     assert ids(("x", "12"), offset=1, limit=1) == (["f3"], 2)
-    assert ogc.PROPERTY_INDEX.builds == before + 2  # one index per property, reused
-    assert ogc.get_item(data, "f6")["properties"]["x"] == 12.5
+    assert index.built == ("field:x", "field:id")  # one index per property, reused
+    assert find_item(index, "f6")["properties"]["x"] == 12.5

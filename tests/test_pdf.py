@@ -121,7 +121,7 @@ def test_before_after_pdf_lists_what_2018_added(client, tmp_path):
 
 
 def test_comparison_pdf_with_a_proposed_line_from_the_link(client, tmp_path):
-    from atlas.analysis.proposed import encode_proposed, parse_proposed
+    from atlas.corridors.proposed import encode_proposed, parse_proposed
 
     text = encode_proposed(parse_proposed({"type": "LineString", "coordinates": [[106.6, 29.0], [106.7, 28.9]]}))
     resp = client.get(f"/corridors/compare.pdf?ids=yugui-railway&proposed={text}&proposed_name=<b>西线</b>")

@@ -11,8 +11,8 @@ import pytest
 from shapely.geometry import LineString, box
 
 from atlas.analysis import METRIC_CRS
-from atlas.analysis.coverage import coverage
-from atlas.analysis.proposed import URL_MAX_CHARS, decode_proposed, encode_proposed, parse_proposed
+from atlas.corridors.coverage import coverage
+from atlas.corridors.proposed import URL_MAX_CHARS, decode_proposed, encode_proposed, parse_proposed
 from atlas.errors import BadParameter
 from atlas.timeline import (
     HIDDEN,

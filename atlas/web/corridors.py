@@ -5,29 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from atlas.analysis.corridor_export import catchments_geojson, comparison_csv
-from atlas.analysis.corridors import (
+from atlas.corridors.compare import compare_corridors, list_corridors, select_corridors
+from atlas.corridors.context import corridor_context, english_names
+from atlas.corridors.export import catchments_geojson, comparison_csv
+from atlas.corridors.inputs import (
     BUFFER_DEFAULT_M,
     BUFFER_MAX_M,
     BUFFER_MIN_M,
-    CONTEXT_LAYERS,
-    CorridorContext,
-    ProposedLine,
-    build_context,
-    compare_corridors,
-    list_corridors,
-    parse_buffer_m,
-    parse_ids,
-    parse_proposed,
-    read_line_upload,
-    select_corridors,
+    CompareInputs,
+    body_inputs,
+    proposed_link,
+    query_inputs,
 )
-from atlas.analysis.proposed import DEFAULT_NAME_ZH, URL_MAX_CHARS, decode_proposed, encode_proposed
-from atlas.corridormap import build_compare_maps, figure_parts
+from atlas.corridors.maps import build_compare_maps, figure_parts
+from atlas.corridors.proposed import DEFAULT_NAME_ZH, read_line_upload
 from atlas.errors import BadParameter
 from atlas.mapbuild import district_bounds, timeline_config
 from atlas.timeline import corridors_as_of, parse_year, present_year
-from atlas.validate import loads_strict
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang
@@ -38,61 +32,19 @@ bp = Blueprint("corridors", __name__)
 API_METHODS = ("GET", "POST")
 
 
-def _context() -> CorridorContext:
-    store = get_store()
-    return build_context({lid: store.usable(lid).frame() for lid in CONTEXT_LAYERS})
-
-
-def _json_problem(data: bytes) -> str:
-    """Why a request body is not usable JSON ('' if it parses)."""
-    try:
-        loads_strict(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return "not UTF-8 text"
-    except ValueError as exc:
-        return str(exc)
-    return ""
-
-
-def _inputs() -> tuple[tuple[str, ...], float, ProposedLine | None]:
+def _inputs() -> CompareInputs:
     """(ids, buffer_m, proposed) from the query string (GET) or a JSON body (POST)."""
     if request.method == "GET":
-        return (
-            parse_ids(",".join(request.args.getlist("ids"))),
-            parse_buffer_m(request.args.get("buffer_m")),
-            url_proposal(),
-        )
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        why = _json_problem(request.get_data(cache=True))
-        raise BadParameter(
-            "the request body must be a JSON object with ids, buffer_m and optionally proposed"
-            + (f" ({why})" if why else ""),
-            parameter="body",
-        )
-    proposed = body.get("proposed")
-    return (
-        parse_ids(body.get("ids")),
-        parse_buffer_m(body.get("buffer_m")),
-        None if proposed is None else parse_proposed(proposed),
-    )
-
-
-def url_proposal() -> ProposedLine | None:
-    """A proposed line carried in the link (?proposed=<encoded polyline>&proposed_name=), or None."""
-    text = request.args.get("proposed")
-    return decode_proposed(text, request.args.get("proposed_name")) if text else None
+        args = request.args
+        return query_inputs(args.getlist("ids"), args.get("buffer_m"), args.get("proposed"), args.get("proposed_name"))
+    return body_inputs(request.get_json(silent=True), request.get_data(cache=True))
 
 
 def _comparison() -> dict:
     ids, buffer_m, proposed = _inputs()
-    result = compare_corridors(_context(), ids, buffer_m, proposed)
+    result = compare_corridors(corridor_context(get_store()), ids, buffer_m, proposed)
     if proposed is not None:  # what the page puts in its URL so a shared link reproduces the comparison
-        result["proposed_url"] = {
-            "proposed": encode_proposed(proposed),
-            "proposed_name": proposed.name_zh,
-            "max_chars": URL_MAX_CHARS,
-        }
+        result["proposed_url"] = proposed_link(proposed)
     return result
 
 
@@ -100,7 +52,7 @@ def _comparison() -> dict:
 def corridor_list():
     """Every corridor with kind, status, opening year and length inside the district; pick some to compare."""
     year = parse_year(request.args.get("year"))
-    rows = corridors_as_of(list_corridors(_context()), year, present_year())
+    rows = corridors_as_of(list_corridors(corridor_context(get_store())), year, present_year())
     return render_template(
         "corridors/list.html",
         corridors=[r for r in rows if r["year_state"] in ("shown", "planned")],
@@ -122,16 +74,11 @@ def compare_page():
     if wants_years():
         return years_page()
     ids, buffer_m, proposed = _inputs()
-    context = _context()
-    chosen = select_corridors(context.corridors, ids, extra=int(proposed is not None))
+    chosen = select_corridors(corridor_context(get_store()).corridors, ids, extra=int(proposed is not None))
     basemap = request.args.get("base", current_app.config["DEFAULT_BASEMAP"])
     config = _page_config(ids, buffer_m)
     if proposed is not None:
-        config["proposal"] = {
-            "type": "Feature",
-            "properties": {"name_zh": proposed.name_zh},
-            "geometry": proposed.geometry.__geo_interface__,
-        }
+        config["proposal"] = proposed.feature()
     figure = build_compare_maps(
         list(chosen["id"]),
         district_bounds(get_store()),
@@ -226,7 +173,7 @@ def _page_config(ids: tuple[str, ...], buffer_m: float) -> dict:
 @bp.get("/api/corridors")
 def api_list():
     """Every corridor, comparable or not, with its length inside the district in km."""
-    return jsonify(list_corridors(_context()))
+    return jsonify(list_corridors(corridor_context(get_store())))
 
 
 @bp.route("/api/corridors/compare", methods=API_METHODS)
@@ -240,21 +187,10 @@ def api_compare_csv():
     """The comparison as CSV (UTF-8 with BOM); header and names in the request's language (?lang=)."""
     lang = current_lang()
     result = _comparison()
-    names = _english_names(result["names"]) if lang == "en" else None
+    names = english_names(get_store(), result["names"]) if lang == "en" else None
     resp = Response(comparison_csv(result, lang=lang, names=names).encode("utf-8"), mimetype="text/csv")
     resp.headers["Content-Disposition"] = "attachment; filename=corridor-comparison.csv"
     return resp
-
-
-def _english_names(names_zh: dict[str, str]) -> dict[str, str]:
-    """Feature id -> English name (Chinese where the data gives none) for the served features' layers."""
-    store = get_store()
-    names = dict(names_zh)
-    for lid in ("parks", "hubs", "communities", "towns", "stations"):
-        frame = store.usable(lid).frame()
-        if "name_en" in frame.columns:
-            names.update({i: en for i, en in zip(frame["id"], frame["name_en"]) if isinstance(en, str) and en})
-    return names
 
 
 @bp.route("/api/corridors/catchments.geojson", methods=API_METHODS)
@@ -272,7 +208,4 @@ def api_proposed():
     upload = request.files.get("file")
     if upload is None:
         raise BadParameter("send the line as a multipart file field named 'file' (.geojson or .kml)", parameter="file")
-    line = read_line_upload(upload.read(), upload.filename or "")
-    return jsonify(
-        {"type": "Feature", "properties": {"name_zh": line.name_zh}, "geometry": line.geometry.__geo_interface__}
-    )
+    return jsonify(read_line_upload(upload.read(), upload.filename or "").feature())

@@ -10,22 +10,17 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, NotFound
 
-from atlas import ogc
 from atlas.errors import AtlasError
+from atlas.ogc import documents
+from atlas.ogc.documents import MIME_GEOJSON, MIME_HTML, MIME_JSON, MIME_OPENAPI
+from atlas.ogc.openapi import openapi_document
+from atlas.ogc.params import CRS84, check_plain_parameters, parse_format, parse_items_query
+from atlas.ogc.query import get_item, query_items
 from atlas.web.extension import get_store
 from atlas.web.i18n import pick
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
-TITLE = "綦江地图集 Qijiang Atlas — OGC API Features"
-DESCRIPTION = (
-    "Layers of the Qijiang District atlas (Chongqing) as OGC API – Features collections: "
-    "GeoJSON and HTML, paging, bbox and property filters."
-)
-MIME_JSON = "application/json"
-MIME_GEOJSON = "application/geo+json"
-MIME_HTML = "text/html"
-MIME_OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 OGC_CODES = {
     400: "InvalidParameterValue",
     404: "NotFound",
@@ -43,7 +38,7 @@ def _args() -> dict[str, list[str]]:
 
 def negotiate(json_type: str = MIME_JSON) -> str:
     """'json' or 'html': the f parameter if given, else the Accept header (JSON when undecided)."""
-    fmt = ogc.parse_format(_args())
+    fmt = parse_format(_args())
     if fmt:
         return fmt
     best = request.accept_mimetypes.best_match([MIME_JSON, json_type, MIME_GEOJSON, MIME_HTML], default=MIME_JSON)
@@ -54,20 +49,10 @@ def _url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def _links(endpoint: str, fmt: str, json_type: str = MIME_JSON, title: str = "", **values) -> list[dict]:
-    """self + alternate links for a resource available as JSON and HTML."""
-    kinds = {"json": (json_type, "this document as JSON"), "html": (MIME_HTML, "this document as HTML")}
-    links = []
-    for f, (mime, label) in kinds.items():
-        links.append(
-            {
-                "href": _url(endpoint, f=f, **values),
-                "rel": "self" if f == fmt else "alternate",
-                "type": mime,
-                "title": f"{title or label}" if f == fmt else label,
-            }
-        )
-    return links
+def _plain(json_type: str = MIME_JSON) -> str:
+    """The format of a resource that takes no query parameters but f (others are a 400)."""
+    check_plain_parameters(_args())
+    return negotiate(json_type)
 
 
 def _respond(body: dict, fmt: str, template: str, json_type: str = MIME_JSON, **context) -> Response:
@@ -116,131 +101,34 @@ def _ogc_error(status: int, description: str, parameter: str | None = None):
 
 @bp.get("", strict_slashes=False)
 def landing():
-    ogc.check_plain_parameters(_args())
-    fmt = negotiate()
-    links = _links("ogc.landing", fmt, title="landing page")
-    links += [
-        {
-            "href": _url("ogc.openapi", f="json"),
-            "rel": "service-desc",
-            "type": MIME_OPENAPI,
-            "title": "the API definition (OpenAPI 3.0, JSON)",
-        },
-        {
-            "href": _url("ogc.openapi", f="html"),
-            "rel": "service-doc",
-            "type": MIME_HTML,
-            "title": "the API documentation (HTML)",
-        },
-        {
-            "href": _url("ogc.conformance", f="json"),
-            "rel": "conformance",
-            "type": MIME_JSON,
-            "title": "OGC API conformance classes implemented by this server",
-        },
-        {
-            "href": _url("ogc.conformance", f="html"),
-            "rel": "conformance",
-            "type": MIME_HTML,
-            "title": "conformance classes (HTML)",
-        },
-        {
-            "href": _url("ogc.collections", f="json"),
-            "rel": "data",
-            "type": MIME_JSON,
-            "title": "the feature collections",
-        },
-        {
-            "href": _url("ogc.collections", f="html"),
-            "rel": "data",
-            "type": MIME_HTML,
-            "title": "the feature collections (HTML)",
-        },
-        {"href": url_for("pages.index", _external=True), "rel": "related", "type": MIME_HTML, "title": "the atlas map"},
-    ]
-    body = {"title": TITLE, "description": DESCRIPTION, "links": links, "timeStamp": ogc.now_stamp()}
-    return _respond(body, fmt, "ogc/landing.html")
+    fmt = _plain()
+    return _respond(documents.landing_page(_url, fmt), fmt, "ogc/landing.html")
 
 
 @bp.get("/conformance")
 def conformance():
-    ogc.check_plain_parameters(_args())
-    fmt = negotiate()
-    body = {"conformsTo": list(ogc.CONFORMANCE_CLASSES), "links": _links("ogc.conformance", fmt)}
-    return _respond(body, fmt, "ogc/conformance.html")
+    fmt = _plain()
+    return _respond(documents.conformance_page(_url, fmt), fmt, "ogc/conformance.html")
 
 
 @bp.get("/api")
 def openapi():
-    ogc.check_plain_parameters(_args())
-    fmt = negotiate(MIME_OPENAPI)
-    doc = ogc.openapi_document(get_store().catalog, _url("ogc.landing").rstrip("/"), TITLE, DESCRIPTION)
+    fmt = _plain(MIME_OPENAPI)
+    doc = openapi_document(get_store().catalog, _url("ogc.landing").rstrip("/"), documents.TITLE, documents.DESCRIPTION)
     return _respond(doc, fmt, "ogc/api.html", MIME_OPENAPI if fmt == "json" else MIME_JSON)
-
-
-def _collection(data, fmt: str, self_endpoint: str) -> dict:
-    meta = ogc.collection_metadata(data)
-    cid = meta["id"]
-    links = []
-    if self_endpoint == "ogc.collection":
-        links += _links("ogc.collection", fmt, collection_id=cid)
-    else:
-        links += [
-            {
-                "href": _url("ogc.collection", collection_id=cid, f=f),
-                "rel": "collection" if f == "json" else "alternate",
-                "type": mime,
-                "title": f"collection {cid} ({f})",
-            }
-            for f, mime in (("json", MIME_JSON), ("html", MIME_HTML))
-        ]
-    links += [
-        {
-            "href": _url("ogc.items", collection_id=cid, f="json"),
-            "rel": "items",
-            "type": MIME_GEOJSON,
-            "title": f"{data.spec.title_en} as GeoJSON",
-        },
-        {
-            "href": _url("ogc.items", collection_id=cid, f="html"),
-            "rel": "items",
-            "type": MIME_HTML,
-            "title": f"{data.spec.title_en} as HTML",
-        },
-    ]
-    for kind, mime in (
-        ("geojson", MIME_GEOJSON),
-        ("csv", "text/csv"),
-        ("gpkg", "application/geopackage+sqlite3"),
-        ("kml", "application/vnd.google-earth.kml+xml"),
-    ):
-        links.append(
-            {
-                "href": layer_download_url(cid, kind, external=True),
-                "rel": "enclosure",
-                "type": mime,
-                "title": f"download the whole layer ({kind})",
-            }
-        )
-    meta["links"] = links
-    return meta
 
 
 @bp.get("/collections")
 def collections():
-    ogc.check_plain_parameters(_args())
-    fmt = negotiate()
-    items = [_collection(data, fmt, "ogc.collections") for data in get_store().all()]
-    body = {"links": _links("ogc.collections", fmt), "collections": items, "timeStamp": ogc.now_stamp()}
-    return _respond(body, fmt, "ogc/collections.html")
+    fmt = _plain()
+    return _respond(documents.collections_document(_url, get_store().all(), fmt), fmt, "ogc/collections.html")
 
 
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
     data = get_store().layer(collection_id)
-    ogc.check_plain_parameters(_args())
-    fmt = negotiate()
-    body = _collection(data, fmt, "ogc.collection")
+    fmt = _plain()
+    body = documents.collection_document(_url, data, fmt, "ogc.collection")
     return _respond(body, fmt, "ogc/collection.html", spec=data.spec, data=data)
 
 
@@ -248,69 +136,15 @@ def collection(collection_id: str):
 def items(collection_id: str):
     store = get_store()
     spec = store.catalog.get(collection_id)
-    query = ogc.parse_items_query(_args(), spec)
+    query = parse_items_query(_args(), spec)
     fmt = negotiate(MIME_GEOJSON)
-    data = store.usable(collection_id)
-    features, matched = ogc.query_items(data, query)
-    params = query.as_params()
-    links = _links(
-        "ogc.items", fmt, MIME_GEOJSON, collection_id=collection_id, limit=query.limit, offset=query.offset, **params
-    )
-    mime = MIME_GEOJSON if fmt == "json" else MIME_HTML
-    if query.offset + query.limit < matched:
-        links.append(
-            {
-                "href": _url(
-                    "ogc.items",
-                    collection_id=collection_id,
-                    f=fmt,
-                    limit=query.limit,
-                    offset=query.offset + query.limit,
-                    **params,
-                ),
-                "rel": "next",
-                "type": mime,
-                "title": "next page",
-            }
-        )
-    if query.offset > 0:
-        links.append(
-            {
-                "href": _url(
-                    "ogc.items",
-                    collection_id=collection_id,
-                    f=fmt,
-                    limit=query.limit,
-                    offset=max(0, query.offset - query.limit),
-                    **params,
-                ),
-                "rel": "prev",
-                "type": mime,
-                "title": "previous page",
-            }
-        )
-    links += [
-        {
-            "href": _url("ogc.collection", collection_id=collection_id, f=f),
-            "rel": "collection",
-            "type": t,
-            "title": f"the {spec.title_en} collection",
-        }
-        for f, t in (("json", MIME_JSON), ("html", MIME_HTML))
-    ]
+    features, matched = query_items(store, collection_id, query)
     _add_item_links(collection_id, features)
-    body = {
-        "type": "FeatureCollection",
-        "features": features,
-        "links": links,
-        "timeStamp": ogc.now_stamp(),
-        "numberMatched": matched,
-        "numberReturned": len(features),
-    }
+    body = documents.items_document(_url, spec, query, features, matched, fmt)
     # the HTML table rows only for HTML: building them (labels in the request's language) is most of a JSON request
     rows = [_rows(spec, f) for f in features] if fmt == "html" else []
     resp = _respond(body, fmt, "ogc/items.html", MIME_GEOJSON, spec=spec, query=query, rows=rows)
-    resp.headers["Content-Crs"] = f"<{ogc.CRS84}>"
+    resp.headers["Content-Crs"] = f"<{CRS84}>"
     return resp
 
 
@@ -328,25 +162,11 @@ def _add_item_links(collection_id: str, features: list[dict]) -> None:
 def item(collection_id: str, feature_id: str):
     store = get_store()
     spec = store.catalog.get(collection_id)
-    ogc.check_plain_parameters(_args())
-    fmt = negotiate(MIME_GEOJSON)
-    data = store.usable(collection_id)
-    feat = ogc.get_item(data, feature_id)
-    feat["links"] = _links("ogc.item", fmt, MIME_GEOJSON, collection_id=collection_id, feature_id=feature_id)
-    feat["links"] += [
-        {
-            "href": _url("ogc.collection", collection_id=collection_id, f=f),
-            "rel": "collection",
-            "type": t,
-            "title": f"the {spec.title_en} collection",
-        }
-        for f, t in (("json", MIME_JSON), ("html", MIME_HTML))
-    ]
-    feat["timeStamp"] = ogc.now_stamp()
-    resp = _respond(
-        feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=_rows(spec, feat) if fmt == "html" else []
-    )
-    resp.headers["Content-Crs"] = f"<{ogc.CRS84}>"
+    fmt = _plain(MIME_GEOJSON)
+    feat = documents.item_document(_url, spec, get_item(store, collection_id, feature_id), fmt)
+    rows = _rows(spec, feat) if fmt == "html" else []
+    resp = _respond(feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=rows)
+    resp.headers["Content-Crs"] = f"<{CRS84}>"
     return resp
 
 
@@ -380,19 +200,3 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     return str(value)
-
-
-def layer_download_url(layer_id: str, kind: str, external: bool = False) -> str:
-    """URL of a whole-layer download: geojson, csv, gpkg or kml."""
-    if kind == "geojson":
-        return url_for("api.layer_geojson", layer_id=layer_id, _external=external)
-    return url_for("downloads.layer_file", layer_id=layer_id, fmt=kind, _external=external)
-
-
-def download_links(layer_id: str, feature_id: str) -> dict[str, str]:
-    """URLs for 'download this feature' and its layer, e.g. for the map popup (needs a request/app context)."""
-    return {
-        "feature_geojson": url_for("ogc.item", collection_id=layer_id, feature_id=feature_id, f="json"),
-        "feature_html": url_for("ogc.item", collection_id=layer_id, feature_id=feature_id, f="html"),
-        **{f"layer_{kind}": layer_download_url(layer_id, kind) for kind in ("geojson", "csv", "gpkg", "kml")},
-    }

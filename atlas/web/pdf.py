@@ -16,7 +16,7 @@ bp = Blueprint("pdf", __name__)
 
 
 def sheet_labels() -> dict[str, str]:
-    """The fact sheets' texts in the request's language (keys as used in atlas/parks/sheet.py and atlas/corridorsheets.py)."""
+    """The fact sheets' texts in the request's language (keys as used in atlas/parks/sheet.py and atlas/corridors/sheets.py)."""
     return {
         "lang": current_lang(),
         "unknown": _("未知"),
@@ -80,7 +80,7 @@ def park_pdf(park_id: str):
 
 
 def corridor_labels() -> dict[str, str]:
-    """The corridor sheets' texts in the request's language (keys as used in atlas/corridorsheets.py)."""
+    """The corridor sheets' texts in the request's language (keys as used in atlas/corridors/sheets.py)."""
     return {
         **sheet_labels(),
         "drawn": _("规划者绘制"),
@@ -118,8 +118,9 @@ def corridor_labels() -> dict[str, str]:
 @bp.get("/corridors/compare.pdf")
 def compare_pdf():
     """The corridor comparison as PDF: ?ids=a,b&buffer_m=&proposed= (as the page), or ?before=&after= (years)."""
-    from atlas.corridorsheets import compare_sheet, corridor_map, years_map, years_sheet
-    from atlas.web.corridors import _comparison, _english_names
+    from atlas.corridors.context import english_names
+    from atlas.corridors.sheets import compare_sheet, corridor_map, years_map, years_sheet
+    from atlas.web.corridors import _comparison
     from atlas.web.timeline import wants_years, years_result
 
     store = get_store()
@@ -130,6 +131,6 @@ def compare_pdf():
         sheet = years_sheet(result, result["names"], labels, years_map(result, district, towns))
         return pdf_response(render_pdf(sheet), "corridor-network-years.pdf")
     result = _comparison()
-    names = _english_names(result["names"]) if current_lang() == "en" else result["names"]
+    names = english_names(store, result["names"]) if current_lang() == "en" else result["names"]
     sheet = compare_sheet(result, names, VOCAB, labels, corridor_map(result, district, towns))
     return pdf_response(render_pdf(sheet), "corridor-comparison.pdf")

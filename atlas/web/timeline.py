@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from atlas.analysis.corridors import BUFFER_MAX_M, BUFFER_MIN_M, parse_buffer_m
-from atlas.analysis.network_years import compare_years
-from atlas.corridormap import build_years_map
+from atlas.corridors.context import NAMED_LAYERS, corridor_context, english_names
+from atlas.corridors.inputs import BUFFER_MAX_M, BUFFER_MIN_M, parse_buffer_m
+from atlas.corridors.maps import build_years_map
+from atlas.corridors.years import NETWORK_LAYERS, compare_years
 from atlas.mapbuild import district_bounds, timeline_config
 from atlas.mappage import embed_parts
 from atlas.timeline import parse_year, present_year
@@ -18,21 +19,13 @@ bp = Blueprint("timeline", __name__)
 
 def years_result() -> dict:
     """The before/after comparison for ?before=&after=&buffer_m= of this request."""
-    from atlas.web.corridors import _context, _english_names
-
+    store = get_store()
     before, after = parse_year(request.args.get("before"), "before"), parse_year(request.args.get("after"), "after")
-    result = compare_years(_context(), before, after, parse_buffer_m(request.args.get("buffer_m")), present_year())
+    buffer_m = parse_buffer_m(request.args.get("buffer_m"))
+    result = compare_years(corridor_context(store), before, after, buffer_m, present_year())
     if current_lang() == "en":
-        result["names"] = _english_names(result["names"]) | _corridor_names_en()
+        result["names"] = english_names(store, result["names"], NAMED_LAYERS + NETWORK_LAYERS)
     return result
-
-
-def _corridor_names_en() -> dict[str, str]:
-    names = {}
-    for lid in ("railways", "expressways"):
-        frame = get_store().usable(lid).frame()
-        names.update({i: en for i, en in zip(frame["id"], frame["name_en"]) if isinstance(en, str) and en})
-    return names
 
 
 def wants_years() -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from atlas.analysis.corridors import SERVED_LAYERS
-from atlas.analysis.proposed import DEFAULT_NAME_ZH, PROPOSED_ID
+from atlas.corridors.context import SERVED_LAYERS
+from atlas.corridors.proposed import DEFAULT_NAME_ZH, PROPOSED_ID
 from atlas.export import spreadsheet_text
 
 CSV_BOM = "\ufeff"

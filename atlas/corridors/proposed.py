@@ -27,6 +27,10 @@ class ProposedLine:
     geometry: BaseGeometry
     name_zh: str = DEFAULT_NAME_ZH
 
+    def feature(self) -> dict:
+        """The line as a GeoJSON Feature with its name."""
+        return {"type": "Feature", "properties": {"name_zh": self.name_zh}, "geometry": self.geometry.__geo_interface__}
+
 
 @dataclass(frozen=True)
 class _LineSpec:

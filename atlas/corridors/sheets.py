@@ -107,30 +107,19 @@ def years_map(result: dict, district_fc: dict | None, towns_fc: dict | None) -> 
     return map_png(layers)
 
 
-def years_sheet(result: dict, names: Mapping[str, str], labels: Mapping, image: bytes | None) -> Sheet:
-    """The before / after comparison as a sheet: both networks, what the later one adds, coverage, a map."""
+def _years_rows(result: dict, names: Mapping[str, str], labels: Mapping) -> list[list[str]]:
+    """The before / after table: one row per measure, columns earlier network, later network, added."""
     b, a, added = result["before"], result["after"], result["added"]
+
+    def ids(key: str, net: dict) -> str:
+        return _names(net["corridors"][key], names, labels)
+
     rows = [
-        [
-            labels["corridors"],
-            _names(b["corridors"]["placed"], names, labels),
-            _names(a["corridors"]["placed"], names, labels),
-            _names(added["corridors"], names, labels),
-        ],
-        [
-            labels["unplaced"],
-            _names(b["corridors"]["unplaced"], names, labels),
-            _names(a["corridors"]["unplaced"], names, labels),
-            "",
-        ],
+        [labels["corridors"], ids("placed", b), ids("placed", a), _names(added["corridors"], names, labels)],
+        [labels["unplaced"], ids("unplaced", b), ids("unplaced", a), ""],
     ]
     rows += [
-        [
-            labels[lid],
-            _names(b["served"][lid], names, labels),
-            _names(a["served"][lid], names, labels),
-            _names(added["served"][lid], names, labels),
-        ]
+        [labels[lid], *[_names(net["served"][lid], names, labels) for net in (b, a, added)]]
         for lid in ("parks", "hubs", "communities", "towns")
     ]
     rows += [
@@ -152,13 +141,14 @@ def years_sheet(result: dict, names: Mapping[str, str], labels: Mapping, image: 
             _towns(a["coverage"]["towns"], labels),
             _towns(added["towns"], labels, gain=True),
         ],
-        [
-            labels["year_unknown"],
-            _names(b["corridors"]["unknown"], names, labels),
-            _names(a["corridors"]["unknown"], names, labels),
-            "",
-        ],
+        [labels["year_unknown"], ids("unknown", b), ids("unknown", a), ""],
     ]
+    return rows
+
+
+def years_sheet(result: dict, names: Mapping[str, str], labels: Mapping, image: bytes | None) -> Sheet:
+    """The before / after comparison as a sheet: both networks, what the later one adds, coverage, a map."""
+    b, a = result["before"], result["after"]
     columns = [labels["measure"], str(b["year"]), str(a["year"]), labels["added"]]
     return Sheet(
         title=labels["years_title"],
@@ -166,7 +156,7 @@ def years_sheet(result: dict, names: Mapping[str, str], labels: Mapping, image: 
         lines=[f"{labels['buffer']}: {result['buffer_m']:,.0f} {labels['unit_m']}"],
         map_png=image,
         map_caption=labels["years_caption"],
-        tables=[Table(labels["results"], columns, rows, (3, 4, 4, 4))],
+        tables=[Table(labels["results"], columns, _years_rows(result, names, labels), (3, 4, 4, 4))],
         notes=[labels["method"], labels["years_method"]],
         lang=labels["lang"],
     )

@@ -1,7 +1,6 @@
-"""Before / after: what the corridor network of a later year serves that the network of an earlier year
-did not (parks, hubs, communities, towns, covered area); Flask-free.
+"""Before / after: what the corridor network of a later year serves that an earlier year's did not; Flask-free.
 
-The network of a year is every railway and expressway that is ``shown`` (opened by then) or ``planned``
+Served means parks, hubs, communities, towns and covered area. The network of a year is every railway and expressway that is ``shown`` (opened by then) or ``planned``
 (a plan, when the year lies after the present) by ``atlas.timeline.state_at``. Corridors without a
 sourced year are listed as ``unknown`` and left out; corridors without a sourced geometry are listed as
 ``unplaced`` (part of the network, but they cannot be measured). Catchments are buffers of ``buffer_m``
@@ -14,19 +13,18 @@ import geopandas as gpd
 import shapely
 
 from atlas.analysis import METRIC_CRS, WGS84
-from atlas.analysis.corridors import (
+from atlas.corridors.catchments import catchments, served_features
+from atlas.corridors.context import (
     SERVED_LAYERS,
     CorridorContext,
-    _district_m,
-    _geojson,
-    _metric_layer,
-    _names,
-    _towns_m,
-    catchments,
-    parse_buffer_m,
-    served_features,
+    all_names,
+    district_m,
+    geojson,
+    metric_layer,
+    towns_m,
 )
-from atlas.analysis.coverage import M2_PER_KM2, coverage
+from atlas.corridors.coverage import M2_PER_KM2, coverage
+from atlas.corridors.inputs import parse_buffer_m
 from atlas.errors import BadParameter
 from atlas.timeline import PLANNED, SHOWN, TIME_FIELDS, UNKNOWN, state_at
 
@@ -62,17 +60,17 @@ def _network(ctx: CorridorContext, year: int, present: int, buffer_m: float) -> 
     zone_m = _network_zone_m(ctx, members["placed"], buffer_m)
     zone = gpd.GeoDataFrame({"corridor": [NETWORK_ID]}, geometry=[zone_m], crs=METRIC_CRS)
     served = {
-        lid: served_features(zone, _metric_layer(ctx, lid))[NETWORK_ID] if not zone_m.is_empty else []
+        lid: served_features(zone, metric_layer(ctx, lid))[NETWORK_ID] if not zone_m.is_empty else []
         for lid in SERVED_LAYERS
     }
-    cover = coverage(zone_m, _district_m(ctx), _towns_m(ctx))
+    cover = coverage(zone_m, district_m(ctx), towns_m(ctx))
     outline = gpd.GeoSeries([zone_m], crs=METRIC_CRS).to_crs(WGS84).iloc[0]
     return {
         "year": year,
         "corridors": members,
         "served": served,
         "coverage": cover,
-        "catchment": None if zone_m.is_empty else _geojson(outline),
+        "catchment": None if zone_m.is_empty else geojson(outline),
         "_zone_m": zone_m,
     }
 
@@ -91,8 +89,14 @@ def compare_years(ctx: CorridorContext, before: int, after: int, buffer_m: float
         raise BadParameter(f"after ({after}) must be a later year than before ({before})", parameter="after")
     buffer_m = parse_buffer_m(buffer_m)
     old, new = _network(ctx, before, present, buffer_m), _network(ctx, after, present, buffer_m)
-    district_m = _district_m(ctx)
-    gained_m = shapely.intersection(shapely.difference(new.pop("_zone_m"), old.pop("_zone_m")), district_m)
+    added = _added(old, new, district_m(ctx))
+    names = _mentioned_names(ctx, old, new)
+    return {"buffer_m": buffer_m, "present": present, "before": old, "after": new, "added": added, "names": names}
+
+
+def _added(old: dict, new: dict, whole_m) -> dict:
+    """What the later network serves that the earlier did not: corridors, features, towns, district area."""
+    gained_m = shapely.intersection(shapely.difference(new.pop("_zone_m"), old.pop("_zone_m")), whole_m)
     added_served = {
         lid: [fid for fid in new["served"][lid] if fid not in set(old["served"][lid])] for lid in SERVED_LAYERS
     }
@@ -107,24 +111,19 @@ def compare_years(ctx: CorridorContext, before: int, after: int, buffer_m: float
         if row["share"] > old_towns.get(row["id"], 0.0)
     ]
     towns_gain.sort(key=lambda row: (-row["share_gain"], row["id"]))
-    added = {
-        "corridors": [
-            c
-            for c in new["corridors"]["placed"] + new["corridors"]["unplaced"]
-            if c not in old["corridors"]["placed"] + old["corridors"]["unplaced"]
-        ],
+    old_corridors = old["corridors"]["placed"] + old["corridors"]["unplaced"]
+    return {
+        "corridors": [c for c in new["corridors"]["placed"] + new["corridors"]["unplaced"] if c not in old_corridors],
         "served": added_served,
         "towns": towns_gain,
         "covered_km2": round(float(gained_m.area) / M2_PER_KM2, 3),
-        "district_share": round(float(gained_m.area / district_m.area), 6) if district_m.area else None,
+        "district_share": round(float(gained_m.area / whole_m.area), 6) if whole_m.area else None,
     }
-    names = _mentioned_names(ctx, old, new)
-    return {"buffer_m": buffer_m, "present": present, "before": old, "after": new, "added": added, "names": names}
 
 
 def _mentioned_names(ctx: CorridorContext, *networks: dict) -> dict[str, str]:
     """Feature id -> name_zh of every corridor and served feature the two networks mention."""
-    every = ctx.memo("names", lambda: _names(ctx))
+    every = all_names(ctx)
     mentioned = [
         fid for net in networks for ids in (*net["corridors"].values(), *net["served"].values()) for fid in ids
     ]

@@ -1,0 +1,1 @@
+"""The planner feature: compare transport corridors, their catchments and a proposed line; exports, maps, PDFs."""

@@ -1,0 +1,1 @@
+"""OGC API – Features Part 1 (Core): query parameters, item queries, documents and the OpenAPI definition."""
