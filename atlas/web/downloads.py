@@ -1,4 +1,4 @@
-"""Whole-layer downloads beside the GeoJSON: /api/layers/<id>.csv, .gpkg and .kml."""
+"""Whole-layer downloads beside the GeoJSON: /api/layers/<id>.<format> for every format in atlas.export.FORMATS."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from atlas.web.extension import get_store
 bp = Blueprint("downloads", __name__, url_prefix="/api")
 
 
-@bp.get("/layers/<layer_id>.<any(csv, gpkg, kml):fmt>")
+@bp.get(f"/layers/<layer_id>.<any({', '.join(export.FORMATS)}):fmt>")  # the formats come from the one table
 def layer_file(layer_id: str, fmt: str):
     """The layer as CSV (UTF-8 with BOM, WKT geometry), GeoPackage or KML; lists are ';'-joined."""
     data = get_store().usable(layer_id)
