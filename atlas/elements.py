@@ -7,10 +7,8 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-# gcoord (npm) converts WGS-84 <-> GCJ-02 in the browser when a GCJ-02 basemap (Gaode) is shown
-# one attribution prefix on every map, and leaflet-draw's texts in the page language (QJDraw.locale)
-COMMON_JS = [("qj_common_js", "/static/leaflet-common.js")]
-ATLAS_JS = [*COMMON_JS, ("gcoord_js", "/vendor/gcoord/gcoord.global.prod.js"), ("qj_atlas_js", "/static/atlas.js")]
+from atlas.assets import ATLAS_JS, COMMON_JS, MEASURE_JS, TILES_JS
+
 ATLAS_CSS = [("qj_atlas_css", "/static/atlas.css")]
 
 
@@ -19,7 +17,7 @@ class RemoteGeoJsonLayer(JSCSSMixin, Layer):
 
     default_js = ATLAS_JS
     default_css = ATLAS_CSS
-    loader = "loadLayer"  # the static/atlas.js function that fills the group
+    loader = "loadLayer"  # the QJAtlas function (static/js/atlas/) that fills the group
     _template = Template(
         """
         {% macro script(this, kwargs) %}
@@ -38,11 +36,7 @@ class RemoteGeoJsonLayer(JSCSSMixin, Layer):
 class VectorTileLayer(RemoteGeoJsonLayer):
     """A feature group drawn from the app's vector tiles (Leaflet.VectorGrid), for layers too big to send whole."""
 
-    default_js = [
-        *ATLAS_JS,
-        ("vectorgrid_js", "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
-        ("qj_tiles_js", "/static/atlas-tiles.js"),
-    ]
+    default_js = [*ATLAS_JS, *TILES_JS]
     loader = "loadTiledLayer"
 
 
@@ -152,11 +146,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
 class MeasureTool(JSCSSMixin, MacroElement):
     """Distance/area measuring on leaflet-draw handlers (CSP-safe, unlike leaflet-measure's runtime templates)."""
 
-    default_js = [
-        ("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"),
-        *COMMON_JS,
-        ("qj_measure_js", "/static/measure.js"),
-    ]
+    default_js = MEASURE_JS
     default_css = [("leaflet_draw_css", "/vendor/leaflet-draw/leaflet.draw.css")]
     _template = Template(
         """

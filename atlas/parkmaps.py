@@ -9,12 +9,11 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from atlas.assets import localize
+from atlas.assets import PARKS_JS, localize
 from atlas.elements import RemoteGeoJsonLayer
 from atlas.mapbuild import DEFAULT_BASEMAPS, QIJIANG_CENTRE, Basemap, add_basemaps, district_bounds, layer_config
 from atlas.store import DataStore
 
-PARKS_JS = [("qj_parks_js", "/static/parks.js")]
 PARKS_CSS = [("qj_parks_css", "/static/parks.css")]
 CONTEXT_LAYERS = ("district", "stations", "hubs")
 
@@ -77,7 +76,7 @@ def build_surroundings_map(
     basemap: str = "osm",
     basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
 ) -> folium.Map:
-    """A map of one or more parks with their nearest targets and connecting lines (drawn by parks.js)."""
+    """A map of one or more parks with their nearest targets and connecting lines (drawn by static/js/parks/map.js)."""
     m = _base_map(store, basemap, basemaps)
     _add_context(m, store, layer_url, ("district",))
     ParksCall("drawSurroundings", config).add_to(m)

@@ -1,6 +1,13 @@
-/* Shared by every map of Qijiang Atlas: one attribution prefix, and leaflet-draw texts in the page language. */
+/* Shared by every map of Qijiang Atlas: one attribution prefix, drawn features out of the Tab order, and
+ * leaflet-draw texts in the page language. */
 (function () {
   "use strict";
+
+  /* Chromium puts every interactive SVG path in the Tab order, unnamed (a hundred stops before the map's
+     controls): take drawn features out of it. Keyboard users reach features through the search instead. */
+  L.Path.addInitHook(function () {
+    this.on("add", function () { if (this._path) this._path.setAttribute("tabindex", "-1"); });
+  });
 
   // every map on the site credits Leaflet with the same plain text link (no flag icon)
   L.Map.addInitHook(function () {

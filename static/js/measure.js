@@ -3,12 +3,7 @@
 (function () {
   "use strict";
 
-  function text(tag, cls, value) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    node.textContent = value;
-    return node;
-  }
+  var text = QJUtil.el;
 
   /* Button icons as inline SVG paths (no emoji or icon font: they render with any system fonts). */
   var ICONS = {
@@ -46,8 +41,7 @@
   window.QJMeasure = {
     /* Add the measure control to ``map``; ``strings`` holds the translated labels. */
     add: function (map, strings, lang) {
-      var locale = lang === "en" ? "en" : "zh-CN";
-      function num(value, digits) { return Number(value).toLocaleString(locale, {maximumFractionDigits: digits}); }
+      var num = QJUtil.texts(function () { return {strings: strings, lang: lang}; }).number;
       var results = L.featureGroup().addTo(map);
       var handler = null;
       var kind = null;
