@@ -26,19 +26,30 @@
     entry.unplaced = [];
   }
 
+  /* Fetch and draw a layer once (later calls return the same promise). */
+  QJ.fetchLayer = function (entry) {
+    if (!entry.fetching) {
+      entry.fetching = fetchGeoJson(entry.cfg.url)
+        .then(function (fc) { entry.fc = fc; drawLayer(QJ._map, entry, QJ.displayed(fc)); })
+        .catch(function (err) { entry.error = String(err); })
+        .then(function () { entry.loaded = true; });
+    }
+    return entry.fetching;
+  };
+
+  /* A layer shown on the first view is fetched at once; a hidden one when it is first shown (its group added
+     to the map). Decided after the page script has run, when folium and the URL have set what is shown. */
   QJ.loadLayer = function (map, group, cfg) {
     QJ._map = map;
     var entry = {cfg: cfg, group: group, drawn: 0, unplaced: [], loaded: false, error: null};
     QJ.layers[cfg.id] = entry;
     if (!cfg.ok) { entry.loaded = true; return; }
     QJ.pending += 1;
-    fetchGeoJson(cfg.url)
-      .then(function (fc) { entry.fc = fc; drawLayer(map, entry, QJ.displayed(fc)); })
-      .catch(function (err) { entry.error = String(err); })
-      .then(function () {
-        entry.loaded = true;
-        QJ.layerDone();
-      });
+    Promise.resolve().then(function () {
+      if (map.hasLayer(group)) { QJ.fetchLayer(entry).then(QJ.layerDone); return; }
+      group.once("add", function () { QJ.fetchLayer(entry); });
+      QJ.layerDone();
+    });
   };
 
   /* Fetch a layer again (after an edit) and redraw it; the legend's unplaced list is rebuilt. */
@@ -49,6 +60,8 @@
     return fetchGeoJson(entry.cfg.url, {cache: "no-store"}).then(function (fc) {
       clearLayer(entry);
       entry.fc = fc;
+      entry.loaded = true;   // a hidden layer reloaded after an edit is not fetched again when shown
+      entry.fetching = entry.fetching || Promise.resolve();
       entry.cfg.unplaced_count = fc.features.filter(function (f) { return !f.geometry; }).length;
       var old = entry.legendRow && entry.legendRow.querySelector(".qj-unplaced");
       if (old) old.parentNode.removeChild(old);

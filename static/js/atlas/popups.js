@@ -118,6 +118,11 @@
     if ((!item || !item.leaflet) && hit && hit.placed && QJ.layers[hit.layer] && QJ.layers[hit.layer].tiled) {
       return QJ.focusTiledFeature(id, hit);   // a layer drawn from tiles holds no feature objects
     }
+    var entry = hit && QJ.layers[hit.layer];
+    if (!item && hit && hit.placed && entry && entry.cfg.ok && !entry.loaded) {
+      if (!map.hasLayer(entry.group)) map.addLayer(entry.group);   // a hidden layer is fetched when shown
+      return QJ.fetchLayer(entry).then(function () { return QJ.focusFeature(id, hit, returnTo); });
+    }
     if (!item) return unplacedNote(map, id, hit);
     var group = QJ.layers[item.layer].group;
     if (!map.hasLayer(group)) map.addLayer(group);
