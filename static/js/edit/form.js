@@ -92,8 +92,13 @@
     select.addEventListener("change", function () {
       var town = towns[Number(select.value)];
       if (!select.value || !town) return;
-      QE.setGeometry(JSON.parse(JSON.stringify(town.geometry)), false);
-      if (C.area_class) QE.panel.querySelector('[name="accuracy"]').value = C.area_class;
+      // the layer's copy is rounded to its accuracy class: the outline saved is the town's own, in full
+      fetch(QE.url(C.feature_url, "towns", town.properties.id), {headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          QE.setGeometry(data.feature.geometry, false);
+          if (C.area_class) QE.panel.querySelector('[name="accuracy"]').value = C.area_class;
+        });
     });
     return select;
   }
