@@ -7,7 +7,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from atlas.assets import ATLAS_JS, COMMON_JS, MEASURE_JS, TILES_JS
+from atlas.assets import ATLAS_JS, COMMON_JS, MEASURE_JS, PLUGIN_JS, TILES_JS
 
 ATLAS_CSS = [("qj_atlas_css", "/static/atlas.css")]
 
@@ -132,6 +132,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+            QJAtlas.plugins = {{ this.plugins|tojson }};
             QJAtlas.init({{ this._parent.get_name() }}, {{ this.config|tojson }});
         {% endmacro %}
         """
@@ -141,6 +142,7 @@ class AtlasControls(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "AtlasControls"
         self.config = config
+        self.plugins = PLUGIN_JS
 
 
 class MeasureTool(JSCSSMixin, MacroElement):
@@ -151,7 +153,7 @@ class MeasureTool(JSCSSMixin, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            QJDraw.locale({{ this.strings.get("draw", {})|tojson }});
+            QJDraw.configure({{ this.draw_js|tojson }}, {{ this.strings.get("draw", {})|tojson }});
             QJMeasure.add({{ this._parent.get_name() }}, {{ this.strings|tojson }}, {{ this.lang|tojson }});
         {% endmacro %}
         """
@@ -160,6 +162,7 @@ class MeasureTool(JSCSSMixin, MacroElement):
     def __init__(self, strings: dict, lang: str = "zh") -> None:
         super().__init__()
         self._name = "MeasureTool"
+        self.draw_js = PLUGIN_JS["draw"]
         self.strings = strings
         self.lang = lang
 

@@ -70,3 +70,54 @@ def test_the_default_view_leaves_hidden_layers_and_a_search_hit_in_one_fetches_i
     assert page.evaluate("QJAtlas.map.hasLayer(QJAtlas.layers.neighbours.group)")
     assert page.probe.page_errors == []
 
+
+DRAW_JS = "/vendor/leaflet-draw/leaflet.draw.js"
+GCOORD_JS = "/vendor/gcoord/gcoord.global.prod.js"
+
+
+def test_measuring_loads_leaflet_draw_on_first_use_only(page, live_server):
+    seen = record_requests(page)
+    page.goto(f"{live_server.url}/?base=none")
+    wait_for_atlas(page)
+    assert DRAW_JS not in seen and GCOORD_JS not in seen  # neither plugin is part of the first view
+    assert page.evaluate("typeof L.Draw") == "undefined"
+    page.click(".qj-measure-line")
+    assert "单击开始画线" in page.locator(".leaflet-draw-tooltip").first.inner_text()  # drawing, in Chinese
+    page.keyboard.press("Escape")
+    page.click(".qj-measure-area")
+    page.locator(".leaflet-draw-tooltip").first.wait_for()
+    assert seen.count(DRAW_JS) == 1
+    assert GCOORD_JS not in seen
+    assert page.probe.page_errors == []
+
+
+def station_position(page, fid: str) -> list[float]:
+    return page.evaluate(
+        f"(() => {{ const p = QJAtlas.features['{fid}'].leaflet.getLatLng(); return [p.lng, p.lat]; }})()"
+    )
+
+
+def test_a_gcj02_basemap_loads_gcoord_when_first_shown(page, live_server):
+    fid = placed("stations.geojson")[0]["properties"]["id"]
+    seen = record_requests(page)
+    page.goto(f"{live_server.url}/?base=none&layers=stations")
+    wait_for_atlas(page)
+    assert GCOORD_JS not in seen and page.evaluate("typeof gcoord") == "undefined"
+    before = station_position(page, fid)
+    page.locator(".leaflet-control-layers").hover()
+    page.locator(".leaflet-control-layers-base label", has_text="高德地图").locator("input").check()
+    wait_js(page, "document.documentElement.getAttribute('data-datum') === 'gcj02'")
+    assert seen.count(GCOORD_JS) == 1
+    shifted = station_position(page, fid)
+    assert 0.002 < abs(shifted[0] - before[0]) + abs(shifted[1] - before[1]) < 0.02  # a few hundred metres
+    page.locator(".leaflet-control-layers-base label", has_text="无底图").locator("input").check()
+    wait_js(page, "document.documentElement.getAttribute('data-datum') === 'wgs84'")
+    page.locator(".leaflet-control-layers-base label", has_text="高德地图").locator("input").check()
+    wait_js(page, "document.documentElement.getAttribute('data-datum') === 'gcj02'")
+    assert seen.count(GCOORD_JS) == 1
+    page.goto(f"{live_server.url}/?base=gaode&layers=stations")  # a link that opens on Gaode
+    wait_js(page, "document.documentElement.getAttribute('data-datum') === 'gcj02'")
+    wait_for_atlas(page)
+    wait_js(page, f"!!QJAtlas.features['{fid}']")
+    assert station_position(page, fid) == pytest.approx(shifted, abs=1e-7)
+    assert page.probe.page_errors == []

@@ -79,3 +79,13 @@ def test_pages_format_missing_values_as_unknown_in_the_page_language(page, live_
     wait_js(page, "document.documentElement.getAttribute('data-corridors-state') === 'ready'")
     assert page.evaluate("QJCorridors.num(null, 1)") == unknown
     assert page.evaluate("QJCorridors.num(2.25, 1)") in ("2.3", "2.2")  # one decimal, the locale's rounding
+
+
+def test_the_plugins_loaded_on_first_use_are_served_by_the_app(client):
+    assert set(assets.PLUGIN_JS) == {"draw", "gcoord"}
+    for url in assets.PLUGIN_JS.values():
+        with client.get(url) as resp:
+            assert resp.status_code == 200, url
+            assert resp.mimetype in ("text/javascript", "application/javascript"), url
+    page = client.get("/?base=none").data.decode()
+    assert "leaflet.draw.js" not in page.split("</head>")[0] and "gcoord" not in page.split("</head>")[0]

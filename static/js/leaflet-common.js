@@ -22,11 +22,26 @@
     });
   }
 
+  var draw = {url: null, strings: null, ready: null};
+
   window.QJDraw = {
     /* Overwrite L.drawLocal (leaflet-draw's toolbar and tooltip texts) with the server's translations.
      * Call before a draw control is added. The texts are ours (translations), never data. */
     locale: function (strings) {
       if (window.L && L.drawLocal && strings) merge(L.drawLocal, strings);
+    },
+    /* Where leaflet-draw is served and its texts in the page language: loaded by ready() on first use. */
+    configure: function (url, strings) {
+      draw.url = url;
+      draw.strings = strings;
+    },
+    /* leaflet-draw loaded (once) and speaking the page language; a page that loaded it itself resolves at once. */
+    ready: function () {
+      if (!draw.ready) {
+        var loaded = window.L && L.Draw ? Promise.resolve() : QJUtil.loadScript(draw.url);
+        draw.ready = loaded.then(function () { QJDraw.locale(draw.strings); });
+      }
+      return draw.ready;
     },
   };
 })();

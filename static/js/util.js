@@ -34,6 +34,22 @@
     return new Panel();
   }
 
+  var loading = {};
+
+  /* Load one of the app's scripts once (a plugin on first use); the promise resolves when it has run. */
+  function loadScript(url) {
+    if (!loading[url]) {
+      loading[url] = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = url;
+        tag.onload = function () { resolve(); };
+        tag.onerror = function () { delete loading[url]; reject(new Error("cannot load " + url)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return loading[url];
+  }
+
   function isMissing(value) {
     return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
   }
@@ -95,5 +111,5 @@
             value: value};
   }
 
-  window.QJUtil = {el: el, name: name, panel: panel, isMissing: isMissing, texts: texts};
+  window.QJUtil = {el: el, name: name, panel: panel, loadScript: loadScript, isMissing: isMissing, texts: texts};
 })();

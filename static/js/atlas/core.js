@@ -12,6 +12,7 @@
     year: null,        // null: no time filter (today's map, plans included)
     datum: "wgs84",    // "gcj02" while a GCJ-02 basemap (Gaode) is shown: overlays follow it
     build: {},         // the page's controls, by name (filled by the other atlas scripts)
+    plugins: {},       // name -> URL of a script loaded on first use (AtlasControls sets them)
   };
   window.QJAtlas = QJ;
 
@@ -57,7 +58,8 @@
     QJ.vocab = config.vocab;
     QJ.useLanguage(config.lang, config.strings || {});
     addCredit(map);
-    config.basemaps.forEach(function (b) { if (b.key === config.active_basemap) QJ.datum = b.datum; });
+    var datum = "wgs84";   // the page starts in WGS-84 and shifts once gcoord has loaded for a GCJ-02 basemap
+    config.basemaps.forEach(function (b) { if (b.key === config.active_basemap) datum = b.datum; });
     document.documentElement.setAttribute("data-datum", QJ.datum);
     map.on("baselayerchange", function (ev) { QJ.setDatum(QJ.datumOf(ev.layer)); });
     ["langSwitch", "search", "home", "legend", "accessiblePopups", "labelControls"].forEach(function (name) {
@@ -73,6 +75,7 @@
     });
     QJ.writeUrl();
     if (QJ.pending === 0) onAllLoaded();
+    if (datum !== QJ.datum) QJ.setDatum(datum);
     var container = map.getContainer();
     function zoomClass() { container.classList.toggle("qj-zoom-low", map.getZoom() < 10); }
     map.on("zoomend", zoomClass);

@@ -1,5 +1,6 @@
 /* Qijiang Atlas map page: overlays follow a GCJ-02 basemap (Gaode). Data stays WGS-84; only what is drawn
- * is shifted, and positions the user sends to the server are shifted back. Uses gcoord (npm). */
+ * is shifted, and positions the user sends to the server are shifted back. Uses gcoord (npm), loaded when a
+ * GCJ-02 basemap is first shown (QJAtlas.plugins.gcoord). */
 (function () {
   "use strict";
 
@@ -33,7 +34,17 @@
     return [p[1], p[0]];
   };
 
+  /* Draw the overlays in ``datum`` ("wgs84" or "gcj02"), loading gcoord first if needed. */
   QJ.setDatum = function (datum) {
+    QJ._wantedDatum = datum;
+    if (datum === QJ.datum) return Promise.resolve();
+    var ready = datum === "gcj02" && !window.gcoord ? QJUtil.loadScript(QJ.plugins.gcoord) : Promise.resolve();
+    return ready.then(function () {
+      if (QJ._wantedDatum === datum) switchDatum(datum);   // else the user chose another basemap meanwhile
+    });
+  };
+
+  function switchDatum(datum) {
     if (datum === QJ.datum) return;
     var map = QJ.map;
     var centre = map.getCenter();
@@ -43,7 +54,7 @@
     // keep the same ground position in the middle of the screen
     map.setView(QJ.toDisplay(wgs[0], wgs[1]), map.getZoom(), {animate: false});
     document.documentElement.setAttribute("data-datum", datum);
-  };
+  }
 
   /* The datum of a basemap layer of this page (config.basemaps names each one's page variable). */
   QJ.datumOf = function (layer) {

@@ -18,6 +18,7 @@
   QE.state = function () { return QE.current; };
   window.QJEdit = QE;
 
+  QJDraw.ready();   // templates/edit/tools.html loads leaflet-draw: set its texts in the page language
   QE.text = QJUtil.texts(function () { return {strings: C.strings, lang: QJ.lang, vocab: C.vocab}; });
   var el = QJUtil.el, t = QE.text.t;
 
