@@ -51,6 +51,39 @@ LOCAL_ASSETS: dict[str, str | None] = {
 }
 
 
+def app_scripts(folder: str, *parts: str) -> list[tuple[str, str]]:
+    """The app's own scripts ``static/js/<folder>/<part>.js`` in load order, as folium (name, URL) assets."""
+    return [(f"qj_{folder}_{part}_js", f"/static/js/{folder}/{part}.js") for part in parts]
+
+
+# The app's own browser scripts, each list in load order: plain scripts (no bundler), a later one uses what an
+# earlier one defined. util.js is the one home of the helpers every page shares (QJUtil: el, t, fmt, tr, values).
+COMMON_JS = [("qj_util_js", "/static/js/util.js"), ("qj_common_js", "/static/js/leaflet-common.js")]
+ATLAS_JS = [
+    *COMMON_JS,
+    *app_scripts("atlas", "core", "style", "year", "datum", "layers", "popups", "legend", "search", "controls", "url"),
+]
+TILES_JS = [
+    ("vectorgrid_js", "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
+    *app_scripts("atlas", "tiles"),
+]
+# plugins only some users need, loaded by the page on first use (QJUtil.loadScript), not with it:
+# leaflet-draw for measuring, gcoord (npm) for WGS-84 <-> GCJ-02 when a GCJ-02 basemap (Gaode) is shown
+PLUGIN_JS = {
+    "draw": "/vendor/leaflet-draw/leaflet.draw.js",
+    "gcoord": "/vendor/gcoord/gcoord.global.prod.js",
+}
+MEASURE_JS = [*COMMON_JS, ("qj_measure_js", "/static/js/measure.js")]
+PARKS_JS = [*COMMON_JS, *app_scripts("parks", "core", "map", "table", "index")]
+CORRIDORS_JS = [
+    *COMMON_JS,
+    *app_scripts("corridors", "core", "maps", "table", "page"),
+    ("qj_chart_js", "/vendor/chart.js/chart.umd.js"),
+]
+# added by templates/edit/tools.html after the map page's scripts (ATLAS_JS), for signed-in editors only
+EDIT_JS = [("leaflet_draw_js", PLUGIN_JS["draw"]), *app_scripts("edit", "core", "form", "tools")]
+
+
 class MissingAsset(RuntimeError):
     """A map element needs a browser asset that the app cannot serve itself."""
 

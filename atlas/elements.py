@@ -11,10 +11,8 @@ from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-# gcoord (npm) converts WGS-84 <-> GCJ-02 in the browser when a GCJ-02 basemap (Gaode) is shown
-# one attribution prefix on every map, and leaflet-draw's texts in the page language (QJDraw.locale)
-COMMON_JS = [("qj_common_js", "/static/leaflet-common.js")]
-ATLAS_JS = [*COMMON_JS, ("gcoord_js", "/vendor/gcoord/gcoord.global.prod.js"), ("qj_atlas_js", "/static/atlas.js")]
+from atlas.assets import ATLAS_JS, COMMON_JS, MEASURE_JS, PLUGIN_JS, TILES_JS
+
 ATLAS_CSS = [("qj_atlas_css", "/static/atlas.css")]
 DRAW_JS = [("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"), *COMMON_JS]
 IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
@@ -25,7 +23,7 @@ class RemoteGeoJsonLayer(JSCSSMixin, Layer):
 
     default_js = ATLAS_JS
     default_css = ATLAS_CSS
-    loader = "loadLayer"  # the static/atlas.js function that fills the group
+    loader = "loadLayer"  # the QJAtlas function (static/js/atlas/) that fills the group
     _template = Template(
         """
         {% macro script(this, kwargs) %}
@@ -44,11 +42,7 @@ class RemoteGeoJsonLayer(JSCSSMixin, Layer):
 class VectorTileLayer(RemoteGeoJsonLayer):
     """A feature group drawn from the app's vector tiles (Leaflet.VectorGrid), for layers too big to send whole."""
 
-    default_js = [
-        *ATLAS_JS,
-        ("vectorgrid_js", "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
-        ("qj_tiles_js", "/static/atlas-tiles.js"),
-    ]
+    default_js = [*ATLAS_JS, *TILES_JS]
     loader = "loadTiledLayer"
 
 
@@ -170,7 +164,10 @@ def draw_locale(strings: dict) -> PageCall:
 
 
 def measure_tool(strings: dict, lang: str = "zh") -> list[PageCall]:
-    """Distance/area measuring on leaflet-draw handlers (CSP-safe, unlike leaflet-measure's runtime templates)."""
-    measure_js = [*DRAW_JS, ("qj_measure_js", "/static/measure.js")]
+    """Distance/area measuring on leaflet-draw handlers (CSP-safe, unlike leaflet-measure's runtime templates);
+    leaflet-draw itself loads when a measuring button is first pressed (QJDraw.configure)."""
     css = [("leaflet_draw_css", "/vendor/leaflet-draw/leaflet.draw.css")]
-    return [draw_locale(strings.get("draw", {})), PageCall("QJMeasure", "add", strings, lang, js=measure_js, css=css)]
+    return [
+        PageCall("QJDraw", "configure", PLUGIN_JS["draw"], strings.get("draw", {}), js=MEASURE_JS, with_map=False),
+        PageCall("QJMeasure", "add", strings, lang, js=MEASURE_JS, css=css),
+    ]

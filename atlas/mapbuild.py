@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 import folium
 import folium.plugins
 
-from atlas.assets import localize
+from atlas.assets import PLUGIN_JS, localize
 from atlas.basemaps import DEFAULT_BASEMAPS, QIJIANG_BOUNDS, Basemap, base_map
 from atlas.catalog import LayerSpec
 from atlas.elements import (
@@ -181,6 +181,7 @@ def build_atlas_map(
             for b, (t, layer) in zip(basemaps, base_pairs)
         ],
         "active_basemap": active,
+        "plugins": PLUGIN_JS,  # scripts the page loads on first use (leaflet-draw, gcoord)
         "vocab": vocab_config(),
         "lang": lang,
         "strings": strings,

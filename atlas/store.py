@@ -17,6 +17,7 @@ import geopandas as gpd
 
 from atlas.catalog import Catalog, LayerSpec
 from atlas.errors import LayerUnavailable, UnknownFeature
+from atlas.precision import rounded_collection
 from atlas.validate import Problem, check_collection
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,8 @@ def read_layer(spec: LayerSpec, data_dir: Path) -> LayerData:
     if problems:
         reason = f"{spec.source_file} has {len(problems)} problem(s); first: {problems[0]}"
         return LayerData(spec, False, reason, stamp=stamp, problems=problems)
-    body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # the browser's copy: coordinates no finer than each feature's accuracy class (the API's own answers keep all)
+    body = json.dumps(rounded_collection(obj), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     etag = hashlib.sha256(body).hexdigest()[:20]
     return LayerData(spec, True, "", obj, body, gzip.compress(body, 6, mtime=0), etag, stamp)
 

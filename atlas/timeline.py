@@ -6,7 +6,7 @@ Nothing is guessed: a feature without a sourced year is ``unknown`` at every cho
 as such, never drawn as if it existed. Planned or under-construction features exist only as plans:
 they are shown (dashed) when the chosen year lies after the present, hidden before.
 
-The browser applies the same rules (``static/atlas.js`` reads ``TIME_FIELDS`` from the page config).
+The browser applies the same rules (``static/js/atlas/year.js`` reads ``TIME_FIELDS`` from the page config).
 """
 
 from __future__ import annotations

@@ -187,6 +187,7 @@ def _click_at(page, lat, lon):
 def test_measure_tool_measures_a_distance(page, live_server):
     open_map(page, live_server, "base=none&lat=29.0&lon=106.65&z=12")
     page.click(".qj-measure-line")
+    page.locator(".leaflet-draw-tooltip").first.wait_for()  # leaflet-draw loads on first use (issue 15)
     _click_at(page, 29.0, 106.60)
     _click_at(page, 29.0, 106.70)
     _click_at(page, 29.0, 106.70)  # clicking the last point again finishes the line
@@ -199,6 +200,7 @@ def test_measure_tool_measures_a_distance(page, live_server):
 def test_measure_tool_measures_an_area(page, live_server):
     open_map(page, live_server, "base=none&lat=29.0&lon=106.65&z=12")
     page.click(".qj-measure-area")
+    page.locator(".leaflet-draw-tooltip").first.wait_for()  # leaflet-draw loads on first use (issue 15)
     for lat, lon in [(29.0, 106.60), (29.0, 106.65), (29.05, 106.65)]:
         _click_at(page, lat, lon)
     _click_at(page, 29.0, 106.60)  # closing the ring finishes the polygon

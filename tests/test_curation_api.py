@@ -63,7 +63,7 @@ def test_anonymous_reads_need_no_account_and_see_no_tools(curation_app):
     client = curation_app.test_client()
     page = client.get("/")
     html = page.get_data(as_text=True)
-    assert "qj-edit-config" not in html and "csrf-token" not in html and "edit.js" not in html
+    assert "qj-edit-config" not in html and "csrf-token" not in html and "/static/js/edit/" not in html
     assert "Set-Cookie" not in page.headers
     assert client.get("/api/history").status_code == 401
     assert client.get("/history").status_code == 302  # to the sign-in page
@@ -307,7 +307,7 @@ def test_history_filters_diff_page_and_popup_summary(curation_app):
 def test_editor_map_page_carries_csrf_meta_and_tools(curation_app):
     client, _csrf = signed_in_client(curation_app, "hubs-only")
     html = client.get("/").get_data(as_text=True)
-    assert '<meta name="csrf-token"' in html and "/static/edit.js" in html
+    assert '<meta name="csrf-token"' in html and "/static/js/edit/core.js" in html
     config = json.loads(re.search(r'id="qj-edit-config">(.*?)</script>', html, re.S).group(1))
     assert [layer["id"] for layer in config["layers"]] == ["hubs"]
     fields = {f["name"]: f for f in config["layers"][0]["fields"]}

@@ -150,6 +150,7 @@ def test_choose_a_township_copies_its_polygon_and_the_ui_speaks_english(curation
     wait_js(page, "document.querySelectorAll('.qj-town-choice option').length > 1")
     assert "Position" in page.inner_text("#qj-edit-panel")
     page.select_option(".qj-town-choice", index=1)
+    wait_js(page, "!!QJEdit.state().geometry")  # the town's own outline is fetched in full (issue 15)
     towns = [
         f for f in json.loads((geodata_copy / "towns.geojson").read_text(encoding="utf-8"))["features"] if f["geometry"]
     ]

@@ -11,6 +11,7 @@ from shapely.geometry import LineString
 
 from atlas.basemaps import configured_basemaps
 from atlas.datum import convert_geometry, convert_lonlat
+from atlas.precision import DECIMALS_BY_ACCURACY, DEFAULT_DECIMALS
 from tests.conftest import GEODATA, wait_for_atlas, wait_js
 
 GEOD = Geod(ellps="WGS84")
@@ -85,7 +86,8 @@ def test_switching_to_gaode_shifts_overlays_by_the_gcj_offset_and_back(page, liv
         f for f in json.loads((GEODATA / "stations.geojson").read_text(encoding="utf-8"))["features"] if f["geometry"]
     )
     fid = station["properties"]["id"]
-    lon, lat = station["geometry"]["coordinates"]
+    places = DECIMALS_BY_ACCURACY.get(station["properties"]["accuracy"], DEFAULT_DECIMALS)
+    lon, lat = (round(c, places) for c in station["geometry"]["coordinates"])  # as the layer GeoJSON sends it
     page.goto(f"{live_server.url}/?base=none")
     wait_for_atlas(page)
     before = page.evaluate(

@@ -244,7 +244,7 @@ def test_parks_page_renders_controls_map_and_local_assets(client):
     assert resp.status_code == 200
     assert 'name="w_rail"' in html and 'value="4"' in html
     assert '<option value="食品加工" selected>' in html
-    assert "/static/parks.js" in html and "/vendor/leaflet/leaflet.js" in html
+    assert "/static/js/parks/index.js" in html and "/vendor/leaflet/leaflet.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html
 
 

@@ -10,7 +10,7 @@ PATHS = [
     "/?base=none",
     "/api/layers",
     "/api/layers/towns.geojson",
-    "/static/atlas.js",
+    "/static/js/atlas/core.js",
     "/vendor/leaflet/leaflet.js",
     "/no/such/page",
     "/api/nope",

@@ -92,6 +92,8 @@ def test_english_legend_headings_toolbar_and_icons(browser, live_server):
         assert "Transport corridors" in families and "Industrial parks" in families
         assert not any(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in families), families
         assert page.locator(".qj-legend-year").inner_text() == "The network in 2015"
+        page.click(".qj-measure-line")  # leaflet-draw loads on first use (issue 15)
+        page.locator(".leaflet-draw-tooltip").first.wait_for()
         assert page.evaluate("L.drawLocal.draw.handlers.polyline.tooltip.start") == "Click to start drawing line."
     finally:
         context.close()
@@ -103,9 +105,9 @@ def test_main_map_toolbar_speaks_chinese_and_uses_svg_icons(page, live_server):
     button = page.locator(".qj-measure-line")
     assert button.locator("svg path").count() >= 1 and button.inner_text().strip() == ""
     assert "📏" not in page.locator(".qj-measure").inner_text()
-    assert page.evaluate("L.drawLocal.draw.handlers.polyline.tooltip.start") == "单击开始画线。"
-    button.click()
+    button.click()  # leaflet-draw loads on first use (issue 15), already in the page language
     assert "单击开始画线" in page.locator(".leaflet-draw-tooltip").first.inner_text()
+    assert page.evaluate("L.drawLocal.draw.handlers.polyline.tooltip.start") == "单击开始画线。"
     assert page.evaluate("document.querySelector('.leaflet-control-attribution').innerHTML").startswith(LEAFLET_PREFIX)
 
 

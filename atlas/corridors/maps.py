@@ -3,7 +3,7 @@
 One map per compared corridor plus one "proposal" map that carries the Draw control. The maps share one
 folium Figure; Leaflet.Sync (served from node_modules) keeps their centre and zoom together. What each map
 draws (corridor, catchment, served features) comes from the compare API and is drawn by
-``static/corridors.js``, so the page and the API can never disagree.
+``static/js/corridors/``, so the page and the API can never disagree.
 """
 
 from __future__ import annotations
@@ -16,16 +16,11 @@ from branca.element import Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from atlas.assets import localize
+from atlas.assets import COMMON_JS, CORRIDORS_JS, localize
 from atlas.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
-from atlas.elements import COMMON_JS, PageCall, draw_locale
+from atlas.elements import PageCall, draw_locale
 from atlas.mappage import MapParts, stable_ids, zoomable_viewport
 
-CORRIDORS_JS = [
-    *COMMON_JS,
-    ("qj_corridors_js", "/static/corridors.js"),
-    ("qj_chart_js", "/vendor/chart.js/chart.umd.js"),
-]
 CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
 MAP_HEIGHT_PX = 420
 PROPOSAL_ROLE = "proposal"

@@ -6,13 +6,12 @@ from collections.abc import Callable
 
 import folium
 
-from atlas.assets import localize
+from atlas.assets import PARKS_JS, localize
 from atlas.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
 from atlas.elements import PageCall, RemoteGeoJsonLayer
 from atlas.mapbuild import district_bounds, layer_config
 from atlas.store import DataStore
 
-PARKS_JS = [("qj_parks_js", "/static/parks.js")]
 PARKS_CSS = [("qj_parks_css", "/static/parks.css")]
 CONTEXT_LAYERS = ("district", "stations", "hubs")
 
@@ -58,7 +57,7 @@ def build_surroundings_map(
     basemap: str = "osm",
     basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
 ) -> folium.Map:
-    """A map of one or more parks with their nearest targets and connecting lines (drawn by parks.js)."""
+    """A map of one or more parks with their nearest targets and connecting lines (drawn by static/js/parks/map.js)."""
     m = _base_map(store, basemap, basemaps)
     _add_context(m, store, layer_url, ("district",))
     parks_call("drawSurroundings", config).add_to(m)

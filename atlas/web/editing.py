@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from atlas import curation, history
+from atlas.assets import EDIT_JS
 from atlas.catalog import LayerSpec
 from atlas.errors import BadParameter, UnknownFeature
 from atlas.metrics import record_edit
@@ -185,7 +186,7 @@ def history_summary(feature_id: str):
 
 
 def edit_strings() -> dict[str, str]:
-    """The editing tools' UI texts in the request's language (keys as used in static/edit.js)."""
+    """The editing tools' UI texts in the request's language (keys as used in static/js/edit/)."""
     return {
         "edit": _("编辑"),
         "new_feature": _("新建要素"),
@@ -223,7 +224,7 @@ def edit_strings() -> dict[str, str]:
 
 
 def edit_config() -> dict:
-    """What static/edit.js needs: the layers this user may edit with every declared field, vocabularies, URLs."""
+    """What static/js/edit/ needs: the layers this user may edit with every declared field, vocabularies, URLs."""
     user = current_user.user
     store = get_store()
     layers = [
@@ -270,7 +271,7 @@ def with_editor_tools(page: str) -> str:
     if not current_user.is_authenticated:
         return page
     head = render_template("edit/head.html")
-    tools = render_template("edit/tools.html", config=edit_config())
+    tools = render_template("edit/tools.html", config=edit_config(), scripts=EDIT_JS)
     # folium places the map script after </body>: the tools go after it, just before </html>
     head_at, end_at = page.index("</head>"), page.rindex("</html>")
     return page[:head_at] + head + page[head_at:end_at] + tools + page[end_at:]

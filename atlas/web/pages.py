@@ -18,7 +18,7 @@ bp = Blueprint("pages", __name__)
 
 
 def map_strings() -> dict[str, str]:
-    """The browser map's UI texts in the request's language (keys as used in static/atlas.js)."""
+    """The browser map's UI texts in the request's language (keys as used in static/js/atlas/)."""
     return {
         "legend": _("图例"),
         "line_style": _("线型"),

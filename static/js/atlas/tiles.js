@@ -1,6 +1,6 @@
 /* Qijiang Atlas: layers too big to send whole are drawn from the app's vector tiles (Leaflet.VectorGrid).
  * A tile carries only id, names, kind, status and accuracy; a click fetches the whole feature by id and
- * opens the same popup as a GeoJSON layer's (built from DOM nodes, never HTML). Needs static/atlas.js. */
+ * opens the same popup as a GeoJSON layer's (built from DOM nodes, never HTML). Needs static/js/atlas/*.js. */
 (function () {
   "use strict";
 
@@ -83,7 +83,7 @@
       entry.loaded = true;
       entry.drawn = countDrawn(grid);
       QJ.updateLegendEntry(entry);
-      QJ.layerDone(map);
+      QJ.layerDone();
     };
     Promise.resolve().then(function () {
       if (!map.hasLayer(grid) || !grid.isLoading()) { finish(); return; }
@@ -101,9 +101,7 @@
         return r.json();
       })
       .then(function (doc) {
-        Object.keys(QJ.features).forEach(function (fid) {
-          if (QJ.features[fid].layer === entry.cfg.id) delete QJ.features[fid];
-        });
+        QJ.forgetFeatures(entry.cfg.id);
         entry.cfg.tiles = doc.tiles[0];
         entry.grid.setUrl(doc.tiles[0]);
       });

@@ -1,14 +1,10 @@
 /* Distance and area measuring for Qijiang Atlas maps, built on leaflet-draw's drawing handlers
- * (no runtime template compilation, so it runs under the strict Content-Security-Policy). */
+ * (no runtime template compilation, so it runs under the strict Content-Security-Policy). leaflet-draw is
+ * loaded when a measuring button is first used (QJDraw.ready), not with the page. */
 (function () {
   "use strict";
 
-  function text(tag, cls, value) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    node.textContent = value;
-    return node;
-  }
+  var text = QJUtil.el;
 
   /* Button icons as inline SVG paths (no emoji or icon font: they render with any system fonts). */
   var ICONS = {
@@ -46,8 +42,7 @@
   window.QJMeasure = {
     /* Add the measure control to ``map``; ``strings`` holds the translated labels. */
     add: function (map, strings, lang) {
-      var locale = lang === "en" ? "en" : "zh-CN";
-      function num(value, digits) { return Number(value).toLocaleString(locale, {maximumFractionDigits: digits}); }
+      var num = QJUtil.texts(function () { return {strings: strings, lang: lang}; }).number;
       var results = L.featureGroup().addTo(map);
       var handler = null;
       var kind = null;
@@ -56,9 +51,12 @@
       function start(what) {
         if (handler) handler.disable();
         kind = what;
-        var opts = {shapeOptions: style, metric: true, showLength: true, showArea: false, repeatMode: false};
-        handler = what === "area" ? new L.Draw.Polygon(map, opts) : new L.Draw.Polyline(map, opts);
-        handler.enable();
+        QJDraw.ready().then(function () {
+          if (kind !== what) return;   // another button was pressed meanwhile
+          var opts = {shapeOptions: style, metric: true, showLength: true, showArea: false, repeatMode: false};
+          handler = what === "area" ? new L.Draw.Polygon(map, opts) : new L.Draw.Polyline(map, opts);
+          handler.enable();
+        });
       }
 
       function describe(layer) {
@@ -79,7 +77,7 @@
         return box;
       }
 
-      map.on(L.Draw.Event.CREATED, function (ev) {
+      map.on("draw:created", function (ev) {   // L.Draw.Event.CREATED, before leaflet-draw is loaded
         if (!kind) return;   // another drawing tool on this map
         var layer = ev.layer;
         results.addLayer(layer);
