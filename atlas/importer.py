@@ -723,6 +723,7 @@ def import_layer(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     progress: bool | None = None,
     max_features: int | None = None,
+    store=None,
 ) -> ImportReport:
     """Read ``source``, convert it to WGS-84, validate it as layer ``spec`` and replace its file in ``data_dir``.
 
@@ -778,6 +779,10 @@ def import_layer(
     if dry_run:
         return report
     metadata = {"generator": "flask import-layer", "source": Path(source).name, "source_datum": datum}
-    write_layer_atomic(target, dump_collection(valid, metadata), layer_id=spec.id, lock_timeout=lock_timeout)
+    if store is not None:  # the store's writer: the database store replaces the layer in one transaction
+        with store.writer(spec.id, lock_timeout) as layer:
+            layer.replace(dump_collection(valid, metadata))
+    else:
+        write_layer_atomic(target, dump_collection(valid, metadata), layer_id=spec.id, lock_timeout=lock_timeout)
     report.written = True
     return report

@@ -80,7 +80,8 @@ def import_layer_command(
             skip_invalid=skip_invalid,
             dry_run=dry_run,
             lock_timeout=lock_timeout,
-            other_ids=importer.ids_in_other_layers(store.catalog, store.data_dir, layer_id),
+            other_ids=store.ids_in_other_layers(layer_id),
+            store=store,
         )
     except importer.ImportRefused as exc:
         for rejection in exc.report.rejected:

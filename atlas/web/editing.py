@@ -11,7 +11,6 @@ from flask_login import current_user
 from atlas import curation, history
 from atlas.catalog import LayerSpec
 from atlas.errors import BadParameter, UnknownFeature
-from atlas.importer import ids_in_other_layers
 from atlas.metrics import record_edit
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.auth import Forbidden, require_editor
@@ -67,6 +66,7 @@ def _commit(spec, feature_id, make, action, source, user, body=None, **kwargs):
             spec,
             feature_id,
             make,
+            store=get_store(),
             action=action,
             source=source,
             record=_record,
@@ -139,7 +139,7 @@ def create_feature(layer_id: str):
         feature["properties"].get("source"),
         user,
         body,
-        other_ids=ids_in_other_layers(store.catalog, store.data_dir, spec.id),
+        other_ids=store.ids_in_other_layers(spec.id),
     )
     return _answer(spec, fid, new, change_id, 201)
 

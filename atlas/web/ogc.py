@@ -250,8 +250,7 @@ def items(collection_id: str):
     spec = store.catalog.get(collection_id)
     query = ogc.parse_items_query(_args(), spec)
     fmt = negotiate(MIME_GEOJSON)
-    data = store.usable(collection_id)
-    features, matched = ogc.query_items(data, query)
+    features, matched = store.items(collection_id, query)
     params = query.as_params()
     links = _links(
         "ogc.items", fmt, MIME_GEOJSON, collection_id=collection_id, limit=query.limit, offset=query.offset, **params
@@ -330,8 +329,7 @@ def item(collection_id: str, feature_id: str):
     spec = store.catalog.get(collection_id)
     ogc.check_plain_parameters(_args())
     fmt = negotiate(MIME_GEOJSON)
-    data = store.usable(collection_id)
-    feat = ogc.get_item(data, feature_id)
+    feat = store.item(collection_id, feature_id)
     feat["links"] = _links("ogc.item", fmt, MIME_GEOJSON, collection_id=collection_id, feature_id=feature_id)
     feat["links"] += [
         {

@@ -1,0 +1,144 @@
+"""The SQL of the PostGIS store: schema (versioned in the database), reads, writes, OGC items and tiles."""
+
+from __future__ import annotations
+
+import psycopg
+
+from atlas.errors import AtlasError
+
+SCHEMA_VERSION = 1
+EXTENT = 4096  # MVT coordinates per tile side (as atlas/tiles.py)
+BUFFER_PX = 64  # geometry kept outside the tile, in EXTENT units (as atlas/tiles.py)
+# the properties a tiled feature carries: atlas/tiles.py's TILE_FIELDS, typed as stored (jsonb)
+TILE_FIELDS = ("id", "name_zh", "name_en", "kind", "status", "accuracy")
+
+SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE TABLE IF NOT EXISTS atlas_meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE SEQUENCE IF NOT EXISTS atlas_version_seq;
+CREATE TABLE IF NOT EXISTS atlas_layers (
+    layer text PRIMARY KEY,
+    version bigint NOT NULL DEFAULT nextval('atlas_version_seq'),
+    head text NOT NULL DEFAULT '{"type":"FeatureCollection","features":[]}',
+    updated timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS atlas_features (
+    layer text NOT NULL REFERENCES atlas_layers ON DELETE CASCADE,
+    pos integer NOT NULL,
+    doc json NOT NULL,
+    fid text GENERATED ALWAYS AS (doc -> 'properties' ->> 'id') STORED,
+    props jsonb GENERATED ALWAYS AS ((doc -> 'properties')::jsonb) STORED,
+    geom geometry(Geometry, 4326) GENERATED ALWAYS AS (
+        CASE WHEN json_typeof(doc -> 'geometry') = 'object'
+        THEN ST_SetSRID(ST_GeomFromGeoJSON(doc -> 'geometry'), 4326) END
+    ) STORED,
+    PRIMARY KEY (layer, pos)
+);
+CREATE INDEX IF NOT EXISTS atlas_features_geom ON atlas_features USING gist (geom);
+CREATE INDEX IF NOT EXISTS atlas_features_fid ON atlas_features (fid);
+"""
+
+VERSIONS = "SELECT layer, version FROM atlas_layers WHERE layer = ANY(%s)"
+READ_LAYER = """
+SELECT l.head, (SELECT coalesce(json_agg(f.doc ORDER BY f.pos), '[]')::text
+                FROM atlas_features f WHERE f.layer = l.layer)
+FROM atlas_layers l WHERE l.layer = %s
+"""
+FIND_FEATURE = "SELECT DISTINCT layer FROM atlas_features WHERE fid = %s ORDER BY layer"
+OTHER_IDS = "SELECT fid, layer FROM atlas_features WHERE layer <> %s AND fid IS NOT NULL ORDER BY layer, pos"
+ITEM = "SELECT doc::text FROM atlas_features WHERE layer = %s AND fid = %s ORDER BY pos LIMIT 1"
+ENSURE_LAYER = "INSERT INTO atlas_layers (layer) VALUES (%s) ON CONFLICT (layer) DO NOTHING"
+LOCK_LAYER = "SELECT version FROM atlas_layers WHERE layer = %s FOR UPDATE"
+BUMP_LAYER = (
+    "UPDATE atlas_layers SET head = %s, version = nextval('atlas_version_seq'), updated = now() WHERE layer = %s"
+)
+
+# one property filter: the value (or any item of a list) equals the wanted text, boolean or number
+_FILTER = """
+EXISTS (SELECT 1 FROM jsonb_array_elements(
+            CASE WHEN jsonb_typeof(props -> %({n})s) = 'array' THEN props -> %({n})s
+                 ELSE jsonb_build_array(props -> %({n})s) END) AS e(v)
+        WHERE (jsonb_typeof(v) = 'string' AND v #>> '{{}}' = %({t})s)
+           OR (jsonb_typeof(v) = 'boolean' AND v = %({b})s::jsonb)
+           OR (jsonb_typeof(v) = 'number' AND (v #>> '{{}}')::float8 = %({f})s::float8))
+"""
+
+_TILE_PROPS = ", ".join(f"'{k}', f.props -> '{k}'" for k in TILE_FIELDS)
+TILE = f"""
+WITH bounds AS (
+    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile_m,
+           ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {BUFFER_PX / EXTENT}), 4326) AS pad_deg
+), rows AS (
+    SELECT ST_AsMVTGeom(ST_Transform(f.geom, 3857), b.tile_m::box2d, {EXTENT}, {BUFFER_PX}, true) AS geom,
+           jsonb_strip_nulls(jsonb_build_object({_TILE_PROPS})) AS props
+    FROM atlas_features f, bounds b
+    WHERE f.layer = %(layer)s AND f.geom && b.pad_deg AND ST_Intersects(f.geom, b.pad_deg)
+    ORDER BY f.pos
+)
+SELECT ST_AsMVT(rows.*, %(layer)s, {EXTENT}, 'geom') FROM rows WHERE geom IS NOT NULL
+"""
+
+
+def tile_params(layer_id: str, z: int, x: int, y: int) -> dict:
+    return {"layer": layer_id, "z": z, "x": x, "y": y}
+
+
+def items_where(layer_id: str, query) -> tuple[str, dict]:
+    """The WHERE clause and parameters of an OGC items query (atlas.ogc.ItemsQuery) on one layer."""
+    clauses = ["layer = %(layer)s"]
+    params: dict = {"layer": layer_id}
+    if query.bbox is not None:
+        clauses.append(
+            "geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326) "
+            "AND ST_Intersects(geom, ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326))"
+        )
+        params.update(zip(("x0", "y0", "x1", "y1"), query.bbox))
+    for i, (name, wanted) in enumerate(query.filters):
+        keys = {"n": f"n{i}", "t": f"t{i}", "b": f"b{i}", "f": f"f{i}"}
+        clauses.append(_FILTER.format(**keys))
+        params[keys["n"]] = name
+        params[keys["t"]] = wanted
+        params[keys["b"]] = wanted.lower() if wanted.lower() in ("true", "false") else None
+        params[keys["f"]] = _as_float(wanted)
+    return " AND ".join(clauses), params
+
+
+def _as_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def check_schema(conn: psycopg.Connection) -> str:
+    """The schema version in the database; raise if there is none or it is newer than this code knows."""
+    from atlas.pgstore import SchemaMismatch
+
+    if conn.execute("SELECT to_regclass('atlas_meta')").fetchone()[0] is None:
+        raise SchemaMismatch("the database has no atlas schema; run `flask --app server db-init`")
+    row = conn.execute("SELECT value FROM atlas_meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        raise SchemaMismatch("the database has no atlas schema version; run `flask --app server db-init`")
+    if int(row[0]) > SCHEMA_VERSION:
+        raise SchemaMismatch(
+            f"the database schema is version {row[0]}, newer than this atlas knows ({SCHEMA_VERSION}); upgrade the atlas"
+        )
+    return row[0]
+
+
+def init_schema(conn: psycopg.Connection) -> str:
+    """Create the tables (idempotent) and record the schema version; refuse a newer schema."""
+    with conn.transaction():
+        try:
+            found = check_schema(conn)
+        except AtlasError as exc:
+            if "newer" in exc.message:
+                raise
+            found = None
+        conn.execute(SCHEMA)
+        conn.execute(
+            "INSERT INTO atlas_meta (key, value) VALUES ('schema_version', %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(SCHEMA_VERSION),),
+        )
+    return f"schema version {SCHEMA_VERSION}" + (" (was already there)" if found else " created")
