@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
@@ -107,6 +108,12 @@ def make_app(request, store_kind):
 def app(make_app):
     """A fresh app on the real shipped data (in PostGIS for tests run with store_kind "postgis")."""
     return make_app()
+
+
+def write_layer(app, layer_id: str, collection: dict) -> None:
+    """Replace a layer through the app's store: its file atomically, or its rows in one database transaction."""
+    with app.extensions["atlas_store"].writer(layer_id) as layer:
+        layer.replace(json.dumps(collection, ensure_ascii=False).encode("utf-8"))
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from server import create_app
 from tests.conftest import LiveServer
 from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
 
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
+
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
 GEOJSON = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
 HTML = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html"
