@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import psycopg
 
 from atlas.errors import AtlasError
@@ -67,7 +69,7 @@ _TILE_PROPS = ", ".join(f"'{k}', f.props -> '{k}'" for k in TILE_FIELDS)
 TILE = f"""
 WITH bounds AS (
     SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile_m,
-           ST_Transform(ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => {BUFFER_PX / EXTENT}), 4326) AS pad_deg
+           ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326) AS pad_deg
 ), rows AS (
     SELECT ST_AsMVTGeom(ST_Transform(f.geom, 3857), b.tile_m::box2d, {EXTENT}, {BUFFER_PX}, true) AS geom,
            jsonb_strip_nulls(jsonb_build_object({_TILE_PROPS})) AS props
@@ -80,7 +82,24 @@ SELECT ST_AsMVT(rows.*, %(layer)s, {EXTENT}, 'geom') FROM rows WHERE geom IS NOT
 
 
 def tile_params(layer_id: str, z: int, x: int, y: int) -> dict:
-    return {"layer": layer_id, "z": z, "x": x, "y": y}
+    """Query parameters of TILE: the address, and the tile plus its buffer in degrees, clamped to the world."""
+    n = 2**z
+    pad = BUFFER_PX / EXTENT
+    west, east = max(-180.0, (x - pad) / n * 360 - 180), min(180.0, (x + 1 + pad) / n * 360 - 180)
+
+    def lat(row: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * min(max(row, 0.0), n) / n))))
+
+    return {
+        "layer": layer_id,
+        "z": z,
+        "x": x,
+        "y": y,
+        "west": west,
+        "east": east,
+        "south": lat(y + 1 + pad),
+        "north": lat(y - pad),
+    }
 
 
 def items_where(layer_id: str, query) -> tuple[str, dict]:

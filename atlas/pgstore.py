@@ -66,20 +66,24 @@ class PostgisStore(DataStore):
         super().__init__(catalog, data_dir)
         self.url = url
         self.timeout_s = timeout_s
-        self.pool = ConnectionPool(
-            url,
-            min_size=0,
-            max_size=pool_max,
-            timeout=timeout_s,
-            kwargs={"connect_timeout": max(1, int(timeout_s)), "application_name": "qijiang-atlas"},
-            check=ConnectionPool.check_connection,
-            open=False,
-            name="atlas",
-        )
+        self.pool_max = pool_max
+        self.pool = self._new_pool()
         self._opened = False
         self._down = False  # the last attempt failed: probe directly (fast) instead of waiting on the pool
 
     # ------------------------------------------------------------------ connections
+
+    def _new_pool(self) -> ConnectionPool:
+        return ConnectionPool(
+            self.url,
+            min_size=0,
+            max_size=self.pool_max,
+            timeout=self.timeout_s,
+            kwargs={"connect_timeout": max(1, int(self.timeout_s)), "application_name": "qijiang-atlas"},
+            check=ConnectionPool.check_connection,
+            open=False,
+            name="atlas",
+        )
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
@@ -99,14 +103,25 @@ class PostgisStore(DataStore):
                 raise
             self._down = True
             raise _unavailable(exc) from None
+        except psycopg.errors.UndefinedTable:
+            raise SchemaMismatch("the database has no atlas tables; run `flask --app server db-init`") from None
 
     def _probe(self) -> None:
-        """One direct connection attempt: a refused one fails in milliseconds, where the pool would wait."""
+        """One direct connection attempt: a refused one fails in milliseconds, where the pool would wait.
+
+        When the database is back, a fresh pool replaces the old one, whose reconnection attempts back off
+        for seconds after an outage.
+        """
         try:
             psycopg.connect(self.url, connect_timeout=max(1, int(self.timeout_s))).close()
         except psycopg.OperationalError as exc:
             raise _unavailable(exc) from None
-        self._down = False
+        with self._lock:
+            if self._down:
+                old, self.pool = self.pool, self._new_pool()
+                self.pool.open(wait=False)
+                old.close(timeout=1)
+                self._down = False
 
     def close(self) -> None:
         if self._opened:

@@ -255,15 +255,13 @@ PASSWORD = "correct-horse-1"
 
 
 @pytest.fixture
-def curation_app(tmp_path, geodata_copy):
+def curation_app(tmp_path, geodata_copy, make_app):
     """An app on a private geodata copy and a private database, with editors, a limited editor and an admin."""
     from atlas import accounts
     from atlas.web.db import connect
 
     database = tmp_path / "atlas.sqlite3"
-    app = create_app(
-        {"TESTING": True, "GEODATA_DIR": str(geodata_copy), "DATABASE": str(database), "SECRET_KEY": "test-secret"}
-    )
+    app = make_app(GEODATA_DIR=str(geodata_copy), DATABASE=str(database), SECRET_KEY="test-secret")
     db = connect(str(database))
     for name, role, layers in (
         ("editor1", "editor", None),
