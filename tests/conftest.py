@@ -116,6 +116,12 @@ def write_layer(app, layer_id: str, collection: dict) -> None:
         layer.replace(json.dumps(collection, ensure_ascii=False).encode("utf-8"))
 
 
+def stored_layer_bytes(app, layer_id: str) -> bytes:
+    """A layer as its store holds it: the file's bytes, or the database's rows written out as a file would be."""
+    with app.extensions["atlas_store"].writer(layer_id) as layer:
+        return layer.read()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
