@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint deps browser system postgis serve-prod check-data bench bench-pdf bench-tiles loadtest clean
+.PHONY: run test lint deps browser system postgis serve-prod check-data bench bench-pdf bench-tiles bench-pg loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ bench-pdf: deps system
 # Vector-tile timings at 100,000 synthetic features (in process): replaces its section of bench/RESULTS.md
 bench-tiles: deps
 	$(PY) -m bench.tiles $(TILES_ARGS)
+
+# PostGIS store at 100,000 and 1,000,000 synthetic features: tiles, OGC items vs pygeoapi, worker RSS
+bench-pg: deps postgis
+	$(PY) -m bench.pg $(PG_ARGS)
 
 # Load test of the production server (gunicorn, 200 connections, 60 s, loopback only): appends to bench/RESULTS.md
 loadtest: deps
