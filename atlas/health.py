@@ -27,14 +27,14 @@ class Check:
 def check_layers(store: DataStore) -> Check:
     """Every declared layer's file loads and validates (the store re-reads a file whose stamp changed)."""
     try:
-        broken = [data for data in store.all() if not data.ok]
+        broken = store.broken_layers()
+        version = store.version()
     except AtlasError as exc:  # the database store: unreachable database (the database check names it)
         return Check(False, f"layers cannot be read: {exc.message[:200]}")
     if broken:
-        first = broken[0]
-        names = ", ".join(d.spec.id for d in broken)
-        return Check(False, f"{len(broken)} layer(s) unavailable: {names}; {first.spec.id}: {first.reason[:200]}")
-    return Check(True, f"{len(store.catalog)} layers loaded, data version {store.version()}")
+        names = ", ".join(lid for lid, _reason in broken)
+        return Check(False, f"{len(broken)} layer(s) unavailable: {names}; {broken[0][0]}: {broken[0][1][:200]}")
+    return Check(True, f"{len(store.catalog)} layers loaded, data version {version}")
 
 
 def check_database(store: DataStore) -> Check:

@@ -173,6 +173,16 @@ class PostgisStore(DataStore):
         versions = self._versions(ids)
         return tuple((lid, versions.get(lid)) for lid in ids)
 
+    def broken_layers(self) -> list[tuple[str, str]]:
+        """Declared layers that are not in the database (what is there was validated when written); no layer is read."""
+        versions = self._versions(spec.id for spec in self.catalog)
+        return [(spec.id, self._layer_at(spec.id, None).reason) for spec in self.catalog if spec.id not in versions]
+
+    def version(self) -> str:
+        """A short hash of every layer's database version: changes whenever any layer is written."""
+        tags = "|".join(f"{lid}:{version}" for lid, version in self.layer_versions(spec.id for spec in self.catalog))
+        return hashlib.sha256(tags.encode()).hexdigest()[:12]
+
     def layer_token(self, layer_id: str) -> str:
         """A short token that changes with every write of the layer (tile ETags key on it)."""
         spec = self.catalog.get(layer_id)

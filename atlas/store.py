@@ -199,6 +199,10 @@ class DataStore:
                     return data, feat
         raise UnknownFeature(f"no feature with id {feature_id!r}")
 
+    def broken_layers(self) -> list[tuple[str, str]]:
+        """(layer id, reason) for every declared layer that cannot be served (readiness check)."""
+        return [(data.spec.id, data.reason) for data in self.all() if not data.ok]
+
     def layer_token(self, layer_id: str) -> str:
         """A short token that changes with the layer's data (tile ETags key on it)."""
         return self.usable(layer_id).etag
