@@ -49,6 +49,11 @@ FROM atlas_layers l WHERE l.layer = %s
 FIND_FEATURE = "SELECT DISTINCT layer FROM atlas_features WHERE fid = %s ORDER BY layer"
 OTHER_IDS = "SELECT fid, layer FROM atlas_features WHERE layer <> %s AND fid IS NOT NULL ORDER BY layer, pos"
 ITEM = "SELECT doc::text FROM atlas_features WHERE layer = %s AND fid = %s ORDER BY pos LIMIT 1"
+# the features matching a bbox (and filters) once, then the page in layer order with the total count
+ITEMS_IN_BBOX = """
+WITH hits AS MATERIALIZED (SELECT pos, doc FROM atlas_features WHERE {where})
+SELECT doc::text, count(*) OVER () FROM hits ORDER BY pos LIMIT %(limit)s OFFSET %(offset)s
+"""
 ENSURE_LAYER = "INSERT INTO atlas_layers (layer) VALUES (%s) ON CONFLICT (layer) DO NOTHING"
 LOCK_LAYER = "SELECT version FROM atlas_layers WHERE layer = %s FOR UPDATE"
 BUMP_LAYER = (

@@ -135,10 +135,11 @@ class PostgisStore(DataStore):
 
     # ------------------------------------------------------------------ reading
 
-    def _versions(self, layer_ids: Iterable[str]) -> dict[str, int]:
-        with self.connection() as conn:
-            rows = conn.execute(pgsql.VERSIONS, (list(layer_ids),)).fetchall()
-        return dict(rows)
+    def _versions(self, layer_ids: Iterable[str], conn: psycopg.Connection | None = None) -> dict[str, int]:
+        if conn is not None:
+            return dict(conn.execute(pgsql.VERSIONS, (list(layer_ids),)).fetchall())
+        with self.connection() as own:
+            return dict(own.execute(pgsql.VERSIONS, (list(layer_ids),)).fetchall())
 
     def layer(self, layer_id: str) -> LayerData:
         """Return the current data of a layer, re-read from the database only when its version changed."""
@@ -183,10 +184,10 @@ class PostgisStore(DataStore):
         tags = "|".join(f"{lid}:{version}" for lid, version in self.layer_versions(spec.id for spec in self.catalog))
         return hashlib.sha256(tags.encode()).hexdigest()[:12]
 
-    def layer_token(self, layer_id: str) -> str:
+    def layer_token(self, layer_id: str, conn: psycopg.Connection | None = None) -> str:
         """A short token that changes with every write of the layer (tile ETags key on it)."""
         spec = self.catalog.get(layer_id)
-        version = self._versions([spec.id]).get(spec.id)
+        version = self._versions([spec.id], conn).get(spec.id)
         if version is None:
             raise LayerUnavailable(self._layer_at(spec.id, None).reason)
         return f"pg{version}"
@@ -220,22 +221,29 @@ class PostgisStore(DataStore):
         """OGC items in SQL: (the page of features, number matched); bbox uses the GiST index."""
         from atlas import ogc  # ogc imports the store module; import here to keep the graph acyclic
 
-        self.layer_token(layer_id)  # unknown or unloaded layers fail as they do in the file store
+        self.catalog.get(layer_id)
         where, params = pgsql.items_where(layer_id, query)
+        page = {**params, "limit": query.limit, "offset": query.offset}
+        count_sql = f"SELECT count(*) FROM atlas_features WHERE {where}"
         with self.connection() as conn:
-            matched = conn.execute(f"SELECT count(*) FROM atlas_features WHERE {where}", params).fetchone()[0]
-            rows = conn.execute(
-                f"SELECT doc::text FROM atlas_features WHERE {where} ORDER BY pos LIMIT %(limit)s OFFSET %(offset)s",
-                {**params, "limit": query.limit, "offset": query.offset},
-            ).fetchall()
-        return [ogc.ogc_feature(json.loads(doc)) for (doc,) in rows], matched
+            self.layer_token(layer_id, conn)  # unknown or unloaded layers fail as they do in the file store
+            if query.bbox is not None:  # one pass through the GiST index gives the page and the count
+                rows = conn.execute(pgsql.ITEMS_IN_BBOX.format(where=where), page).fetchall()
+                matched = rows[0][1] if rows else conn.execute(count_sql, params).fetchone()[0]
+            else:  # no bbox: the page walks the (layer, pos) index; the count is a pass of its own
+                matched = conn.execute(count_sql, params).fetchone()[0]
+                rows = conn.execute(
+                    f"SELECT doc::text, 0 FROM atlas_features WHERE {where} ORDER BY pos LIMIT %(limit)s OFFSET %(offset)s",
+                    page,
+                ).fetchall()
+        return [ogc.ogc_feature(json.loads(doc)) for doc, _count in rows], matched
 
     def item(self, layer_id: str, feature_id: str) -> dict:
         """One feature of a layer by id (the first with that id, as in the file store), or UnknownFeature."""
         from atlas import ogc
 
-        self.layer_token(layer_id)
         with self.connection() as conn:
+            self.layer_token(layer_id, conn)
             row = conn.execute(pgsql.ITEM, (layer_id, feature_id)).fetchone()
         if row is None:
             raise UnknownFeature(f"collection {layer_id!r} has no feature with id {feature_id!r}")

@@ -100,6 +100,8 @@ def test_db_init_and_db_load_fill_an_empty_database_and_refuse_a_broken_file(pg_
         layers = {item["id"]: item for item in app.test_client().get("/api/layers").get_json()}
         assert layers["towns"]["available"] is True
         assert layers["hubs"]["available"] is False and "db-load" in layers["hubs"]["reason"]
+        again = runner.invoke(args=["db-load", "--layer", "towns", "--cluster"])
+        assert again.exit_code == 0 and "clustered by geometry" in again.output, again.output
         file_app = make_app(DATABASE_URL=None)
         towns = app.test_client().get("/api/layers/towns.geojson")
         assert towns.data == file_app.test_client().get("/api/layers/towns.geojson").data

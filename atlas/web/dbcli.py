@@ -39,8 +39,13 @@ def db_init_command() -> None:
 @click.command("db-load")
 @click.option("--layer", "layer_ids", multiple=True, help="Load only this layer (repeatable); default: every layer.")
 @click.option("--from", "source_dir", default=None, help="Folder of layer files (default: GEODATA_DIR).")
+@click.option(
+    "--cluster",
+    is_flag=True,
+    help="Then rewrite the features table in geometry order (CLUSTER; locks it while it runs) and ANALYZE it.",
+)
 @with_appcontext
-def db_load_command(layer_ids, source_dir) -> None:
+def db_load_command(layer_ids, source_dir, cluster) -> None:
     """Validate each layer file (as check-data does), then replace that layer in the database in one transaction."""
     store = _database_store()
     folder = Path(source_dir or current_app.config["GEODATA_DIR"])
@@ -58,6 +63,15 @@ def db_load_command(layer_ids, source_dir) -> None:
         except AtlasError as exc:
             raise click.ClickException(f"db-load: {spec.id}: {exc.message}") from None
         click.echo(f"db-load: {spec.id}: {len(data.features)} features from {spec.source_file}")
+    if cluster:
+        with store.connection() as conn:
+            conn.autocommit = True
+            try:
+                conn.execute("CLUSTER atlas_features USING atlas_features_geom")
+                conn.execute("ANALYZE atlas_features")
+            finally:
+                conn.autocommit = False
+        click.echo("db-load: atlas_features clustered by geometry and analysed")
     if refused:
         raise click.ClickException(f"db-load: {len(refused)} layer(s) refused: {', '.join(refused)}")
 
