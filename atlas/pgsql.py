@@ -54,11 +54,12 @@ ITEMS_IN_BBOX = """
 WITH hits AS MATERIALIZED (SELECT pos, doc FROM atlas_features WHERE {where})
 SELECT doc::text, count(*) OVER () FROM hits ORDER BY pos LIMIT %(limit)s OFFSET %(offset)s
 """
-ENSURE_LAYER = "INSERT INTO atlas_layers (layer) VALUES (%s) ON CONFLICT (layer) DO NOTHING"
-LOCK_LAYER = "SELECT version FROM atlas_layers WHERE layer = %s FOR UPDATE"
-BUMP_LAYER = (
-    "UPDATE atlas_layers SET head = %s, version = nextval('atlas_version_seq'), updated = now() WHERE layer = %s"
-)
+# a writer's lock on one layer until its transaction ends (also for a layer that has no row yet)
+LOCK_LAYER = "SELECT pg_advisory_xact_lock(hashtext('qijiang-atlas-layer:' || %s))"
+BUMP_LAYER = """
+INSERT INTO atlas_layers (layer, head) VALUES (%(layer)s, %(head)s)
+ON CONFLICT (layer) DO UPDATE SET head = excluded.head, version = nextval('atlas_version_seq'), updated = now()
+"""
 
 # one property filter: the value (or any item of a list) equals the wanted text, boolean or number
 _FILTER = """

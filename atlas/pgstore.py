@@ -264,11 +264,10 @@ class PostgisStore(DataStore):
 
     @contextlib.contextmanager
     def writer(self, layer_id: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[PgLayerWriter]:
-        """Read and replace one layer in one transaction, holding its file lock (backups take it) and its row lock."""
+        """Read and replace one layer in one transaction, holding its file lock (backups take it) and an advisory lock."""
         spec = self.catalog.get(layer_id)
         with layer_lock(self.data_dir, spec.id, lock_timeout), self.connection() as conn, conn.transaction():
             conn.execute(f"SET LOCAL lock_timeout = '{int(lock_timeout * 1000)}ms'")
-            conn.execute(pgsql.ENSURE_LAYER, (spec.id,))
             try:
                 conn.execute(pgsql.LOCK_LAYER, (spec.id,))
             except psycopg.errors.LockNotAvailable:
@@ -293,7 +292,6 @@ class PostgisStore(DataStore):
         with self.connection() as conn, conn.transaction():
             conn.execute(f"SET LOCAL lock_timeout = '{int(lock_timeout * 1000)}ms'")
             for layer_id in sorted(layers):
-                conn.execute(pgsql.ENSURE_LAYER, (layer_id,))
                 conn.execute(pgsql.LOCK_LAYER, (layer_id,))
                 write_layer(conn, layer_id, json.loads(layers[layer_id].decode("utf-8")))
 
@@ -332,11 +330,11 @@ def read_layer_bytes(conn: psycopg.Connection, layer_id: str) -> bytes:
 def write_layer(conn: psycopg.Connection, layer_id: str, collection: dict) -> None:
     """Replace a layer's features and members and bump its version (inside the caller's transaction)."""
     head = {key: ([] if key == "features" else value) for key, value in collection.items()}
+    conn.execute(pgsql.BUMP_LAYER, {"layer": layer_id, "head": json.dumps(head, ensure_ascii=False)})
     conn.execute("DELETE FROM atlas_features WHERE layer = %s", (layer_id,))
     with conn.cursor().copy("COPY atlas_features (layer, pos, doc) FROM STDIN") as copy:
         for pos, feature in enumerate(collection.get("features", [])):
             copy.write_row((layer_id, pos, json.dumps(feature, ensure_ascii=False, separators=(",", ":"))))
-    conn.execute(pgsql.BUMP_LAYER, (json.dumps(head, ensure_ascii=False), layer_id))
 
 
 def _layer_data(spec, row: tuple, stamp: tuple) -> LayerData:

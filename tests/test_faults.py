@@ -191,5 +191,5 @@ def test_kill_9_during_a_database_import_leaves_the_old_layer_and_no_lock(tmp_pa
     after = client.get("/api/layers/communities.geojson")
     assert after.headers["ETag"] == before.headers["ETag"] and after.data == before.data  # rolled back
     result = app.test_cli_runner().invoke(args=["import-layer", str(source), "--layer", "communities"])
-    assert result.exit_code == 0, result.output  # the dead transaction's row lock went with its connection
+    assert result.exit_code == 0, result.output  # the dead transaction's lock went with its connection
     assert len(client.get("/api/layers/communities.geojson").get_json()["features"]) == 2000
