@@ -15,7 +15,7 @@ from shapely.geometry import shape
 from atlas import ogc
 from atlas.errors import BadParameter
 from server import create_app
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, load_database
 from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
@@ -31,9 +31,19 @@ def synth_dir(tmp_path_factory):
     return synthetic_geodata(tmp_path_factory.mktemp("synth") / "geodata")
 
 
-@pytest.fixture(scope="module")
-def synth_app(synth_dir):
-    return create_app({"TESTING": True, "GEODATA_DIR": str(synth_dir)})
+@pytest.fixture(scope="module", params=["file", "postgis"])
+def synth_app(request, synth_dir):
+    """The synthetic layers served from files, and (second run of each test) from PostGIS."""
+    config = {"TESTING": True, "GEODATA_DIR": str(synth_dir)}
+    if request.param == "postgis":
+        cluster = request.getfixturevalue("pg_cluster")
+        config["DATABASE_URL"] = cluster.create_database("ogc_synth")
+        load_database(config["DATABASE_URL"], synth_dir)
+    app = create_app(config)
+    yield app
+    app.extensions["atlas_store"].close()
+    if request.param == "postgis":
+        cluster.drop_database("ogc_synth")
 
 
 @pytest.fixture
