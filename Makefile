@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint deps browser system serve-prod check-data bench bench-pdf bench-tiles loadtest clean
+.PHONY: run test lint deps browser system postgis serve-prod check-data bench bench-pdf bench-tiles bench-pg loadtest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ system:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-wqy-microhei poppler-utils fontconfig; \
 	fi
 
+# PostgreSQL + PostGIS from Debian for the tests against the database store (tests/pg.py starts a
+# throwaway cluster as the postgres system user; nothing is installed as a service or started here).
+postgis:
+	@if [ ! -f /usr/share/postgresql/15/extension/postgis.control ] || [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-15 postgresql-15-postgis-3; \
+	fi
+
 run: deps system
 	$(VENV)/bin/flask --app server run --host $(HOST) --port $(PORT)
 
@@ -51,7 +59,7 @@ lint: deps
 	$(VENV)/bin/ruff format --check --quiet .
 	$(VENV)/bin/ruff check --quiet .
 
-test: deps browser system lint
+test: deps browser system postgis lint
 	$(PY) -m pytest
 
 clean:
@@ -68,6 +76,10 @@ bench-pdf: deps system
 # Vector-tile timings at 100,000 synthetic features (in process): replaces its section of bench/RESULTS.md
 bench-tiles: deps
 	$(PY) -m bench.tiles $(TILES_ARGS)
+
+# PostGIS store at 100,000 and 1,000,000 synthetic features: tiles, OGC items vs pygeoapi, worker RSS
+bench-pg: deps postgis
+	$(PY) -m bench.pg $(PG_ARGS)
 
 # Load test of the production server (gunicorn, 200 connections, 60 s, loopback only): appends to bench/RESULTS.md
 loadtest: deps

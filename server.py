@@ -29,7 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         ADMIN_MAX_UNZIPPED_BYTES=200 * 1024 * 1024,
         ADMIN_MAX_FEATURES=200_000,
         DATABASE=str(Path(app.instance_path) / "atlas.sqlite3"),  # SQLite user/history store, created on first use
-        DATABASE_URL=None,  # a database store (PostGIS) once one exists; /readyz reports it
+        DATABASE_URL=None,  # postgresql://...: layers live in PostGIS (atlas/pgstore.py), else in GEODATA_DIR files
+        DATABASE_POOL_MAX=4,  # connections per worker to DATABASE_URL
+        DATABASE_TIMEOUT_S=5,  # wait at most this long for a database connection, then answer 503
         METRICS=False,  # QIJIANG_METRICS=true serves GET /metrics (Prometheus)
         METRICS_ALLOW=None,  # e.g. "127.0.0.1,10.0.0.0/8": who may read /metrics (default: anyone)
         LOG_FORMAT="json",  # one JSON access line per request; "text" for plain lines
@@ -70,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         compression,
         corridors,
         db,
+        dbcli,
         downloads,
         editing,
         extension,
@@ -104,5 +107,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     metrics.init_app(app)
     cli.init_app(app)
     opscli.init_app(app)
+    dbcli.init_app(app)
     compression.init_app(app)
     return app

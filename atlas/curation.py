@@ -7,6 +7,7 @@ as ``import-layer`` (atlas/importer/, atlas/layerfile.py), so there is never a s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -18,7 +19,8 @@ from pathlib import Path
 from atlas.catalog import LayerSpec
 from atlas.errors import AtlasError, BadParameter, LayerUnavailable, UnknownFeature
 from atlas.history import Change
-from atlas.layerfile import COORD_DECIMALS, DEFAULT_LOCK_TIMEOUT, dump_geojson, layer_lock, replace_file_locked
+from atlas.layerfile import COORD_DECIMALS, DEFAULT_LOCK_TIMEOUT, dump_geojson, layer_lock
+from atlas.store import FileLayerWriter
 from atlas.validate import check_collection, loads_strict
 
 PROVENANCE = ("source", "accuracy", "as_of")
@@ -149,15 +151,28 @@ def _parameter_of(message: str) -> str:
     return "properties"
 
 
-def _read_collection(path: Path, spec: LayerSpec) -> tuple[bytes, dict]:
+def _read_collection(layer, spec: LayerSpec) -> tuple[bytes, dict]:
     try:
-        raw = path.read_bytes()
+        raw = layer.read()
         obj = loads_strict(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise LayerUnavailable(f"layer {spec.id!r} cannot be edited: {path.name} is unreadable ({exc})") from None
+        raise LayerUnavailable(
+            f"layer {spec.id!r} cannot be edited: {spec.source_file} is unreadable ({exc})"
+        ) from None
     if not isinstance(obj, dict) or not isinstance(obj.get("features"), list):
-        raise LayerUnavailable(f"layer {spec.id!r} cannot be edited: {path.name} is not a FeatureCollection")
+        raise LayerUnavailable(f"layer {spec.id!r} cannot be edited: {spec.source_file} is not a FeatureCollection")
     return raw, obj
+
+
+@contextlib.contextmanager
+def _layer_writer(data_dir, spec: LayerSpec, lock_timeout: float, store):
+    """The store's writer when one is given (the database store writes in one transaction), else the file's."""
+    if store is not None:
+        with store.writer(spec.id, lock_timeout) as layer:
+            yield layer
+        return
+    with layer_lock(data_dir, spec.id, lock_timeout):
+        yield FileLayerWriter(Path(data_dir) / spec.source_file)
 
 
 def _validate(obj: dict, spec: LayerSpec, feature_id: str, new: dict | None, other_ids: dict[str, str]) -> None:
@@ -202,17 +217,18 @@ def commit_edit(
     user: tuple[int | None, str] = (None, ""),
     reverts: int | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    store=None,
 ) -> tuple[int, dict | None]:
     """Change one feature of ``spec``'s file under the layer lock and record it; return (change id, new feature).
 
     ``make(current)`` returns the new feature (None deletes it); ``current`` is None when the feature
     does not exist. A stale ``expected_version`` raises VersionConflict, an edit that check-data would
     refuse raises InvalidEdit; in both cases nothing is written. The history row is inserted by
-    ``record`` while the lock is still held; if that fails the old file is put back.
+    ``record`` while the lock is still held; if that fails the old file is put back. With ``store``
+    (a DataStore or PostgisStore) the layer is written through ``store.writer``.
     """
-    path = Path(data_dir) / spec.source_file
-    with layer_lock(data_dir, spec.id, lock_timeout):
-        raw, obj = _read_collection(path, spec)
+    with _layer_writer(data_dir, spec, lock_timeout, store) as layer:
+        raw, obj = _read_collection(layer, spec)
         index = feature_index(obj["features"], feature_id)
         current = obj["features"][index] if index is not None else None
         if expected_version is not None and feature_version(current) != expected_version:
@@ -228,7 +244,7 @@ def commit_edit(
         features, where = _apply(obj["features"], index, new, position)
         updated = {**obj, "features": features}
         _validate(updated, spec, feature_id, new if current is None else None, other_ids or {})
-        replace_file_locked(path, dump_geojson(updated))
+        layer.replace(dump_geojson(updated))
         try:
             change_id = record(
                 Change(
@@ -245,6 +261,6 @@ def commit_edit(
                 )
             )
         except BaseException:
-            replace_file_locked(path, raw)
+            layer.replace(raw)
             raise
     return change_id, new

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from atlas.errors import AtlasError
 from atlas.store import DataStore
 
 SQLITE_TIMEOUT_S = 1.0
@@ -25,19 +26,27 @@ class Check:
 
 def check_layers(store: DataStore) -> Check:
     """Every declared layer's file loads and validates (the store re-reads a file whose stamp changed)."""
-    broken = [data for data in store.all() if not data.ok]
+    try:
+        broken = store.broken_layers()
+        version = store.version()
+    except AtlasError as exc:  # the database store: unreachable database (the database check names it)
+        return Check(False, f"layers cannot be read: {exc.message[:200]}")
     if broken:
-        first = broken[0]
-        names = ", ".join(d.spec.id for d in broken)
-        return Check(False, f"{len(broken)} layer(s) unavailable: {names}; {first.spec.id}: {first.reason[:200]}")
-    return Check(True, f"{len(store.catalog)} layers loaded, data version {store.version()}")
+        names = ", ".join(lid for lid, _reason in broken)
+        return Check(False, f"{len(broken)} layer(s) unavailable: {names}; {broken[0][0]}: {broken[0][1][:200]}")
+    return Check(True, f"{len(store.catalog)} layers loaded, data version {version}")
 
 
-def check_database(url: str | None) -> Check:
-    """The database store: not configured unless QIJIANG_DATABASE_URL is set (this build has no database store)."""
-    if not url:
+def check_database(store: DataStore) -> Check:
+    """The database store answers and holds a schema this atlas knows (None: layers are served from files)."""
+    ping = getattr(store, "ping", None)
+    if ping is None:
         return Check(None, "not configured (layers are served from files)")
-    return Check(False, "QIJIANG_DATABASE_URL is set, but this build of the atlas has no database store")
+    try:
+        version = ping()
+    except AtlasError as exc:
+        return Check(False, exc.message[:300])
+    return Check(True, f"PostGIS reachable, atlas schema version {version}")
 
 
 def _nearest_existing(path: Path) -> Path:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -17,8 +18,9 @@ import geopandas as gpd
 
 from atlas.catalog import Catalog, LayerSpec
 from atlas.errors import LayerUnavailable, UnknownFeature
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, layer_lock, replace_file_locked
 from atlas.precision import rounded_collection
-from atlas.validate import Problem, check_collection
+from atlas.validate import Problem, check_collection, ids_in_other_layers
 
 log = logging.getLogger(__name__)
 WGS84 = "EPSG:4326"
@@ -134,7 +136,13 @@ class DerivedCache:
 
 
 class DataStore:
-    """All layers of a catalog, reloaded when their file changes on disk."""
+    """All layers of a catalog, reloaded when their file changes on disk.
+
+    atlas/pgstore.py's PostgisStore has the same interface; views call the methods below (``items``,
+    ``item``, ``tile``, ``writer``, ``ids_in_other_layers``) so the database store can answer them in SQL.
+    """
+
+    kind = "file"
 
     def __init__(self, catalog: Catalog, data_dir: str | os.PathLike) -> None:
         self.catalog = catalog
@@ -192,3 +200,54 @@ class DataStore:
                 if feat["properties"].get("id") == feature_id:
                     return data, feat
         raise UnknownFeature(f"no feature with id {feature_id!r}")
+
+    def broken_layers(self) -> list[tuple[str, str]]:
+        """(layer id, reason) for every declared layer that cannot be served (readiness check)."""
+        return [(data.spec.id, data.reason) for data in self.all() if not data.ok]
+
+    def layer_token(self, layer_id: str) -> str:
+        """A short token that changes with the layer's data (tile ETags key on it)."""
+        return self.usable(layer_id).etag
+
+    def items(self, layer_id: str, query) -> tuple[list[dict], int]:
+        """OGC items of a layer (atlas.ogc.params.ItemsQuery): (the page of features, number matched)."""
+        from atlas.ogc.query import query_items  # atlas.ogc imports this module
+
+        return query_items(self, layer_id, query)
+
+    def item(self, layer_id: str, feature_id: str) -> dict:
+        """One feature of a layer as an OGC item, or UnknownFeature."""
+        from atlas.ogc.query import get_item
+
+        return get_item(self, layer_id, feature_id)
+
+    def tile(self, layer_id: str, z: int, x: int, y: int, cache, on_lookup=None) -> bytes:
+        """One Mapbox Vector Tile of a layer (b"" when empty) from ``cache`` (atlas.tiles.TileCache)."""
+        return cache.get(self.usable(layer_id), z, x, y, on_lookup)
+
+    def ids_in_other_layers(self, layer_id: str) -> dict[str, str]:
+        """Feature id -> file name of its layer, for every layer but ``layer_id``."""
+        return ids_in_other_layers(self.catalog, self.data_dir, layer_id)
+
+    @contextlib.contextmanager
+    def writer(self, layer_id: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[FileLayerWriter]:
+        """Hold the layer's lock while the caller reads and atomically replaces its file."""
+        spec = self.catalog.get(layer_id)
+        with layer_lock(self.data_dir, spec.id, lock_timeout):
+            yield FileLayerWriter(self.data_dir / spec.source_file)
+
+    def close(self) -> None:
+        """Release what the store holds (nothing for files; the database store closes its pool)."""
+
+
+class FileLayerWriter:
+    """A layer file under its lock: ``read()`` its bytes, ``replace(bytes)`` them atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+    def replace(self, data: bytes) -> None:
+        replace_file_locked(self.path, data)

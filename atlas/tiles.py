@@ -216,16 +216,21 @@ class TileCache:
         self, data: LayerData, z: int, x: int, y: int, on_lookup: Callable[[str, bool], None] | None = None
     ) -> bytes:
         """Return the tile's bytes from the cache or build and keep them; ``on_lookup(layer, hit)`` counts."""
-        key = (data.spec.id, data.etag, z, x, y)
+        return self.fetch((data.spec.id, data.etag, z, x, y), lambda: tile_bytes(data, z, x, y), on_lookup)
+
+    def fetch(
+        self, key: tuple, build: Callable[[], bytes], on_lookup: Callable[[str, bool], None] | None = None
+    ) -> bytes:
+        """Return the tile under ``key`` (layer id, data version, z, x, y) or ``build()`` and keep it."""
         with self._lock:
             body = self._tiles.get(key)
             if body is not None:
                 self._tiles.move_to_end(key)
         if on_lookup is not None:
-            on_lookup(data.spec.id, body is not None)
+            on_lookup(key[0], body is not None)
         if body is not None:
             return body
-        body = tile_bytes(data, z, x, y)
+        body = build()
         with self._lock:
             self._tiles[key] = body
             while len(self._tiles) > self.max_tiles:

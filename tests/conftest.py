@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -12,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from server import create_app
+from tests.pg import TEMPLATE_DB
 
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "geodata"
@@ -20,10 +23,103 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostGIS cluster for the run, with a template database holding the shipped geodata/."""
+    from tests.pg import TEMPLATE_DB, Cluster
+
+    cluster = Cluster()
+    try:
+        cluster.start()
+        url = cluster.create_database(TEMPLATE_DB)
+        load_database(url, GEODATA)
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+def load_database(url: str, folder: Path) -> None:
+    """db-init + db-load ``folder`` into the database at ``url`` (layers that do not validate are left out)."""
+    from atlas.catalog import load_catalog
+    from atlas.pgsql import init_schema
+    from atlas.pgstore import PostgisStore
+    from atlas.store import read_layer
+
+    store = PostgisStore(load_catalog(ROOT / "layers"), url, folder)
+    try:
+        with store.connection() as conn:
+            init_schema(conn)
+        for spec in store.catalog:
+            if read_layer(spec, folder).ok:
+                with store.writer(spec.id) as layer:
+                    layer.replace((folder / spec.source_file).read_bytes())
+    finally:
+        store.close()
+
+
+def pytest_generate_tests(metafunc):
+    """Modules marked ``both_stores`` run each test that uses an app once per store: files and PostGIS."""
+    if "store_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores"):
+        if not metafunc.definition.get_closest_marker("file_store_only"):
+            metafunc.parametrize("store_kind", ["file", "postgis"], indirect=True)
+
+
 @pytest.fixture
-def app():
-    """A fresh app on the real shipped data."""
-    return create_app({"TESTING": True})
+def store_kind(request) -> str:
+    """Which store the test's apps use: "file" unless the module is marked both_stores."""
+    return getattr(request, "param", "file")
+
+
+@pytest.fixture
+def make_app(request, store_kind):
+    """Factory for apps with extra config, e.g. another GEODATA_DIR.
+
+    With store_kind "postgis" every app of the test shares one fresh database, copied from the session's
+    template (or loaded from the given GEODATA_DIR when it is not the shipped one).
+    """
+    created = []
+    database: dict[str, str] = {}
+
+    def factory(**config):
+        if store_kind == "postgis" and "DATABASE_URL" not in config:
+            if not database:
+                cluster = request.getfixturevalue("pg_cluster")
+                name = f"t{uuid.uuid4().hex[:12]}"
+                folder = Path(config.get("GEODATA_DIR", GEODATA))
+                if folder.resolve() == GEODATA.resolve():
+                    database["url"] = cluster.create_database(name, TEMPLATE_DB)
+                else:
+                    database["url"] = cluster.create_database(name)
+                    load_database(database["url"], folder)
+                database["name"] = name
+            config = {"DATABASE_URL": database["url"], "DATABASE_TIMEOUT_S": 2, **config}
+        app = create_app({"TESTING": True, **config})
+        created.append(app)
+        return app
+
+    yield factory
+    for app in created:
+        app.extensions["atlas_store"].close()
+    if database:
+        request.getfixturevalue("pg_cluster").drop_database(database["name"])
+
+
+@pytest.fixture
+def app(make_app):
+    """A fresh app on the real shipped data (in PostGIS for tests run with store_kind "postgis")."""
+    return make_app()
+
+
+def write_layer(app, layer_id: str, collection: dict) -> None:
+    """Replace a layer through the app's store: its file atomically, or its rows in one database transaction."""
+    with app.extensions["atlas_store"].writer(layer_id) as layer:
+        layer.replace(json.dumps(collection, ensure_ascii=False).encode("utf-8"))
+
+
+def stored_layer_bytes(app, layer_id: str) -> bytes:
+    """A layer as its store holds it: the file's bytes, or the database's rows written out as a file would be."""
+    with app.extensions["atlas_store"].writer(layer_id) as layer:
+        return layer.read()
 
 
 @pytest.fixture
@@ -37,16 +133,6 @@ def geodata_copy(tmp_path) -> Path:
     target = tmp_path / "geodata"
     shutil.copytree(GEODATA, target)
     return target
-
-
-@pytest.fixture
-def make_app():
-    """Factory for apps with extra config, e.g. another GEODATA_DIR."""
-
-    def factory(**config):
-        return create_app({"TESTING": True, **config})
-
-    return factory
 
 
 class LiveServer:
@@ -175,15 +261,13 @@ PASSWORD = "correct-horse-1"
 
 
 @pytest.fixture
-def curation_app(tmp_path, geodata_copy):
+def curation_app(tmp_path, geodata_copy, make_app):
     """An app on a private geodata copy and a private database, with editors, a limited editor and an admin."""
     from atlas import accounts
     from atlas.web.db import connect
 
     database = tmp_path / "atlas.sqlite3"
-    app = create_app(
-        {"TESTING": True, "GEODATA_DIR": str(geodata_copy), "DATABASE": str(database), "SECRET_KEY": "test-secret"}
-    )
+    app = make_app(GEODATA_DIR=str(geodata_copy), DATABASE=str(database), SECRET_KEY="test-secret")
     db = connect(str(database))
     for name, role, layers in (
         ("editor1", "editor", None),

@@ -10,7 +10,9 @@ import pytest
 
 from atlas.catalog import load_catalog
 from atlas.validate import check_collection
-from tests.conftest import ROOT
+from tests.conftest import ROOT, stored_layer_bytes
+
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
 
 TOKEN = "s3cret-admin-token"
 PARKS = load_catalog(ROOT / "layers").get("parks")
@@ -59,10 +61,10 @@ def test_admin_writes_are_disabled_without_a_configured_token(client):
 @pytest.mark.parametrize("token", [None, "wrong", TOKEN + "x"])
 def test_missing_or_wrong_token_is_refused_and_nothing_changes(admin_client, token):
     client, data_dir = admin_client
-    before = (data_dir / "parks.geojson").read_bytes()
+    before = stored_layer_bytes(client.application, "parks")
     resp = post(client, upload_body([park(1)]), token=token)
     assert resp.status_code == 401
-    assert (data_dir / "parks.geojson").read_bytes() == before
+    assert stored_layer_bytes(client.application, "parks") == before
 
 
 def test_admin_upload_replaces_the_layer(admin_client):
@@ -70,7 +72,7 @@ def test_admin_upload_replaces_the_layer(admin_client):
     resp = post(client, upload_body([park(1), park(2)]))
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["written"] == 2
-    stored = json.loads((data_dir / "parks.geojson").read_text(encoding="utf-8"))
+    stored = json.loads(stored_layer_bytes(client.application, "parks"))
     assert check_collection(stored, PARKS) == []
     assert [f["properties"]["id"] for f in stored["features"]] == ["admin-park-1", "admin-park-2"]
     served = client.get("/api/layers/parks.geojson").get_json()
@@ -81,20 +83,20 @@ def test_gcj02_upload_is_converted(admin_client):
     client, data_dir = admin_client
     resp = post(client, upload_body([park(0, 106.66385, 29.017517)], datum="gcj02"))
     assert resp.status_code == 200
-    lon, lat = json.loads((data_dir / "parks.geojson").read_text())["features"][0]["geometry"]["coordinates"]
+    lon, lat = json.loads(stored_layer_bytes(client.application, "parks"))["features"][0]["geometry"]["coordinates"]
     assert (lon, lat) == pytest.approx((106.660068, 29.020682), abs=3e-5)
 
 
 def test_invalid_features_are_listed_and_the_old_file_kept(admin_client):
     client, data_dir = admin_client
-    before = (data_dir / "parks.geojson").read_bytes()
+    before = stored_layer_bytes(client.application, "parks")
     bad = park(3)
     bad["geometry"]["coordinates"] = [29.0, 106.6]  # swapped axes
     resp = post(client, upload_body([park(1), bad]))
     assert resp.status_code == 422
     body = resp.get_json()
     assert any("admin-park-3" in p and "outside" in p for p in body["problems"])
-    assert (data_dir / "parks.geojson").read_bytes() == before
+    assert stored_layer_bytes(client.application, "parks") == before
 
 
 @pytest.mark.parametrize(
@@ -141,7 +143,7 @@ def test_path_tricks_in_the_file_name_stay_in_the_temp_dir(admin_client):
 
 def test_cross_site_post_is_refused(admin_client):
     client, data_dir = admin_client
-    before = (data_dir / "parks.geojson").read_bytes()
+    before = stored_layer_bytes(client.application, "parks")
     resp = post(client, upload_body([park(1)]), Origin="https://evil.example")
     assert resp.status_code == 403 and "cross-site" in resp.get_json()["message"]
     resp = client.post(
@@ -156,7 +158,7 @@ def test_cross_site_post_is_refused(admin_client):
         headers={"Origin": "http://localhost"},
     )
     assert same.status_code == 200
-    assert (data_dir / "parks.geojson").read_bytes() == before
+    assert stored_layer_bytes(client.application, "parks") == before
 
 
 def test_public_routes_are_read_only(app):

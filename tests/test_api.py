@@ -12,6 +12,8 @@ from atlas.catalog import load_catalog
 from atlas.precision import rounded_collection
 from tests.conftest import GEODATA, ROOT
 
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
+
 CATALOG = load_catalog(ROOT / "layers")
 
 
@@ -81,6 +83,7 @@ def test_unknown_ids_and_path_tricks_give_404_json(client, path):
         assert body["status"] == 404 and body["message"]
 
 
+@pytest.mark.file_store_only  # a broken layer file; the database store's fault is an outage (test_pg_store.py)
 def test_broken_layer_does_not_take_the_site_down(make_app, geodata_copy, caplog):
     (geodata_copy / "parks.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
     (geodata_copy / "hubs.geojson").unlink()
@@ -99,6 +102,7 @@ def test_broken_layer_does_not_take_the_site_down(make_app, geodata_copy, caplog
     assert any("parks" in rec.getMessage() for rec in caplog.records)
 
 
+@pytest.mark.file_store_only  # a broken layer file; the database store's fault is an outage (test_pg_store.py)
 def test_layer_repaired_while_running_is_served_again(make_app, geodata_copy):
     good = (geodata_copy / "parks.geojson").read_bytes()
     client = make_app(GEODATA_DIR=str(geodata_copy)).test_client()
@@ -155,6 +159,7 @@ def test_unknown_page_is_html_404(client):
     assert resp.status_code == 404 and resp.mimetype == "text/html"
 
 
+@pytest.mark.file_store_only  # a broken layer file; the database store's fault is an outage (test_pg_store.py)
 def test_map_page_cache_follows_the_data_version(make_app, geodata_copy):
     client = make_app(GEODATA_DIR=str(geodata_copy)).test_client()
     first = client.get("/?base=none").data.decode()

@@ -10,6 +10,8 @@ import pytest
 
 from atlas.corridors.export import CSV_HEADER
 
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
+
 PAIR = "yugui-railway,chuanqian-railway"
 PAIR_IDS = ["yugui-railway", "chuanqian-railway"]
 LINE = {"type": "LineString", "coordinates": [[106.60, 28.90], [106.70, 28.95], [106.80, 28.99]]}

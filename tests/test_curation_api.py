@@ -8,7 +8,9 @@ import re
 import pytest
 
 from atlas.curation import feature_version
-from tests.conftest import PASSWORD, csrf_from, first_unplaced, signed_in_client
+from tests.conftest import PASSWORD, csrf_from, first_unplaced, signed_in_client, stored_layer_bytes
+
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
 
 PROVENANCE = {"source": "API test source", "accuracy": "approximate", "as_of": "2026-11"}
 POINT = {"type": "Point", "coordinates": [106.66, 28.96]}
@@ -24,9 +26,7 @@ PUBLIC_POSTS = {
 
 
 def layer_bytes(app, name: str = "parks.geojson") -> bytes:
-    from pathlib import Path
-
-    return (Path(app.config["GEODATA_DIR"]) / name).read_bytes()
+    return stored_layer_bytes(app, name.removesuffix(".geojson"))
 
 
 def placed(app, fid: str) -> dict:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import ROOT
 
 # Runs the real import in a child process; os.fsync is slowed so the kill lands while the new
@@ -154,3 +156,40 @@ def test_kill_9_during_an_edit_leaves_old_layer_intact_and_no_history(tmp_path, 
     assert resp.status_code == 200, resp.get_json()
     assert not list(geodata_copy.glob(".parks.geojson.*.tmp"))
     assert db.execute("SELECT source FROM changes").fetchall()[0][0] == "after the kill"
+
+
+# The same import against PostGIS, killed after its rows are written but before the transaction commits.
+PG_CHILD = r"""
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+import atlas.pgstore as pgstore
+real_write = pgstore.write_layer
+def slow_write(conn, layer_id, collection):
+    real_write(conn, layer_id, collection)
+    os.write(1, b"WRITING\n")  # fd 1: the CLI runner captures sys.stdout
+    time.sleep(30)
+pgstore.write_layer = slow_write
+from server import create_app
+app = create_app({"DATABASE_URL": sys.argv[2]})
+result = app.test_cli_runner().invoke(args=["import-layer", sys.argv[3], "--layer", "communities"])
+print(result.output, flush=True)
+"""
+
+
+@pytest.mark.parametrize("store_kind", ["postgis"], indirect=True)
+def test_kill_9_during_a_database_import_leaves_the_old_layer_and_no_lock(tmp_path, app):
+    client = app.test_client()
+    before = client.get("/api/layers/communities.geojson")
+    source = tmp_path / "new.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [community(i) for i in range(2000)]}))
+    child = subprocess.Popen(
+        [sys.executable, "-c", PG_CHILD, str(ROOT), app.config["DATABASE_URL"], str(source)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    kill_while_writing(child, tmp_path, "new.geojson")  # rows written, transaction open: kill -9 now
+    after = client.get("/api/layers/communities.geojson")
+    assert after.headers["ETag"] == before.headers["ETag"] and after.data == before.data  # rolled back
+    result = app.test_cli_runner().invoke(args=["import-layer", str(source), "--layer", "communities"])
+    assert result.exit_code == 0, result.output  # the dead transaction's lock went with its connection
+    assert len(client.get("/api/layers/communities.geojson").get_json()["features"]) == 2000

@@ -24,7 +24,9 @@ from atlas.datum import gcj02_to_wgs84_xy
 from atlas.errors import BadParameter
 from atlas.importer import fields, reading
 from atlas.validate import check_collection
-from tests.conftest import ROOT
+from tests.conftest import ROOT, stored_layer_bytes
+
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
 
 CATALOG = load_catalog(ROOT / "layers")
 STATIONS = CATALOG.get("stations")
@@ -126,12 +128,21 @@ def cli(make_app, geodata):
     def invoke(*args):
         return runner.invoke(args=["import-layer", *map(str, args)])
 
+    invoke.app = app
     return invoke
 
 
-def load_layer(geodata, spec) -> dict:
-    """Read the written layer file and assert it is a valid RFC 7946 collection for the layer."""
-    raw = (geodata / spec.source_file).read_bytes()
+def load_layer(cli, spec) -> dict:
+    """Read the written layer from the app's store and assert it is a valid RFC 7946 collection for the layer."""
+    return check_written(stored_layer_bytes(cli.app, spec.id), spec)
+
+
+def load_file(geodata, spec) -> dict:
+    """Read the written layer file (imports called without an app) and check it as load_layer does."""
+    return check_written((geodata / spec.source_file).read_bytes(), spec)
+
+
+def check_written(raw: bytes, spec) -> dict:
     obj = json.loads(raw.decode("utf-8"))
     assert check_collection(obj, spec) == []
     assert "crs" not in obj
@@ -172,9 +183,9 @@ def test_geojson_import_writes_valid_rounded_utf8_collection(cli, geodata, tmp_p
     result = cli(src, "--layer", "stations")
     assert result.exit_code == 0, result.output
     assert "wrote 3" in result.output
-    raw = (geodata / "stations.geojson").read_bytes()
+    raw = stored_layer_bytes(cli.app, "stations")
     assert "测试站1".encode() in raw  # UTF-8, not \\u escapes
-    obj = load_layer(geodata, STATIONS)
+    obj = load_layer(cli, STATIONS)
     assert [f["properties"]["id"] for f in obj["features"]] == ["imp-station-1", "imp-station-2", "imp-station-3"]
     assert obj["features"][0]["geometry"]["coordinates"] == [106.661235, 29.021235]
     assert obj["features"][1]["properties"]["freight"] is True
@@ -185,14 +196,14 @@ def test_geojson_import_writes_valid_rounded_utf8_collection(cli, geodata, tmp_p
 def test_where_filter_and_dry_run(cli, geodata, tmp_path):
     feats = [feature(pt(i), station_props(i, kind="station" if i % 2 else "bridge")) for i in range(1, 7)]
     src = write_geojson(tmp_path / "in.geojson", feats)
-    before = (geodata / "stations.geojson").read_bytes()
+    before = stored_layer_bytes(cli.app, "stations")
     dry = cli(src, "--layer", "stations", "--where", "kind = 'station'", "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "would write 3" in dry.output
-    assert (geodata / "stations.geojson").read_bytes() == before
+    assert stored_layer_bytes(cli.app, "stations") == before
     result = cli(src, "--layer", "stations", "--where", "kind = 'station'")
     assert result.exit_code == 0, result.output
-    obj = load_layer(geodata, STATIONS)
+    obj = load_layer(cli, STATIONS)
     assert sorted(f["properties"]["id"] for f in obj["features"]) == ["imp-station-1", "imp-station-3", "imp-station-5"]
 
 
@@ -207,7 +218,7 @@ def test_geopackage_in_utm_is_reprojected(cli, geodata, tmp_path):
     frame.to_file(src, driver="GPKG")
     result = cli(src, "--layer", "parks")
     assert result.exit_code == 0, result.output
-    obj = load_layer(geodata, PARKS)
+    obj = load_layer(cli, PARKS)
     assert len(obj["features"]) == 3
     first = obj["features"][0]
     assert first["properties"]["industries"] == ["机械", "物流"]  # JSON list text -> list
@@ -229,7 +240,7 @@ def test_shapefile_with_field_mapping(cli, geodata, tmp_path):
     _station_frame(4).to_file(src, driver="ESRI Shapefile", encoding="UTF-8")
     result = cli(src, "--layer", "stations", "--map-fields", "st_class:station_class")
     assert result.exit_code == 0, result.output
-    obj = load_layer(geodata, STATIONS)
+    obj = load_layer(cli, STATIONS)
     assert len(obj["features"]) == 4
     assert {f["properties"]["station_class"] for f in obj["features"]} == {"三等站"}
 
@@ -244,7 +255,7 @@ def test_zipped_shapefile_through_vsizip(cli, geodata, tmp_path):
             zf.write(part, part.name)
     result = cli(f"/vsizip/{archive}/stations.shp", "--layer", "stations")
     assert result.exit_code == 0, result.output
-    assert len(load_layer(geodata, STATIONS)["features"]) == 5
+    assert len(load_layer(cli, STATIONS)["features"]) == 5
 
 
 KML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -265,7 +276,7 @@ def test_kml_with_extended_data_and_altitude(cli, geodata, tmp_path):
     src.write_text(KML.format(placemarks="\n".join(marks)), encoding="utf-8")
     result = cli(src, "--layer", "stations", "--map-fields", "Name:name_zh")
     assert result.exit_code == 0, result.output
-    obj = load_layer(geodata, STATIONS)
+    obj = load_layer(cli, STATIONS)
     assert [f["properties"]["id"] for f in obj["features"]] == ["imp-station-1", "imp-station-2"]
     assert obj["features"][0]["properties"]["name_zh"] == "测试站1"
     assert obj["features"][0]["properties"]["freight"] is True
@@ -282,7 +293,7 @@ def test_flatgeobuf_lines_keep_types(cli, geodata, tmp_path):
     frame.to_file(src, driver="FlatGeobuf")
     result = cli(src, "--layer", "railways")
     assert result.exit_code == 0, result.output
-    obj = load_layer(geodata, RAILWAYS)
+    obj = load_layer(cli, RAILWAYS)
     assert len(obj["features"]) == 3
     props = obj["features"][0]["properties"]
     assert (props["tracks"], props["electrified"], props["length_km"]) == (2, True, 12.5)
@@ -311,7 +322,7 @@ def test_csv_with_lon_lat_columns(cli, geodata, tmp_path):
     src.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = cli(src, "--layer", "stations")
     assert result.exit_code == 0, result.output
-    obj = load_layer(geodata, STATIONS)
+    obj = load_layer(cli, STATIONS)
     assert len(obj["features"]) == 3
     assert obj["features"][0]["properties"]["freight"] is True
     assert obj["features"][1]["properties"].get("freight") is None  # empty cell stays "no value"
@@ -327,7 +338,7 @@ def test_csv_with_wkt_column(cli, geodata, tmp_path):
     src.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = cli(src, "--layer", "railways")
     assert result.exit_code == 0, result.output
-    obj = load_layer(geodata, RAILWAYS)
+    obj = load_layer(cli, RAILWAYS)
     assert len(obj["features"]) == 2
     assert obj["features"][0]["properties"]["tracks"] == 2
     assert len(obj["features"][1]["geometry"]["coordinates"]) == 3
@@ -368,7 +379,7 @@ def test_osm_points_layer_for_stations(cli, geodata, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "(layer points)" in result.output
-    obj = load_layer(geodata, STATIONS)
+    obj = load_layer(cli, STATIONS)
     assert [f["properties"]["name_en"] for f in obj["features"]] == [
         "Qijiang",
         "Qijiang East",
@@ -383,7 +394,7 @@ def test_osm_lines_layer_for_railways(cli, geodata, tmp_path):
         src, "--layer", "railways", "--map-fields", "osm_id:id,name:name_zh,name:en:name_en,railway:kind", *OSM_DEFAULTS
     )
     assert result.exit_code == 0, result.output
-    obj = load_layer(geodata, RAILWAYS)
+    obj = load_layer(cli, RAILWAYS)
     assert len(obj["features"]) == 1
     assert obj["features"][0]["properties"]["id"] == "10"
     assert "ignored source columns" in result.output and "gauge" in result.output  # said, not silently dropped
@@ -406,14 +417,14 @@ def test_gcj02_import_moves_every_vertex_by_the_offset(cli, geodata, tmp_path):
     src = write_geojson(tmp_path / "gcj.geojson", [feature(Point(QIJIANG_GCJ), station_props(1))])
     result = cli(src, "--layer", "stations", "--datum", "gcj02")
     assert result.exit_code == 0, result.output
-    got = load_layer(geodata, STATIONS)["features"][0]["geometry"]["coordinates"]
+    got = load_layer(cli, STATIONS)["features"][0]["geometry"]["coordinates"]
     assert metres(got, QIJIANG_WGS) < 2.0
     assert 300 < metres(got, QIJIANG_GCJ) < 700  # GCJ-02 offset in Qijiang is ~500 m
 
     src = write_geojson(tmp_path / "gcj-line.geojson", [feature(gcj_line, railway_props(1))])
     result = cli(src, "--layer", "railways", "--datum", "gcj02")
     assert result.exit_code == 0, result.output
-    coords = load_layer(geodata, RAILWAYS)["features"][0]["geometry"]["coordinates"]
+    coords = load_layer(cli, RAILWAYS)["features"][0]["geometry"]["coordinates"]
     assert len(coords) == 3
     for gcj, wgs in zip(gcj_line.coords, coords):
         expected = reading.convert_datum(np.array([Point(gcj)], dtype=object), "gcj02")[0]
@@ -426,7 +437,7 @@ def test_bd09_import_round_trips(cli, geodata, tmp_path):
     src = write_geojson(tmp_path / "bd.geojson", [feature(Point(bd), station_props(1))])
     result = cli(src, "--layer", "stations", "--datum", "bd09")
     assert result.exit_code == 0, result.output
-    got = load_layer(geodata, STATIONS)["features"][0]["geometry"]["coordinates"]
+    got = load_layer(cli, STATIONS)["features"][0]["geometry"]["coordinates"]
     assert metres(got, QIJIANG_WGS) < 1.0
     assert metres(bd, QIJIANG_WGS) > 800  # BD-09 is ~1 km off: the conversion did something
 
@@ -443,19 +454,19 @@ def test_bd09_import_round_trips(cli, geodata, tmp_path):
     ],
 )
 def test_unreadable_file_fails_cleanly_and_leaves_old_file(cli, geodata, tmp_path, name, content, fragment):
-    before = (geodata / "stations.geojson").read_bytes()
+    before = stored_layer_bytes(cli.app, "stations")
     src = tmp_path / name
     src.write_bytes(content)
     result = cli(src, "--layer", "stations")
     assert result.exit_code == 1
     assert fragment in result.output
     assert "Traceback" not in result.output
-    assert (geodata / "stations.geojson").read_bytes() == before
+    assert stored_layer_bytes(cli.app, "stations") == before
 
 
 @pytest.mark.parametrize("driver, suffix", [("FlatGeobuf", ".fgb"), ("GPKG", ".gpkg")])
 def test_truncated_file_fails_cleanly_and_leaves_old_file(cli, geodata, tmp_path, driver, suffix):
-    before = (geodata / "stations.geojson").read_bytes()
+    before = stored_layer_bytes(cli.app, "stations")
     full = tmp_path / f"full{suffix}"
     _station_frame(400).to_file(full, driver=driver)
     data = full.read_bytes()
@@ -464,7 +475,7 @@ def test_truncated_file_fails_cleanly_and_leaves_old_file(cli, geodata, tmp_path
     result = cli(src, "--layer", "stations")
     assert result.exit_code == 1
     assert "cannot read" in result.output and "Traceback" not in result.output
-    assert (geodata / "stations.geojson").read_bytes() == before
+    assert stored_layer_bytes(cli.app, "stations") == before
 
 
 def test_missing_file_and_unknown_layer_and_bad_mapping(cli, geodata, tmp_path):
@@ -496,7 +507,7 @@ def broken_features():
 
 
 def test_every_rejected_feature_is_reported_and_nothing_written(cli, geodata, tmp_path):
-    before = (geodata / "parks.geojson").read_bytes()
+    before = stored_layer_bytes(cli.app, "parks")
     src = write_geojson(tmp_path / "parks.geojson", broken_features())
     result = cli(src, "--layer", "parks")
     assert result.exit_code == 1
@@ -514,7 +525,7 @@ def test_every_rejected_feature_is_reported_and_nothing_written(cli, geodata, tm
         assert reason in line_, (label, out)
     assert "required property 'as_of' is missing" in out
     assert "[imp-park-7]" not in out and "#0 " not in out
-    assert (geodata / "parks.geojson").read_bytes() == before
+    assert stored_layer_bytes(cli.app, "parks") == before
 
 
 def test_skip_invalid_writes_only_the_valid_ones(cli, geodata, tmp_path):
@@ -522,16 +533,16 @@ def test_skip_invalid_writes_only_the_valid_ones(cli, geodata, tmp_path):
     result = cli(src, "--layer", "parks", "--skip-invalid")
     assert result.exit_code == 0, result.output
     assert "skipped 5 invalid feature(s)" in result.output
-    obj = load_layer(geodata, PARKS)
+    obj = load_layer(cli, PARKS)
     assert [f["properties"]["id"] for f in obj["features"]] == ["imp-park-1", "imp-park-7"]
 
 
 def test_all_invalid_with_skip_invalid_refuses_empty_layer(cli, geodata, tmp_path):
-    before = (geodata / "parks.geojson").read_bytes()
+    before = stored_layer_bytes(cli.app, "parks")
     src = write_geojson(tmp_path / "parks.geojson", broken_features()[1:5])
     result = cli(src, "--layer", "parks", "--skip-invalid")
     assert result.exit_code == 1 and "empty layer" in result.output
-    assert (geodata / "parks.geojson").read_bytes() == before
+    assert stored_layer_bytes(cli.app, "parks") == before
 
 
 def test_id_used_by_another_layer_is_rejected(cli, geodata, tmp_path):
@@ -551,7 +562,7 @@ def test_progress_bar_only_for_large_inputs(cli, geodata, tmp_path):
     result = cli(write_geojson(tmp_path / "many.geojson", many), "--layer", "stations")
     assert result.exit_code == 0, result.output
     assert "/1200" in result.stderr
-    assert len(load_layer(geodata, STATIONS)["features"]) == 1200
+    assert len(load_layer(cli, STATIONS)["features"]) == 1200
     small = cli(write_geojson(tmp_path / "few.geojson", many[:3]), "--layer", "stations")
     assert small.exit_code == 0
     assert "/3" not in small.stderr
@@ -564,6 +575,7 @@ def _good_source(tmp_path, n=3):
     return write_geojson(tmp_path / "good.geojson", [feature(pt(i), station_props(i)) for i in range(1, n + 1)])
 
 
+@pytest.mark.file_store_only  # temp files, file modes and flocks of the file store
 @pytest.mark.parametrize("exc", [OSError(errno.EIO, "I/O error"), KeyboardInterrupt()])
 def test_crash_at_replace_leaves_old_file_and_no_temp(cli, geodata, tmp_path, monkeypatch, exc):
     before = (geodata / "stations.geojson").read_bytes()
@@ -601,20 +613,23 @@ def test_crash_mid_write_leaves_old_file_and_no_temp(geodata, tmp_path, monkeypa
     assert no_temp_files(geodata)
 
 
+@pytest.mark.file_store_only  # temp files, file modes and flocks of the file store
 def test_stale_temp_from_killed_import_is_cleaned(cli, geodata, tmp_path):
     stale = geodata / ".stations.geojson.deadbeef.tmp"
     stale.write_text('{"type": "Feat', encoding="utf-8")
     assert cli(_good_source(tmp_path), "--layer", "stations").exit_code == 0
     assert not stale.exists()
-    assert len(load_layer(geodata, STATIONS)["features"]) == 3
+    assert len(load_layer(cli, STATIONS)["features"]) == 3
 
 
+@pytest.mark.file_store_only  # temp files, file modes and flocks of the file store
 def test_new_file_keeps_old_file_mode(cli, geodata, tmp_path):
     os.chmod(geodata / "stations.geojson", 0o640)
     assert cli(_good_source(tmp_path), "--layer", "stations").exit_code == 0
     assert (geodata / "stations.geojson").stat().st_mode & 0o777 == 0o640
 
 
+@pytest.mark.file_store_only  # temp files, file modes and flocks of the file store
 def test_read_only_geodata_gives_clear_error(cli, geodata, tmp_path, monkeypatch):
     before = (geodata / "stations.geojson").read_bytes()
     src = _good_source(tmp_path)
@@ -645,6 +660,7 @@ def test_read_only_geodata_gives_clear_error(cli, geodata, tmp_path, monkeypatch
 # --------------------------------------------------------------------------- locking
 
 
+@pytest.mark.file_store_only  # temp files, file modes and flocks of the file store
 def test_held_lock_refuses_after_timeout(cli, geodata, tmp_path):
     before = (geodata / "stations.geojson").read_bytes()
     with layerfile.layer_lock(geodata, "stations"):
@@ -677,7 +693,7 @@ def test_second_import_waits_for_the_lock(geodata, tmp_path):
     assert not worker.is_alive()
     assert "error" not in outcome, outcome
     assert outcome["report"].written
-    assert len(load_layer(geodata, STATIONS)["features"]) == 4
+    assert len(load_file(geodata, STATIONS)["features"]) == 4
 
 
 def test_concurrent_imports_are_serialised(geodata, tmp_path, monkeypatch):
@@ -726,7 +742,7 @@ def test_concurrent_imports_are_serialised(geodata, tmp_path, monkeypatch):
     assert errors == []
     assert len(reports) == 2 and all(r.written for r in reports)
     assert peak[0] == 1  # never two writers at once
-    assert len(load_layer(geodata, STATIONS)["features"]) in (3, 5)
+    assert len(load_file(geodata, STATIONS)["features"]) in (3, 5)
     assert no_temp_files(geodata)
 
 

@@ -16,8 +16,10 @@ from atlas.errors import BadParameter
 from atlas.ogc.params import CRS84, ItemsQuery, parse_items_query
 from atlas.ogc.query import LayerIndex, find_item, layer_index, query_items, run_query
 from server import ROOT, create_app
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, load_database
 from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
+
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
 
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
 GEOJSON = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
@@ -30,9 +32,19 @@ def synth_dir(tmp_path_factory):
     return synthetic_geodata(tmp_path_factory.mktemp("synth") / "geodata")
 
 
-@pytest.fixture(scope="module")
-def synth_app(synth_dir):
-    return create_app({"TESTING": True, "GEODATA_DIR": str(synth_dir)})
+@pytest.fixture(scope="module", params=["file", "postgis"])
+def synth_app(request, synth_dir):
+    """The synthetic layers served from files, and (second run of each test) from PostGIS."""
+    config = {"TESTING": True, "GEODATA_DIR": str(synth_dir)}
+    if request.param == "postgis":
+        cluster = request.getfixturevalue("pg_cluster")
+        config["DATABASE_URL"] = cluster.create_database("ogc_synth")
+        load_database(config["DATABASE_URL"], synth_dir)
+    app = create_app(config)
+    yield app
+    app.extensions["atlas_store"].close()
+    if request.param == "postgis":
+        cluster.drop_database("ogc_synth")
 
 
 @pytest.fixture

@@ -12,7 +12,10 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 SUFFIX = {"counter": "_total", "info": "_info"}
 
 
-@pytest.mark.parametrize("key", ["DATABASE", "DATABASE_URL", "METRICS", "METRICS_ALLOW", "LOG_FORMAT"])
+@pytest.mark.parametrize(
+    "key",
+    ["DATABASE", "DATABASE_URL", "DATABASE_POOL_MAX", "DATABASE_TIMEOUT_S", "METRICS", "METRICS_ALLOW", "LOG_FORMAT"],
+)
 def test_every_ops_setting_is_a_config_key_and_documented(app, key):
     assert key in app.config
     assert f"`QIJIANG_{key}`" in OPERATIONS and f"`QIJIANG_{key}`" in README

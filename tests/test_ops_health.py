@@ -65,10 +65,15 @@ def test_readyz_fails_when_the_history_store_cannot_be_created(make_app, geodata
 
 def test_a_configured_database_url_is_checked_not_ignored(make_app, geodata_copy, tmp_path):
     app = make_app(
-        GEODATA_DIR=str(geodata_copy), DATABASE=str(tmp_path / "a.sqlite3"), DATABASE_URL="postgresql://atlas@db/atlas"
+        GEODATA_DIR=str(geodata_copy),
+        DATABASE=str(tmp_path / "a.sqlite3"),
+        DATABASE_URL="postgresql://atlas@db.invalid/atlas",
+        DATABASE_TIMEOUT_S=1,
     )
     resp = app.test_client().get("/readyz")
-    assert resp.status_code == 503 and resp.get_json()["failed"] == ["database"]
+    # an unreachable database: the layers live there, so they cannot be served either
+    assert resp.status_code == 503 and resp.get_json()["failed"] == ["layers", "database"]
+    assert "cannot be reached" in resp.get_json()["checks"]["database"]["detail"]
 
 
 def test_healthz_answers_without_touching_the_data(make_app, tmp_path):

@@ -11,6 +11,10 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import shape
 
+from tests.conftest import write_layer
+
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
+
 E0, N0 = 660_000.0, 3_190_000.0  # UTM 48N metres, inside Qijiang
 TO_LONLAT = Transformer.from_crs("EPSG:32648", "EPSG:4326", always_xy=True)
 HOSTILE = '<img src=x onerror="alert(1)">'
@@ -342,14 +346,11 @@ def test_bad_paging_gives_400_naming_the_parameter(synth, query, parameter):
 def test_cached_metrics_follow_a_data_change(synth, geodata_copy):
     before = {p["id"]: p for p in ranked(synth)["parks"]}
     assert before["alpha"]["metrics"]["interchange"]["value"] == pytest.approx(3000, abs=0.5)
-    write(
-        geodata_copy,
-        "stations",
-        [
-            feature("ic-a", "corridor", "interchange", point(E0 + 1500, N0)),
-            feature("st-b", "corridor", "station", point(E0 + 10_000, N0 - 1500)),
-        ],
-    )
+    stations = [
+        feature("ic-a", "corridor", "interchange", point(E0 + 1500, N0)),
+        feature("st-b", "corridor", "station", point(E0 + 10_000, N0 - 1500)),
+    ]
+    write_layer(synth.application, "stations", {"type": "FeatureCollection", "features": stations})
     after = {p["id"]: p for p in ranked(synth, "w_rail=5")["parks"]}
     assert after["alpha"]["metrics"]["interchange"]["value"] == pytest.approx(1000, abs=0.5)
     assert after["alpha"]["metrics"]["rail"]["weight"] == 5.0

@@ -22,7 +22,9 @@ from atlas.tiles import (
     TileCache,
     tile_bounds_lonlat,
 )
-from tests.conftest import GEODATA, ROOT
+from tests.conftest import GEODATA, ROOT, write_layer
+
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
 
 MVT = "application/vnd.mapbox-vector-tile"
 
@@ -155,7 +157,7 @@ def test_etag_gives_304_and_changes_with_the_data(make_app, geodata_copy):
     again = client.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     fc["features"][0]["properties"]["name_en"] = "Renamed"
-    (geodata_copy / "towns.geojson").write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    write_layer(app, "towns", fc)
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     names = {f["properties"]["name_en"] for f in decode(changed.data)["towns"]["features"]}

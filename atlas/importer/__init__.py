@@ -23,7 +23,7 @@ from atlas.datum import DATUMS
 from atlas.errors import BadParameter, DataError
 from atlas.importer.fields import build_feature, check_targets, map_fields, parse_defaults, parse_field_map
 from atlas.importer.reading import check_zip_archive, convert_datum, read_source, to_wgs84
-from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, feature_collection, write_layer
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, feature_collection, write_layer
 from atlas.validate import check_feature
 
 __all__ = [
@@ -180,6 +180,7 @@ def import_layer(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     progress: bool | None = None,
     max_features: int | None = None,
+    store=None,
 ) -> ImportReport:
     """Read ``source``, convert it to WGS-84, validate it as layer ``spec`` and replace its file in ``data_dir``.
 
@@ -211,7 +212,12 @@ def import_layer(
     if dry_run:
         return report
     metadata = {"generator": "flask import-layer", "source": Path(source).name, "source_datum": datum}
-    write_layer(data_dir, spec, feature_collection(valid, metadata), lock_timeout=lock_timeout)
+    collection = feature_collection(valid, metadata)
+    if store is not None:  # the store's writer: the database store replaces the layer in one transaction
+        with store.writer(spec.id, lock_timeout) as layer:
+            layer.replace(dump_geojson(collection))
+    else:
+        write_layer(data_dir, spec, collection, lock_timeout=lock_timeout)
     report.written = True
     return report
 

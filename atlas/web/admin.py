@@ -12,7 +12,6 @@ from werkzeug.utils import secure_filename
 from atlas.datum import DATUMS
 from atlas.errors import AtlasError, BadParameter
 from atlas.importer import check_zip_archive, import_layer
-from atlas.validate import ids_in_other_layers
 from atlas.web.extension import get_store
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
@@ -75,9 +74,10 @@ def import_upload(layer_id: str):
             store.data_dir,
             datum=datum,
             skip_invalid=request.form.get("skip_invalid") == "true",
-            other_ids=ids_in_other_layers(store.catalog, store.data_dir, spec.id),
+            other_ids=store.ids_in_other_layers(spec.id),
             max_features=current_app.config["ADMIN_MAX_FEATURES"],
             progress=False,
+            store=store,
         )
     return jsonify(
         {

@@ -11,7 +11,7 @@ from atlas.data_coverage import coverage, format_table
 from atlas.datum import DATUMS
 from atlas.errors import AtlasError
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT
-from atlas.validate import check_catalog_data, ids_in_other_layers
+from atlas.validate import check_catalog_data
 from atlas.web.extension import get_store
 
 
@@ -82,7 +82,8 @@ def import_layer_command(
             skip_invalid=skip_invalid,
             dry_run=dry_run,
             lock_timeout=lock_timeout,
-            other_ids=ids_in_other_layers(store.catalog, store.data_dir, layer_id),
+            other_ids=store.ids_in_other_layers(layer_id),
+            store=store,
         )
     except importer.ImportRefused as exc:
         for rejection in exc.report.rejected:

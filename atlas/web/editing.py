@@ -13,7 +13,6 @@ from atlas.assets import EDIT_JS
 from atlas.catalog import LayerSpec
 from atlas.errors import BadParameter, UnknownFeature
 from atlas.metrics import record_edit
-from atlas.validate import ids_in_other_layers
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.auth import Forbidden, require_editor
 from atlas.web.db import get_db
@@ -68,6 +67,7 @@ def _commit(spec, feature_id, make, action, source, user, body=None, **kwargs):
             spec,
             feature_id,
             make,
+            store=get_store(),
             action=action,
             source=source,
             record=_record,
@@ -140,7 +140,7 @@ def create_feature(layer_id: str):
         feature["properties"].get("source"),
         user,
         body,
-        other_ids=ids_in_other_layers(store.catalog, store.data_dir, spec.id),
+        other_ids=store.ids_in_other_layers(spec.id),
     )
     return _answer(spec, fid, new, change_id, 201)
 

@@ -28,7 +28,7 @@ class StrictJSONProvider(DefaultJSONProvider):
 def init_app(app: Flask) -> None:
     """Load the layer catalog and open the data store for this app."""
     catalog = load_catalog(app.config["LAYERS_DIR"])
-    app.extensions["atlas_store"] = DataStore(catalog, app.config["GEODATA_DIR"])
+    app.extensions["atlas_store"] = open_store(catalog, app.config)
     # basemaps are resolved from the config once; pages and the CSP's image hosts read this tuple
     app.extensions["atlas_basemaps"] = configured_basemaps(app.config)
     app.extensions["atlas_tile_hosts"] = tile_sources(app.extensions["atlas_basemaps"])
@@ -37,6 +37,22 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(413, handle_too_large)
     app.register_error_handler(405, handle_method)
     app.register_error_handler(500, handle_server_error)
+
+
+def open_store(catalog, config) -> DataStore:
+    """The PostGIS store when DATABASE_URL is set (connections open on first use), else the file store."""
+    url = config.get("DATABASE_URL")
+    if not url:
+        return DataStore(catalog, config["GEODATA_DIR"])
+    from atlas.pgstore import PostgisStore  # psycopg is only imported when a database is configured
+
+    return PostgisStore(
+        catalog,
+        url,
+        config["GEODATA_DIR"],
+        pool_max=int(config.get("DATABASE_POOL_MAX", 4)),
+        timeout_s=float(config.get("DATABASE_TIMEOUT_S", 5)),
+    )
 
 
 def get_store() -> DataStore:
@@ -84,6 +100,8 @@ def error_summary(body: dict) -> str:
         "CSRFError": _("缺少或无效的 CSRF 令牌，请刷新页面"),
         "TooManyRequests": _("尝试次数过多，请稍后再试"),
         "LayerLocked": _("图层正被写入，请稍后再试"),
+        "DatabaseUnavailable": _("该图层暂不可用"),
+        "SchemaMismatch": _("该图层暂不可用"),
         "UnknownChange": _("没有这条修改记录"),
     }
     return summaries.get(kind, _("请求无法完成"))

@@ -14,7 +14,7 @@ def default_checks(app: Flask) -> dict:
     """The readiness checks by name; a feature with its own dependency adds one to app.extensions."""
     return {
         "layers": lambda: health.check_layers(get_store()),
-        "database": lambda: health.check_database(current_app.config.get("DATABASE_URL")),
+        "database": lambda: health.check_database(get_store()),
         "history_store": lambda: health.check_history_store(current_app.config["DATABASE"]),
     }
 

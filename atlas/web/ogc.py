@@ -15,7 +15,6 @@ from atlas.ogc import documents
 from atlas.ogc.documents import MIME_GEOJSON, MIME_HTML, MIME_JSON, MIME_OPENAPI
 from atlas.ogc.openapi import openapi_document
 from atlas.ogc.params import CRS84, check_plain_parameters, parse_format, parse_items_query
-from atlas.ogc.query import get_item, query_items
 from atlas.web.extension import get_store
 from atlas.web.i18n import pick
 
@@ -138,7 +137,7 @@ def items(collection_id: str):
     spec = store.catalog.get(collection_id)
     query = parse_items_query(_args(), spec)
     fmt = negotiate(MIME_GEOJSON)
-    features, matched = query_items(store, collection_id, query)
+    features, matched = store.items(collection_id, query)
     _add_item_links(collection_id, features)
     body = documents.items_document(_url, spec, query, features, matched, fmt)
     # the HTML table rows only for HTML: building them (labels in the request's language) is most of a JSON request
@@ -163,7 +162,7 @@ def item(collection_id: str, feature_id: str):
     store = get_store()
     spec = store.catalog.get(collection_id)
     fmt = _plain(MIME_GEOJSON)
-    feat = documents.item_document(_url, spec, get_item(store, collection_id, feature_id), fmt)
+    feat = documents.item_document(_url, spec, store.item(collection_id, feature_id), fmt)
     rows = _rows(spec, feat) if fmt == "html" else []
     resp = _respond(feat, fmt, "ogc/item.html", MIME_GEOJSON, spec=spec, rows=rows)
     resp.headers["Content-Crs"] = f"<{CRS84}>"

@@ -19,6 +19,10 @@ def backup_parts() -> list:
     """What an archive of this app holds, in restore order: all-or-nothing parts first (one SQLite transaction),
     then the layer files (each replaced atomically), so a failing restore most likely changes nothing."""
     store = get_store()
+    if getattr(store, "kind", "file") == "postgis":
+        from atlas.pgbackup import PostgisLayers
+
+        return [SqliteStore(current_app.config["DATABASE"]), PostgisLayers(store)]
     return [SqliteStore(current_app.config["DATABASE"]), LayerFiles(store.catalog, store.data_dir)]
 
 

@@ -22,14 +22,15 @@ def get_tile_cache() -> TileCache:
 @bp.get("/<layer_id>/<int:z>/<int:x>/<int:y>.mvt")
 def tile(layer_id: str, z: int, x: int, y: int):
     """Serve one Mapbox Vector Tile of a layer; 204 when no feature meets the tile, 304 on a matching ETag."""
-    data = get_store().usable(layer_id)
+    store = get_store()
+    token = store.layer_token(layer_id)
     check_address(z, x, y)
-    etag = f"{data.etag}-{z}-{x}-{y}"
+    etag = f"{token}-{z}-{x}-{y}"
     # answered before the tile is even looked up; Flask-Compress sends a compressed tile as "<etag>:gzip"
     if any(tag.split(":")[0] == etag for tag in request.if_none_match.as_set()):
         resp = Response(status=304)
     else:
-        body = get_tile_cache().get(data, z, x, y, on_lookup=metrics.record_tile_cache)
+        body = store.tile(layer_id, z, x, y, get_tile_cache(), on_lookup=metrics.record_tile_cache)
         resp = Response(body, status=200 if body else 204, mimetype=MVT_MIMETYPE if body else None)
     resp.set_etag(etag)
     resp.headers["Cache-Control"] = CACHE_CONTROL

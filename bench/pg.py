@@ -1,0 +1,250 @@
+"""Issue 15: the PostGIS store at 100,000 and 1,000,000 synthetic features (in process, one request at a time).
+
+    python -m bench.pg [--sizes 100000,1000000] [--per-zoom 30] [--queries 40]      # or: make bench-pg
+
+Starts a throwaway PostGIS cluster (tests/pg.py), fills layer ``synthetic`` in SQL (fixed seed: half
+points, half small rectangles over the district box, as bench/synthetic.py), and for each size runs a
+fresh worker process that times vector tiles (ST_AsMVT), OGC bbox items, and pygeoapi 0.21's own
+PostgreSQL provider on the same database (a flat table of the same features with a GiST index, queried
+in process through ``PostgreSQLProvider.query``), then reports the worker's RSS.
+Writes bench/pg.json and replaces the "PostGIS store" section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import ROOT, loadavg, rss_bytes, summary, write_section
+from bench.synthetic import CATEGORIES, LAT, LON, SYNTHETIC_TOML
+from bench.tiles import district_tiles
+
+SECTION = "## PostGIS store (issue 15)"
+ZOOMS = (10, 12, 14)
+BBOX_DEG = 0.02  # side of an items query box (about 2 km)
+
+FILL = """
+INSERT INTO atlas_features (layer, pos, doc)
+SELECT 'synthetic', i, json_build_object(
+    'type', 'Feature', 'id', 'syn-' || lpad(i::text, 7, '0'),
+    'geometry', CASE WHEN i %% 2 = 0
+        THEN json_build_object('type', 'Point', 'coordinates', json_build_array(round(x, 6), round(y, 6)))
+        ELSE json_build_object('type', 'Polygon', 'coordinates', json_build_array(json_build_array(
+            json_build_array(round(x - w, 6), round(y - h, 6)), json_build_array(round(x + w, 6), round(y - h, 6)),
+            json_build_array(round(x + w, 6), round(y + h, 6)), json_build_array(round(x - w, 6), round(y + h, 6)),
+            json_build_array(round(x - w, 6), round(y - h, 6))))) END,
+    'properties', json_build_object(
+        'id', 'syn-' || lpad(i::text, 7, '0'), 'name_zh', '合成要素' || i, 'name_en', 'Synthetic feature ' || i,
+        'family', 'context', 'kind', CASE WHEN i %% 2 = 0 THEN 'village' ELSE 'urban_area' END,
+        'status', 'existing', 'accuracy', 'approximate', 'source', 'synthetic benchmark data (bench/pg.py)',
+        'as_of', '2024', 'category', (%(cats)s::text[])[1 + (i %% 8)], 'value', round((random() * 1000)::numeric, 2)))
+FROM (SELECT i, (%(x0)s + random() * %(dx)s)::numeric AS x, (%(y0)s + random() * %(dy)s)::numeric AS y,
+             (0.0005 + random() * 0.0018)::numeric AS w, (0.0005 + random() * 0.0015)::numeric AS h
+      FROM generate_series(%(start)s, %(stop)s - 1) AS i) AS s
+"""
+FLAT = """
+DROP TABLE IF EXISTS bench_flat;
+CREATE TABLE bench_flat AS
+SELECT pos AS id, fid, props ->> 'name_zh' AS name_zh, props ->> 'name_en' AS name_en, props ->> 'kind' AS kind,
+       props ->> 'status' AS status, props ->> 'accuracy' AS accuracy, props ->> 'source' AS source,
+       props ->> 'as_of' AS as_of, props ->> 'category' AS category, (props ->> 'value')::float8 AS value, geom
+FROM atlas_features WHERE layer = 'synthetic';
+ALTER TABLE bench_flat ADD PRIMARY KEY (id);
+CREATE INDEX bench_flat_geom ON bench_flat USING gist (geom);
+ANALYZE bench_flat;
+"""
+
+
+def fill(url: str, start: int, stop: int) -> float:
+    """Add features start..stop-1 to layer synthetic (one transaction, version bumped); return seconds."""
+    import psycopg
+
+    t0 = time.perf_counter()
+    with psycopg.connect(url) as conn:
+        conn.execute("SELECT setseed(%s)", (0.15 + start / 1e8,))
+        conn.execute("INSERT INTO atlas_layers (layer) VALUES ('synthetic') ON CONFLICT DO NOTHING")
+        params = {"cats": list(CATEGORIES), "start": start, "stop": stop}
+        params |= {"x0": LON[0] + 0.01, "dx": LON[1] - LON[0] - 0.02, "y0": LAT[0] + 0.01, "dy": LAT[1] - LAT[0] - 0.02}
+        conn.execute(FILL, params)
+        conn.execute("UPDATE atlas_layers SET version = nextval('atlas_version_seq') WHERE layer = 'synthetic'")
+        conn.commit()
+        conn.autocommit = True
+        conn.execute(FLAT)
+        # both tables in geometry order (what `db-load --cluster` does): a bbox reads neighbouring pages
+        conn.execute("CLUSTER atlas_features USING atlas_features_geom")
+        conn.execute("CLUSTER bench_flat USING bench_flat_geom")
+        conn.execute("ANALYZE atlas_features")
+        conn.execute("ANALYZE bench_flat")
+    return time.perf_counter() - t0
+
+
+def boxes(count: int, seed: int = 15) -> list[tuple[float, float, float, float]]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        x = rng.uniform(LON[0], LON[1] - BBOX_DEG)
+        y = rng.uniform(LAT[0], LAT[1] - BBOX_DEG)
+        out.append((round(x, 5), round(y, 5), round(x + BBOX_DEG, 5), round(y + BBOX_DEG, 5)))
+    return out
+
+
+def _ms(func) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    value = func()
+    return (time.perf_counter() - t0) * 1000, value
+
+
+def worker(url: str, layers_dir: str, port: int, per_zoom: int, queries: int) -> dict:
+    """Time tiles, OGC items and pygeoapi's provider in this process; return figures and this process's RSS."""
+    import os
+
+    from pygeoapi.provider.sql import PostgreSQLProvider
+
+    from server import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "LAYERS_DIR": layers_dir, "LOG_FORMAT": "text"})
+    client = app.test_client()
+    cache = app.extensions["atlas_tile_cache"]
+    tiles = {}
+    for z in ZOOMS:
+        urls = ["/tiles/synthetic/{}/{}/{}.mvt".format(*t) for t in district_tiles(z, per_zoom)]
+        first = [_ms(lambda u=u: client.get(u))[0] for u in urls]  # database pages may still be cold
+        cache._tiles.clear()
+        warm = []
+        sizes = []
+        for u in urls:
+            ms, resp = _ms(lambda u=u: client.get(u))
+            warm.append(ms)
+            sizes.append(len(resp.data) / 1024)
+        cached = [_ms(lambda u=u: client.get(u))[0] for u in urls]
+        tiles[z] = {"first": summary(first), "warm": summary(warm), "cached": summary(cached), "kib": summary(sizes)}
+    provider = PostgreSQLProvider(
+        {
+            "name": "PostgreSQL",
+            "type": "feature",
+            "data": {"host": "127.0.0.1", "port": port, "dbname": url.rsplit("/", 1)[1], "user": "postgres"},
+            "id_field": "id",
+            "table": "bench_flat",
+            "geom_field": "geom",
+        }
+    )
+    ours, theirs, matched = [], [], []
+    for i, box in enumerate(boxes(queries + 3)):
+        bbox = ",".join(map(str, box))
+        ms_ours, resp = _ms(lambda b=bbox: client.get(f"/ogc/collections/synthetic/items?bbox={b}&limit=100&f=json"))
+        ms_theirs, found = _ms(lambda b=box: provider.query(bbox=list(b), limit=100, offset=0))
+        body = resp.get_json()
+        assert resp.status_code == 200 and body["numberMatched"] == found["numberMatched"], (body, found)
+        if i >= 3:  # the first three warm both up
+            ours.append(ms_ours)
+            theirs.append(ms_theirs)
+            matched.append(body["numberMatched"])
+    app.extensions["atlas_store"].close()
+    return {
+        "tiles": tiles,
+        "items_ms": summary(ours),
+        "pygeoapi_ms": summary(theirs),
+        "matched": summary(matched),
+        "rss_mib": rss_bytes(os.getpid()) / 2**20,
+    }
+
+
+def run(sizes: list[int], per_zoom: int, queries: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from tests.conftest import load_database
+    from tests.pg import Cluster
+
+    cluster = Cluster()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="qj-bench-pg-") as tmp:
+        layers_dir = Path(tmp) / "layers"
+        shutil.copytree(ROOT / "layers", layers_dir)
+        (layers_dir / "synthetic.toml").write_text(SYNTHETIC_TOML, encoding="utf-8")
+        try:
+            cluster.start()
+            url = cluster.create_database("bench")
+            load_database(url, ROOT / "geodata")
+            done = 0
+            for n in sorted(sizes):
+                fill_s = fill(url, done, n)
+                done = n
+                args = [sys.executable, "-m", "bench.pg", "--worker", url, str(layers_dir), str(cluster.port)]
+                args += [str(per_zoom), str(queries)]
+                out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+                rows.append({"n": n, "fill_s": fill_s, **json.loads(out.strip().splitlines()[-1])})
+        finally:
+            cluster.destroy()
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "per_zoom": per_zoom,
+        "queries": queries,
+        "loadavg": loadavg(),
+        "rows": rows,
+    }
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"`python -m bench.pg`, {result['date']}, PostgreSQL 15 + PostGIS 3.3 (Debian) in a throwaway cluster "
+        f"on this machine (fsync off), one worker process, Flask test client, one request at a time; "
+        f"load average {result['loadavg']} (2 cores shared with other work).",
+        "",
+        "Vector tiles (`ST_AsMVT`; ms per tile, p50 / p90 over "
+        f"{result['per_zoom']} tiles per zoom; warm = database pages cached, app tile cache empty; cached = "
+        "from the app's tile cache):",
+        "",
+        "| features | zoom | first p50 | warm p50 | warm p90 | cached p50 | KiB p50 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        for z, t in row["tiles"].items():
+            lines.append(
+                f"| {row['n']:,} | {z} | {t['first']['p50']:.1f} | {t['warm']['p50']:.1f} | {t['warm']['p90']:.1f} | "
+                f"{t['cached']['p50']:.2f} | {t['kib']['p50']:.1f} |"
+            )
+    lines += [
+        "",
+        f"OGC items with a {BBOX_DEG}° bbox and limit=100 ({result['queries']} boxes, fixed seed), ours through "
+        "the whole Flask view against pygeoapi's `PostgreSQLProvider.query` alone (no HTTP or view: the "
+        "comparison favours pygeoapi), both on the same database; worker RSS after all requests:",
+        "",
+        "| features | matched p50 | ours p50 ms | ours p90 ms | pygeoapi p50 ms | pygeoapi p90 ms | ratio p50 | worker RSS MiB | fill s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        o, p = row["items_ms"], row["pygeoapi_ms"]
+        lines.append(
+            f"| {row['n']:,} | {row['matched']['p50']:.0f} | {o['p50']:.1f} | {o['p90']:.1f} | {p['p50']:.1f} | "
+            f"{p['p90']:.1f} | {p['p50'] / o['p50']:.1f}× | {row['rss_mib']:.0f} | {row['fill_s']:.0f} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        url, layers_dir, port, per_zoom, queries = sys.argv[2:7]
+        print(json.dumps(worker(url, layers_dir, int(port), int(per_zoom), int(queries))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--per-zoom", type=int, default=30)
+    parser.add_argument("--queries", type=int, default=40)
+    args = parser.parse_args()
+    result = run([int(s) for s in args.sizes.split(",")], args.per_zoom, args.queries)
+    write_section("pg.json", SECTION, result, markdown(result))
+    print(markdown(result))
+
+
+if __name__ == "__main__":
+    main()
