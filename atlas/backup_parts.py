@@ -20,20 +20,21 @@ class LayerFiles:
     """Every declared layer's GeoJSON file in the file store (``geodata/``), restored by the atomic writer."""
 
     name = "layers"
+    kept_as = "its file"
 
     def __init__(self, catalog: Catalog, data_dir: str | os.PathLike) -> None:
         self.catalog = catalog
         self.data_dir = Path(data_dir)
 
     def dump(self, staging: Path) -> dict:
-        """Copy every layer file as it is now (the caller holds every layer lock); validation comes later."""
+        """Copy every layer as it is now (the caller holds every layer lock); validation comes later."""
         folder = staging / self.name
         folder.mkdir()
+        layers = self.read_all()
         entries = []
         for spec in sorted(self.catalog, key=lambda s: s.id):
-            try:
-                data = (self.data_dir / spec.source_file).read_bytes()
-            except FileNotFoundError:
+            data = layers.get(spec.id)
+            if data is None:
                 entries.append({"id": spec.id, "file": spec.source_file, "missing": True})
                 continue
             (folder / spec.source_file).write_bytes(data)
@@ -47,6 +48,14 @@ class LayerFiles:
                 }
             )
         return {"layers": entries}
+
+    def read_all(self) -> dict[str, bytes]:
+        """Layer id -> the bytes of its file; a missing file is left out."""
+        layers = {}
+        for spec in self.catalog:
+            with contextlib.suppress(FileNotFoundError):
+                layers[spec.id] = (self.data_dir / spec.source_file).read_bytes()
+        return layers
 
     def describe(self, staging: Path, section: dict) -> dict:
         """Add each copy's ETag and validity and the data version (as DataStore.version() gives it)."""
@@ -82,17 +91,24 @@ class LayerFiles:
 
     def restore(self, staging: Path, section: dict) -> list[str]:
         """Replace each archived layer file atomically (the caller holds every layer lock)."""
-        notes = []
+        layers, notes = self.archived(staging, section)
+        for layer_id, data in layers.items():
+            replace_file_locked(self.data_dir / self.catalog.get(layer_id).source_file, data)
+        return notes
+
+    def archived(self, staging: Path, section: dict) -> tuple[dict[str, bytes], list[str]]:
+        """Layer id -> archived bytes, and notes on layers the archive lacks or holds invalid (left / kept)."""
+        notes, layers = [], {}
         archived = {entry["id"]: entry for entry in section.get("layers", [])}
         for spec in sorted(self.catalog, key=lambda s: s.id):
             entry = archived.get(spec.id)
             if entry is None or entry.get("missing"):
-                notes.append(f"layer {spec.id}: not in the archive; {spec.source_file} left as it is")
+                notes.append(f"layer {spec.id}: not in the archive; left as it is ({self.kept_as})")
                 continue
-            replace_file_locked(self.data_dir / spec.source_file, (staging / self.name / spec.source_file).read_bytes())
+            layers[spec.id] = (staging / self.name / spec.source_file).read_bytes()
             if entry.get("valid") is False:
                 notes.append(f"layer {spec.id}: restored as archived, which was already invalid: {entry.get('reason')}")
-        return notes
+        return layers, notes
 
 
 class SqliteStore:

@@ -30,6 +30,17 @@ class FieldSpec:
     required: bool = False
     popup: bool = True
 
+    def describe(self) -> dict:
+        """What the browser shows of the field: name, labels, type and units (popups, the editor's form)."""
+        return {
+            "name": self.name,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "type": self.type,
+            "unit_zh": self.unit_zh,
+            "unit_en": self.unit_en,
+        }
+
 
 COMMON_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("id", "编号", "ID", required=True, popup=False),

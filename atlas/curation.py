@@ -231,36 +231,45 @@ def commit_edit(
         raw, obj = _read_collection(layer, spec)
         index = feature_index(obj["features"], feature_id)
         current = obj["features"][index] if index is not None else None
-        if expected_version is not None and feature_version(current) != expected_version:
-            raise VersionConflict(
-                f"feature {feature_id!r} changed since you loaded it; nothing was written. "
-                "Compare both versions, reload and save again.",
-                current,
-                None,
-            )
+        _check_version(feature_id, current, expected_version)
         new = make(current)
         if current is None and new is None:
             raise UnknownFeature(f"layer {spec.id!r} has no feature {feature_id!r}")
         features, where = _apply(obj["features"], index, new, position)
         updated = {**obj, "features": features}
         _validate(updated, spec, feature_id, new if current is None else None, other_ids or {})
-        layer.replace(dump_geojson(updated))
-        try:
-            change_id = record(
-                Change(
-                    spec.id,
-                    feature_id,
-                    action,
-                    current,
-                    new,
-                    where,
-                    source,
-                    user_id=user[0],
-                    user_name=user[1],
-                    reverts=reverts,
-                )
-            )
-        except BaseException:
-            layer.replace(raw)
-            raise
+        change = Change(
+            spec.id,
+            feature_id,
+            action,
+            current,
+            new,
+            where,
+            source,
+            user_id=user[0],
+            user_name=user[1],
+            reverts=reverts,
+        )
+        change_id = _replace_and_record(layer, raw, dump_geojson(updated), record, change)
     return change_id, new
+
+
+def _check_version(feature_id: str, current: dict | None, expected_version: str | None) -> None:
+    """Raise VersionConflict when the feature changed since the editor loaded ``expected_version``."""
+    if expected_version is not None and feature_version(current) != expected_version:
+        raise VersionConflict(
+            f"feature {feature_id!r} changed since you loaded it; nothing was written. "
+            "Compare both versions, reload and save again.",
+            current,
+            None,
+        )
+
+
+def _replace_and_record(layer, raw: bytes, data: bytes, record: Callable[[Change], int], change: Change) -> int:
+    """Write the layer, then the history row (the lock still held); a failed record puts the old bytes back."""
+    layer.replace(data)
+    try:
+        return record(change)
+    except BaseException:
+        layer.replace(raw)
+        raise

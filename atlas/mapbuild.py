@@ -27,18 +27,7 @@ from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
 
 def field_config(spec: LayerSpec) -> list[dict]:
     """The popup fields of a layer with labels and units, in declaration order."""
-    return [
-        {
-            "name": f.name,
-            "label_zh": f.label_zh,
-            "label_en": f.label_en,
-            "type": f.type,
-            "unit_zh": f.unit_zh,
-            "unit_en": f.unit_en,
-        }
-        for f in spec.all_fields
-        if f.popup
-    ]
+    return [f.describe() for f in spec.all_fields if f.popup]
 
 
 def layer_config(data: LayerData, url: str) -> dict:
@@ -133,6 +122,17 @@ def add_layers(
     return list(groups.items()), configs
 
 
+def _add_tools(m: folium.Map, strings: Mapping[str, str], lang: str) -> None:
+    """Full-screen button and the measuring tool (leaflet-draw loads on its first use)."""
+    folium.plugins.Fullscreen(
+        position="topleft",
+        title=strings.get("fullscreen", "全屏"),
+        title_cancel=strings.get("fullscreen_exit", "退出全屏"),
+    ).add_to(m)
+    for call in measure_tool(strings.get("measure", {}), lang):
+        call.add_to(m)
+
+
 def build_atlas_map(
     store: DataStore,
     layer_url: Callable[[str], str],
@@ -160,13 +160,7 @@ def build_atlas_map(
         m, store, layer_url, lang, strings.get("unavailable_suffix", "（不可用）"), tile_url
     )
     GroupedLayers(base_pairs, groups).add_to(m)
-    folium.plugins.Fullscreen(
-        position="topleft",
-        title=strings.get("fullscreen", "全屏"),
-        title_cancel=strings.get("fullscreen_exit", "退出全屏"),
-    ).add_to(m)
-    for call in measure_tool(strings.get("measure", {}), lang):
-        call.add_to(m)
+    _add_tools(m, strings, lang)
     stable_ids(m)
     for cfg in layer_configs:
         cfg["var"] = cfg.pop("_element").get_name()

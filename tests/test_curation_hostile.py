@@ -79,8 +79,11 @@ def test_hostile_edits_show_literally_to_viewers_and_editors(browser, hostile_ed
         wait_for_atlas(viewer)
         for i in range(0, N, 8):  # feature i shows strings i .. i+8: every string is seen in some popup
             viewer.evaluate(f"QJAtlas.features['hostile-edit-{i}'].leaflet.openPopup()")
-            viewer.wait_for_selector(".qj-popup-changed[data-changed]")
-            popup = viewer.inner_text(".leaflet-popup-content")
+            # this feature's popup, with its change line filled: the previous popup fades out for 200 ms (Leaflet's
+            # fade animation) and is still in the page meanwhile, so it is never the one read
+            this_popup = f'.leaflet-popup-content .qj-popup[data-feature-id="hostile-edit-{i}"]'
+            viewer.wait_for_selector(f"{this_popup} .qj-popup-changed[data-changed]")
+            popup = viewer.inner_text(this_popup)
             assert probe_text(HOSTILE[i]).strip()[:8] in popup, (i, popup[:200])
             for k in range(9):
                 assert probe_text(HOSTILE[(i + k) % N]).strip()[:8] in popup, (i, k)

@@ -212,14 +212,18 @@ def import_layer(
     if dry_run:
         return report
     metadata = {"generator": "flask import-layer", "source": Path(source).name, "source_datum": datum}
-    collection = feature_collection(valid, metadata)
-    if store is not None:  # the store's writer: the database store replaces the layer in one transaction
+    _write(feature_collection(valid, metadata), spec, data_dir, store, lock_timeout)
+    report.written = True
+    return report
+
+
+def _write(collection: dict, spec: LayerSpec, data_dir, store, lock_timeout: float) -> None:
+    """Replace the layer: through ``store``'s writer (PostGIS: one transaction) or as its file in ``data_dir``."""
+    if store is not None:
         with store.writer(spec.id, lock_timeout) as layer:
             layer.replace(dump_geojson(collection))
     else:
         write_layer(data_dir, spec, collection, lock_timeout=lock_timeout)
-    report.written = True
-    return report
 
 
 def read_features(

@@ -33,33 +33,26 @@ def _add_context(m: folium.Map, store: DataStore, layer_url: Callable[[str], str
         RemoteGeoJsonLayer(layer_config(data, layer_url(layer_id)), name=data.spec.title_zh, show=data.ok).add_to(m)
 
 
-def build_index_map(
+# what each park map shows: the context layers under it, and the QJParks function that draws the parks
+VIEWS = {
+    "index": (CONTEXT_LAYERS, "initIndex"),  # the /parks map: parks coloured by score in the browser
+    "surroundings": (("district",), "drawSurroundings"),  # parks with their nearest targets and connecting lines
+}
+
+
+def build_park_map(
     store: DataStore,
     layer_url: Callable[[str], str],
     config: dict,
+    view: str,
     *,
     basemap: str = "osm",
     basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
 ) -> folium.Map:
-    """The /parks map: context layers (district, stations, hubs) and the parks coloured by score in the browser."""
+    """A park map (``view`` in VIEWS): the context layers, then the parks drawn by static/js/parks/map.js."""
+    context_layers, function = VIEWS[view]
     m = _base_map(store, basemap, basemaps)
-    _add_context(m, store, layer_url, CONTEXT_LAYERS)
-    parks_call("initIndex", config).add_to(m)
-    localize(m)
-    return m
-
-
-def build_surroundings_map(
-    store: DataStore,
-    layer_url: Callable[[str], str],
-    config: dict,
-    *,
-    basemap: str = "osm",
-    basemaps: tuple[Basemap, ...] = DEFAULT_BASEMAPS,
-) -> folium.Map:
-    """A map of one or more parks with their nearest targets and connecting lines (drawn by static/js/parks/map.js)."""
-    m = _base_map(store, basemap, basemaps)
-    _add_context(m, store, layer_url, ("district",))
-    parks_call("drawSurroundings", config).add_to(m)
+    _add_context(m, store, layer_url, context_layers)
+    parks_call(function, config).add_to(m)
     localize(m)
     return m

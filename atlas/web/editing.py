@@ -234,18 +234,7 @@ def edit_config() -> dict:
             "title_en": s.title_en,
             "family": s.family,
             "geometry_types": list(s.geometry_types),
-            "fields": [
-                {
-                    "name": f.name,
-                    "label_zh": f.label_zh,
-                    "label_en": f.label_en,
-                    "type": f.type,
-                    "unit_zh": f.unit_zh,
-                    "unit_en": f.unit_en,
-                    "required": f.required,
-                }
-                for f in s.all_fields
-            ],
+            "fields": [{**f.describe(), "required": f.required} for f in s.all_fields],
         }
         for s in store.catalog
         if user.may_edit(s.id)

@@ -26,15 +26,19 @@ def backup_parts() -> list:
     return [SqliteStore(current_app.config["DATABASE"]), LayerFiles(store.catalog, store.data_dir)]
 
 
-@click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
-@click.option(
+# both commands wait the same way for writers to finish
+LOCK_TIMEOUT_OPTION = click.option(
     "--lock-timeout",
     type=float,
     default=DEFAULT_LOCK_TIMEOUT,
     show_default=True,
     help="Seconds to wait for writers to release the layer locks.",
 )
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@LOCK_TIMEOUT_OPTION
 @with_appcontext
 def backup_command(file, lock_timeout) -> None:
     """Write FILE (tar.gz): every layer file, the user/history store and a manifest; safe while the server runs."""
@@ -61,13 +65,7 @@ def backup_command(file, lock_timeout) -> None:
 @click.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--check", "check_only", is_flag=True, help="Verify the archive completely; change nothing.")
-@click.option(
-    "--lock-timeout",
-    type=float,
-    default=DEFAULT_LOCK_TIMEOUT,
-    show_default=True,
-    help="Seconds to wait for writers to release the layer locks.",
-)
+@LOCK_TIMEOUT_OPTION
 @with_appcontext
 def restore_command(file, check_only, lock_timeout) -> None:
     """Verify FILE completely, then replace the layers and the user/history store with its contents."""

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from atlas.mappage import embed_parts
 from atlas.parks.data import features_by_id, query_from_args, ranking
 from atlas.parks.export import to_csv, to_geojson
-from atlas.parks.maps import build_index_map, build_surroundings_map
+from atlas.parks.maps import build_park_map
 from atlas.parks.pages import compare_context, criteria_config, index_context, profile_context
 from atlas.parks.query import parse_paging
 from atlas.vocab import ACCURACY, KINDS, STATUSES
@@ -86,7 +86,7 @@ def _surroundings_parts(parks: list[dict], around: dict | None = None):
     """The embedded map of ``parks`` with the nearest targets and communities of ``around`` (if given)."""
     around = around or {"targets": [], "communities": []}
     config = {"parks": parks, "targets": around["targets"], "communities": around["communities"], **_js_common()}
-    return embed_parts(build_surroundings_map(get_store(), _layer_url, config, **_map_options()))
+    return embed_parts(build_park_map(get_store(), _layer_url, config, "surroundings", **_map_options()))
 
 
 @bp.get("/api/parks/rank")
@@ -100,7 +100,7 @@ def rank_api():
 def index():
     """Map and table of all parks with weights, filters, ranking and exports; state in the URL."""
     context = index_context(get_store(), _query(), current_lang())
-    m = build_index_map(get_store(), _layer_url, _index_config(), **_map_options())
+    m = build_park_map(get_store(), _layer_url, _index_config(), "index", **_map_options())
     return render_template("parks/index.html", parts=embed_parts(m), statuses=STATUSES, **context)
 
 
