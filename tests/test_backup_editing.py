@@ -14,9 +14,13 @@ import tarfile
 import threading
 import time
 
+import pytest
+
 from atlas import accounts
 from atlas.web.db import connect
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, stored_layer_bytes, write_layer
+
+pytestmark = pytest.mark.both_stores  # the layers in files, then in PostGIS
 
 
 def _placed_park(data_dir) -> str:
@@ -56,7 +60,7 @@ def _wait(predicate, what: str, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-def test_backup_during_api_edits_holds_the_file_and_its_history_together(make_app, geodata_copy, tmp_path):
+def test_backup_during_api_edits_holds_the_file_and_its_history_together(make_app, geodata_copy, tmp_path, store_kind):
     database = tmp_path / "instance" / "atlas.sqlite3"
     database.parent.mkdir()
     app = make_app(GEODATA_DIR=str(geodata_copy), DATABASE=str(database), SECRET_KEY="test-secret")
@@ -90,11 +94,14 @@ def test_backup_during_api_edits_holds_the_file_and_its_history_together(make_ap
     assert json.loads(last_after)["properties"]["description_zh"] == archived_text
     assert archived_text in saved and archived_text != saved[-1]  # a mid-loop state, and saves went on
 
-    shutil.rmtree(geodata_copy)
+    # wipe: the layer (its file, or its rows in PostGIS) and the whole user/history store
+    write_layer(app, "parks", {"type": "FeatureCollection", "features": []})
+    if store_kind == "file":
+        shutil.rmtree(geodata_copy)
     shutil.rmtree(database.parent)
     result = app.test_cli_runner().invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output
-    assert (geodata_copy / "parks.geojson").read_bytes() == members["layers/parks.geojson"]
+    assert stored_layer_bytes(app, "parks") == members["layers/parks.geojson"]  # byte for byte
     history = app.test_client().get("/api/history?layer=parks", headers={"Authorization": f"Token {token}"})
     assert history.status_code == 200
     assert (
