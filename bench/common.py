@@ -91,6 +91,11 @@ def loadavg() -> list[float]:
         return []
 
 
+def run_stamp(**figures) -> dict:
+    """A benchmark result: when it ran, the load average then, and its ``figures``."""
+    return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "loadavg": loadavg(), **figures}
+
+
 def machine_info() -> dict:
     """What the figures were measured on: CPUs, memory, load, versions, date, git revision."""
     try:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from datetime import UTC, datetime
 
-from bench.common import ROOT, loadavg, summary, write_section
+from bench.common import ROOT, run_stamp, summary, write_section
 
 SECTION = "## PDF fact sheets (issue 16)"
 
@@ -52,13 +51,7 @@ def run(samples: int) -> dict:
         rows.append({"label": label, "url": url, "bytes": len(resp.data), "first_ms": cold_ms, **summary(times)})
     from atlas.pdfsheet import cjk_font
 
-    return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "samples": samples,
-        "font": cjk_font()[0],
-        "loadavg": loadavg(),
-        "rows": rows,
-    }
+    return run_stamp(samples=samples, font=cjk_font()[0], rows=rows)
 
 
 def markdown(result: dict) -> str:

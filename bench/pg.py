@@ -20,10 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import ROOT, loadavg, rss_bytes, summary, write_section
+from bench.common import ROOT, rss_bytes, run_stamp, summary, write_section
 from bench.synthetic import CATEGORIES, LAT, LON, SYNTHETIC_TOML
 from bench.tiles import district_tiles
 
@@ -189,13 +188,7 @@ def run(sizes: list[int], per_zoom: int, queries: int) -> dict:
                 rows.append({"n": n, "fill_s": fill_s, **json.loads(out.strip().splitlines()[-1])})
         finally:
             cluster.destroy()
-    return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "per_zoom": per_zoom,
-        "queries": queries,
-        "loadavg": loadavg(),
-        "rows": rows,
-    }
+    return run_stamp(per_zoom=per_zoom, queries=queries, rows=rows)
 
 
 def markdown(result: dict) -> str:

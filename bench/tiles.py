@@ -16,10 +16,9 @@ import gzip
 import random
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import loadavg, summary, write_section
+from bench.common import run_stamp, summary, write_section
 from bench.synthetic import LAT, LON, make_scale_dirs
 
 SECTION = "## Vector tiles (issue 15)"
@@ -89,15 +88,7 @@ def run(n: int, per_zoom: int) -> dict:
                     "gzip_kib": summary(gzipped),
                 }
             )
-    return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "n": n,
-        "per_zoom": per_zoom,
-        "loadavg": loadavg(),
-        "layer_load_ms": load_ms,
-        "first_tile_ms": first_ms,
-        "rows": rows,
-    }
+    return run_stamp(n=n, per_zoom=per_zoom, layer_load_ms=load_ms, first_tile_ms=first_ms, rows=rows)
 
 
 def markdown(result: dict) -> str:

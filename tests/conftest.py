@@ -110,6 +110,15 @@ def app(make_app):
     return make_app()
 
 
+def rename_feature(path, feature_id: str, name_zh: str) -> None:
+    """Give the feature ``feature_id`` of the layer file at ``path`` a new Chinese name (written in place)."""
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    for feat in obj["features"]:
+        if feat["properties"]["id"] == feature_id:
+            feat["properties"]["name_zh"] = name_zh
+    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+
+
 def write_layer(app, layer_id: str, collection: dict) -> None:
     """Replace a layer through the app's store: its file atomically, or its rows in one database transaction."""
     with app.extensions["atlas_store"].writer(layer_id) as layer:

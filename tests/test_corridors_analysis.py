@@ -18,7 +18,7 @@ from atlas.corridors.export import CSV_BOM, catchments_geojson, comparison_csv
 from atlas.corridors.inputs import parse_buffer_m, parse_ids
 from atlas.corridors.proposed import ProposedLine, parse_proposed, read_line_upload
 from atlas.errors import BadParameter
-from tests.conftest import GEODATA
+from tests.conftest import GEODATA, rename_feature
 
 X0, Y0 = 660_000.0, 3_190_000.0  # UTM 48N, inside Qijiang
 
@@ -204,14 +204,6 @@ def test_listing_marks_unplaced_corridors_as_not_comparable():
     assert listing["a"]["comparable"] is True and listing["a"]["length_in_district_km"] == pytest.approx(8.0)
 
 
-def _set_name(path, feature_id: str, name_zh: str) -> None:
-    obj = json.loads(path.read_text(encoding="utf-8"))
-    for feat in obj["features"]:
-        if feat["properties"]["id"] == feature_id:
-            feat["properties"]["name_zh"] = name_zh
-    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
-
-
 def test_the_stores_context_is_kept_until_a_layer_it_reads_changes(geodata_copy):
     from atlas.catalog import load_catalog
     from atlas.store import DataStore
@@ -220,9 +212,9 @@ def test_the_stores_context_is_kept_until_a_layer_it_reads_changes(geodata_copy)
     store = DataStore(load_catalog(ROOT / "layers"), geodata_copy)
     ctx = corridor_context(store)
     assert corridor_context(store) is ctx
-    _set_name(geodata_copy / "places.geojson", _first_id(geodata_copy / "places.geojson"), "改名地点")
+    rename_feature(geodata_copy / "places.geojson", _first_id(geodata_copy / "places.geojson"), "改名地点")
     assert "places" not in CONTEXT_LAYERS and corridor_context(store) is ctx  # a layer it does not read
-    _set_name(geodata_copy / "railways.geojson", "yugui-railway", "改名铁路")
+    rename_feature(geodata_copy / "railways.geojson", "yugui-railway", "改名铁路")
     rebuilt = corridor_context(store)
     assert rebuilt is not ctx
     names = {c["id"]: c["name_zh"] for c in list_corridors(rebuilt)}

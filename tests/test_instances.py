@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from atlas.corridors.context import corridor_context
 from atlas.ogc.query import layer_index
 from server import create_app
+from tests.conftest import rename_feature
 
 PATHS = [
     "/api/layers",
@@ -49,17 +49,9 @@ def test_no_session_cookie_is_ever_set(client):
         assert "session" not in client.get(path).headers.get("Set-Cookie", "")
 
 
-def _rename(path, feature_id: str, name_zh: str) -> None:
-    obj = json.loads(path.read_text(encoding="utf-8"))
-    for feat in obj["features"]:
-        if feat["properties"]["id"] == feature_id:
-            feat["properties"]["name_zh"] = name_zh
-    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
-
-
 def test_instances_on_different_data_answer_from_their_own_data(geodata_copy):
-    _rename(geodata_copy / "railways.geojson", "yugui-railway", "渝贵铁路（副本）")
-    _rename(geodata_copy / "stations.geojson", "qijiang-station", "綦江站（副本）")
+    rename_feature(geodata_copy / "railways.geojson", "yugui-railway", "渝贵铁路（副本）")
+    rename_feature(geodata_copy / "stations.geojson", "qijiang-station", "綦江站（副本）")
     shipped = create_app({"TESTING": True}).test_client()
     edited = create_app({"TESTING": True, "GEODATA_DIR": str(geodata_copy)}).test_client()
     paths = (
