@@ -53,6 +53,17 @@ def test_unknown_layer_raises():
         CATALOG.get("../etc/passwd")
 
 
+# the smallest valid layer declaration; tests change one key of a copy
+MINIMAL_DECLARATION = {
+    "id": "ok",
+    "title_zh": "好",
+    "title_en": "OK",
+    "family": "park",
+    "source_file": "ok.geojson",
+    "geometry_types": ["Point"],
+}
+
+
 @pytest.mark.parametrize(
     "patch, fragment",
     [
@@ -72,14 +83,7 @@ def test_unknown_layer_raises():
     ],
 )
 def test_bad_declarations_are_rejected_when_loaded(patch, fragment):
-    raw = {
-        "id": "ok",
-        "title_zh": "好",
-        "title_en": "OK",
-        "family": "park",
-        "source_file": "ok.geojson",
-        "geometry_types": ["Point"],
-    }
+    raw = dict(MINIMAL_DECLARATION)
     raw.update(patch)
     with pytest.raises(DeclarationError, match=re.escape(fragment)):
         parse_layer(raw)
@@ -94,13 +98,6 @@ def test_every_declaration_key_is_documented_in_the_readme():
 
 
 def test_tile_threshold_defaults_and_parses():
-    raw = {
-        "id": "ok",
-        "title_zh": "好",
-        "title_en": "OK",
-        "family": "park",
-        "source_file": "ok.geojson",
-        "geometry_types": ["Point"],
-    }
+    raw = dict(MINIMAL_DECLARATION)
     assert parse_layer(raw).tile_threshold == DEFAULT_TILE_THRESHOLD == 3000
     assert parse_layer({**raw, "tile_threshold": 50}).tile_threshold == 50
