@@ -20,6 +20,7 @@ from atlas.elements import (
     measure_tool,
 )
 from atlas.mappage import stable_ids
+from atlas.overview import OVERVIEW_MAX_ZOOM
 from atlas.store import DataStore, LayerData
 from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
@@ -53,6 +54,9 @@ def layer_config(data: LayerData, url: str) -> dict:
         "as_of": data.as_of,
         "notes_zh": spec.notes_zh,
         "notes_en": spec.notes_en,
+        # the lighter copy drawn up to overview_max_zoom (atlas.overview), when the layer has one
+        "overview_url": f"{url}{'&' if '?' in url else '?'}detail=overview" if data.overview() else None,
+        "overview_max_zoom": OVERVIEW_MAX_ZOOM,
     }
 
 
@@ -89,11 +93,6 @@ def vocab_config() -> dict:
     }
 
 
-def is_tiled(data: LayerData) -> bool:
-    """Whether the browser draws this layer from vector tiles: it has more placed features than its threshold."""
-    return data.ok and data.feature_count > data.spec.tile_threshold
-
-
 def add_layers(
     m: folium.Map,
     store: DataStore,
@@ -110,7 +109,7 @@ def add_layers(
         spec = data.spec
         cfg = layer_config(data, layer_url(spec.id))
         title = spec.title_en if lang == "en" else spec.title_zh
-        tiled = tile_url is not None and is_tiled(data)
+        tiled = tile_url is not None and data.tiled
         # the data version in the URL: after an edit the browser asks for new tiles, not its cached ones
         cfg["tiles"] = f"{tile_url(spec.id)}?v={data.etag}" if tiled else None
         element = (VectorTileLayer if tiled else RemoteGeoJsonLayer)(cfg, name=title, show=spec.show and data.ok)

@@ -10,7 +10,6 @@ works unchanged; OGC items and vector tiles are answered in SQL without loading 
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import json
 import logging
@@ -24,8 +23,7 @@ from atlas import pgsql
 from atlas.catalog import Catalog
 from atlas.errors import AtlasError, LayerUnavailable, UnknownFeature
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, layer_lock
-from atlas.precision import rounded_collection
-from atlas.store import DataStore, LayerData
+from atlas.store import DataStore, LayerData, served_layer
 
 log = logging.getLogger(__name__)
 
@@ -342,7 +340,4 @@ def _layer_data(spec, row: tuple, stamp: tuple) -> LayerData:
     head, features = row
     collection = json.loads(head)
     collection["features"] = json.loads(features) if features else []
-    # the browser's copy at the precision the accuracy class justifies, as the file store sends it
-    body = json.dumps(rounded_collection(collection), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    etag = hashlib.sha256(body).hexdigest()[:20]
-    return LayerData(spec, True, "", collection, body, gzip.compress(body, 6, mtime=0), etag, stamp)
+    return served_layer(spec, collection, stamp)

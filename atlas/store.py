@@ -19,6 +19,7 @@ import geopandas as gpd
 from atlas.catalog import Catalog, LayerSpec
 from atlas.errors import LayerUnavailable, UnknownFeature
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, layer_lock, replace_file_locked
+from atlas.overview import MIN_SAVING, overview_collection
 from atlas.precision import rounded_collection
 from atlas.validate import Problem, check_collection, ids_in_other_layers
 
@@ -42,6 +43,7 @@ class LayerData:
     problems: list[Problem] = field(default_factory=list)
     _frame: gpd.GeoDataFrame | None = None
     _web_frame: gpd.GeoDataFrame | None = None  # EPSG:3857 copy for vector tiles (atlas/tiles.py)
+    _overview: ServedCopy | bool | None = None  # False: computed, not worth serving
 
     @property
     def features(self) -> list[dict]:
@@ -62,6 +64,22 @@ class LayerData:
         dates = [f["properties"].get("as_of") for f in self.features if f["properties"].get("as_of")]
         return max(dates) if dates else None
 
+    @property
+    def tiled(self) -> bool:
+        """Whether the browser draws this layer from vector tiles: more placed features than its threshold."""
+        return self.ok and self.feature_count > self.spec.tile_threshold
+
+    def overview(self) -> ServedCopy | None:
+        """The browser's lighter copy for the overview zooms (atlas.overview), built once; None for a tiled
+        layer, or when it would not be MIN_SAVING smaller than the full copy."""
+        if self._overview is None:
+            self._overview = False
+            if self.ok and not self.tiled:
+                copy = served_copy(overview_collection(json.loads(self.body)))
+                if len(copy.body_gzip) <= (1 - MIN_SAVING) * len(self.body_gzip):
+                    self._overview = copy
+        return self._overview or None
+
     def frame(self) -> gpd.GeoDataFrame:
         """The layer as a GeoDataFrame in WGS-84 (null geometries kept); built once, do not mutate."""
         if self._frame is None:
@@ -72,6 +90,27 @@ class LayerData:
                 frame = gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=WGS84))
             self._frame = frame
         return self._frame
+
+
+@dataclass(frozen=True)
+class ServedCopy:
+    """One copy of a layer as the browser gets it: JSON bytes, their gzip, and an ETag."""
+
+    body: bytes
+    body_gzip: bytes
+    etag: str
+
+
+def served_copy(collection: dict) -> ServedCopy:
+    body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return ServedCopy(body, gzip.compress(body, 6, mtime=0), hashlib.sha256(body).hexdigest()[:20])
+
+
+def served_layer(spec: LayerSpec, collection: dict, stamp: tuple) -> LayerData:
+    """A valid layer ready to serve: the browser's copy has coordinates no finer than each feature's accuracy
+    class (the OGC API's answers keep them all)."""
+    copy = served_copy(rounded_collection(collection))
+    return LayerData(spec, True, "", collection, copy.body, copy.body_gzip, copy.etag, stamp)
 
 
 def _stamp(path: Path) -> tuple:
@@ -98,10 +137,7 @@ def read_layer(spec: LayerSpec, data_dir: Path) -> LayerData:
     if problems:
         reason = f"{spec.source_file} has {len(problems)} problem(s); first: {problems[0]}"
         return LayerData(spec, False, reason, stamp=stamp, problems=problems)
-    # the browser's copy: coordinates no finer than each feature's accuracy class (the API's own answers keep all)
-    body = json.dumps(rounded_collection(obj), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    etag = hashlib.sha256(body).hexdigest()[:20]
-    return LayerData(spec, True, "", obj, body, gzip.compress(body, 6, mtime=0), etag, stamp)
+    return served_layer(spec, obj, stamp)
 
 
 class DerivedCache:

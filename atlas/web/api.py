@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from atlas.errors import BadParameter
 from atlas.search import search_features
 from atlas.web.extension import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 CACHE_CONTROL = "public, max-age=300"
+DETAILS = ("full", "overview")
 
 
 @bp.get("/layers")
@@ -37,15 +39,23 @@ def _layer_summary(data) -> dict:
 
 @bp.get("/layers/<layer_id>.geojson")
 def layer_geojson(layer_id: str):
-    """Serve a layer's FeatureCollection, gzip-compressed when accepted, with ETag and 304."""
+    """Serve a layer's FeatureCollection, gzip-compressed when accepted, with ETag and 304.
+
+    ``?detail=overview`` asks for the lighter copy the map draws at its overview zooms (atlas.overview);
+    a layer that has none answers with its full copy.
+    """
+    detail = request.args.get("detail", "full")
+    if detail not in DETAILS:
+        raise BadParameter(f"detail must be one of {', '.join(DETAILS)}, got {detail!r}", parameter="detail")
     data = get_store().usable(layer_id)
+    copy = (data.overview() if detail == "overview" else None) or data
     gz = "gzip" in request.accept_encodings
-    resp = Response(data.body_gzip if gz else data.body, mimetype="application/geo+json")
+    resp = Response(copy.body_gzip if gz else copy.body, mimetype="application/geo+json")
     if gz:
         resp.headers["Content-Encoding"] = "gzip"
     resp.headers["Vary"] = "Accept-Encoding"
     resp.headers["Cache-Control"] = CACHE_CONTROL
-    resp.set_etag(data.etag + ("-gz" if gz else ""))
+    resp.set_etag(copy.etag + ("-gz" if gz else ""))
     return resp.make_conditional(request)
 
 

@@ -1,5 +1,6 @@
 /* Qijiang Atlas map page: fetch each layer's GeoJSON from the API and draw it (SVG, or one canvas for big
- * layers), with popups and tooltips built from DOM nodes; redraw for a year, a datum or after an edit. */
+ * layers), with popups and tooltips built from DOM nodes; the overview copy of outlines at low zooms and the
+ * full one once zoomed in; redraw for a year, a datum or after an edit. */
 (function () {
   "use strict";
 
@@ -26,25 +27,71 @@
     entry.unplaced = [];
   }
 
+  /* The copy a layer should draw at the map's zoom: its lighter overview copy (outlines simplified to about a
+     pixel, atlas/overview.py) up to cfg.overview_max_zoom, else the full one. */
+  function wantedDetail(entry) {
+    var cfg = entry.cfg;
+    return cfg.overview_url && QJ._map.getZoom() <= cfg.overview_max_zoom ? "overview" : "full";
+  }
+  function detailUrl(entry, detail) {
+    return detail === "overview" ? entry.cfg.overview_url : entry.cfg.url;
+  }
+
   /* Fetch and draw a layer once (later calls return the same promise). */
   QJ.fetchLayer = function (entry) {
     if (!entry.fetching) {
-      entry.fetching = fetchGeoJson(entry.cfg.url)
-        .then(function (fc) { entry.fc = fc; drawLayer(QJ._map, entry, QJ.displayed(fc)); })
+      var detail = wantedDetail(entry);
+      entry.fetching = fetchGeoJson(detailUrl(entry, detail))
+        .then(function (fc) { entry.fc = fc; entry.detail = detail; drawLayer(QJ._map, entry, QJ.displayed(fc)); })
         .catch(function (err) { entry.error = String(err); })
         .then(function () { entry.loaded = true; });
     }
     return entry.fetching;
   };
 
+  /* Zoomed in past its overview zooms, a layer drawn from its overview copy fetches the full one once and
+     draws it instead (an open popup of one of its features is opened again on the new drawing). */
+  function refineLayer(entry) {
+    if (entry.refining || entry.detail !== "overview" || wantedDetail(entry) !== "full") return;
+    entry.refining = fetchGeoJson(entry.cfg.url).then(function (fc) {
+      var reopen = openPopupFeature(entry);
+      clearLayer(entry);
+      entry.fc = fc;
+      entry.detail = "full";
+      drawLayer(QJ._map, entry, QJ.displayed(fc));
+      var again = reopen && QJ.features[reopen.id];
+      if (again && again.leaflet) again.leaflet.openPopup(reopen.latlng);
+    }).catch(function (err) { entry.error = String(err); entry.refining = null; });
+  }
+  QJ.refineLayers = function () {
+    Object.keys(QJ.layers).forEach(function (id) {
+      var entry = QJ.layers[id];
+      if (entry.fc && QJ._map.hasLayer(entry.group)) refineLayer(entry);
+    });
+  };
+
+  /* The feature of this layer whose popup is open (id and where), or null. */
+  function openPopupFeature(entry) {
+    var popup = QJ._map && QJ._map._popup;
+    if (!popup || !QJ._map.hasLayer(popup) || !popup._source || !popup._source.feature) return null;
+    var id = (popup._source.feature.properties || {}).id;
+    var item = id && QJ.features[id];
+    return item && item.layer === entry.cfg.id ? {id: id, latlng: popup.getLatLng()} : null;
+  }
+
   /* A layer shown on the first view is fetched at once; a hidden one when it is first shown (its group added
      to the map). Decided after the page script has run, when folium and the URL have set what is shown. */
   QJ.loadLayer = function (map, group, cfg) {
     QJ._map = map;
+    if (!QJ._refineBound) {
+      QJ._refineBound = true;
+      map.on("zoomend", QJ.refineLayers);
+    }
     var entry = {cfg: cfg, group: group, drawn: 0, unplaced: [], loaded: false, error: null};
     QJ.layers[cfg.id] = entry;
     if (!cfg.ok) { entry.loaded = true; return; }
     QJ.pending += 1;
+    group.on("add", function () { if (entry.fc) refineLayer(entry); });  // shown again after zooming in
     Promise.resolve().then(function () {
       if (map.hasLayer(group)) { QJ.fetchLayer(entry).then(QJ.layerDone); return; }
       group.once("add", function () { QJ.fetchLayer(entry); });
@@ -57,9 +104,11 @@
     var entry = QJ.layers[id];
     if (!entry) return Promise.resolve();
     if (entry.tiled) return QJ.reloadTiledLayer(entry);
-    return fetchGeoJson(entry.cfg.url, {cache: "no-store"}).then(function (fc) {
+    var detail = wantedDetail(entry);
+    return fetchGeoJson(detailUrl(entry, detail), {cache: "no-store"}).then(function (fc) {
       clearLayer(entry);
       entry.fc = fc;
+      entry.detail = detail;
       entry.loaded = true;   // a hidden layer reloaded after an edit is not fetched again when shown
       entry.fetching = entry.fetching || Promise.resolve();
       entry.cfg.unplaced_count = fc.features.filter(function (f) { return !f.geometry; }).length;
