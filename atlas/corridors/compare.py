@@ -120,13 +120,15 @@ def area_site_intervals(
 ) -> dict[str, dict]:
     """Per served ``area`` site: nearest and farthest possible distance (m) to the line, and if surely served.
 
+    ``layers_m`` holds each SITE_LAYERS layer's area-only sites (``accuracy == "area"``) in METRIC_CRS.
+
     A loop over the served area-only sites (a handful), each measured in METRIC_CRS by ``measure(fid, geom)``
     (``_site_interval``: the far end samples the whole area, ~10 ms a site, so sourced lines' are remembered).
     """
     out = {}
     for lid in SITE_LAYERS:
-        frame = layers_m[lid]
-        chosen = frame[frame["accuracy"].eq("area") & frame["id"].isin(served[lid])]
+        frame = layers_m[lid]  # the area-only sites of the layer (SITE_LAYERS' few, not all its features)
+        chosen = frame[frame["id"].isin(served[lid])]
         for fid, geom in zip(chosen["id"], chosen.geometry):
             near, far = measure(fid, geom)
             out[fid] = {"nearest_m": round(near, 1), "farthest_m": round(far, 1), "certain": bool(far <= buffer_m)}
@@ -199,7 +201,9 @@ def _corridor_row(ctx: CorridorContext, measured: _Measured, i: int, row) -> dic
     line_m = measured.lines_m.geometry.iloc[i]
     stations_in, stations_unplaced = ctx.memo("stations", lambda: stations_of(ctx.stations, ctx.district))
     industries = ctx.memo("industries", lambda: dict(zip(ctx.parks["id"], ctx.parks["industries"])))
-    sites_m = {lid: metric_layer(ctx, lid) for lid in SITE_LAYERS}
+    sites_m = {
+        lid: ctx.memo(f"area-sites:{lid}", lambda lid=lid: _area_only(metric_layer(ctx, lid))) for lid in SITE_LAYERS
+    }
     return {
         "id": cid,
         "name_zh": row.name_zh,
@@ -224,6 +228,10 @@ def _corridor_row(ctx: CorridorContext, measured: _Measured, i: int, row) -> dic
         "catchment": geojson(measured.zones.iloc[i]),
         "coverage": coverage(measured.zones_m.geometry.iloc[i], district_m(ctx), towns_m(ctx)),
     }
+
+
+def _area_only(frame_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame_m[frame_m["accuracy"].eq("area")]
 
 
 def _names_of(ctx: CorridorContext, rows: list[dict]) -> dict[str, str]:
