@@ -49,8 +49,16 @@ def ensure_clusters(conn: psycopg.Connection, layer_id: str) -> None:
     conn.rollback()  # end the implicit read transaction: the rebuild commits in a transaction of its own
     if row is None or row[0] == row[1]:
         return
-    with conn.transaction():
-        conn.execute(pgsql.LOCK_LAYER, (layer_id,))
-        row = conn.execute(pgsql.CLUSTERED, (layer_id,)).fetchone()
-        if row is not None and row[0] != row[1]:
-            build_clusters(conn, layer_id)
+    try:
+        with conn.transaction():
+            conn.execute(pgsql.LOCK_LAYER, (layer_id,))
+            row = conn.execute(pgsql.CLUSTERED, (layer_id,)).fetchone()
+            if row is not None and row[0] != row[1]:
+                build_clusters(conn, layer_id)
+    except psycopg.errors.ReadOnlySqlTransaction:
+        from atlas.pgstore import SchemaMismatch  # pgstore imports this module
+
+        raise SchemaMismatch(
+            f"the tile clusters of layer {layer_id!r} are older than its rows and this database is read-only "
+            "(a replica); write the layer through the atlas on the primary, or run `flask --app server db-init` there"
+        ) from None

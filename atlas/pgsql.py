@@ -6,7 +6,7 @@ import math
 
 import psycopg
 
-from atlas.clusters import CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cell_m, tile_cells
+from atlas.clusters import CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cell_m, tile_cells
 from atlas.errors import AtlasError
 from atlas.tiles import BUFFER_PX, EXTENT, LATITUDE_LIMIT, TILE_FIELDS
 
@@ -153,7 +153,7 @@ def tile_params(layer_id: str, z: int, x: int, y: int) -> dict:
     return {
         "pad_m": pad * 2 * WORLD_HALF_M / n,
         "cell_m": cell_m(z),
-        "side": (col1 - col0 + 1) * n,
+        "side": CELLS_PER_TILE * n,
         "col0": col0,
         "col1": col1,
         "row0": row0,

@@ -17,22 +17,10 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
-from atlas.clusters import (
-    CELL_PX,
-    CELLS_PER_TILE,
-    CLUSTER_BELOW_ZOOM,
-    DENSE_CELL,
-    SMALL_PX,
-    TILE_PX,
-    WORLD_HALF_M,
-    cells_of,
-    gather,
-    tile_cells,
-)
+from atlas.clusters import CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cells_of, gather, tile_cells
 from atlas.errors import UnknownTile
 from atlas.store import LayerData
 
-__all__ = ["CELL_PX", "CELLS_PER_TILE", "CLUSTER_BELOW_ZOOM", "DENSE_CELL", "SMALL_PX", "TILE_PX", "WORLD_HALF_M"]
 WEB_MERCATOR = "EPSG:3857"
 EXTENT = 4096  # MVT coordinates per tile side
 BUFFER_PX = 64  # geometry kept outside the tile (in EXTENT units) so strokes join at tile edges

@@ -268,3 +268,17 @@ def test_tile_clusters_follow_every_write_and_are_rebuilt_after_a_write_from_out
     assert tile_content(client, "stations", 10, *dense) == ([], [5])
     version, clustered = _clustered(app)
     assert clustered == version
+
+
+@POSTGIS
+def test_stale_tile_clusters_on_a_read_only_database_answer_503_with_what_to_do(app, make_app):
+    url = app.config["DATABASE_URL"]
+    with psycopg.connect(url, autocommit=True) as conn:  # a write from outside, then the database turns read-only
+        conn.execute("UPDATE atlas_layers SET version = nextval('atlas_version_seq') WHERE layer = 'stations'")
+        conn.execute(f"ALTER DATABASE {url.rsplit('/', 1)[1]} SET default_transaction_read_only = on")
+    replica = make_app(DATABASE_URL=url).test_client()
+    resp = replica.get("/tiles/stations/10/{}/{}.mvt".format(*tile_of(106.70, 28.95, 10)))
+    body = resp.get_json()
+    assert resp.status_code == 503 and "read-only" in body.get("message_en", body["message"]), body
+    assert "Traceback" not in resp.get_data(as_text=True)
+    assert replica.get("/tiles/stations/14/{}/{}.mvt".format(*tile_of(106.70, 28.95, 14))).status_code in (200, 204)

@@ -12,18 +12,8 @@ from prometheus_client import REGISTRY
 from shapely.geometry import box, shape
 
 from atlas.catalog import load_catalog
-from atlas.tiles import (
-    BUFFER_PX,
-    CELL_PX,
-    CELLS_PER_TILE,
-    CLUSTER_BELOW_ZOOM,
-    DENSE_CELL,
-    EXTENT,
-    TILE_FIELDS,
-    TILE_PX,
-    TileCache,
-    tile_bounds_lonlat,
-)
+from atlas.clusters import CELL_PX, CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, DENSE_CELL, TILE_PX
+from atlas.tiles import BUFFER_PX, EXTENT, TILE_FIELDS, TileCache, tile_bounds_lonlat
 from tests.conftest import GEODATA, ROOT, write_layer
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
