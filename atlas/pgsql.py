@@ -6,19 +6,12 @@ import math
 
 import psycopg
 
+from atlas.clusters import CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cell_m, tile_cells
 from atlas.errors import AtlasError
-from atlas.tiles import (
-    BUFFER_PX,
-    CELL_PX,
-    CLUSTER_BELOW_ZOOM,
-    EXTENT,
-    SMALL_PX,
-    TILE_FIELDS,
-    TILE_PX,
-    WORLD_HALF_M,
-)
+from atlas.tiles import BUFFER_PX, EXTENT, LATITUDE_LIMIT, TILE_FIELDS
 
-SCHEMA_VERSION = 1
+# 2: the tile cluster tables (atlas_tile_clusters, atlas_tile_shapes) and atlas_layers.clustered
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -44,6 +37,30 @@ CREATE TABLE IF NOT EXISTS atlas_features (
 );
 CREATE INDEX IF NOT EXISTS atlas_features_geom ON atlas_features USING gist (geom);
 CREATE INDEX IF NOT EXISTS atlas_features_fid ON atlas_features (fid);
+-- below the cluster zoom (atlas.clusters), rebuilt by every write in its transaction: the layer version they were
+-- built for, the cluster points per zoom and cell, and the features sent as themselves at some zoom (EPSG:3857)
+ALTER TABLE atlas_layers ADD COLUMN IF NOT EXISTS clustered bigint;
+CREATE TABLE IF NOT EXISTS atlas_tile_clusters (
+    layer text NOT NULL REFERENCES atlas_layers ON DELETE CASCADE,
+    z smallint NOT NULL,
+    cell_col integer NOT NULL,
+    cell_row integer NOT NULL,
+    n integer NOT NULL,
+    x float8 NOT NULL,
+    y float8 NOT NULL,
+    PRIMARY KEY (layer, z, cell_col, cell_row)
+);
+CREATE TABLE IF NOT EXISTS atlas_tile_shapes (
+    layer text NOT NULL REFERENCES atlas_layers ON DELETE CASCADE,
+    pos integer NOT NULL,
+    gathered_to smallint NOT NULL,
+    small_to smallint NOT NULL,
+    x float8 NOT NULL,
+    y float8 NOT NULL,
+    geom geometry(Geometry, 3857) NOT NULL,
+    PRIMARY KEY (layer, pos)
+);
+CREATE INDEX IF NOT EXISTS atlas_tile_shapes_geom ON atlas_tile_shapes USING gist (geom);
 """
 
 VERSIONS = "SELECT layer, version FROM atlas_layers WHERE layer = ANY(%s)"
@@ -78,58 +95,53 @@ EXISTS (SELECT 1 FROM jsonb_array_elements(
 """
 
 _TILE_PROPS = ", ".join(f"'{k}', f.props -> '{k}'" for k in TILE_FIELDS)
-_TILE_HITS = f"""
-WITH bounds AS (
-    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile_m,
-           ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326) AS pad_deg
-), hits AS (
-    SELECT f.pos, ST_Transform(f.geom, 3857) AS g, jsonb_strip_nulls(jsonb_build_object({_TILE_PROPS})) AS props
-    FROM atlas_features f, bounds b
-    WHERE f.layer = %(layer)s AND f.geom && b.pad_deg AND ST_Intersects(f.geom, b.pad_deg)
-)"""
 _TILE_ENCODE = f"""
 SELECT ST_AsMVT(t.*, %(layer)s, {EXTENT}, 'geom') FROM (
     SELECT ST_AsMVTGeom(u.g, b.tile_m::box2d, {EXTENT}, {BUFFER_PX}, true) AS geom, u.props
-    FROM ({{rows}}) u, bounds b ORDER BY u.pos
+    FROM drawn u, bounds b ORDER BY u.pos NULLS LAST, u.props
 ) t WHERE t.geom IS NOT NULL
 """
 # every feature meeting the tile (from CLUSTER_BELOW_ZOOM on)
-TILE = _TILE_HITS + _TILE_ENCODE.format(rows="SELECT pos, g, props FROM hits")
-# below CLUSTER_BELOW_ZOOM, as atlas.tiles.tile_bytes: features under SMALL_PX count in the one tile holding their
-# anchor (ST_PointOnSurface) and gather per CELL_PX cell: alone as themselves, several as one cluster point
-TILE_CLUSTERED = (
-    _TILE_HITS
-    + """, sized AS (
-    SELECT h.*, ST_PointOnSurface(h.g) AS anchor,
-           greatest(ST_XMax(h.g) - ST_XMin(h.g), ST_YMax(h.g) - ST_YMin(h.g)) < %(small_m)s AS small
-    FROM hits h
-), cells AS (
-    SELECT s.pos, s.g, s.props, ST_X(s.anchor) AS ax, ST_Y(s.anchor) AS ay,
-           least(floor((ST_X(s.anchor) - ST_XMin(b.tile_m)) / %(cell_m)s)::int, %(cells)s - 1) AS cx,
-           least(floor((ST_Y(s.anchor) - ST_YMin(b.tile_m)) / %(cell_m)s)::int, %(cells)s - 1) AS cy
-    FROM sized s, bounds b
-    WHERE s.small AND ST_X(s.anchor) >= ST_XMin(b.tile_m) AND ST_X(s.anchor) < ST_XMax(b.tile_m)
-      AND ST_Y(s.anchor) >= ST_YMin(b.tile_m) AND ST_Y(s.anchor) < ST_YMax(b.tile_m)
-), counted AS (
-    SELECT c.*, count(*) OVER (PARTITION BY c.cx, c.cy) AS n FROM cells c
-)"""
-    + _TILE_ENCODE.format(
-        rows="""SELECT pos, g, props FROM sized WHERE NOT small
-        UNION ALL SELECT pos, g, props FROM counted WHERE n = 1
-        UNION ALL SELECT min(pos), ST_SetSRID(ST_MakePoint(avg(ax), avg(ay)), 3857),
-                         jsonb_build_object('cluster', 1, 'point_count', count(*))
-                  FROM counted WHERE n > 1 GROUP BY cx, cy"""
-    )
+TILE = f"""
+WITH bounds AS (
+    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile_m,
+           ST_MakeEnvelope(%(west)s, %(south)s, %(east)s, %(north)s, 4326) AS pad_deg
+), drawn AS (
+    SELECT f.pos, ST_Transform(f.geom, 3857) AS g, jsonb_strip_nulls(jsonb_build_object({_TILE_PROPS})) AS props
+    FROM atlas_features f, bounds b
+    WHERE f.layer = %(layer)s AND f.geom && b.pad_deg AND ST_Intersects(f.geom, b.pad_deg)
 )
+{_TILE_ENCODE}"""
+# the cell of an anchor, as atlas.clusters.cells_of
+_COL = f"least(greatest(floor((s.x + {WORLD_HALF_M!r}::float8) / %(cell_m)s), 0), %(side)s - 1)"
+_ROW = f"least(greatest(floor(({WORLD_HALF_M!r}::float8 - s.y) / %(cell_m)s), 0), %(side)s - 1)"
+# below CLUSTER_BELOW_ZOOM, as atlas.tiles.tile_bytes: the stored cluster points of the tile's cells, and the stored
+# features not gathered at this zoom that meet it (one under SMALL_PX only in the tile holding its anchor)
+TILE_CLUSTERED = f"""
+WITH bounds AS (
+    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile_m,
+           ST_Expand(ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(pad_m)s) AS pad_m
+), drawn AS (
+    SELECT s.pos, s.geom AS g, jsonb_strip_nulls(jsonb_build_object({_TILE_PROPS})) AS props
+    FROM atlas_tile_shapes s JOIN atlas_features f ON f.layer = s.layer AND f.pos = s.pos, bounds b
+    WHERE s.layer = %(layer)s AND s.gathered_to < %(z)s AND s.geom && b.pad_m AND ST_Intersects(s.geom, b.pad_m)
+      AND (s.small_to < %(z)s OR ({_COL} BETWEEN %(col0)s AND %(col1)s AND {_ROW} BETWEEN %(row0)s AND %(row1)s))
+    UNION ALL
+    SELECT NULL, ST_SetSRID(ST_MakePoint(c.x, c.y), 3857), jsonb_build_object('cluster', 1, 'point_count', c.n)
+    FROM atlas_tile_clusters c
+    WHERE c.layer = %(layer)s AND c.z = %(z)s AND c.cell_col BETWEEN %(col0)s AND %(col1)s
+      AND c.cell_row BETWEEN %(row0)s AND %(row1)s
+)
+{_TILE_ENCODE}"""
 
 
 def tile_sql(z: int) -> str:
-    """The tile query for zoom ``z``: clustered below CLUSTER_BELOW_ZOOM, as the file store's tiles."""
+    """The tile query for zoom ``z``: from the cluster tables below CLUSTER_BELOW_ZOOM, as the file store's tiles."""
     return TILE_CLUSTERED if z < CLUSTER_BELOW_ZOOM else TILE
 
 
 def tile_params(layer_id: str, z: int, x: int, y: int) -> dict:
-    """Query parameters of TILE: the address, and the tile plus its buffer in degrees, clamped to the world."""
+    """Query parameters of the tile queries: the address, its cells, the tile plus its buffer in degrees and metres."""
     n = 2**z
     pad = BUFFER_PX / EXTENT
     west, east = max(-180.0, (x - pad) / n * 360 - 180), min(180.0, (x + 1 + pad) / n * 360 - 180)
@@ -137,11 +149,15 @@ def tile_params(layer_id: str, z: int, x: int, y: int) -> dict:
     def lat(row: float) -> float:
         return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * min(max(row, 0.0), n) / n))))
 
-    tile_m = 2 * WORLD_HALF_M / n
+    col0, col1, row0, row1 = tile_cells(x, y)
     return {
-        "small_m": SMALL_PX * tile_m / TILE_PX,
-        "cell_m": CELL_PX * tile_m / TILE_PX,
-        "cells": TILE_PX // CELL_PX,
+        "pad_m": pad * 2 * WORLD_HALF_M / n,
+        "cell_m": cell_m(z),
+        "side": CELLS_PER_TILE * n,
+        "col0": col0,
+        "col1": col1,
+        "row0": row0,
+        "row1": row1,
         "layer": layer_id,
         "z": z,
         "x": x,
@@ -151,6 +167,38 @@ def tile_params(layer_id: str, z: int, x: int, y: int) -> dict:
         "south": lat(y + 1 + pad),
         "north": lat(y - pad),
     }
+
+
+# each placed feature of a layer in EPSG:3857 (clipped to the Web Mercator latitude limit first, as the file store)
+_WEB_GEOM = f"""ST_Transform(CASE WHEN ST_YMax(f.geom) > {LATITUDE_LIMIT!r} OR ST_YMin(f.geom) < -{LATITUDE_LIMIT!r}
+    THEN ST_ClipByBox2D(f.geom, ST_MakeEnvelope(-180, -{LATITUDE_LIMIT!r}, 180, {LATITUDE_LIMIT!r}, 4326))
+    ELSE f.geom END, 3857)"""
+# anchor (point on surface) and bounding-box side of each, for atlas.clusters.gather
+ANCHORS = f"""
+SELECT w.pos, ST_X(a), ST_Y(a), greatest(ST_XMax(w.g) - ST_XMin(w.g), ST_YMax(w.g) - ST_YMin(w.g))
+FROM (SELECT f.pos, {_WEB_GEOM} AS g FROM atlas_features f WHERE f.layer = %s AND f.geom IS NOT NULL) w,
+     LATERAL ST_PointOnSurface(w.g) AS a
+WHERE NOT ST_IsEmpty(w.g)
+"""
+CLEAR_CLUSTERS = (
+    "DELETE FROM atlas_tile_clusters WHERE layer = %(layer)s",
+    "DELETE FROM atlas_tile_shapes WHERE layer = %(layer)s",
+)
+INSERT_CLUSTERS = """
+INSERT INTO atlas_tile_clusters (layer, z, cell_col, cell_row, n, x, y)
+SELECT %(layer)s, * FROM unnest(%(z)s::smallint[], %(col)s::int[], %(row)s::int[], %(count)s::int[],
+                                %(x)s::float8[], %(y)s::float8[])
+"""
+INSERT_SHAPES = f"""
+INSERT INTO atlas_tile_shapes (layer, pos, gathered_to, small_to, x, y, geom)
+SELECT f.layer, s.pos, s.gathered_to, s.small_to, s.x, s.y, {_WEB_GEOM}
+FROM unnest(%(pos)s::int[], %(gathered_to)s::smallint[], %(small_to)s::smallint[], %(x)s::float8[], %(y)s::float8[])
+     AS s(pos, gathered_to, small_to, x, y)
+JOIN atlas_features f ON f.layer = %(layer)s AND f.pos = s.pos
+"""
+CLUSTERED = "SELECT version, clustered FROM atlas_layers WHERE layer = %s"
+MARK_CLUSTERED = "UPDATE atlas_layers SET clustered = version WHERE layer = %s"
+STALE_CLUSTERS = "SELECT layer FROM atlas_layers WHERE clustered IS DISTINCT FROM version ORDER BY layer"
 
 
 def items_where(layer_id: str, query) -> tuple[str, dict]:
@@ -193,22 +241,34 @@ def check_schema(conn: psycopg.Connection) -> str:
         raise SchemaMismatch(
             f"the database schema is version {row[0]}, newer than this atlas knows ({SCHEMA_VERSION}); upgrade the atlas"
         )
+    if int(row[0]) < SCHEMA_VERSION:
+        raise SchemaMismatch(
+            f"the database schema is version {row[0]}, older than this atlas needs ({SCHEMA_VERSION}); "
+            "run `flask --app server db-init`"
+        )
     return row[0]
 
 
 def init_schema(conn: psycopg.Connection) -> str:
-    """Create the tables (idempotent) and record the schema version; refuse a newer schema."""
+    """Create or upgrade the tables (idempotent), build missing tile clusters, record the version; refuse a newer one."""
+    from atlas.pgclusters import build_clusters
+
     with conn.transaction():
         try:
             found = check_schema(conn)
         except AtlasError as exc:
             if "newer" in exc.message:
                 raise
-            found = None
+            found = "upgraded" if "older" in exc.message else None
         conn.execute(SCHEMA)
+        stale = [layer for (layer,) in conn.execute(STALE_CLUSTERS).fetchall()]
+        for layer in stale:
+            build_clusters(conn, layer)
         conn.execute(
             "INSERT INTO atlas_meta (key, value) VALUES ('schema_version', %s) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (str(SCHEMA_VERSION),),
         )
-    return f"schema version {SCHEMA_VERSION}" + (" (was already there)" if found else " created")
+    built = f"; tile clusters built for {len(stale)} layer(s)" if stale else ""
+    done = {None: " created", "upgraded": " (upgraded from an older version)"}.get(found, " (was already there)")
+    return f"schema version {SCHEMA_VERSION}{done}{built}"

@@ -21,8 +21,10 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from atlas import pgsql
 from atlas.catalog import Catalog
+from atlas.clusters import CLUSTER_BELOW_ZOOM
 from atlas.errors import AtlasError, LayerUnavailable, UnknownFeature
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, layer_lock
+from atlas.pgclusters import build_clusters, ensure_clusters
 from atlas.store import DataStore, LayerData, served_layer
 
 log = logging.getLogger(__name__)
@@ -254,6 +256,8 @@ class PostgisStore(DataStore):
 
         def build() -> bytes:
             with self.connection() as conn:
+                if z < CLUSTER_BELOW_ZOOM:
+                    ensure_clusters(conn, layer_id)
                 row = conn.execute(pgsql.tile_sql(z), pgsql.tile_params(layer_id, z, x, y)).fetchone()
             return bytes(row[0]) if row and row[0] else b""
 
@@ -327,13 +331,14 @@ def read_layer_bytes(conn: psycopg.Connection, layer_id: str) -> bytes:
 
 
 def write_layer(conn: psycopg.Connection, layer_id: str, collection: dict) -> None:
-    """Replace a layer's features and members and bump its version (inside the caller's transaction)."""
+    """Replace a layer's features, members and tile clusters and bump its version (inside the caller's transaction)."""
     head = {key: ([] if key == "features" else value) for key, value in collection.items()}
     conn.execute(pgsql.BUMP_LAYER, {"layer": layer_id, "head": json.dumps(head, ensure_ascii=False)})
     conn.execute("DELETE FROM atlas_features WHERE layer = %s", (layer_id,))
     with conn.cursor().copy("COPY atlas_features (layer, pos, doc) FROM STDIN") as copy:
         for pos, feature in enumerate(collection.get("features", [])):
             copy.write_row((layer_id, pos, json.dumps(feature, ensure_ascii=False, separators=(",", ":"))))
+    build_clusters(conn, layer_id)
 
 
 def _layer_data(spec, row: tuple, stamp: tuple) -> LayerData:

@@ -17,12 +17,11 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
+from atlas.clusters import CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cells_of, gather, tile_cells
 from atlas.errors import UnknownTile
 from atlas.store import LayerData
 
 WEB_MERCATOR = "EPSG:3857"
-# half the width of the world in EPSG:3857 metres (the Web Mercator square is +-this on both axes)
-WORLD_HALF_M = 20037508.342789244
 EXTENT = 4096  # MVT coordinates per tile side
 BUFFER_PX = 64  # geometry kept outside the tile (in EXTENT units) so strokes join at tile edges
 MIN_ZOOM = 0
@@ -31,12 +30,6 @@ MAX_ZOOM = 18
 TILE_FIELDS = ("id", "name_zh", "name_en", "kind", "status", "accuracy")
 LATITUDE_LIMIT = 85.0511287798066
 POLYGON_TYPE_IDS = (3, 6)  # shapely.get_type_id of Polygon, MultiPolygon
-TILE_PX = 256  # a tile's side on screen
-# below this zoom, points and features smaller than SMALL_PX on screen are gathered in CELL_PX cells of the tile:
-# a cell holding several becomes one cluster point (properties point_count, cluster=1), a lone one stays itself
-CLUSTER_BELOW_ZOOM = 14
-CELL_PX = 32
-SMALL_PX = 4
 
 
 def check_address(z: int, x: int, y: int, max_zoom: int = MAX_ZOOM) -> None:
@@ -85,6 +78,10 @@ def web_frame(data: LayerData) -> gpd.GeoDataFrame:
     bounds = shapely.bounds(web.geometry.values)
     web["_x"], web["_y"] = shapely.get_x(anchor), shapely.get_y(anchor)
     web["_span_m"] = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    # below CLUSTER_BELOW_ZOOM: up to which zoom each feature is gathered (atlas.clusters), and the cluster points
+    gathering = gather(web["_x"].to_numpy(), web["_y"].to_numpy(), web["_span_m"].to_numpy())
+    web["_gathered_to"], web["_small_to"] = gathering.gathered_to, gathering.small_to
+    data._cluster_points = gathering.points
     _ = web.sindex  # build the STRtree now, under the first request, not lazily on a later one
     data._web_frame = web
     return web
@@ -98,9 +95,10 @@ def _properties(row: dict) -> dict:
 def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
     """Encode the features of ``data`` that meet tile z/x/y as one MVT layer named after the layer id.
 
-    Geometry is clipped to the tile plus BUFFER_PX and quantised to EXTENT. Below CLUSTER_BELOW_ZOOM, points and
-    features under SMALL_PX are counted in the one tile holding their anchor point and gathered per CELL_PX cell
-    (``cluster_cells``). An empty tile gives b"".
+    Geometry is clipped to the tile plus BUFFER_PX and quantised to EXTENT. Below CLUSTER_BELOW_ZOOM, features are
+    gathered into cluster points as atlas.clusters says: a gathered feature is left out, the tile sends the cluster
+    points of its cells, and a feature under SMALL_PX is sent only by the tile holding its anchor. An empty tile
+    gives b"".
     """
     frame = web_frame(data)
     bounds_m = tile_bounds_m(z, x, y)
@@ -108,16 +106,23 @@ def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
     pad_m = (maxx - minx) * BUFFER_PX / EXTENT
     area = box(minx - pad_m, miny - pad_m, maxx + pad_m, maxy + pad_m)
     rows = frame.iloc[np.sort(frame.sindex.query(area, predicate="intersects"))]
-    features = []
-    if z < CLUSTER_BELOW_ZOOM and len(rows):
-        small = rows["_span_m"].to_numpy() < SMALL_PX * (maxx - minx) / TILE_PX
-        features += cluster_cells(rows[small], bounds_m)
-        rows = rows[~small]
-    features += _shapes(rows, area.bounds, bounds_m)
+    clusters = []
+    if z < CLUSTER_BELOW_ZOOM:
+        rows = rows[_sent_itself(rows, z, x, y)]
+        clusters = _cluster_points(data._cluster_points, z, x, y, bounds_m)
+    features = _shapes(rows, area.bounds, bounds_m) + clusters
     if not features:
         return b""
     layer = {"name": data.spec.id, "features": features}
     return mapbox_vector_tile.encode([layer], default_options={"extents": EXTENT})
+
+
+def _sent_itself(rows: gpd.GeoDataFrame, z: int, x: int, y: int) -> np.ndarray:
+    """Which rows tile z/x/y sends as themselves: not gathered at z, and if under SMALL_PX, anchored in the tile."""
+    col0, col1, row0, row1 = tile_cells(x, y)
+    col, row = cells_of(rows["_x"].to_numpy(), rows["_y"].to_numpy(), z)
+    anchored = (col >= col0) & (col <= col1) & (row >= row0) & (row <= row1)
+    return (rows["_gathered_to"].to_numpy() < z) & ((rows["_small_to"].to_numpy() < z) | anchored)
 
 
 def _shapes(rows: gpd.GeoDataFrame, clip: tuple, bounds_m: tuple) -> list[dict]:
@@ -133,28 +138,20 @@ def _shapes(rows: gpd.GeoDataFrame, clip: tuple, bounds_m: tuple) -> list[dict]:
     ]
 
 
-def cluster_cells(rows: gpd.GeoDataFrame, bounds_m: tuple) -> list[dict]:
-    """Small features whose anchor lies in the tile, one per CELL_PX cell: a lone feature as itself, several as
-    a point at their mean anchor with ``point_count`` (and ``cluster`` = 1) instead of their properties."""
-    minx, miny, maxx, maxy = bounds_m
-    x, y = rows["_x"].to_numpy(), rows["_y"].to_numpy()
-    inside = (x >= minx) & (x < maxx) & (y >= miny) & (y < maxy)
-    rows, x, y = rows[inside], x[inside], y[inside]
-    if not len(rows):
-        return []
-    cells_per_side = TILE_PX // CELL_PX
-    col = np.minimum(((x - minx) / (maxx - minx) * cells_per_side).astype(int), cells_per_side - 1)
-    row = np.minimum(((y - miny) / (maxy - miny) * cells_per_side).astype(int), cells_per_side - 1)
-    keys, inverse, counts = np.unique(col * cells_per_side + row, return_inverse=True, return_counts=True)
-    lone = counts[inverse] == 1
-    out = _shapes(rows[lone], bounds_m, bounds_m)
+def _cluster_points(points: dict[str, np.ndarray], z: int, x: int, y: int, bounds_m: tuple) -> list[dict]:
+    """The cluster points of the cells of tile z/x/y, at their mean anchor with ``point_count`` and ``cluster`` = 1."""
+    col0, col1, row0, row1 = tile_cells(x, y)
+    col, row = points["col"], points["row"]
+    mine = np.flatnonzero((points["z"] == z) & (col >= col0) & (col <= col1) & (row >= row0) & (row <= row1))
+    minx, miny, maxx, _maxy = bounds_m
     scale = EXTENT / (maxx - minx)
-    mean_x = np.bincount(inverse, weights=x) / counts
-    mean_y = np.bincount(inverse, weights=y) / counts
-    for i in np.flatnonzero(counts > 1):
-        point = shapely.Point(round((mean_x[i] - minx) * scale), round((mean_y[i] - miny) * scale))
-        out.append({"geometry": point, "properties": {"cluster": 1, "point_count": int(counts[i])}})
-    return out
+    return [
+        {
+            "geometry": shapely.Point(round((points["x"][i] - minx) * scale), round((points["y"][i] - miny) * scale)),
+            "properties": {"cluster": 1, "point_count": int(points["count"][i])},
+        }
+        for i in mine
+    ]
 
 
 def quantise(geoms: np.ndarray, bounds_m: tuple[float, float, float, float]) -> np.ndarray:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import tarfile
 
+import mapbox_vector_tile
 import psycopg
 import pytest
 
 from atlas import accounts
 from atlas.web.db import connect
 from tests.conftest import GEODATA, first_unplaced, load_database, write_layer
-from tests.pg import Cluster
+from tests.pg import TEMPLATE_DB, Cluster
 
 POSTGIS = pytest.mark.parametrize("store_kind", ["postgis"], indirect=True)
 MOVED = {"type": "Point", "coordinates": [106.66, 28.96]}
@@ -176,3 +178,107 @@ def test_a_file_store_backup_restores_into_the_database(app, make_app, tmp_path)
     ours, theirs = app.test_client(), file_app.test_client()
     for path in ("/api/layers/stations.geojson", "/ogc/collections/stations/items?limit=3"):
         assert strip.sub(b"", ours.get(path).data) == strip.sub(b"", theirs.get(path).data), path
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+
+
+def tile_content(client, layer_id: str, z: int, x: int, y: int) -> tuple[list[str], list[int]]:
+    """The ids of the features a tile sends as themselves and the counts of its cluster points, sorted."""
+    resp = client.get(f"/tiles/{layer_id}/{z}/{x}/{y}.mvt")
+    assert resp.status_code in (200, 204), resp.get_data(as_text=True)
+    feats = mapbox_vector_tile.decode(resp.data)[layer_id]["features"] if resp.data else []
+    ids = sorted(f["properties"]["id"] for f in feats if not f["properties"].get("cluster"))
+    return ids, sorted(f["properties"]["point_count"] for f in feats if f["properties"].get("cluster"))
+
+
+DISTRICT_TILES = [  # every tile over the district at zooms 8 and 10
+    (z, x, y)
+    for z in (8, 10)
+    for x in range(tile_of(106.38, 29.0, z)[0], tile_of(107.05, 29.0, z)[0] + 1)
+    for y in range(tile_of(106.7, 29.19, z)[1], tile_of(106.7, 28.45, z)[1] + 1)
+]
+
+
+def test_db_init_upgrades_a_version_1_database_and_builds_its_tile_clusters(pg_cluster, make_app):
+    url = pg_cluster.create_database("upgrade_v1", TEMPLATE_DB)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:  # the schema as version 1 left it
+            conn.execute("DROP TABLE atlas_tile_clusters, atlas_tile_shapes")
+            conn.execute("ALTER TABLE atlas_layers DROP COLUMN clustered")
+            conn.execute("UPDATE atlas_meta SET value = '1' WHERE key = 'schema_version'")
+            loaded = conn.execute("SELECT count(*) FROM atlas_layers").fetchone()[0]
+        app = make_app(DATABASE_URL=url)
+        client = app.test_client()
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "older than this atlas needs" in ready.get_json()["checks"]["database"]["detail"]
+        result = app.test_cli_runner().invoke(args=["db-init"])
+        assert result.exit_code == 0 and "upgraded" in result.output, result.output
+        assert f"tile clusters built for {loaded} layer(s)" in result.output
+        assert client.get("/readyz").status_code == 200
+        files = make_app(DATABASE_URL=None).test_client()
+        for layer_id in ("stations", "places", "towns"):
+            for z, x, y in DISTRICT_TILES:  # low-zoom tiles follow the file store's rule
+                assert tile_content(client, layer_id, z, x, y) == tile_content(files, layer_id, z, x, y), (layer_id, z)
+        again = app.test_cli_runner().invoke(args=["db-init"])
+        assert "already there" in again.output and "tile clusters built" not in again.output
+    finally:
+        pg_cluster.drop_database("upgrade_v1")
+
+
+def _stations(count: int, lon: float = 106.70, lat: float = 28.95) -> dict:
+    """``count`` stations ~10 m apart around lon, lat, plus one far from them (the shipped first station's properties)."""
+    fc = json.loads((GEODATA / "stations.geojson").read_text(encoding="utf-8"))
+    template = next(f for f in fc["features"] if f.get("geometry"))
+    spots = [(lon + 0.0001 * (i % 8), lat + 0.0001 * (i // 8)) for i in range(count)] + [(106.45, 28.60)]
+    fc["features"] = [
+        {
+            **template,
+            "geometry": {"type": "Point", "coordinates": [x, y]},
+            "properties": {**template["properties"], "id": f"s-{i}"},
+        }
+        for i, (x, y) in enumerate(spots)
+    ]
+    return fc
+
+
+def _clustered(app) -> tuple[int, int]:
+    with psycopg.connect(app.config["DATABASE_URL"]) as conn:
+        return conn.execute("SELECT version, clustered FROM atlas_layers WHERE layer = 'stations'").fetchone()
+
+
+@POSTGIS
+def test_tile_clusters_follow_every_write_and_are_rebuilt_after_a_write_from_outside(app):
+    client = app.test_client()
+    dense = tile_of(106.70, 28.95, 10)
+    write_layer(app, "stations", _stations(40))
+    assert tile_content(client, "stations", 10, *dense) == ([], [40])
+    version, clustered = _clustered(app)
+    assert clustered == version
+    write_layer(app, "stations", _stations(25))  # through store.writer(): rows and clusters in one transaction
+    assert tile_content(client, "stations", 10, *dense) == ([], [25])
+    assert tile_content(client, "stations", 10, *tile_of(106.45, 28.60, 10)) == (["s-25"], [])
+    with psycopg.connect(app.config["DATABASE_URL"]) as conn:  # rows changed by hand, version bumped, no rebuild
+        conn.execute("DELETE FROM atlas_features WHERE layer = 'stations' AND pos >= 5")
+        conn.execute("UPDATE atlas_layers SET version = nextval('atlas_version_seq') WHERE layer = 'stations'")
+    assert _clustered(app)[0] != _clustered(app)[1]
+    assert tile_content(client, "stations", 10, *dense) == ([], [5])
+    version, clustered = _clustered(app)
+    assert clustered == version
+
+
+@POSTGIS
+def test_stale_tile_clusters_on_a_read_only_database_answer_503_with_what_to_do(app, make_app):
+    url = app.config["DATABASE_URL"]
+    with psycopg.connect(url, autocommit=True) as conn:  # a write from outside, then the database turns read-only
+        conn.execute("UPDATE atlas_layers SET version = nextval('atlas_version_seq') WHERE layer = 'stations'")
+        conn.execute(f"ALTER DATABASE {url.rsplit('/', 1)[1]} SET default_transaction_read_only = on")
+    replica = make_app(DATABASE_URL=url).test_client()
+    resp = replica.get("/tiles/stations/10/{}/{}.mvt".format(*tile_of(106.70, 28.95, 10)))
+    body = resp.get_json()
+    assert resp.status_code == 503 and "read-only" in body.get("message_en", body["message"]), body
+    assert "Traceback" not in resp.get_data(as_text=True)
+    assert replica.get("/tiles/stations/14/{}/{}.mvt".format(*tile_of(106.70, 28.95, 14))).status_code in (200, 204)

@@ -12,16 +12,8 @@ from prometheus_client import REGISTRY
 from shapely.geometry import box, shape
 
 from atlas.catalog import load_catalog
-from atlas.tiles import (
-    BUFFER_PX,
-    CELL_PX,
-    CLUSTER_BELOW_ZOOM,
-    EXTENT,
-    TILE_FIELDS,
-    TILE_PX,
-    TileCache,
-    tile_bounds_lonlat,
-)
+from atlas.clusters import CELL_PX, CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, DENSE_CELL, TILE_PX
+from atlas.tiles import BUFFER_PX, EXTENT, TILE_FIELDS, TileCache, tile_bounds_lonlat
 from tests.conftest import GEODATA, ROOT, write_layer
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
@@ -165,11 +157,11 @@ def test_etag_gives_304_and_changes_with_the_data(make_app, geodata_copy):
 
 
 def test_compressed_tile_revalidates_with_its_etag(client):
-    resp = client.get("/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip"})
+    # towns drawn as polygons (at zoom 5 the district's towns are one cluster point: too small to compress)
+    url = "/tiles/towns/8/{}/{}.mvt".format(*tile_of(106.7, 28.9, 8))
+    resp = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
-    again = client.get(
-        "/tiles/towns/5/25/13.mvt", headers={"Accept-Encoding": "gzip", "If-None-Match": resp.headers["ETag"]}
-    )
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": resp.headers["ETag"]})
     assert again.status_code == 304
 
 
@@ -231,22 +223,31 @@ def test_layer_above_its_threshold_is_tiled_on_the_page(tmp_path, make_app):
     assert html.count("QJAtlas.loadTiledLayer(") == 1
 
 
-def _points_layer(tmp_path, make_app, points: list[tuple[float, float]]):
-    """An app whose stations layer holds exactly ``points`` (WGS-84), every other layer as shipped."""
+def _layer_with(tmp_path, make_app, layer_id: str, geometries: list[dict]):
+    """An app whose layer ``layer_id`` holds exactly ``geometries`` (ids p-0, p-1, ...), every other layer as shipped."""
     data_dir = tmp_path / "geodata"
     shutil.copytree(GEODATA, data_dir)
-    fc = json.loads((data_dir / "stations.geojson").read_text(encoding="utf-8"))
+    path = data_dir / CATALOG.get(layer_id).source_file
+    fc = json.loads(path.read_text(encoding="utf-8"))
     template = next(f for f in fc["features"] if f.get("geometry"))
     fc["features"] = [
-        {
-            **template,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {**template["properties"], "id": f"p-{i}"},
-        }
-        for i, (lon, lat) in enumerate(points)
+        {**template, "geometry": geometry, "properties": {**template["properties"], "id": f"p-{i}"}}
+        for i, geometry in enumerate(geometries)
     ]
-    (data_dir / "stations.geojson").write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
     return make_app(GEODATA_DIR=str(data_dir)).test_client()
+
+
+def _points_layer(tmp_path, make_app, points: list[tuple[float, float]]):
+    """An app whose stations layer holds exactly ``points`` (WGS-84), every other layer as shipped."""
+    geometries = [{"type": "Point", "coordinates": [lon, lat]} for lon, lat in points]
+    return _layer_with(tmp_path, make_app, "stations", geometries)
+
+
+def _square(lon: float, lat: float, side_deg: float) -> dict:
+    west, south = lon - side_deg / 2, lat - side_deg / 2
+    ring = [[west, south], [west + side_deg, south], [west + side_deg, south + side_deg], [west, south + side_deg]]
+    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
 
 
 def test_dense_points_cluster_below_the_cluster_zoom_and_every_point_is_counted_once(tmp_path, make_app):
@@ -281,3 +282,41 @@ def test_cluster_cells_are_at_most_cell_px_apart_and_none_from_the_cluster_zoom(
     x, y = tile_of(106.70, 28.90, CLUSTER_BELOW_ZOOM)
     feats = decode(client.get(f"/tiles/stations/{CLUSTER_BELOW_ZOOM}/{x}/{y}.mvt").data)["stations"]["features"]
     assert feats and all("id" in f["properties"] and "cluster" not in f["properties"] for f in feats)
+
+
+def test_a_dense_cell_gathers_features_above_small_px_and_a_tile_stays_bounded(tmp_path, make_app):
+    """Zoom 12: cells are ~1.2 km, SMALL_PX ~150 m. 900 squares of ~330 m in a 3 km block are each drawn bigger than
+    SMALL_PX, yet their cells hold more than DENSE_CELL of them: cluster points only. Three squares far apart stay
+    themselves (clickable), and a square of ~2.5 km (bigger than a cell) is never gathered."""
+    dense = [_square(106.700 + 0.001 * (i % 30), 28.900 + 0.001 * (i // 30), 0.003) for i in range(900)]
+    sparse = [_square(lon, lat, 0.003) for lon, lat in ((106.45, 28.60), (106.95, 29.10), (106.60, 28.75))]
+    big = [_square(106.85, 28.95, 0.025)]
+    client = _layer_with(tmp_path, make_app, "places", dense + sparse + big)
+    z = 12
+    counted, singles, symbols = 0, set(), 0
+    tiles = {tile_of(*shape(g).centroid.coords[0], z) for g in dense + sparse + big}
+    for x, y in tiles:
+        feats = decode(client.get(f"/tiles/places/{z}/{x}/{y}.mvt").data)["places"]["features"]
+        clusters = [f for f in feats if f["properties"].get("cluster")]
+        assert len(clusters) <= CELLS_PER_TILE**2  # at most one cluster point per cell
+        assert all(f["properties"]["point_count"] > DENSE_CELL for f in clusters)  # none under SMALL_PX here
+        counted += sum(f["properties"]["point_count"] for f in clusters)
+        singles |= {f["properties"]["id"] for f in feats if not f["properties"].get("cluster")}
+        symbols += len(feats)
+    assert counted == len(dense)  # every dense square gathered, each in one cluster point
+    assert singles == {"p-900", "p-901", "p-902", "p-903"}
+    assert symbols < 40  # 904 features, a handful of symbols
+    x, y = tile_of(106.715, 28.915, CLUSTER_BELOW_ZOOM)
+    feats = decode(client.get(f"/tiles/places/{CLUSTER_BELOW_ZOOM}/{x}/{y}.mvt").data)["places"]["features"]
+    assert len(feats) > 100 and not any(f["properties"].get("cluster") for f in feats)
+
+
+def test_a_feature_in_a_sparse_cell_is_drawn_in_every_tile_it_meets(tmp_path, make_app):
+    """A ~330 m square across a zoom-12 tile edge (above SMALL_PX, alone) is in both tiles, as in high-zoom tiles."""
+    z = 12
+    west, _south, _east, north = tile_bounds_lonlat(z, *tile_of(106.70, 28.90, z))
+    client = _layer_with(tmp_path, make_app, "places", [_square(west, north - 0.01, 0.003)])
+    x, y = tile_of(106.70, 28.90, z)
+    for col in (x - 1, x):
+        feats = decode(client.get(f"/tiles/places/{z}/{col}/{y}.mvt").data)["places"]["features"]
+        assert [f["properties"]["id"] for f in feats] == ["p-0"]
