@@ -18,7 +18,7 @@ from atlas.tiles import (
     WORLD_HALF_M,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the search names column, its trigram index (SEARCH_SCHEMA)
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -52,7 +52,6 @@ SELECT l.head, (SELECT coalesce(json_agg(f.doc ORDER BY f.pos), '[]')::text
                 FROM atlas_features f WHERE f.layer = l.layer)
 FROM atlas_layers l WHERE l.layer = %s
 """
-FIND_FEATURE = "SELECT DISTINCT layer FROM atlas_features WHERE fid = %s ORDER BY layer"
 OTHER_IDS = "SELECT fid, layer FROM atlas_features WHERE layer <> %s AND fid IS NOT NULL ORDER BY layer, pos"
 ITEM = "SELECT doc::text FROM atlas_features WHERE layer = %s AND fid = %s ORDER BY pos LIMIT 1"
 # the features matching a bbox (and filters) once, then the page in layer order with the total count
@@ -193,6 +192,11 @@ def check_schema(conn: psycopg.Connection) -> str:
         raise SchemaMismatch(
             f"the database schema is version {row[0]}, newer than this atlas knows ({SCHEMA_VERSION}); upgrade the atlas"
         )
+    if int(row[0]) < SCHEMA_VERSION:
+        raise SchemaMismatch(
+            f"the database schema is version {row[0]}, older than this atlas needs ({SCHEMA_VERSION}); "
+            "run `flask --app server db-init` to upgrade it"
+        )
     return row[0]
 
 
@@ -206,9 +210,71 @@ def init_schema(conn: psycopg.Connection) -> str:
                 raise
             found = None
         conn.execute(SCHEMA)
+        conn.execute(SEARCH_SCHEMA)
         conn.execute(
             "INSERT INTO atlas_meta (key, value) VALUES ('schema_version', %s) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (str(SCHEMA_VERSION),),
         )
     return f"schema version {SCHEMA_VERSION}" + (" (was already there)" if found else " created")
+
+
+# ---------------------------------------------------------------------- reads that need no whole layer (issue 15)
+
+# the names search looks in, lower-cased, one a line: a trigram index on it finds substring candidates
+SEARCH_SCHEMA = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE OR REPLACE FUNCTION atlas_search_names(props json) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT lower(concat_ws(E'\\n', props ->> 'name_zh', props ->> 'name_en', props ->> 'id',
+        (SELECT string_agg(a #>> '{}', E'\\n') FROM json_array_elements(
+            CASE WHEN json_typeof(props -> 'aliases') = 'array' THEN props -> 'aliases' ELSE '[]' END) AS a)))
+$$;
+ALTER TABLE atlas_features ADD COLUMN IF NOT EXISTS names text
+    GENERATED ALWAYS AS (atlas_search_names(doc -> 'properties')) STORED;
+CREATE INDEX IF NOT EXISTS atlas_features_names ON atlas_features USING gin (names gin_trgm_ops);
+"""
+
+# a layer's summary (atlas.store.LayerSummary) in one pass: counts, newest as-of (code-point order, as max() in
+# Python) and the exact bounds of what is placed (box3d is computed from the coordinates)
+SUMMARY = """
+SELECT count(*) FILTER (WHERE geom IS NOT NULL), count(*) FILTER (WHERE geom IS NULL),
+       max((props ->> 'as_of') COLLATE "C") FILTER (WHERE props ->> 'as_of' <> ''),
+       min(ST_XMin(geom::box3d)), min(ST_YMin(geom::box3d)), max(ST_XMax(geom::box3d)), max(ST_YMax(geom::box3d))
+FROM atlas_features WHERE layer = %s
+"""
+
+# a feature by id through the fid index: the first layer in catalog order that has it, its first such feature
+FEATURE_BY_ID = """
+SELECT layer, doc::text FROM atlas_features WHERE fid = %(fid)s AND layer = ANY(%(layers)s)
+ORDER BY array_position(%(layers)s, layer), pos LIMIT 1
+"""
+
+# atlas.search's ranking in SQL: per name (zh 3, en 2, id and aliases 1) exact 300, prefix 200, substring 100,
+# plus the name's weight, the best name counts; ties by catalog order, then feature order. The trigram index on
+# ``names`` finds the candidates (a pattern without three word characters, e.g. two Chinese characters in a
+# database whose ctype is C, is a scan of that column instead).
+SEARCH = """
+SELECT f.layer, f.doc::text
+FROM atlas_features f
+CROSS JOIN LATERAL (
+    SELECT max(CASE WHEN n.t = %(q)s THEN 300 WHEN starts_with(n.t, %(q)s) THEN 200 ELSE 100 END + n.w) AS score
+    FROM (
+        SELECT lower(v #>> '{}') AS t, w FROM (
+            SELECT f.props -> 'name_zh', 3 UNION ALL SELECT f.props -> 'name_en', 2 UNION ALL SELECT f.props -> 'id', 1
+            UNION ALL SELECT a, 1 FROM jsonb_array_elements(
+                CASE WHEN jsonb_typeof(f.props -> 'aliases') = 'array' THEN f.props -> 'aliases' ELSE '[]' END) AS a
+        ) AS named (v, w) WHERE jsonb_typeof(v) = 'string'
+    ) AS n
+    WHERE strpos(n.t, %(q)s) > 0
+) AS s
+WHERE f.layer = ANY(%(layers)s) AND f.names LIKE %(pattern)s AND s.score IS NOT NULL
+ORDER BY s.score DESC, array_position(%(layers)s, f.layer), f.pos
+LIMIT %(limit)s
+"""
+
+
+def search_params(query: str, layer_ids: list[str], limit: int) -> dict:
+    """Parameters of SEARCH: the casefolded query, as a LIKE pattern too, and the layers in catalog order."""
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return {"q": query, "pattern": f"%{escaped}%", "layers": layer_ids, "limit": limit}
