@@ -18,7 +18,7 @@ from atlas.tiles import (
     WORLD_HALF_M,
 )
 
-SCHEMA_VERSION = 2  # 2: the search names column, its trigram index (SEARCH_SCHEMA)
+SCHEMA_VERSION = 2  # 2: the search names column and its bigram index (SEARCH_SCHEMA)
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS postgis;
@@ -221,9 +221,11 @@ def init_schema(conn: psycopg.Connection) -> str:
 
 # ---------------------------------------------------------------------- reads that need no whole layer (issue 15)
 
-# the names search looks in, lower-cased, one a line: a trigram index on it finds substring candidates
+# the names search looks in, lower-cased, one a line, and an index of their character pairs: a name holding the
+# query holds every pair of it, so the index finds the candidates of any query of two characters or more, Chinese
+# ones too (pg_trgm's trigrams ignore Chinese characters in a database whose ctype is C, and a two-character query
+# has no trigram in any database; measured in bench/RESULTS.md)
 SEARCH_SCHEMA = """
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE OR REPLACE FUNCTION atlas_search_names(props json) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT lower(concat_ws(E'\\n', props ->> 'name_zh', props ->> 'name_en', props ->> 'id',
@@ -232,7 +234,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 ALTER TABLE atlas_features ADD COLUMN IF NOT EXISTS names text
     GENERATED ALWAYS AS (atlas_search_names(doc -> 'properties')) STORED;
-CREATE INDEX IF NOT EXISTS atlas_features_names ON atlas_features USING gin (names gin_trgm_ops);
+CREATE OR REPLACE FUNCTION atlas_search_pairs(names text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT array(SELECT substr(names, i, 2) FROM generate_series(1, length(names) - 1) AS i)
+$$;
+CREATE INDEX IF NOT EXISTS atlas_features_pairs ON atlas_features USING gin (atlas_search_pairs(names));
 """
 
 # a layer's summary (atlas.store.LayerSummary) in one pass: counts, newest as-of (code-point order, as max() in
@@ -251,16 +257,15 @@ ORDER BY array_position(%(layers)s, layer), pos LIMIT 1
 """
 
 # atlas.search's ranking in SQL: per name (zh 3, en 2, id and aliases 1) exact 300, prefix 200, substring 100,
-# plus the name's weight, the best name counts; ties by catalog order, then feature order. The trigram index on
-# ``names`` finds the candidates (a pattern without three word characters, e.g. two Chinese characters in a
-# database whose ctype is C, is a scan of that column instead).
+# plus the name's weight, the best name counts; ties by catalog order, then feature order. {candidates}: the
+# pair index for queries of two characters or more, else a scan of the names column.
 SEARCH = """
 SELECT f.layer, f.doc::text
 FROM atlas_features f
 CROSS JOIN LATERAL (
     SELECT max(CASE WHEN n.t = %(q)s THEN 300 WHEN starts_with(n.t, %(q)s) THEN 200 ELSE 100 END + n.w) AS score
     FROM (
-        SELECT lower(v #>> '{}') AS t, w FROM (
+        SELECT lower(v #>> '{{}}') AS t, w FROM (
             SELECT f.props -> 'name_zh', 3 UNION ALL SELECT f.props -> 'name_en', 2 UNION ALL SELECT f.props -> 'id', 1
             UNION ALL SELECT a, 1 FROM jsonb_array_elements(
                 CASE WHEN jsonb_typeof(f.props -> 'aliases') = 'array' THEN f.props -> 'aliases' ELSE '[]' END) AS a
@@ -268,13 +273,17 @@ CROSS JOIN LATERAL (
     ) AS n
     WHERE strpos(n.t, %(q)s) > 0
 ) AS s
-WHERE f.layer = ANY(%(layers)s) AND f.names LIKE %(pattern)s AND s.score IS NOT NULL
+WHERE f.layer = ANY(%(layers)s) AND {candidates} AND s.score IS NOT NULL
 ORDER BY s.score DESC, array_position(%(layers)s, f.layer), f.pos
 LIMIT %(limit)s
 """
 
 
-def search_params(query: str, layer_ids: list[str], limit: int) -> dict:
-    """Parameters of SEARCH: the casefolded query, as a LIKE pattern too, and the layers in catalog order."""
+def search_sql(query: str, layer_ids: list[str], limit: int) -> tuple[str, dict]:
+    """SEARCH for a casefolded query and its parameters: the query, as a LIKE pattern, the layers in catalog order."""
+    candidates = "f.names LIKE %(pattern)s"
+    if len(query) >= 2:
+        candidates = f"atlas_search_pairs(f.names) @> atlas_search_pairs(%(q)s) AND {candidates}"
     escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return {"q": query, "pattern": f"%{escaped}%", "layers": layer_ids, "limit": limit}
+    params = {"q": query, "pattern": f"%{escaped}%", "layers": layer_ids, "limit": limit}
+    return SEARCH.format(candidates=candidates), params

@@ -109,7 +109,7 @@ def test_an_edit_changes_the_summary_and_the_search(app):
 def test_db_init_upgrades_a_schema_1_database_with_the_search_index(app):
     url = app.config["DATABASE_URL"]
     with psycopg.connect(url, autocommit=True) as conn:  # the database as schema version 1 left it
-        conn.execute("DROP INDEX atlas_features_names")
+        conn.execute("DROP INDEX atlas_features_pairs")
         conn.execute("ALTER TABLE atlas_features DROP COLUMN names")
         conn.execute("UPDATE atlas_meta SET value = '1' WHERE key = 'schema_version'")
     client = app.test_client()
@@ -119,7 +119,7 @@ def test_db_init_upgrades_a_schema_1_database_with_the_search_index(app):
     assert result.exit_code == 0, result.output
     assert client.get("/readyz").status_code == 200
     with psycopg.connect(url) as conn:
-        assert conn.execute("SELECT to_regclass('atlas_features_names')").fetchone()[0] is not None
+        assert conn.execute("SELECT to_regclass('atlas_features_pairs')").fetchone()[0] is not None
         assert conn.execute("SELECT value FROM atlas_meta WHERE key = 'schema_version'").fetchone()[0] == str(
             pgsql.SCHEMA_VERSION
         )
