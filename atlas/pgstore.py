@@ -222,10 +222,12 @@ class PostgisStore(DataStore):
 
     def search(self, query: str, limit: int) -> list[tuple[LayerSpec, dict]]:
         """atlas.search's ranking in SQL (pgsql.SEARCH), limited there: no layer is read."""
-        sql, params = pgsql.search_sql(query, self.catalog.ids(), limit)
+        ids = self.catalog.ids()
         with self.connection() as conn, conn.transaction():
             conn.execute("SET LOCAL jit = off")  # compiling the plan costs more than a search saves (~0.6 s)
-            rows = conn.execute(sql, params).fetchall()
+            common = {"q": query, "layers": ids, "cap": pgsql.COMMON_PAIRS_CAP}
+            by_pairs = len(query) >= 2 and not conn.execute(pgsql.COMMON_PAIRS, common).fetchone()[0]
+            rows = conn.execute(*pgsql.search_sql(query, ids, limit, by_pairs)).fetchall()
         return [(self.catalog.get(layer_id), json.loads(doc)) for layer_id, doc in rows]
 
     def ids_in_other_layers(self, layer_id: str) -> dict[str, str]:
