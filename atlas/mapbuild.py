@@ -21,7 +21,7 @@ from atlas.elements import (
 )
 from atlas.mappage import stable_ids
 from atlas.overview import OVERVIEW_MAX_ZOOM
-from atlas.store import DataStore, LayerData
+from atlas.store import DataStore, LayerSummary
 from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
 
@@ -31,8 +31,8 @@ def field_config(spec: LayerSpec) -> list[dict]:
     return [f.describe() for f in spec.all_fields if f.popup]
 
 
-def layer_config(data: LayerData, url: str) -> dict:
-    """Everything the browser needs to draw, label and explain one layer."""
+def layer_config(data: LayerSummary, url: str, overview: bool = False) -> dict:
+    """Everything the browser needs to draw, label and explain one layer (``overview``: it has a lighter copy)."""
     spec = data.spec
     return {
         "id": spec.id,
@@ -55,7 +55,7 @@ def layer_config(data: LayerData, url: str) -> dict:
         "notes_zh": spec.notes_zh,
         "notes_en": spec.notes_en,
         # the lighter copy drawn up to overview_max_zoom (atlas.overview), when the layer has one
-        "overview_url": f"{url}{'&' if '?' in url else '?'}detail=overview" if data.overview() else None,
+        "overview_url": f"{url}{'&' if '?' in url else '?'}detail=overview" if overview else None,
         "overview_max_zoom": OVERVIEW_MAX_ZOOM,
     }
 
@@ -63,12 +63,12 @@ def layer_config(data: LayerData, url: str) -> dict:
 def district_bounds(store: DataStore) -> list[list[float]]:
     """[[south, west], [north, east]] of the district layer, or the fact-sheet box if unavailable."""
     try:
-        data = store.layer("district")
+        data = store.summary("district")
     except Exception:
         data = None
-    if data is not None and data.ok and data.feature_count:
-        west, south, east, north = data.frame().total_bounds
-        return [[float(south), float(west)], [float(north), float(east)]]
+    if data is not None and data.bounds is not None:
+        west, south, east, north = data.bounds
+        return [[south, west], [north, east]]
     return [list(QIJIANG_BOUNDS[0]), list(QIJIANG_BOUNDS[1])]
 
 
@@ -93,6 +93,11 @@ def vocab_config() -> dict:
     }
 
 
+def has_overview(store: DataStore, data: LayerSummary) -> bool:
+    """Whether the layer has a lighter copy for the overview zooms; a tiled layer has none and is not read."""
+    return data.ok and not data.tiled and store.layer(data.spec.id).overview() is not None
+
+
 def add_layers(
     m: folium.Map,
     store: DataStore,
@@ -105,13 +110,13 @@ def add_layers(
     ``tile_url`` is given); return the layer-control groups and the layers' browser config."""
     groups: dict[str, list] = {}
     configs = []
-    for data in store.all():
+    for data in store.summaries():
         spec = data.spec
-        cfg = layer_config(data, layer_url(spec.id))
+        cfg = layer_config(data, layer_url(spec.id), has_overview(store, data))
         title = spec.title_en if lang == "en" else spec.title_zh
         tiled = tile_url is not None and data.tiled
         # the data version in the URL: after an edit the browser asks for new tiles, not its cached ones
-        cfg["tiles"] = f"{tile_url(spec.id)}?v={data.etag}" if tiled else None
+        cfg["tiles"] = f"{tile_url(spec.id)}?v={data.token}" if tiled else None
         element = (VectorTileLayer if tiled else RemoteGeoJsonLayer)(cfg, name=title, show=spec.show and data.ok)
         element.add_to(m)
         cfg["_element"] = element  # its JS name is read after stable_ids() below

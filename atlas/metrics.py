@@ -100,12 +100,12 @@ class LayerCollector:
             "qijiang_layer_available", "1 if the layer file loads and validates.", labels=["layer"]
         )
         layer_info = InfoMetricFamily("qijiang_layer", "The ETag (data version) of each layer.", labels=["layer"])
-        for data in self.store.all():
-            layer = data.spec.id
-            features.add_metric([layer], data.feature_count)
-            unplaced.add_metric([layer], data.unplaced_count)
-            available.add_metric([layer], 1 if data.ok else 0)
-            layer_info.add_metric([layer], {"etag": data.etag or "unavailable"})
+        for summary in self.store.summaries():
+            layer = summary.spec.id
+            features.add_metric([layer], summary.feature_count)
+            unplaced.add_metric([layer], summary.unplaced_count)
+            available.add_metric([layer], 1 if summary.ok else 0)
+            layer_info.add_metric([layer], {"etag": summary.token or "unavailable"})
         version = InfoMetricFamily("qijiang_data", "The data version of all layers (as in the map page's cache key).")
         version.add_metric([], {"version": self.store.version()})
         yield from (features, unplaced, available, layer_info, version)

@@ -10,7 +10,8 @@ from atlas.clusters import CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cel
 from atlas.errors import AtlasError
 from atlas.tiles import BUFFER_PX, EXTENT, LATITUDE_LIMIT, TILE_FIELDS
 
-# 2: the tile cluster tables (atlas_tile_clusters, atlas_tile_shapes) and atlas_layers.clustered
+# 2: the tile cluster tables (atlas_tile_clusters, atlas_tile_shapes), atlas_layers.clustered, and the search
+# names column with its character-pair index (SEARCH_SCHEMA)
 SCHEMA_VERSION = 2
 
 SCHEMA = """
@@ -69,7 +70,6 @@ SELECT l.head, (SELECT coalesce(json_agg(f.doc ORDER BY f.pos), '[]')::text
                 FROM atlas_features f WHERE f.layer = l.layer)
 FROM atlas_layers l WHERE l.layer = %s
 """
-FIND_FEATURE = "SELECT DISTINCT layer FROM atlas_features WHERE fid = %s ORDER BY layer"
 OTHER_IDS = "SELECT fid, layer FROM atlas_features WHERE layer <> %s AND fid IS NOT NULL ORDER BY layer, pos"
 ITEM = "SELECT doc::text FROM atlas_features WHERE layer = %s AND fid = %s ORDER BY pos LIMIT 1"
 # the features matching a bbox (and filters) once, then the page in layer order with the total count
@@ -244,7 +244,7 @@ def check_schema(conn: psycopg.Connection) -> str:
     if int(row[0]) < SCHEMA_VERSION:
         raise SchemaMismatch(
             f"the database schema is version {row[0]}, older than this atlas needs ({SCHEMA_VERSION}); "
-            "run `flask --app server db-init`"
+            "run `flask --app server db-init` to upgrade it"
         )
     return row[0]
 
@@ -261,6 +261,7 @@ def init_schema(conn: psycopg.Connection) -> str:
                 raise
             found = "upgraded" if "older" in exc.message else None
         conn.execute(SCHEMA)
+        conn.execute(SEARCH_SCHEMA)
         stale = [layer for (layer,) in conn.execute(STALE_CLUSTERS).fetchall()]
         for layer in stale:
             build_clusters(conn, layer)
@@ -272,3 +273,87 @@ def init_schema(conn: psycopg.Connection) -> str:
     built = f"; tile clusters built for {len(stale)} layer(s)" if stale else ""
     done = {None: " created", "upgraded": " (upgraded from an older version)"}.get(found, " (was already there)")
     return f"schema version {SCHEMA_VERSION}{done}{built}"
+
+
+# ---------------------------------------------------------------------- reads that need no whole layer (issue 15)
+
+# the names search looks in, lower-cased, one a line, and an index of their character pairs: a name holding the
+# query holds every pair of it, so the index finds the candidates of any query of two characters or more, Chinese
+# ones too (pg_trgm's trigrams ignore Chinese characters in a database whose ctype is C, and a two-character query
+# has no trigram in any database; measured in bench/RESULTS.md)
+SEARCH_SCHEMA = """
+CREATE OR REPLACE FUNCTION atlas_search_names(props json) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT lower(concat_ws(E'\\n', props ->> 'name_zh', props ->> 'name_en', props ->> 'id',
+        (SELECT string_agg(a #>> '{}', E'\\n') FROM json_array_elements(
+            CASE WHEN json_typeof(props -> 'aliases') = 'array' THEN props -> 'aliases' ELSE '[]' END) AS a)))
+$$;
+ALTER TABLE atlas_features ADD COLUMN IF NOT EXISTS names text
+    GENERATED ALWAYS AS (atlas_search_names(doc -> 'properties')) STORED;
+CREATE OR REPLACE FUNCTION atlas_search_pairs(names text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT array(SELECT substr(names, i, 2) FROM generate_series(1, length(names) - 1) AS i)
+$$;
+CREATE INDEX IF NOT EXISTS atlas_features_pairs ON atlas_features USING gin (atlas_search_pairs(names));
+"""
+
+# a layer's summary (atlas.store.LayerSummary) in one pass: counts, newest as-of (code-point order, as max() in
+# Python) and the exact bounds of what is placed (box3d is computed from the coordinates)
+SUMMARY = """
+SELECT count(*) FILTER (WHERE geom IS NOT NULL), count(*) FILTER (WHERE geom IS NULL),
+       max((props ->> 'as_of') COLLATE "C") FILTER (WHERE props ->> 'as_of' <> ''),
+       min(ST_XMin(geom::box3d)), min(ST_YMin(geom::box3d)), max(ST_XMax(geom::box3d)), max(ST_YMax(geom::box3d))
+FROM atlas_features WHERE layer = %s
+"""
+
+# a feature by id through the fid index: the first layer in catalog order that has it, its first such feature
+FEATURE_BY_ID = """
+SELECT layer, doc::text FROM atlas_features WHERE fid = %(fid)s AND layer = ANY(%(layers)s)
+ORDER BY array_position(%(layers)s, layer), pos LIMIT 1
+"""
+
+# atlas.search's ranking in SQL: per name (zh 3, en 2, id and aliases 1) exact 300, prefix 200, substring 100,
+# plus the name's weight, the best name counts; ties by catalog order, then feature order. {candidates}: the
+# pair index for a query of two characters or more held by few names, else a scan of the names column.
+SEARCH = """
+SELECT f.layer, f.doc::text
+FROM atlas_features f
+CROSS JOIN LATERAL (
+    SELECT max(CASE WHEN n.t = %(q)s THEN 300 WHEN starts_with(n.t, %(q)s) THEN 200 ELSE 100 END + n.w) AS score
+    FROM (
+        SELECT lower(v #>> '{{}}') AS t, w FROM (
+            SELECT f.props -> 'name_zh', 3 UNION ALL SELECT f.props -> 'name_en', 2 UNION ALL SELECT f.props -> 'id', 1
+            UNION ALL SELECT a, 1 FROM jsonb_array_elements(
+                CASE WHEN jsonb_typeof(f.props -> 'aliases') = 'array' THEN f.props -> 'aliases' ELSE '[]' END) AS a
+        ) AS named (v, w) WHERE jsonb_typeof(v) = 'string'
+    ) AS n
+    WHERE strpos(n.t, %(q)s) > 0
+) AS s
+WHERE f.layer = ANY(%(layers)s) AND {candidates} AND s.score IS NOT NULL
+ORDER BY s.score DESC, array_position(%(layers)s, f.layer), f.pos
+LIMIT %(limit)s
+"""
+
+
+# true when at least %(cap)s names hold every character pair of the query: then ranking them all costs more than
+# the index saves, and scanning the names column is the quicker way (measured: 3x at 1,000,000 matches)
+COMMON_PAIRS = """
+SELECT count(*) = %(cap)s FROM (
+    SELECT 1 FROM atlas_features
+    WHERE layer = ANY(%(layers)s) AND atlas_search_pairs(names) @> atlas_search_pairs(%(q)s) LIMIT %(cap)s
+) AS c
+"""
+COMMON_PAIRS_CAP = 20000
+
+
+def search_sql(query: str, layer_ids: list[str], limit: int, by_pairs: bool) -> tuple[str, dict]:
+    """SEARCH for a casefolded query and its parameters: the query, as a LIKE pattern, the layers in catalog order.
+
+    ``by_pairs``: find the candidates through the pair index (the query has two characters or more).
+    """
+    candidates = "f.names LIKE %(pattern)s"
+    if by_pairs:
+        candidates = f"atlas_search_pairs(f.names) @> atlas_search_pairs(%(q)s) AND {candidates}"
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    params = {"q": query, "pattern": f"%{escaped}%", "layers": layer_ids, "limit": limit}
+    return SEARCH.format(candidates=candidates), params

@@ -20,12 +20,12 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from atlas import pgsql
-from atlas.catalog import Catalog
+from atlas.catalog import Catalog, LayerSpec
 from atlas.clusters import CLUSTER_BELOW_ZOOM
 from atlas.errors import AtlasError, LayerUnavailable, UnknownFeature
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, layer_lock
 from atlas.pgclusters import build_clusters, ensure_clusters
-from atlas.store import DataStore, LayerData, served_layer
+from atlas.store import DataStore, LayerData, LayerSummary, served_layer
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +155,7 @@ class PostgisStore(DataStore):
         if cached is not None and cached.stamp == stamp:
             return cached
         if version is None:
-            reason = f"layer {spec.id!r} is not in the database; load it with `flask --app server db-load`"
-            data = LayerData(spec, False, reason, stamp=stamp)
+            data = LayerData(spec, False, _not_loaded(spec), stamp=stamp)
         else:
             with self.connection() as conn:
                 row = conn.execute(pgsql.READ_LAYER, (spec.id,)).fetchone()
@@ -178,7 +177,7 @@ class PostgisStore(DataStore):
     def broken_layers(self) -> list[tuple[str, str]]:
         """Declared layers that are not in the database (what is there was validated when written); no layer is read."""
         versions = self._versions(spec.id for spec in self.catalog)
-        return [(spec.id, self._layer_at(spec.id, None).reason) for spec in self.catalog if spec.id not in versions]
+        return [(spec.id, _not_loaded(spec)) for spec in self.catalog if spec.id not in versions]
 
     def version(self) -> str:
         """A short hash of every layer's database version: changes whenever any layer is written."""
@@ -190,20 +189,48 @@ class PostgisStore(DataStore):
         spec = self.catalog.get(layer_id)
         version = self._versions([spec.id], conn).get(spec.id)
         if version is None:
-            raise LayerUnavailable(self._layer_at(spec.id, None).reason)
+            raise LayerUnavailable(_not_loaded(spec))
         return f"pg{version}"
 
-    def find_feature(self, feature_id: str) -> tuple[LayerData, dict]:
-        """Return (layer, feature) for a feature id: the layer is found by the indexed id column."""
+    def find_feature(self, feature_id: str) -> tuple[LayerSpec, dict]:
+        """Return (layer, feature) for a feature id: one indexed row, the layer is not read."""
         with self.connection() as conn:
-            rows = conn.execute(pgsql.FIND_FEATURE, (feature_id,)).fetchall()
-        for (layer_id,) in rows:
-            if layer_id in self.catalog.ids():
-                data = self.layer(layer_id)
-                for feat in data.features:
-                    if feat["properties"].get("id") == feature_id:
-                        return data, feat
-        raise UnknownFeature(f"no feature with id {feature_id!r}")
+            row = conn.execute(pgsql.FEATURE_BY_ID, {"fid": feature_id, "layers": self.catalog.ids()}).fetchone()
+        if row is None:
+            raise UnknownFeature(f"no feature with id {feature_id!r}")
+        return self.catalog.get(row[0]), json.loads(row[1])
+
+    def summary(self, layer_id: str) -> LayerSummary:
+        """A layer's summary from one SQL aggregate, kept per layer version; the layer is not read."""
+        spec = self.catalog.get(layer_id)
+        return self._summary_at(spec, self._versions([spec.id]).get(spec.id))
+
+    def summaries(self) -> list[LayerSummary]:
+        """Every declared layer's summary: one version query, then an aggregate for each layer that changed."""
+        versions = self._versions(self.catalog.ids())
+        return [self._summary_at(spec, versions.get(spec.id)) for spec in self.catalog]
+
+    def _summary_at(self, spec: LayerSpec, version: int | None) -> LayerSummary:
+        if version is None:
+            return LayerSummary(spec, False, _not_loaded(spec))
+
+        def build() -> LayerSummary:
+            with self.connection() as conn:
+                placed, unplaced, as_of, *bounds = conn.execute(pgsql.SUMMARY, (spec.id,)).fetchone()
+            box = tuple(bounds) if bounds[0] is not None else None
+            return LayerSummary(spec, True, "", placed, unplaced, as_of, box, f"pg{version}")
+
+        return self._derived.get(f"summary:{spec.id}", ((spec.id, version),), build)
+
+    def search(self, query: str, limit: int) -> list[tuple[LayerSpec, dict]]:
+        """atlas.search's ranking in SQL (pgsql.SEARCH), limited there: no layer is read."""
+        ids = self.catalog.ids()
+        with self.connection() as conn, conn.transaction():
+            conn.execute("SET LOCAL jit = off")  # compiling the plan costs more than a search saves (~0.6 s)
+            common = {"q": query, "layers": ids, "cap": pgsql.COMMON_PAIRS_CAP}
+            by_pairs = len(query) >= 2 and not conn.execute(pgsql.COMMON_PAIRS, common).fetchone()[0]
+            rows = conn.execute(*pgsql.search_sql(query, ids, limit, by_pairs)).fetchall()
+        return [(self.catalog.get(layer_id), json.loads(doc)) for layer_id, doc in rows]
 
     def ids_in_other_layers(self, layer_id: str) -> dict[str, str]:
         """Feature id -> file name of its layer, for every layer but ``layer_id`` (ids are unique atlas-wide)."""
@@ -339,6 +366,10 @@ def write_layer(conn: psycopg.Connection, layer_id: str, collection: dict) -> No
         for pos, feature in enumerate(collection.get("features", [])):
             copy.write_row((layer_id, pos, json.dumps(feature, ensure_ascii=False, separators=(",", ":"))))
     build_clusters(conn, layer_id)
+
+
+def _not_loaded(spec: LayerSpec) -> str:
+    return f"layer {spec.id!r} is not in the database; load it with `flask --app server db-load`"
 
 
 def _layer_data(spec, row: tuple, stamp: tuple) -> LayerData:

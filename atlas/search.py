@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from shapely.geometry import shape
 
+from atlas.catalog import LayerSpec
 from atlas.errors import BadParameter
 from atlas.store import DataStore
 
@@ -11,7 +14,10 @@ MAX_QUERY_CHARS = 100
 
 
 def _score(query: str, props: dict) -> int:
-    """0 = no match; higher is better: exact > prefix > substring; zh name before others."""
+    """0 = no match; higher is better: exact > prefix > substring; zh name before others.
+
+    The PostGIS store ranks in SQL by the same rules (atlas/pgsql.py SEARCH): change both together.
+    """
     names = [props.get("name_zh"), props.get("name_en"), props.get("id"), *(props.get("aliases") or [])]
     best = 0
     for rank, name in enumerate(names):
@@ -28,6 +34,20 @@ def _score(query: str, props: dict) -> int:
     return best
 
 
+def rank_matches(
+    layers: Iterable[tuple[LayerSpec, list[dict]]], query: str, limit: int
+) -> list[tuple[LayerSpec, dict]]:
+    """The ``limit`` best (layer, feature) for a casefolded query: by score, then layer order, then feature order."""
+    hits = []
+    for spec, features in layers:
+        for order, feat in enumerate(features):
+            score = _score(query, feat["properties"])
+            if score:
+                hits.append((-score, spec.order, order, spec, feat))
+    hits.sort(key=lambda h: h[:3])
+    return [(spec, feat) for *_, spec, feat in hits[:limit]]
+
+
 def search_features(store: DataStore, query: str, limit: int = 10) -> list[dict]:
     """Return up to ``limit`` features whose names match ``query``, best first, with their bbox."""
     query = (query or "").strip().casefold()
@@ -35,25 +55,17 @@ def search_features(store: DataStore, query: str, limit: int = 10) -> list[dict]
         raise BadParameter("q is empty: give part of a name in Chinese or English", parameter="q")
     if len(query) > MAX_QUERY_CHARS:
         raise BadParameter(f"q is longer than {MAX_QUERY_CHARS} characters", parameter="q")
-    hits = []
-    for data in store.all():
-        for order, feat in enumerate(data.features):
-            props = feat["properties"]
-            score = _score(query, props)
-            if score:
-                hits.append((-score, data.spec.order, order, data, feat))
-    hits.sort(key=lambda h: h[:3])
-    return [_hit(data, feat) for *_, data, feat in hits[:limit]]
+    return [_hit(spec, feat) for spec, feat in store.search(query, limit)]
 
 
-def _hit(data, feat) -> dict:
+def _hit(spec: LayerSpec, feat: dict) -> dict:
     props = feat["properties"]
     geom = feat.get("geometry")
     bbox = list(shape(geom).bounds) if geom else None
     return {
         "id": props.get("id"),
-        "layer": data.spec.id,
-        "layer_title_zh": data.spec.title_zh,
+        "layer": spec.id,
+        "layer_title_zh": spec.title_zh,
         "name_zh": props.get("name_zh"),
         "name_en": props.get("name_en"),
         "kind": props.get("kind"),

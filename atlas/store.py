@@ -44,6 +44,7 @@ class LayerData:
     _frame: gpd.GeoDataFrame | None = None
     _web_frame: gpd.GeoDataFrame | None = None  # EPSG:3857 copy for vector tiles (atlas/tiles.py)
     _overview: ServedCopy | bool | None = None  # False: computed, not worth serving
+    _summary: LayerSummary | None = None
 
     @property
     def features(self) -> list[dict]:
@@ -80,6 +81,19 @@ class LayerData:
                     self._overview = copy
         return self._overview or None
 
+    def summary(self) -> LayerSummary:
+        """What the page, the layer list, OGC collections, TileJSON and metrics need of this layer; built once."""
+        if self._summary is None:
+            bounds = None
+            if self.ok and self.feature_count:
+                frame = self.frame()
+                geoms = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
+                bounds = tuple(float(v) for v in geoms.total_bounds) if not geoms.empty else None
+            self._summary = LayerSummary(
+                self.spec, self.ok, self.reason, self.feature_count, self.unplaced_count, self.as_of, bounds, self.etag
+            )
+        return self._summary
+
     def frame(self) -> gpd.GeoDataFrame:
         """The layer as a GeoDataFrame in WGS-84 (null geometries kept); built once, do not mutate."""
         if self._frame is None:
@@ -90,6 +104,29 @@ class LayerData:
                 frame = gpd.GeoDataFrame({"id": []}, geometry=gpd.GeoSeries([], crs=WGS84))
             self._frame = frame
         return self._frame
+
+
+@dataclass(frozen=True)
+class LayerSummary:
+    """A layer without its features: whether it is usable, its counts, newest as-of date, bounds and version.
+
+    Both stores give the same summary of the same data (the file store from its LayerData, PostGIS from one SQL
+    aggregate), except ``token``: the served copy's ETag in the file store, ``pg<version>`` in PostGIS.
+    """
+
+    spec: LayerSpec
+    ok: bool
+    reason: str = ""
+    feature_count: int = 0  # features with a position (what the map draws)
+    unplaced_count: int = 0
+    as_of: str | None = None
+    bounds: tuple[float, float, float, float] | None = None  # west, south, east, north of what is placed, WGS-84
+    token: str = ""  # changes with every write of the layer; "" when it is unavailable
+
+    @property
+    def tiled(self) -> bool:
+        """Whether the browser draws this layer from vector tiles: more placed features than its threshold."""
+        return self.ok and self.feature_count > self.spec.tile_threshold
 
 
 @dataclass(frozen=True)
@@ -211,9 +248,24 @@ class DataStore:
     def all(self) -> list[LayerData]:
         return [self.layer(spec.id) for spec in self.catalog]
 
+    def summary(self, layer_id: str) -> LayerSummary:
+        """A layer's summary (ok or not) without its features; unknown ids raise UnknownLayer."""
+        return self.layer(layer_id).summary()
+
+    def usable_summary(self, layer_id: str) -> LayerSummary:
+        """A layer's summary, or LayerUnavailable with the reason (as ``usable``)."""
+        summary = self.summary(layer_id)
+        if not summary.ok:
+            raise LayerUnavailable(f"layer {layer_id!r} is unavailable: {summary.reason}")
+        return summary
+
+    def summaries(self) -> list[LayerSummary]:
+        """Every declared layer's summary, in catalog order."""
+        return [data.summary() for data in self.all()]
+
     def version(self) -> str:
         """A short hash of every layer's ETag: changes whenever any data changes."""
-        tags = "|".join(f"{d.spec.id}:{d.etag or d.reason}" for d in self.all())
+        tags = "|".join(f"{s.spec.id}:{s.token or s.reason}" for s in self.summaries())
         return hashlib.sha256(tags.encode()).hexdigest()[:12]
 
     def layer_versions(self, layer_ids: Iterable[str]) -> tuple:
@@ -229,13 +281,19 @@ class DataStore:
         ids = tuple(layers) if layers is not None else tuple(spec.id for spec in self.catalog)
         return self._derived.get(name, self.layer_versions(ids), build)
 
-    def find_feature(self, feature_id: str) -> tuple[LayerData, dict]:
-        """Return (layer, feature) for a feature id, searching every usable layer."""
+    def find_feature(self, feature_id: str) -> tuple[LayerSpec, dict]:
+        """Return (layer, feature) for a feature id: the first layer in catalog order that has it, its first."""
         for data in self.all():
             for feat in data.features:
                 if feat["properties"].get("id") == feature_id:
-                    return data, feat
+                    return data.spec, feat
         raise UnknownFeature(f"no feature with id {feature_id!r}")
+
+    def search(self, query: str, limit: int) -> list[tuple[LayerSpec, dict]]:
+        """Up to ``limit`` (layer, feature) whose names hold the casefolded ``query``, ranked as atlas.search says."""
+        from atlas.search import rank_matches  # atlas.search imports this module
+
+        return rank_matches(((data.spec, data.features) for data in self.all()), query, limit)
 
     def broken_layers(self) -> list[tuple[str, str]]:
         """(layer id, reason) for every declared layer that cannot be served (readiness check)."""

@@ -19,7 +19,7 @@ from shapely.geometry import box
 
 from atlas.clusters import CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cells_of, gather, tile_cells
 from atlas.errors import UnknownTile
-from atlas.store import LayerData
+from atlas.store import LayerData, LayerSummary
 
 WEB_MERCATOR = "EPSG:3857"
 EXTENT = 4096  # MVT coordinates per tile side
@@ -172,18 +172,16 @@ def quantise(geoms: np.ndarray, bounds_m: tuple[float, float, float, float]) -> 
     return out
 
 
-def tilejson(data: LayerData, tiles_url: str, max_zoom: int = MAX_ZOOM) -> dict:
+def tilejson(data: LayerSummary, tiles_url: str, max_zoom: int = MAX_ZOOM) -> dict:
     """A TileJSON 3.0.0 document for the layer; ``tiles_url`` holds {z}/{x}/{y} placeholders."""
-    frame = data.frame()
-    placed = frame[frame.geometry.notna()]
-    bounds = [float(v) for v in placed.total_bounds] if len(placed) else [-180.0, -85.0511, 180.0, 85.0511]
+    bounds = list(data.bounds) if data.bounds is not None else [-180.0, -85.0511, 180.0, 85.0511]
     spec = data.spec
     fields = {name: (spec.field(name).label_en if spec.field(name) else name) for name in TILE_FIELDS}
     return {
         "tilejson": "3.0.0",
         "name": spec.title_zh,
         "description": spec.title_en,
-        "version": data.etag,
+        "version": data.token,
         "scheme": "xyz",
         "tiles": [tiles_url],
         "minzoom": MIN_ZOOM,

@@ -6,7 +6,9 @@ Starts a throwaway PostGIS cluster (tests/pg.py), fills layer ``synthetic`` in S
 points, half small rectangles over the district box, as bench/synthetic.py), and for each size runs a
 fresh worker process that times vector tiles (ST_AsMVT), OGC bbox items, and pygeoapi 0.21's own
 PostgreSQL provider on the same database (a flat table of the same features with a GiST index, queried
-in process through ``PostgreSQLProvider.query``), then reports the worker's RSS.
+in process through ``PostgreSQLProvider.query``), then the answers that need no whole layer (map page, layer
+list, TileJSON, OGC collections, a feature by id, searches: ``READS``, checking the layer is never read), and
+reports the worker's RSS after all of them.
 Writes bench/pg.json and replaces the "PostGIS store" section of bench/RESULTS.md.
 """
 
@@ -160,8 +162,10 @@ def worker(url: str, layers_dir: str, port: int, per_zoom: int, queries: int) ->
             ours_store.append(ms_store)
             theirs.append(ms_theirs)
             matched.append(body["numberMatched"])
+    reads = page_reads(client, app.extensions["atlas_store"], REPEATS)
     app.extensions["atlas_store"].close()
     return {
+        "reads": reads,
         "tiles": tiles,
         "items_ms": summary(ours),
         "store_items_ms": summary(ours_store),
@@ -169,6 +173,34 @@ def worker(url: str, layers_dir: str, port: int, per_zoom: int, queries: int) ->
         "matched": summary(matched),
         "rss_mib": rss_bytes(os.getpid()) / 2**20,
     }
+
+
+# the answers that need a summary, one feature or a ranked search, not the layer: (label, path)
+READS = (
+    ("map page `/`", "/"),
+    ("`/api/layers`", "/api/layers"),
+    ("TileJSON", "/tiles/synthetic.json"),
+    ("OGC `/collections`", "/ogc/collections?f=json"),
+    ("OGC `/collections/synthetic`", "/ogc/collections/synthetic?f=json"),
+    ("feature by id", "/api/features/syn-0054321"),
+    ("search `synthetic feature 54321` (en)", "/api/search?q=synthetic%20feature%2054321"),
+    ("search `syn-0054321` (id, exact)", "/api/search?q=syn-0054321"),
+    ("search `合成要素543` (zh + digits)", "/api/search?q=%E5%90%88%E6%88%90%E8%A6%81%E7%B4%A0543"),
+    ("search `綦江` (2 zh characters, 1 match)", "/api/search?q=%E7%B6%A6%E6%B1%9F"),
+    ("search `合成` (matches every feature)", "/api/search?q=%E5%90%88%E6%88%90"),
+)
+REPEATS = 7
+
+
+def page_reads(client, store, repeats: int) -> dict:
+    """Time each of READS (first request, then p50 of ``repeats``); check the big layer was never read."""
+    out = {}
+    for label, path in READS:
+        first, resp = _ms(lambda p=path: client.get(p))
+        assert resp.status_code == 200, (path, resp.status_code, resp.data[:300])
+        out[label] = {"first_ms": first, **summary([_ms(lambda p=path: client.get(p))[0] for _ in range(repeats)])}
+    assert "synthetic" not in store._cache, "a worker read the whole synthetic layer"
+    return out
 
 
 def run(sizes: list[int], per_zoom: int, queries: int) -> dict:
@@ -244,7 +276,28 @@ def markdown(result: dict) -> str:
             f"{row['rss_mib']:.0f} | {row['fill_s']:.0f} | {row['clusters_s']:.1f} |"
         )
     lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + reads_markdown(result))
+
+
+def reads_markdown(result: dict) -> list[str]:
+    """The table of answers given without reading the layer (summaries, one feature, search in SQL)."""
+    sizes = [row["n"] for row in result["rows"] if "reads" in row]
+    lines = [
+        "### Answers without reading the layer",
+        "",
+        f"The same worker, after the tile and items runs: each answer's first request, then the p50 of {REPEATS} "
+        "more (ms). Layer summaries come from one SQL aggregate per layer version, search is ranked in SQL "
+        "(a GIN index of the names' character pairs), a feature comes by the id index; the worker checks that the synthetic "
+        "layer was never read (`PostgisStore._cache`), and its RSS above is measured after these requests.",
+        "",
+        "| answer | " + " | ".join(f"{n:,} first | {n:,} p50" for n in sizes) + " |",
+        "|---|" + "---|---|" * len(sizes),
+    ]
+    rows = [row for row in result["rows"] if "reads" in row]
+    for label, _path in READS:
+        cells = [f"{row['reads'][label]['first_ms']:.0f} | {row['reads'][label]['p50']:.1f}" for row in rows]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 
 import mapbox_vector_tile
@@ -189,11 +190,18 @@ def test_tile_cache_is_bounded(app):
         TileCache(max_tiles=0)
 
 
-def test_tilejson_describes_the_tile_set(client):
+def test_tilejson_describes_the_tile_set(client, store_kind):
     doc = client.get("/tiles/towns.json").json
     assert doc["tilejson"] == "3.0.0"
-    version = client.get("/api/layers/towns.geojson").headers["ETag"].strip('"').removesuffix("-gz")
+    # the version in the tile URL is the one the tiles' ETags carry: the GeoJSON's ETag in the file store,
+    # the layer's database version in PostGIS (read without reading the layer)
+    version = client.get("/tiles/towns/5/25/13.mvt").headers["ETag"].strip('"').removesuffix("-5-25-13")
+    if store_kind == "file":
+        assert version == client.get("/api/layers/towns.geojson").headers["ETag"].strip('"').removesuffix("-gz")
+    else:
+        assert re.fullmatch(r"pg\d+", version)
     assert doc["tiles"] == [f"http://localhost/tiles/towns/{{z}}/{{x}}/{{y}}.mvt?v={version}"]
+    assert doc["version"] == version
     assert doc["minzoom"] == 0 and doc["maxzoom"] == 18
     west, south, east, north = doc["bounds"]
     for f in layer_features("towns"):

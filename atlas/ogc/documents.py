@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from atlas.catalog import LayerSpec
 from atlas.ogc.params import CRS84, ItemsQuery
-from atlas.store import LayerData
+from atlas.store import LayerSummary
 
 Url = Callable[..., str]
 TITLE = "綦江地图集 Qijiang Atlas — OGC API Features"
@@ -43,18 +43,14 @@ def now_stamp() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def layer_bbox(data: LayerData) -> list[float] | None:
+def layer_bbox(data: LayerSummary) -> list[float] | None:
     """[minLon, minLat, maxLon, maxLat] of the placed features, or None when nothing is placed."""
-    if not data.ok or data.feature_count == 0:
+    if data.bounds is None:
         return None
-    frame = data.frame()
-    geoms = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
-    if geoms.empty:
-        return None
-    return [round(float(v), 7) for v in geoms.total_bounds]
+    return [round(v, 7) for v in data.bounds]
 
 
-def collection_metadata(data: LayerData) -> dict:
+def collection_metadata(data: LayerSummary) -> dict:
     """The collection description of a layer, without links (the web layer adds those)."""
     spec = data.spec
     description = spec.description_en or spec.title_en
@@ -79,7 +75,7 @@ def collection_metadata(data: LayerData) -> dict:
         "family": spec.family,
         "geometry_types": list(spec.geometry_types),
         "available": data.ok,
-        "feature_count": len(data.features),
+        "feature_count": data.feature_count + data.unplaced_count,
         "unplaced_count": data.unplaced_count,
         "as_of": data.as_of,
     }
@@ -138,7 +134,7 @@ def layer_download_url(url: Url, layer_id: str, kind: str) -> str:
     return url("downloads.layer_file", layer_id=layer_id, fmt=kind)
 
 
-def collection_document(url: Url, data: LayerData, fmt: str, self_endpoint: str) -> dict:
+def collection_document(url: Url, data: LayerSummary, fmt: str, self_endpoint: str) -> dict:
     """A collection's description with its links, alone (``ogc.collection``) or in the list (``ogc.collections``)."""
     meta = collection_metadata(data)
     cid, title_en = meta["id"], data.spec.title_en
@@ -166,7 +162,7 @@ def collection_document(url: Url, data: LayerData, fmt: str, self_endpoint: str)
     return meta
 
 
-def collections_document(url: Url, layers: Iterable[LayerData], fmt: str) -> dict:
+def collections_document(url: Url, layers: Iterable[LayerSummary], fmt: str) -> dict:
     """Every declared layer as a collection."""
     items = [collection_document(url, data, fmt, "ogc.collections") for data in layers]
     return {"links": self_links(url, "ogc.collections", fmt), "collections": items, "timeStamp": now_stamp()}

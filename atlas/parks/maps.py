@@ -9,7 +9,7 @@ import folium
 from atlas.assets import PARKS_JS, localize
 from atlas.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
 from atlas.elements import PageCall, RemoteGeoJsonLayer
-from atlas.mapbuild import district_bounds, layer_config
+from atlas.mapbuild import district_bounds, has_overview, layer_config
 from atlas.store import DataStore
 
 PARKS_CSS = [("qj_parks_css", "/static/parks.css")]
@@ -29,8 +29,9 @@ def _base_map(store: DataStore, basemap: str, basemaps: tuple[Basemap, ...]) -> 
 
 def _add_context(m: folium.Map, store: DataStore, layer_url: Callable[[str], str], layer_ids: tuple[str, ...]) -> None:
     for layer_id in layer_ids:
-        data = store.layer(layer_id)
-        RemoteGeoJsonLayer(layer_config(data, layer_url(layer_id)), name=data.spec.title_zh, show=data.ok).add_to(m)
+        data = store.summary(layer_id)
+        config = layer_config(data, layer_url(layer_id), has_overview(store, data))
+        RemoteGeoJsonLayer(config, name=data.spec.title_zh, show=data.ok).add_to(m)
 
 
 # what each park map shows: the context layers under it, and the QJParks function that draws the parks

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from atlas.errors import BadParameter
 from atlas.search import search_features
+from atlas.store import LayerSummary
 from atlas.web.extension import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -17,10 +18,10 @@ DETAILS = ("full", "overview")
 def layers():
     """List every declared layer with its count, date and data URL."""
     store = get_store()
-    return jsonify([_layer_summary(data) for data in store.all()])
+    return jsonify([_layer_summary(summary) for summary in store.summaries()])
 
 
-def _layer_summary(data) -> dict:
+def _layer_summary(data: LayerSummary) -> dict:
     spec = data.spec
     return {
         "id": spec.id,
@@ -70,5 +71,5 @@ def search():
 @bp.get("/features/<feature_id>")
 def feature(feature_id: str):
     """Return one feature with the id of the layer that holds it."""
-    data, feat = get_store().find_feature(feature_id)
-    return jsonify({"layer": data.spec.id, "feature": feat})
+    spec, feat = get_store().find_feature(feature_id)
+    return jsonify({"layer": spec.id, "feature": feat})

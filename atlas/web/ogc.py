@@ -120,12 +120,12 @@ def openapi():
 @bp.get("/collections")
 def collections():
     fmt = _plain()
-    return _respond(documents.collections_document(_url, get_store().all(), fmt), fmt, "ogc/collections.html")
+    return _respond(documents.collections_document(_url, get_store().summaries(), fmt), fmt, "ogc/collections.html")
 
 
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
-    data = get_store().layer(collection_id)
+    data = get_store().summary(collection_id)
     fmt = _plain()
     body = documents.collection_document(_url, data, fmt, "ogc.collection")
     return _respond(body, fmt, "ogc/collection.html", spec=data.spec, data=data)

@@ -40,10 +40,10 @@ def tile(layer_id: str, z: int, x: int, y: int):
 @bp.get("/<layer_id>.json")
 def layer_tilejson(layer_id: str):
     """Describe a layer's tile set as TileJSON 3.0.0."""
-    data = get_store().usable(layer_id)
+    summary = get_store().usable_summary(layer_id)
     url = url_for("tiles.tile", layer_id=layer_id, z=0, x=0, y=0, _external=True)
-    template = url.removesuffix("/0/0/0.mvt") + "/{z}/{x}/{y}.mvt?v=" + data.etag
-    resp = jsonify(tilejson(data, template))
+    template = url.removesuffix("/0/0/0.mvt") + "/{z}/{x}/{y}.mvt?v=" + summary.token
+    resp = jsonify(tilejson(summary, template))
     resp.headers["Cache-Control"] = CACHE_CONTROL
     return resp
 
