@@ -152,6 +152,7 @@ def test_map_opens_with_the_overview_and_draws_the_full_outlines_when_zoomed_in(
     assert points == shapely.get_num_coordinates(outline) - len(shapely.get_rings(outline))
     popup = page.locator(".leaflet-popup .qj-popup")
     assert popup.get_attribute("data-feature-id") == fid  # the popup is open again on the new drawing
+    assert page.locator(".leaflet-popup").count() == 1  # and the old one is gone, not fading out beside it
     assert town["properties"]["name_zh"] in popup.inner_text()
     # a hidden layer first shown while zoomed in is fetched in full only
     page.evaluate("QJAtlas.map.addLayer(QJAtlas.layers.neighbours.group)")

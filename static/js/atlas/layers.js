@@ -55,6 +55,13 @@
     if (entry.refining || entry.detail !== "overview" || wantedDetail(entry) !== "full") return;
     entry.refining = fetchGeoJson(entry.cfg.url).then(function (fc) {
       var reopen = openPopupFeature(entry);
+      if (reopen) {
+        // close it at once (Leaflet would fade the old popup out for 200 ms beside the reopened one)
+        var map = QJ._map, fade = map._fadeAnimated;
+        map._fadeAnimated = false;
+        map.closePopup();
+        map._fadeAnimated = fade;
+      }
       clearLayer(entry);
       entry.fc = fc;
       entry.detail = "full";
