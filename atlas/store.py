@@ -150,6 +150,13 @@ def served_layer(spec: LayerSpec, collection: dict, stamp: tuple) -> LayerData:
     return LayerData(spec, True, "", collection, copy.body, copy.body_gzip, copy.etag, stamp)
 
 
+def _usable(layer_id: str, value: T) -> T:
+    """``value`` (a LayerData or LayerSummary) if its layer is usable, else LayerUnavailable with the reason."""
+    if not value.ok:
+        raise LayerUnavailable(f"layer {layer_id!r} is unavailable: {value.reason}")
+    return value
+
+
 def _stamp(path: Path) -> tuple:
     try:
         st = path.stat()
@@ -240,10 +247,7 @@ class DataStore:
 
     def usable(self, layer_id: str) -> LayerData:
         """Return the data of a layer or raise LayerUnavailable with the reason."""
-        data = self.layer(layer_id)
-        if not data.ok:
-            raise LayerUnavailable(f"layer {layer_id!r} is unavailable: {data.reason}")
-        return data
+        return _usable(layer_id, self.layer(layer_id))
 
     def all(self) -> list[LayerData]:
         return [self.layer(spec.id) for spec in self.catalog]
@@ -254,10 +258,7 @@ class DataStore:
 
     def usable_summary(self, layer_id: str) -> LayerSummary:
         """A layer's summary, or LayerUnavailable with the reason (as ``usable``)."""
-        summary = self.summary(layer_id)
-        if not summary.ok:
-            raise LayerUnavailable(f"layer {layer_id!r} is unavailable: {summary.reason}")
-        return summary
+        return _usable(layer_id, self.summary(layer_id))
 
     def summaries(self) -> list[LayerSummary]:
         """Every declared layer's summary, in catalog order."""
