@@ -15,8 +15,8 @@ import math
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import mapping
 
+from atlas.layerfile import geometry_to_geojson
 from atlas.precision import DECIMALS_BY_ACCURACY, DEFAULT_DECIMALS, rounded_geometry
 
 OVERVIEW_MAX_ZOOM = 10
@@ -65,14 +65,5 @@ def overview_collection(fc: dict, zoom: int = OVERVIEW_MAX_ZOOM) -> dict:
     for i, geom in zip(picked, simple.values):
         accuracy = (features[i].get("properties") or {}).get("accuracy")
         places = min(decimals, DECIMALS_BY_ACCURACY.get(accuracy, DEFAULT_DECIMALS))
-        out[i] = {**features[i], "geometry": rounded_geometry(_plain(mapping(geom)), places)}
+        out[i] = {**features[i], "geometry": rounded_geometry(geometry_to_geojson(geom), places)}
     return {**fc, "features": out}
-
-
-def _plain(geometry: dict) -> dict:
-    """shapely's mapping() gives tuples; GeoJSON (and rounded_geometry) wants lists."""
-
-    def lists(value):
-        return [lists(v) for v in value] if isinstance(value, (list, tuple)) else value
-
-    return {**geometry, "coordinates": lists(geometry["coordinates"])}

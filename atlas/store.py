@@ -139,6 +139,7 @@ class ServedCopy:
 
 
 def served_copy(collection: dict) -> ServedCopy:
+    """A collection encoded as the browser gets it (compact UTF-8 JSON, gzip -6, a content hash as ETag)."""
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return ServedCopy(body, gzip.compress(body, 6, mtime=0), hashlib.sha256(body).hexdigest()[:20])
 

@@ -45,18 +45,22 @@ def test_every_record_names_its_source_date_accuracy_and_geometry():
                 assert record["accuracy"], record["id"]
 
 
-def copy_records(tmp_path):
+def build_with_edited_record(tmp_path, monkeypatch, name: str, old: str, new: str, count: int = -1):
+    """The build script reading a copy of the source records in which ``name``'s ``old`` became ``new``."""
+    build = load_script(monkeypatch)
     records = tmp_path / "records"
     shutil.copytree(ROOT / "scripts" / "sources" / "records", records)
-    return records
+    text = (records / name).read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}: the test no longer edits anything"
+    (records / name).write_text(text.replace(old, new, count), "utf-8")
+    monkeypatch.setattr(build, "RECORDS", records)
+    return build
 
 
 def test_a_record_the_layer_declaration_rejects_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
-    build = load_script(monkeypatch)
-    records = copy_records(tmp_path)
-    text = (records / "parks.toml").read_text(encoding="utf-8")
-    (records / "parks.toml").write_text(text.replace('status = "designated"', 'status = "rumoured"', 1), "utf-8")
-    monkeypatch.setattr(build, "RECORDS", records)
+    build = build_with_edited_record(
+        tmp_path, monkeypatch, "parks.toml", 'status = "designated"', 'status = "rumoured"', 1
+    )
     out = tmp_path / "out"
     with pytest.raises(SystemExit, match=r"parks.geojson \[cybersecurity-park-qijiang\]: status 'rumoured'"):
         build.main(["--out", str(out)])
@@ -64,20 +68,16 @@ def test_a_record_the_layer_declaration_rejects_stops_the_build_and_writes_nothi
 
 
 def test_an_id_used_in_two_layers_stops_the_build(tmp_path, monkeypatch):
-    build = load_script(monkeypatch)
-    records = copy_records(tmp_path)
-    text = (records / "hubs.toml").read_text(encoding="utf-8")
-    (records / "hubs.toml").write_text(text.replace('id = "sanjiang-freight"', 'id = "sanjiang-station"'), "utf-8")
-    monkeypatch.setattr(build, "RECORDS", records)
+    build = build_with_edited_record(
+        tmp_path, monkeypatch, "hubs.toml", 'id = "sanjiang-freight"', 'id = "sanjiang-station"'
+    )
     with pytest.raises(SystemExit, match=r"hubs.geojson \[sanjiang-station\]: id is also used in stations.geojson"):
         build.main(["--out", str(tmp_path / "out")])
 
 
 def test_a_property_the_layer_does_not_list_is_refused(tmp_path, monkeypatch):
-    build = load_script(monkeypatch)
-    records = copy_records(tmp_path)
-    text = (records / "river.toml").read_text(encoding="utf-8")
-    (records / "river.toml").write_text(text.replace('as_of = "2024"', 'as_of = "2024"\nwidth_m = 80'), "utf-8")
-    monkeypatch.setattr(build, "RECORDS", records)
+    build = build_with_edited_record(
+        tmp_path, monkeypatch, "river.toml", 'as_of = "2024"', 'as_of = "2024"\nwidth_m = 80'
+    )
     with pytest.raises(SystemExit, match="qijiang-river: properties not in the layer's list: width_m"):
         build.main(["--out", str(tmp_path / "out")])
