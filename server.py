@@ -67,7 +67,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         api,
         auth,
-        changes,
         cli,
         compression,
         corridors,
@@ -77,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         editing,
         extension,
         health,
+        history,
         i18n,
         metrics,
         ogc,
@@ -87,8 +87,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         reqlog,
         security,
         tiles,
-        timeline,
         vendor,
+        years,
     )
 
     reqlog.init_app(app)  # first: every later hook and error handler can use the request id
@@ -99,7 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     account.init_app(app)
     vendor.init_app(app)  # stops here, saying what to run, if node_modules is missing
-    for module in (api, pages, ogc, downloads, pdf, parks, corridors, timeline, admin, editing, changes):
+    for module in (api, pages, ogc, downloads, pdf, parks, corridors, years, admin, editing, history):
         app.register_blueprint(module.bp)
     tiles.init_app(app)
     auth.csrf.exempt(admin.bp)  # bearer-token uploads: no browser session, no CSRF token

@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas.store import DataStore, LayerData
+from atlas.stores.files import DataStore, LayerData
 
 CLASSES: tuple[str, ...] = ("surveyed", "approximate", "area", "schematic", "unplaced")
 SOURCES_FILE = "sources.toml"

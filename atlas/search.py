@@ -8,7 +8,7 @@ from shapely.geometry import shape
 
 from atlas.catalog import LayerSpec
 from atlas.errors import BadParameter
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 
 MAX_QUERY_CHARS = 100
 

@@ -22,8 +22,8 @@ import folium
 import geopandas as gpd
 from flask import Flask, Response, abort, send_from_directory
 
-from atlas.assets import VENDOR_DIRS, localize
 from atlas.catalog import load_catalog
+from atlas.maps.assets import VENDOR_DIRS, localize
 
 ROOT = Path(__file__).resolve().parent.parent
 CENTRE = (28.85, 106.72)

@@ -71,7 +71,7 @@ def fill(url: str, start: int, stop: int) -> tuple[float, float]:
     """
     import psycopg
 
-    from atlas.pgclusters import build_clusters
+    from atlas.stores.postgis.clusters import build_clusters
 
     t0 = time.perf_counter()
     with psycopg.connect(url) as conn:

@@ -41,9 +41,9 @@ def pg_cluster():
 def load_database(url: str, folder: Path) -> None:
     """db-init + db-load ``folder`` into the database at ``url`` (layers that do not validate are left out)."""
     from atlas.catalog import load_catalog
-    from atlas.pgsql import init_schema
-    from atlas.pgstore import PostgisStore
-    from atlas.store import read_layer
+    from atlas.stores.files import read_layer
+    from atlas.stores.postgis.sql import init_schema
+    from atlas.stores.postgis.store import PostgisStore
 
     store = PostgisStore(load_catalog(ROOT / "layers"), url, folder)
     try:
@@ -272,7 +272,7 @@ PASSWORD = "correct-horse-1"
 @pytest.fixture
 def curation_app(tmp_path, geodata_copy, make_app):
     """An app on a private geodata copy and a private database, with editors, a limited editor and an admin."""
-    from atlas import accounts
+    from atlas.curation import accounts
     from atlas.web.db import connect
 
     database = tmp_path / "atlas.sqlite3"

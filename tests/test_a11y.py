@@ -246,7 +246,7 @@ EDITOR_PAGES = [
 @pytest.fixture(scope="module")
 def editor_server(tmp_path_factory):
     """A live server on a copy of the data with one editor and one recorded change (the first unplaced park placed)."""
-    from atlas import accounts
+    from atlas.curation import accounts
     from atlas.web.db import connect
     from tests.conftest import GEODATA, PASSWORD, LiveServer, first_unplaced
 

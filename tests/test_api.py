@@ -9,7 +9,7 @@ import re
 import pytest
 
 from atlas.catalog import load_catalog
-from atlas.precision import rounded_collection
+from atlas.stores.precision import rounded_collection
 from tests.conftest import GEODATA, ROOT
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS

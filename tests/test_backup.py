@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from atlas.layerfile import dump_collection, layer_lock, replace_file_locked
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 
 
 def wait_for(condition, what: str, timeout_s: float = 60) -> None:

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from atlas import accounts
+from atlas.curation import accounts
 from atlas.web.db import connect
 from tests.conftest import PASSWORD, stored_layer_bytes, write_layer
 

@@ -1,4 +1,4 @@
-"""The low-zoom gathering rule (atlas.clusters.gather) against a plain per-cell reference, and its edge cases."""
+"""The low-zoom gathering rule (atlas.tiles.clusters.gather) against a plain per-cell reference, and its edge cases."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from atlas.clusters import (
+from atlas.tiles.clusters import (
     CELL_PX,
     CELLS_PER_TILE,
     CLUSTER_BELOW_ZOOM,

@@ -206,7 +206,7 @@ def test_listing_marks_unplaced_corridors_as_not_comparable():
 
 def test_the_stores_context_is_kept_until_a_layer_it_reads_changes(geodata_copy):
     from atlas.catalog import load_catalog
-    from atlas.store import DataStore
+    from atlas.stores.files import DataStore
     from server import ROOT
 
     store = DataStore(load_catalog(ROOT / "layers"), geodata_copy)

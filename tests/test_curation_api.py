@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from atlas.curation import feature_version
+from atlas.curation.edits import feature_version
 from tests.conftest import PASSWORD, csrf_from, first_unplaced, signed_in_client, stored_layer_bytes
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
@@ -72,7 +72,7 @@ def test_anonymous_reads_need_no_account_and_see_no_tools(curation_app):
 
 
 def test_login_cookie_flags_wrong_password_and_rate_limit(make_app, tmp_path, geodata_copy):
-    from atlas import accounts
+    from atlas.curation import accounts
     from atlas.web.db import connect
 
     app = make_app(

@@ -110,7 +110,7 @@ def test_editor_places_unplaced_park_viewer_sees_it_and_revert_restores_the_file
 def test_second_editor_gets_409_with_both_versions_and_keeps_their_input(
     curation_server, curation_app, geodata_copy, page
 ):
-    from atlas import accounts
+    from atlas.curation import accounts
     from atlas.web.db import connect
 
     db = connect(curation_app.config["DATABASE"])

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from atlas import history
 from atlas.catalog import load_catalog
-from atlas.curation import VersionConflict, commit_edit, feature_version, patched_feature
+from atlas.curation import history
+from atlas.curation.edits import VersionConflict, commit_edit, feature_version, patched_feature
 from atlas.web.db import connect
 from tests.conftest import ROOT
 

@@ -9,9 +9,9 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString
 
-from atlas.basemaps import configured_basemaps
 from atlas.datum import convert_geometry, convert_lonlat
-from atlas.precision import DECIMALS_BY_ACCURACY, DEFAULT_DECIMALS
+from atlas.maps.basemaps import configured_basemaps
+from atlas.stores.precision import DECIMALS_BY_ACCURACY, DEFAULT_DECIMALS
 from tests.conftest import GEODATA, wait_for_atlas, wait_js
 
 GEOD = Geod(ellps="WGS84")

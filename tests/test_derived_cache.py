@@ -7,7 +7,7 @@ import os
 import threading
 
 from atlas.catalog import load_catalog
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 from server import ROOT
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import folium
 import pytest
 
-from atlas.basemaps import base_map, configured_basemaps
-from atlas.elements import PageCall
+from atlas.maps.basemaps import base_map, configured_basemaps
+from atlas.maps.elements import PageCall
 
 HOSTILE = "</script><script>alert(1)</script>"
 

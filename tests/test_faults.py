@@ -125,7 +125,7 @@ print(resp.status_code, flush=True)
 
 
 def test_kill_9_during_an_edit_leaves_old_layer_intact_and_no_history(tmp_path, curation_app, geodata_copy):
-    from atlas import accounts
+    from atlas.curation import accounts
     from atlas.web.db import connect
     from tests.conftest import first_unplaced
 
@@ -162,7 +162,7 @@ def test_kill_9_during_an_edit_leaves_old_layer_intact_and_no_history(tmp_path, 
 PG_CHILD = r"""
 import os, sys, time
 sys.path.insert(0, sys.argv[1])
-import atlas.pgstore as pgstore
+import atlas.stores.postgis.store as pgstore
 real_write = pgstore.write_layer
 def slow_write(conn, layer_id, collection):
     real_write(conn, layer_id, collection)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas import assets
+from atlas.maps import assets
 from atlas.web import vendor
 from server import create_app
 

@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from atlas.catalog import load_catalog
 from atlas.errors import BadParameter
 from atlas.search import search_features
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 from atlas.validate import check_collection, check_feature, loads_strict
 from server import create_app
 from tests.conftest import GEODATA, ROOT

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from atlas.corridors.context import corridor_context
-from atlas.ogc.query import layer_index
+from atlas.stores.memory import layer_index
 from server import create_app
 from tests.conftest import rename_feature
 

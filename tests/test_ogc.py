@@ -14,7 +14,7 @@ from shapely.geometry import shape
 
 from atlas.errors import BadParameter
 from atlas.ogc.params import CRS84, ItemsQuery, parse_items_query
-from atlas.ogc.query import LayerIndex, find_item, layer_index, query_items, run_query
+from atlas.stores.memory import LayerIndex, find_item, layer_index, query_items, run_query
 from server import ROOT, create_app
 from tests.conftest import LiveServer, load_database
 from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
@@ -440,7 +440,7 @@ def test_bbox_exact_on_real_layers(client, app):
 
 def test_bbox_uses_the_stores_spatial_index_rebuilt_when_the_file_changes(tmp_path):
     from atlas.catalog import load_catalog
-    from atlas.store import DataStore
+    from atlas.stores.files import DataStore
 
     data_dir = tmp_path / "geodata"
     data_dir.mkdir()
@@ -728,7 +728,7 @@ def test_method_not_allowed_lists_allowed_methods(client):
 
 def test_property_filters_use_a_cached_index_with_the_documented_equality_rules():
     from atlas.catalog import load_catalog
-    from atlas.store import LayerData
+    from atlas.stores.files import LayerData
 
     spec = load_catalog(ROOT / "layers").get("parks")
     values = [["齿轮", "食品"], True, 12, "12", None, ["食品", "食品"], 12.5, False]

@@ -115,5 +115,5 @@ def test_domain_warnings_share_the_format_and_the_request_id(make_app, geodata_c
     capsys.readouterr()
     client.get("/api/layers/hubs.geojson", headers={"X-Request-ID": "broken-hubs"})
     records = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
-    [warning] = [r for r in records if r["logger"] == "atlas.store"]
+    [warning] = [r for r in records if r["logger"] == "atlas.stores.files"]
     assert warning["level"] == "ERROR" and warning["request_id"] == "broken-hubs" and "hubs" in warning["message"]

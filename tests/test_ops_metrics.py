@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from atlas import metrics
+from atlas.ops import metrics
 from tests.conftest import ROOT
 
 

@@ -10,15 +10,15 @@ import pytest
 import shapely
 
 from atlas.catalog import load_catalog
-from atlas.overview import (
+from atlas.stores.files import served_layer
+from atlas.stores.overview import (
     OVERVIEW_MAX_ZOOM,
     TOLERANCE_PX,
     ground_m_per_px,
     overview_collection,
     overview_decimals,
 )
-from atlas.precision import rounded_collection
-from atlas.store import served_layer
+from atlas.stores.precision import rounded_collection
 from tests.conftest import GEODATA, ROOT, wait_for_atlas, wait_js
 
 pytestmark = pytest.mark.both_stores  # the route tests run on the file store and on PostGIS

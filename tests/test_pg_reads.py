@@ -9,9 +9,9 @@ import shutil
 import psycopg
 import pytest
 
-from atlas import pgsql
 from atlas.catalog import load_catalog
 from atlas.search import search_features
+from atlas.stores.postgis import sql as pgsql
 from tests.conftest import GEODATA, ROOT, write_layer
 
 POSTGIS = pytest.mark.parametrize("store_kind", ["postgis"], indirect=True)

@@ -11,7 +11,7 @@ import mapbox_vector_tile
 import psycopg
 import pytest
 
-from atlas import accounts
+from atlas.curation import accounts
 from atlas.web.db import connect
 from tests.conftest import GEODATA, first_unplaced, load_database, write_layer
 from tests.pg import TEMPLATE_DB, Cluster

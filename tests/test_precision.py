@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from atlas.precision import DECIMALS_BY_ACCURACY, rounded_collection, rounded_geometry
+from atlas.stores.precision import DECIMALS_BY_ACCURACY, rounded_collection, rounded_geometry
 from tests.conftest import GEODATA
 
 

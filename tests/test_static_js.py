@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from atlas import assets
+from atlas.maps import assets
 from tests.conftest import ROOT, wait_for_atlas, wait_js
 
 STATIC = ROOT / "static"

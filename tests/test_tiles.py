@@ -13,8 +13,8 @@ from prometheus_client import REGISTRY
 from shapely.geometry import box, shape
 
 from atlas.catalog import load_catalog
-from atlas.clusters import CELL_PX, CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, DENSE_CELL, TILE_PX
-from atlas.tiles import BUFFER_PX, EXTENT, TILE_FIELDS, TileCache, tile_bounds_lonlat
+from atlas.tiles.clusters import CELL_PX, CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, DENSE_CELL, TILE_PX
+from atlas.tiles.mvt import BUFFER_PX, EXTENT, TILE_FIELDS, TileCache, tile_bounds_lonlat
 from tests.conftest import GEODATA, ROOT, write_layer
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
@@ -23,7 +23,7 @@ MVT = "application/vnd.mapbox-vector-tile"
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    """The XYZ column and row holding a WGS-84 point (the slippy-map formula, independent of atlas.tiles)."""
+    """The XYZ column and row holding a WGS-84 point (the slippy-map formula, independent of atlas.tiles.mvt)."""
     n = 2**z
     rad = math.radians(lat)
     return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n)

@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
 from atlas.corridors.coverage import town_polygons
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 
 CORRIDOR_LAYERS = ("railways", "expressways", "river")
 SERVED_LAYERS = ("parks", "hubs", "communities", "towns")

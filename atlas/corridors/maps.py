@@ -16,10 +16,10 @@ from branca.element import Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from atlas.assets import COMMON_JS, CORRIDORS_JS, localize
-from atlas.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
-from atlas.elements import PageCall, draw_locale
-from atlas.mappage import MapParts, stable_ids, zoomable_viewport
+from atlas.maps.assets import COMMON_JS, CORRIDORS_JS, localize
+from atlas.maps.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
+from atlas.maps.elements import PageCall, draw_locale
+from atlas.maps.page import MapParts, stable_ids, zoomable_viewport
 
 CORRIDORS_CSS = [("qj_corridors_css", "/static/corridors.css")]
 MAP_HEIGHT_PX = 420

@@ -18,7 +18,7 @@ from atlas.parks.criteria import all_criteria, target_layers
 from atlas.parks.query import ParkQuery, Vocabulary, hidden_mask, hide_reasons, park_vocabulary, parse_query
 from atlas.parks.score import ParkBase, ParkScores, metric_records, park_base, rank_positions, score_base
 from atlas.parks.targets import park_targets
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import folium
 
-from atlas.assets import PARKS_JS, localize
-from atlas.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
-from atlas.elements import PageCall, RemoteGeoJsonLayer
-from atlas.mapbuild import district_bounds, has_overview, layer_config
-from atlas.store import DataStore
+from atlas.maps.assets import PARKS_JS, localize
+from atlas.maps.atlas_map import district_bounds, has_overview, layer_config
+from atlas.maps.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
+from atlas.maps.elements import PageCall, RemoteGeoJsonLayer
+from atlas.stores.files import DataStore
 
 PARKS_CSS = [("qj_parks_css", "/static/parks.css")]
 CONTEXT_LAYERS = ("district", "stations", "hubs")

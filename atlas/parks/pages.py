@@ -6,7 +6,7 @@ from atlas.parks.criteria import all_criteria, default_weights, filtered_criteri
 from atlas.parks.data import checked_ids, features_by_id, park_feature, ranking, vocabulary
 from atlas.parks.profile import compare_rows, surroundings
 from atlas.parks.query import ParkQuery, Vocabulary, number_filters
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 
 
 def industry_labels(vocab: Vocabulary, lang: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from atlas.analysis import METRIC_CRS, WGS84, to_metric
 from atlas.analysis.nearest import connecting_lines_m, distance_interval_m, k_nearest_m
 from atlas.parks.criteria import all_criteria, distance_criteria
 from atlas.parks.targets import park_targets
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 
 COMMUNITY_COUNT = 3
 TARGET_FIELDS = ("id", "name_zh", "name_en", "kind", "accuracy", "source", "as_of")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from atlas.analysis import WGS84, to_metric
 from atlas.parks.criteria import Target, distance_criteria, target_layers
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 
 
 class ParkTargets(dict):

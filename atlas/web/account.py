@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from atlas import accounts
+from atlas.curation import accounts
 from atlas.errors import AtlasError, BadParameter
 from atlas.web.auth import editor_page
 from atlas.web.db import get_db

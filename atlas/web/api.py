@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from atlas.errors import BadParameter
 from atlas.search import search_features
-from atlas.store import LayerSummary
+from atlas.stores.files import LayerSummary
 from atlas.web.extension import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -42,7 +42,7 @@ def _layer_summary(data: LayerSummary) -> dict:
 def layer_geojson(layer_id: str):
     """Serve a layer's FeatureCollection, gzip-compressed when accepted, with ETag and 304.
 
-    ``?detail=overview`` asks for the lighter copy the map draws at its overview zooms (atlas.overview);
+    ``?detail=overview`` asks for the lighter copy the map draws at its overview zooms (atlas.stores.overview);
     a layer that has none answers with its full copy.
     """
     detail = request.args.get("detail", "full")

@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from atlas import accounts
+from atlas.curation import accounts
 from atlas.errors import AtlasError
 from atlas.web.db import get_db
 

@@ -20,13 +20,13 @@ from atlas.corridors.inputs import (
 from atlas.corridors.maps import build_compare_maps, figure_parts
 from atlas.corridors.proposed import DEFAULT_NAME_ZH, read_line_upload
 from atlas.errors import BadParameter
-from atlas.mapbuild import district_bounds, timeline_config
+from atlas.maps.atlas_map import district_bounds, timeline_config
 from atlas.timeline import corridors_as_of, parse_year, present_year
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang
 from atlas.web.pages import draw_strings
-from atlas.web.timeline import wants_years, years_page
+from atlas.web.years import wants_years, years_page
 
 bp = Blueprint("corridors", __name__)
 API_METHODS = ("GET", "POST")

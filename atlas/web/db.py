@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, g
 
-SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
+SCHEMA = Path(__file__).resolve().parents[1] / "curation" / "schema.sql"
 
 
 def connect(path: str) -> sqlite3.Connection:

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from atlas.errors import AtlasError
-from atlas.store import read_layer
+from atlas.stores.files import read_layer
 from atlas.web.extension import get_store
 
 
@@ -26,7 +26,7 @@ def _database_store():
 @with_appcontext
 def db_init_command() -> None:
     """Create the PostGIS extension and the atlas tables in QIJIANG_DATABASE_URL (safe to run again)."""
-    from atlas import pgsql
+    from atlas.stores.postgis import sql as pgsql
 
     store = _database_store()
     try:

@@ -8,11 +8,12 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from atlas import curation, history
-from atlas.assets import EDIT_JS
 from atlas.catalog import LayerSpec
+from atlas.curation import edits as curation
+from atlas.curation import history
 from atlas.errors import BadParameter, UnknownFeature
-from atlas.metrics import record_edit
+from atlas.maps.assets import EDIT_JS
+from atlas.ops.metrics import record_edit
 from atlas.vocab import ACCURACY, KINDS, STATUSES
 from atlas.web.auth import Forbidden, require_editor
 from atlas.web.db import get_db

@@ -6,10 +6,10 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 
-from atlas.basemaps import Basemap, configured_basemaps
 from atlas.catalog import load_catalog
 from atlas.errors import AtlasError
-from atlas.store import DataStore
+from atlas.maps.basemaps import Basemap, configured_basemaps
+from atlas.stores.files import DataStore
 from atlas.validate import loads_strict
 from atlas.web.reqlog import request_id
 from atlas.web.security import tile_sources
@@ -44,7 +44,7 @@ def open_store(catalog, config) -> DataStore:
     url = config.get("DATABASE_URL")
     if not url:
         return DataStore(catalog, config["GEODATA_DIR"])
-    from atlas.pgstore import PostgisStore  # psycopg is only imported when a database is configured
+    from atlas.stores.postgis.store import PostgisStore  # psycopg is only imported when a database is configured
 
     return PostgisStore(
         catalog,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, jsonify
 
-from atlas import health
+from atlas.ops import health
 from atlas.web.extension import get_store
 
 bp = Blueprint("health", __name__)

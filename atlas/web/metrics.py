@@ -7,8 +7,8 @@ import time
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 
-from atlas import metrics
 from atlas.errors import AtlasError
+from atlas.ops import metrics
 from atlas.web.extension import get_store
 
 bp = Blueprint("metrics", __name__)

@@ -8,8 +8,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from atlas.backup import BackupRefused, create_backup, restore_backup
-from atlas.backup_parts import LayerFiles, SqliteStore
+from atlas.backup.archive import BackupRefused, create_backup, restore_backup
+from atlas.backup.parts import LayerFiles, SqliteStore
 from atlas.errors import AtlasError
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT
 from atlas.web.extension import get_store
@@ -20,7 +20,7 @@ def backup_parts() -> list:
     then the layer files (each replaced atomically), so a failing restore most likely changes nothing."""
     store = get_store()
     if getattr(store, "kind", "file") == "postgis":
-        from atlas.pgbackup import PostgisLayers
+        from atlas.stores.postgis.backup import PostgisLayers
 
         return [SqliteStore(current_app.config["DATABASE"]), PostgisLayers(store)]
     return [SqliteStore(current_app.config["DATABASE"]), LayerFiles(store.catalog, store.data_dir)]

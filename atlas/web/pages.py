@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from atlas.data_coverage import CLASSES, coverage, load_sources, totals
-from atlas.mapbuild import build_atlas_map
-from atlas.mappage import render_page
+from atlas.maps.atlas_map import build_atlas_map
+from atlas.maps.page import render_page
 from atlas.vocab import ACCURACY
 from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang, lang_url

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
-from atlas.mappage import embed_parts
+from atlas.maps.page import embed_parts
 from atlas.parks.data import features_by_id, query_from_args, ranking
 from atlas.parks.export import to_csv, to_geojson
 from atlas.parks.maps import build_park_map

@@ -121,7 +121,7 @@ def compare_pdf():
     from atlas.corridors.context import english_names
     from atlas.corridors.sheets import compare_sheet, corridor_map, years_map, years_sheet
     from atlas.web.corridors import _comparison
-    from atlas.web.timeline import wants_years, years_result
+    from atlas.web.years import wants_years, years_result
 
     store = get_store()
     district, towns = store.usable("district").collection, store.usable("towns").collection

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, g, request
 from markupsafe import Markup
 
-from atlas.basemaps import Basemap
 from atlas.errors import AtlasError
+from atlas.maps.basemaps import Basemap
 
 SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
 

@@ -1,11 +1,11 @@
-"""Vector tiles: /tiles/<layer>/<z>/<x>/<y>.mvt and a TileJSON document per layer (thin views over atlas.tiles)."""
+"""Vector tiles: /tiles/<layer>/<z>/<x>/<y>.mvt and a TileJSON document per layer (thin views over atlas.tiles.mvt)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
-from atlas import metrics
-from atlas.tiles import TileCache, check_address, tilejson
+from atlas.ops import metrics
+from atlas.tiles.mvt import TileCache, check_address, tilejson
 from atlas.web.extension import get_store
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")

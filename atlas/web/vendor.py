@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint, Flask, abort, send_from_directory
 
-from atlas.assets import ROOT, VENDOR_DIRS, missing_vendor_dirs
+from atlas.maps.assets import ROOT, VENDOR_DIRS, missing_vendor_dirs
 
 bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 

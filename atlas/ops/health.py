@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from atlas.errors import AtlasError
-from atlas.store import DataStore
+from atlas.stores.files import DataStore
 
 SQLITE_TIMEOUT_S = 1.0
 

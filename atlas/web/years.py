@@ -8,8 +8,8 @@ from atlas.corridors.context import NAMED_LAYERS, corridor_context, english_name
 from atlas.corridors.inputs import BUFFER_MAX_M, BUFFER_MIN_M, parse_buffer_m
 from atlas.corridors.maps import build_years_map
 from atlas.corridors.years import NETWORK_LAYERS, compare_years
-from atlas.mapbuild import district_bounds, timeline_config
-from atlas.mappage import embed_parts
+from atlas.maps.atlas_map import district_bounds, timeline_config
+from atlas.maps.page import embed_parts
 from atlas.timeline import parse_year, present_year
 from atlas.web.extension import get_basemaps, get_store
 from atlas.web.i18n import current_lang

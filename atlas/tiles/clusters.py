@@ -36,7 +36,7 @@ def cells_of(x: np.ndarray, y: np.ndarray, z: int) -> tuple[np.ndarray, np.ndarr
     """Column (from the west) and row (from the north) of the cells holding EPSG:3857 points at zoom ``z``.
 
     A tile x, y holds columns CELLS_PER_TILE * x .. + CELLS_PER_TILE - 1 and the same rows of y. The SQL in
-    atlas.pgsql computes the same floor of the same double division.
+    atlas.stores.postgis.sql computes the same floor of the same double division.
     """
     side = CELLS_PER_TILE * 2**z
     col = np.clip(np.floor((x + WORLD_HALF_M) / cell_m(z)), 0, side - 1).astype(np.int64)

@@ -2,7 +2,7 @@
 
 The map opens at zoom 10, where a pixel is ~130 m on the ground in Qijiang: the towns' 19,000 boundary
 vertices (about one every 10 m) draw the same picture with a few thousand. The browser draws this copy up
-to OVERVIEW_MAX_ZOOM and the full one (``atlas.precision``'s copy) once the map is zoomed in further, so
+to OVERVIEW_MAX_ZOOM and the full one (``atlas.stores.precision``'s copy) once the map is zoomed in further, so
 no detail is lost, only deferred. Each outline is simplified on its own (Douglas-Peucker, which bounds how
 far a line moves; GEOS's coverage simplification keeps neighbours' shared edges but moves lines several
 pixels, and the shipped towns are not an exact coverage): neighbours may part by up to a pixel there.
@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 
 from atlas.layerfile import geometry_to_geojson
-from atlas.precision import DECIMALS_BY_ACCURACY, DEFAULT_DECIMALS, rounded_geometry
+from atlas.stores.precision import DECIMALS_BY_ACCURACY, DEFAULT_DECIMALS, rounded_geometry
 
 OVERVIEW_MAX_ZOOM = 10
 TOLERANCE_PX = 1.0  # the largest shift of an outline, in screen pixels at OVERVIEW_MAX_ZOOM
@@ -48,7 +48,7 @@ def _simplified(geoms: np.ndarray, tolerance_m: float) -> np.ndarray:
 
 
 def overview_collection(fc: dict, zoom: int = OVERVIEW_MAX_ZOOM) -> dict:
-    """A copy of the browser's FeatureCollection (``atlas.precision.rounded_collection``) for zooms up to
+    """A copy of the browser's FeatureCollection (``atlas.stores.precision.rounded_collection``) for zooms up to
     ``zoom``: lines and polygons simplified by TOLERANCE_PX there (in metres, in the layer's UTM zone) and
     rounded to suit; points and properties as they are."""
     features = fc.get("features", [])

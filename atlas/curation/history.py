@@ -6,7 +6,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from atlas.accounts import utc_now
+from atlas.curation.accounts import utc_now
 
 ACTIONS = ("create", "update", "delete", "revert")
 PAGE_SIZE = 200

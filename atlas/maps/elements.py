@@ -11,7 +11,7 @@ from folium.template import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from atlas.assets import ATLAS_JS, COMMON_JS, MEASURE_JS, PLUGIN_JS, TILES_JS
+from atlas.maps.assets import ATLAS_JS, COMMON_JS, MEASURE_JS, PLUGIN_JS, TILES_JS
 
 ATLAS_CSS = [("qj_atlas_css", "/static/atlas.css")]
 DRAW_JS = [("leaflet_draw_js", "/vendor/leaflet-draw/leaflet.draw.js"), *COMMON_JS]

@@ -8,7 +8,8 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from atlas import curation, history
+from atlas.curation import edits as curation
+from atlas.curation import history
 from atlas.errors import AtlasError, BadParameter
 from atlas.web.auth import Forbidden, editor_page, require_editor
 from atlas.web.db import get_db

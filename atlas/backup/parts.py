@@ -11,7 +11,7 @@ from pathlib import Path
 
 from atlas.catalog import Catalog
 from atlas.layerfile import replace_file_locked
-from atlas.store import DataStore, read_layer
+from atlas.stores.files import DataStore, read_layer
 
 HISTORY_MEMBER = "history/atlas.sqlite3"
 

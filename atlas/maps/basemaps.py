@@ -9,7 +9,7 @@ import folium
 import xyzservices.providers as xyz
 from xyzservices import TileProvider
 
-from atlas.elements import BaseTiles, EmptyBaseLayer
+from atlas.maps.elements import BaseTiles, EmptyBaseLayer
 
 # bbox of the 30 township polygons (fact sheet): used when the district layer itself is unavailable
 QIJIANG_BOUNDS = ((28.454, 106.379), (29.191, 107.054))

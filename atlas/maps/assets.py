@@ -12,7 +12,7 @@ import flask_bootstrap
 import xstatic.pkg.leaflet as xs_leaflet
 from branca.element import Element
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 
 # package name in /vendor/<package>/... -> directory on disk

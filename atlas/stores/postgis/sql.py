@@ -6,9 +6,9 @@ import math
 
 import psycopg
 
-from atlas.clusters import CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cell_m, tile_cells
 from atlas.errors import AtlasError
-from atlas.tiles import BUFFER_PX, EXTENT, LATITUDE_LIMIT, TILE_FIELDS
+from atlas.tiles.clusters import CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cell_m, tile_cells
+from atlas.tiles.mvt import BUFFER_PX, EXTENT, LATITUDE_LIMIT, TILE_FIELDS
 
 # 2: the tile cluster tables (atlas_tile_clusters, atlas_tile_shapes), atlas_layers.clustered, and the search
 # names column with its character-pair index (SEARCH_SCHEMA)
@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS atlas_features (
 );
 CREATE INDEX IF NOT EXISTS atlas_features_geom ON atlas_features USING gist (geom);
 CREATE INDEX IF NOT EXISTS atlas_features_fid ON atlas_features (fid);
--- below the cluster zoom (atlas.clusters), rebuilt by every write in its transaction: the layer version they were
+-- below the cluster zoom (atlas.tiles.clusters), rebuilt by every write in its transaction: the layer version they were
 -- built for, the cluster points per zoom and cell, and the features sent as themselves at some zoom (EPSG:3857)
 ALTER TABLE atlas_layers ADD COLUMN IF NOT EXISTS clustered bigint;
 CREATE TABLE IF NOT EXISTS atlas_tile_clusters (
@@ -112,10 +112,10 @@ WITH bounds AS (
     WHERE f.layer = %(layer)s AND f.geom && b.pad_deg AND ST_Intersects(f.geom, b.pad_deg)
 )
 {_TILE_ENCODE}"""
-# the cell of an anchor, as atlas.clusters.cells_of
+# the cell of an anchor, as atlas.tiles.clusters.cells_of
 _COL = f"least(greatest(floor((s.x + {WORLD_HALF_M!r}::float8) / %(cell_m)s), 0), %(side)s - 1)"
 _ROW = f"least(greatest(floor(({WORLD_HALF_M!r}::float8 - s.y) / %(cell_m)s), 0), %(side)s - 1)"
-# below CLUSTER_BELOW_ZOOM, as atlas.tiles.tile_bytes: the stored cluster points of the tile's cells, and the stored
+# below CLUSTER_BELOW_ZOOM, as atlas.tiles.mvt.tile_bytes: the stored cluster points of the tile's cells, and the stored
 # features not gathered at this zoom that meet it (one under SMALL_PX only in the tile holding its anchor)
 TILE_CLUSTERED = f"""
 WITH bounds AS (
@@ -173,7 +173,7 @@ def tile_params(layer_id: str, z: int, x: int, y: int) -> dict:
 _WEB_GEOM = f"""ST_Transform(CASE WHEN ST_YMax(f.geom) > {LATITUDE_LIMIT!r} OR ST_YMin(f.geom) < -{LATITUDE_LIMIT!r}
     THEN ST_ClipByBox2D(f.geom, ST_MakeEnvelope(-180, -{LATITUDE_LIMIT!r}, 180, {LATITUDE_LIMIT!r}, 4326))
     ELSE f.geom END, 3857)"""
-# anchor (point on surface) and bounding-box side of each, for atlas.clusters.gather
+# anchor (point on surface) and bounding-box side of each, for atlas.tiles.clusters.gather
 ANCHORS = f"""
 SELECT w.pos, ST_X(a), ST_Y(a), greatest(ST_XMax(w.g) - ST_XMin(w.g), ST_YMax(w.g) - ST_YMin(w.g))
 FROM (SELECT f.pos, {_WEB_GEOM} AS g FROM atlas_features f WHERE f.layer = %s AND f.geom IS NOT NULL) w,
@@ -230,7 +230,7 @@ def _as_float(text: str) -> float | None:
 
 def check_schema(conn: psycopg.Connection) -> str:
     """The schema version in the database; raise if there is none or it is newer than this code knows."""
-    from atlas.pgstore import SchemaMismatch
+    from atlas.stores.postgis.store import SchemaMismatch
 
     if conn.execute("SELECT to_regclass('atlas_meta')").fetchone()[0] is None:
         raise SchemaMismatch("the database has no atlas schema; run `flask --app server db-init`")
@@ -251,7 +251,7 @@ def check_schema(conn: psycopg.Connection) -> str:
 
 def init_schema(conn: psycopg.Connection) -> str:
     """Create or upgrade the tables (idempotent), build missing tile clusters, record the version; refuse a newer one."""
-    from atlas.pgclusters import build_clusters
+    from atlas.stores.postgis.clusters import build_clusters
 
     with conn.transaction():
         try:
@@ -297,7 +297,7 @@ $$;
 CREATE INDEX IF NOT EXISTS atlas_features_pairs ON atlas_features USING gin (atlas_search_pairs(names));
 """
 
-# a layer's summary (atlas.store.LayerSummary) in one pass: counts, newest as-of (code-point order, as max() in
+# a layer's summary (atlas.stores.files.LayerSummary) in one pass: counts, newest as-of (code-point order, as max() in
 # Python) and the exact bounds of what is placed (box3d is computed from the coordinates)
 SUMMARY = """
 SELECT count(*) FILTER (WHERE geom IS NOT NULL), count(*) FILTER (WHERE geom IS NULL),

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from atlas.catalog import LayerSpec
+from atlas.curation.history import Change
 from atlas.errors import AtlasError, BadParameter, LayerUnavailable, UnknownFeature
-from atlas.history import Change
 from atlas.layerfile import COORD_DECIMALS, DEFAULT_LOCK_TIMEOUT, dump_geojson, layer_lock
-from atlas.store import FileLayerWriter
+from atlas.stores.files import FileLayerWriter
 from atlas.validate import check_collection, loads_strict
 
 PROVENANCE = ("source", "accuracy", "as_of")

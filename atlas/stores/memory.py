@@ -9,7 +9,7 @@ import shapely
 
 from atlas.errors import UnknownFeature
 from atlas.ogc.params import ItemsQuery
-from atlas.store import DataStore, LayerData
+from atlas.stores.files import DataStore, LayerData
 
 
 def _value_keys(value) -> list[tuple]:

@@ -7,10 +7,10 @@ from collections.abc import Callable, Mapping
 import folium
 import folium.plugins
 
-from atlas.assets import PLUGIN_JS, localize
-from atlas.basemaps import DEFAULT_BASEMAPS, QIJIANG_BOUNDS, Basemap, base_map
 from atlas.catalog import LayerSpec
-from atlas.elements import (
+from atlas.maps.assets import PLUGIN_JS, localize
+from atlas.maps.basemaps import DEFAULT_BASEMAPS, QIJIANG_BOUNDS, Basemap, base_map
+from atlas.maps.elements import (
     ATLAS_CSS,
     ATLAS_JS,
     GroupedLayers,
@@ -19,9 +19,9 @@ from atlas.elements import (
     VectorTileLayer,
     measure_tool,
 )
-from atlas.mappage import stable_ids
-from atlas.overview import OVERVIEW_MAX_ZOOM
-from atlas.store import DataStore, LayerSummary
+from atlas.maps.page import stable_ids
+from atlas.stores.files import DataStore, LayerSummary
+from atlas.stores.overview import OVERVIEW_MAX_ZOOM
 from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
 
@@ -54,7 +54,7 @@ def layer_config(data: LayerSummary, url: str, overview: bool = False) -> dict:
         "as_of": data.as_of,
         "notes_zh": spec.notes_zh,
         "notes_en": spec.notes_en,
-        # the lighter copy drawn up to overview_max_zoom (atlas.overview), when the layer has one
+        # the lighter copy drawn up to overview_max_zoom (atlas.stores.overview), when the layer has one
         "overview_url": f"{url}{'&' if '?' in url else '?'}detail=overview" if overview else None,
         "overview_max_zoom": OVERVIEW_MAX_ZOOM,
     }

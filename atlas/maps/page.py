@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import folium
 from markupsafe import escape
 
-from atlas.assets import localize
+from atlas.maps.assets import localize
 
 
 def stable_ids(element, counter: list | None = None) -> None:

@@ -17,9 +17,9 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
-from atlas.clusters import CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cells_of, gather, tile_cells
 from atlas.errors import UnknownTile
-from atlas.store import LayerData, LayerSummary
+from atlas.stores.files import LayerData, LayerSummary
+from atlas.tiles.clusters import CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cells_of, gather, tile_cells
 
 WEB_MERCATOR = "EPSG:3857"
 EXTENT = 4096  # MVT coordinates per tile side
@@ -78,7 +78,7 @@ def web_frame(data: LayerData) -> gpd.GeoDataFrame:
     bounds = shapely.bounds(web.geometry.values)
     web["_x"], web["_y"] = shapely.get_x(anchor), shapely.get_y(anchor)
     web["_span_m"] = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
-    # below CLUSTER_BELOW_ZOOM: up to which zoom each feature is gathered (atlas.clusters), and the cluster points
+    # below CLUSTER_BELOW_ZOOM: up to which zoom each feature is gathered (atlas.tiles.clusters), and the cluster points
     gathering = gather(web["_x"].to_numpy(), web["_y"].to_numpy(), web["_span_m"].to_numpy())
     web["_gathered_to"], web["_small_to"] = gathering.gathered_to, gathering.small_to
     data._cluster_points = gathering.points
@@ -96,7 +96,7 @@ def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
     """Encode the features of ``data`` that meet tile z/x/y as one MVT layer named after the layer id.
 
     Geometry is clipped to the tile plus BUFFER_PX and quantised to EXTENT. Below CLUSTER_BELOW_ZOOM, features are
-    gathered into cluster points as atlas.clusters says: a gathered feature is left out, the tile sends the cluster
+    gathered into cluster points as atlas.tiles.clusters says: a gathered feature is left out, the tile sends the cluster
     points of its cells, and a feature under SMALL_PX is sent only by the tile holding its anchor. An empty tile
     gives b"".
     """

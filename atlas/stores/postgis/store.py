@@ -19,13 +19,13 @@ from collections.abc import Iterable, Iterator
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from atlas import pgsql
 from atlas.catalog import Catalog, LayerSpec
-from atlas.clusters import CLUSTER_BELOW_ZOOM
 from atlas.errors import AtlasError, LayerUnavailable, UnknownFeature
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, layer_lock
-from atlas.pgclusters import build_clusters, ensure_clusters
-from atlas.store import DataStore, LayerData, LayerSummary, served_layer
+from atlas.stores.files import DataStore, LayerData, LayerSummary, served_layer
+from atlas.stores.postgis import sql as pgsql
+from atlas.stores.postgis.clusters import build_clusters, ensure_clusters
+from atlas.tiles.clusters import CLUSTER_BELOW_ZOOM
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ class PostgisStore(DataStore):
 
     def items(self, layer_id: str, query) -> tuple[list[dict], int]:
         """OGC items in SQL: (the page of features, number matched); bbox uses the GiST index."""
-        from atlas.ogc.query import ogc_feature  # atlas.ogc imports the store module: keep the graph acyclic
+        from atlas.stores.memory import ogc_feature  # atlas.ogc imports the store module: keep the graph acyclic
 
         self.catalog.get(layer_id)
         where, params = pgsql.items_where(layer_id, query)
@@ -268,7 +268,7 @@ class PostgisStore(DataStore):
 
     def item(self, layer_id: str, feature_id: str) -> dict:
         """One feature of a layer by id (the first with that id, as in the file store), or UnknownFeature."""
-        from atlas.ogc.query import ogc_feature
+        from atlas.stores.memory import ogc_feature
 
         with self.connection() as conn:
             self.layer_token(layer_id, conn)

@@ -1,12 +1,12 @@
-"""The PostGIS store's tile cluster tables: atlas.clusters' rule applied to a layer, in the writer's transaction."""
+"""The PostGIS store's tile cluster tables: atlas.tiles.clusters' rule applied to a layer, in the writer's transaction."""
 
 from __future__ import annotations
 
 import numpy as np
 import psycopg
 
-from atlas import pgsql
-from atlas.clusters import CLUSTER_BELOW_ZOOM, gather
+from atlas.stores.postgis import sql as pgsql
+from atlas.tiles.clusters import CLUSTER_BELOW_ZOOM, gather
 
 
 def build_clusters(conn: psycopg.Connection, layer_id: str) -> None:
@@ -56,7 +56,7 @@ def ensure_clusters(conn: psycopg.Connection, layer_id: str) -> None:
             if row is not None and row[0] != row[1]:
                 build_clusters(conn, layer_id)
     except psycopg.errors.ReadOnlySqlTransaction:
-        from atlas.pgstore import SchemaMismatch  # pgstore imports this module
+        from atlas.stores.postgis.store import SchemaMismatch  # pgstore imports this module
 
         raise SchemaMismatch(
             f"the tile clusters of layer {layer_id!r} are older than its rows and this database is read-only "

@@ -19,8 +19,8 @@ import geopandas as gpd
 from atlas.catalog import Catalog, LayerSpec
 from atlas.errors import LayerUnavailable, UnknownFeature
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, layer_lock, replace_file_locked
-from atlas.overview import MIN_SAVING, overview_collection
-from atlas.precision import rounded_collection
+from atlas.stores.overview import MIN_SAVING, overview_collection
+from atlas.stores.precision import rounded_collection
 from atlas.validate import Problem, check_collection, ids_in_other_layers
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class LayerData:
         return self.ok and self.feature_count > self.spec.tile_threshold
 
     def overview(self) -> ServedCopy | None:
-        """The browser's lighter copy for the overview zooms (atlas.overview), built once; None for a tiled
+        """The browser's lighter copy for the overview zooms (atlas.stores.overview), built once; None for a tiled
         layer, or when it would not be MIN_SAVING smaller than the full copy."""
         if self._overview is None:
             self._overview = False
@@ -307,18 +307,18 @@ class DataStore:
 
     def items(self, layer_id: str, query) -> tuple[list[dict], int]:
         """OGC items of a layer (atlas.ogc.params.ItemsQuery): (the page of features, number matched)."""
-        from atlas.ogc.query import query_items  # atlas.ogc imports this module
+        from atlas.stores.memory import query_items  # atlas.ogc imports this module
 
         return query_items(self, layer_id, query)
 
     def item(self, layer_id: str, feature_id: str) -> dict:
         """One feature of a layer as an OGC item, or UnknownFeature."""
-        from atlas.ogc.query import get_item
+        from atlas.stores.memory import get_item
 
         return get_item(self, layer_id, feature_id)
 
     def tile(self, layer_id: str, z: int, x: int, y: int, cache, on_lookup=None) -> bytes:
-        """One Mapbox Vector Tile of a layer (b"" when empty) from ``cache`` (atlas.tiles.TileCache)."""
+        """One Mapbox Vector Tile of a layer (b"" when empty) from ``cache`` (atlas.tiles.mvt.TileCache)."""
         return cache.get(self.usable(layer_id), z, x, y, on_lookup)
 
     def ids_in_other_layers(self, layer_id: str) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Curation: browser and API edits (edits), their history, accounts and tokens."""

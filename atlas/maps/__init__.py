@@ -1,0 +1,1 @@
+"""Map building: basemaps, folium elements, the main map, page rendering and each page's scripts."""

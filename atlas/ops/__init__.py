@@ -1,0 +1,1 @@
+"""Operations: health checks and Prometheus metrics."""

@@ -1,0 +1,1 @@
+"""Where layers live: the store contract (base), the file store, the PostGIS store, and the in-memory engine."""

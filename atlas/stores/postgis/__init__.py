@@ -1,0 +1,1 @@
+"""The PostGIS store: store, SQL, tile cluster tables, backup part."""
