@@ -4,14 +4,12 @@ schematic or unplaced, why each unplaced one is, and the sources with their lice
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-from atlas.stores.files import DataStore, LayerData
+from atlas.stores.base import Store
+from atlas.stores.layerdata import LayerData
 
 CLASSES: tuple[str, ...] = ("surveyed", "approximate", "area", "schematic", "unplaced")
-SOURCES_FILE = "sources.toml"
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def layer_coverage(data: LayerData) -> LayerCoverage:
     return LayerCoverage(spec.id, spec.title_zh, spec.title_en, data.ok, data.reason, counts, unplaced)
 
 
-def coverage(store: DataStore) -> list[LayerCoverage]:
+def coverage(store: Store) -> list[LayerCoverage]:
     """Coverage of every declared layer, in catalog order."""
     return [layer_coverage(data) for data in store.all()]
 
@@ -70,14 +68,6 @@ def coverage(store: DataStore) -> list[LayerCoverage]:
 def totals(rows: list[LayerCoverage]) -> dict[str, int]:
     """Counts per accuracy class over all layers."""
     return {name: sum(row.counts.get(name, 0) for row in rows) for name in CLASSES}
-
-
-def load_sources(data_dir: str | Path) -> list[dict]:
-    """The source register (``sources.toml`` beside the layer files); empty when the data has none."""
-    path = Path(data_dir) / SOURCES_FILE
-    if not path.exists():
-        return []
-    return tomllib.loads(path.read_text(encoding="utf-8")).get("source", [])
 
 
 def format_table(rows: list[LayerCoverage]) -> str:

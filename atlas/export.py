@@ -21,7 +21,7 @@ import pyogrio
 from shapely.geometry import shape
 
 from atlas.errors import BadParameter
-from atlas.stores.files import WGS84, LayerData
+from atlas.stores.layerdata import WGS84, LayerData
 
 LIST_SEPARATOR = ";"
 GEOMETRY_COLUMN = "wkt"

@@ -41,8 +41,8 @@ def pg_cluster():
 def load_database(url: str, folder: Path) -> None:
     """db-init + db-load ``folder`` into the database at ``url`` (layers that do not validate are left out)."""
     from atlas.catalog import load_catalog
-    from atlas.stores.files import read_layer
-    from atlas.stores.postgis.sql import init_schema
+    from atlas.stores.filelayer import read_layer
+    from atlas.stores.postgis.schema import init_schema
     from atlas.stores.postgis.store import PostgisStore
 
     store = PostgisStore(load_catalog(ROOT / "layers"), url, folder)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from atlas.layerfile import dump_collection, layer_lock, replace_file_locked
-from atlas.stores.files import DataStore
+from atlas.stores.files import FileStore
 
 
 def wait_for(condition, what: str, timeout_s: float = 60) -> None:
@@ -137,7 +137,7 @@ def test_backup_during_saves_then_wipe_and_restore_gives_the_backed_up_state(ops
         restored = (data_dir / entry["file"]).read_bytes()
         assert restored == members[entry["member"]] and hashlib.sha256(restored).hexdigest() == entry["sha256"]
     assert db_rows(db_path) == db_rows(archived_db)
-    assert DataStore(app.extensions["atlas_store"].catalog, data_dir).version() == manifest["data_version"]
+    assert FileStore(app.extensions["atlas_store"].catalog, data_dir).version() == manifest["data_version"]
 
 
 def test_restore_over_live_data_brings_back_the_backup(ops, tmp_path):

@@ -206,10 +206,10 @@ def test_listing_marks_unplaced_corridors_as_not_comparable():
 
 def test_the_stores_context_is_kept_until_a_layer_it_reads_changes(geodata_copy):
     from atlas.catalog import load_catalog
-    from atlas.stores.files import DataStore
+    from atlas.stores.files import FileStore
     from server import ROOT
 
-    store = DataStore(load_catalog(ROOT / "layers"), geodata_copy)
+    store = FileStore(load_catalog(ROOT / "layers"), geodata_copy)
     ctx = corridor_context(store)
     assert corridor_context(store) is ctx
     rename_feature(geodata_copy / "places.geojson", _first_id(geodata_copy / "places.geojson"), "改名地点")

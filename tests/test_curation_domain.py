@@ -10,6 +10,7 @@ import pytest
 from atlas.catalog import load_catalog
 from atlas.curation import history
 from atlas.curation.edits import VersionConflict, commit_edit, feature_version, patched_feature
+from atlas.stores.files import FileStore
 from atlas.web.db import connect
 from tests.conftest import ROOT
 
@@ -21,9 +22,12 @@ def same_accuracy(feature: dict, **extra) -> dict:
     return {**PROVENANCE, "accuracy": feature["properties"]["accuracy"], **extra}
 
 
+CATALOG = load_catalog(ROOT / "layers")
+
+
 @pytest.fixture
 def parks():
-    return load_catalog(ROOT / "layers").get("parks")
+    return CATALOG.get("parks")
 
 
 def test_version_is_canonical_and_absent_features_have_one(parks):
@@ -61,7 +65,7 @@ def test_concurrent_edits_of_one_layer_are_serialised_and_all_recorded(parks, ge
         try:
             for fid in fids:
                 commit_edit(
-                    geodata_copy,
+                    FileStore(CATALOG, geodata_copy),
                     parks,
                     fid,
                     lambda cur: patched_feature(
@@ -93,7 +97,7 @@ def test_stale_version_writes_nothing_and_records_nothing(parks, geodata_copy, t
     fid = json.loads(before)["features"][0]["id"]
     with pytest.raises(VersionConflict) as info:
         commit_edit(
-            geodata_copy,
+            FileStore(CATALOG, geodata_copy),
             parks,
             fid,
             lambda cur: cur,
@@ -116,7 +120,7 @@ def test_a_failed_history_insert_puts_the_old_file_back(parks, geodata_copy):
 
     with pytest.raises(RuntimeError):
         commit_edit(
-            geodata_copy,
+            FileStore(CATALOG, geodata_copy),
             parks,
             fid,
             lambda cur: patched_feature(cur, {"properties": same_accuracy(cur)}, parks),

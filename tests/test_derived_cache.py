@@ -7,12 +7,12 @@ import os
 import threading
 
 from atlas.catalog import load_catalog
-from atlas.stores.files import DataStore
+from atlas.stores.files import FileStore
 from server import ROOT
 
 
-def _store(data_dir) -> DataStore:
-    return DataStore(load_catalog(ROOT / "layers"), data_dir)
+def _store(data_dir) -> FileStore:
+    return FileStore(load_catalog(ROOT / "layers"), data_dir)
 
 
 def test_value_is_built_once_then_rebuilt_when_a_layer_it_reads_changes(geodata_copy):

@@ -12,14 +12,14 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from atlas.catalog import load_catalog
 from atlas.errors import BadParameter
 from atlas.search import search_features
-from atlas.stores.files import DataStore
+from atlas.stores.files import FileStore
 from atlas.validate import check_collection, check_feature, loads_strict
 from server import create_app
 from tests.conftest import GEODATA, ROOT
 
 CATALOG = load_catalog(ROOT / "layers")
 PARKS = CATALOG.get("parks")
-STORE = DataStore(CATALOG, GEODATA)
+STORE = FileStore(CATALOG, GEODATA)
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20)
 json_values = st.recursive(

@@ -23,6 +23,7 @@ from atlas.catalog import load_catalog
 from atlas.datum import gcj02_to_wgs84_xy
 from atlas.errors import BadParameter
 from atlas.importer import fields, reading
+from atlas.stores.files import FileStore
 from atlas.validate import check_collection
 from tests.conftest import ROOT, stored_layer_bytes
 
@@ -606,7 +607,7 @@ def test_crash_mid_write_leaves_old_file_and_no_temp(geodata, tmp_path, monkeypa
 
     monkeypatch.setattr(layerfile.os, "fsync", die)
     with pytest.raises(KeyboardInterrupt):
-        importer.import_layer(_good_source(tmp_path), STATIONS, geodata)
+        importer.import_layer(_good_source(tmp_path), STATIONS, FileStore(CATALOG, geodata))
     monkeypatch.setattr(layerfile.os, "fsync", real_fsync)
     assert written, "the temp file should have existed in the target directory during the write"
     assert (geodata / "stations.geojson").read_bytes() == before
@@ -678,7 +679,9 @@ def test_second_import_waits_for_the_lock(geodata, tmp_path):
 
     def run():
         try:
-            outcome["report"] = importer.import_layer(_good_source(tmp_path, 4), STATIONS, geodata, lock_timeout=20)
+            outcome["report"] = importer.import_layer(
+                _good_source(tmp_path, 4), STATIONS, FileStore(CATALOG, geodata), lock_timeout=20
+            )
         except Exception as exc:  # reported through the assertion below
             outcome["error"] = exc
 
@@ -729,7 +732,7 @@ def test_concurrent_imports_are_serialised(geodata, tmp_path, monkeypatch):
 
     def run(src):
         try:
-            reports.append(importer.import_layer(src, STATIONS, geodata, lock_timeout=20))
+            reports.append(importer.import_layer(src, STATIONS, FileStore(CATALOG, geodata), lock_timeout=20))
         except Exception as exc:  # reported through the assertion below
             errors.append(exc)
 

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from atlas.corridors.context import corridor_context
-from atlas.stores.memory import layer_index
 from server import create_app
 from tests.conftest import rename_feature
 
@@ -79,5 +78,5 @@ def test_each_instance_builds_its_own_derived_data():
     b.test_client().get("/ogc/collections/stations/items?bbox=106.5,28.8,106.8,29.1")
     assert store_b._derived.builds == built_a  # the same values, built again for b
     assert corridor_context(store_a) is not corridor_context(store_b)
-    assert layer_index(store_a, "stations") is not layer_index(store_b, "stations")
+    assert store_a.index("stations") is not store_b.index("stations")
     assert corridor_context(store_a) is corridor_context(store_a)  # and each keeps its own

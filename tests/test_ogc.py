@@ -14,7 +14,7 @@ from shapely.geometry import shape
 
 from atlas.errors import BadParameter
 from atlas.ogc.params import CRS84, ItemsQuery, parse_items_query
-from atlas.stores.memory import LayerIndex, find_item, layer_index, query_items, run_query
+from atlas.stores.memory import LayerIndex, find_item, run_query
 from server import ROOT, create_app
 from tests.conftest import LiveServer, load_database
 from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
@@ -440,25 +440,25 @@ def test_bbox_exact_on_real_layers(client, app):
 
 def test_bbox_uses_the_stores_spatial_index_rebuilt_when_the_file_changes(tmp_path):
     from atlas.catalog import load_catalog
-    from atlas.stores.files import DataStore
+    from atlas.stores.files import FileStore
 
     data_dir = tmp_path / "geodata"
     data_dir.mkdir()
     write_layer(data_dir, "parks.geojson", synthetic_parks(12))
-    store = DataStore(load_catalog(ROOT / "layers"), data_dir)
+    store = FileStore(load_catalog(ROOT / "layers"), data_dir)
     query = ItemsQuery(limit=100, bbox=(106.0, 28.0, 107.0, 29.0))
-    first = query_items(store, "parks", query)
-    index = layer_index(store, "parks")
-    assert query_items(store, "parks", query) == first
-    assert layer_index(store, "parks") is index and index.built == ("spatial",)  # built once, then reused
+    first = store.items("parks", query)
+    index = store.index("parks")
+    assert store.items("parks", query) == first
+    assert store.index("parks") is index and index.built == ("spatial",)  # built once, then reused
     write_layer(data_dir, "parks.geojson", synthetic_parks(7))
-    second = query_items(store, "parks", query)
-    assert layer_index(store, "parks") is not index  # the edit to the file rebuilt it
+    second = store.items("parks", query)
+    assert store.index("parks") is not index  # the edit to the file rebuilt it
     assert first[1] > second[1] > 0
     # another store (another app) on the same files answers the same from an index of its own
-    other = DataStore(load_catalog(ROOT / "layers"), data_dir)
-    assert query_items(other, "parks", query) == second
-    assert layer_index(other, "parks") is not layer_index(store, "parks")
+    other = FileStore(load_catalog(ROOT / "layers"), data_dir)
+    assert other.items("parks", query) == second
+    assert other.index("parks") is not store.index("parks")
 
 
 def test_property_filters(synth):
@@ -728,7 +728,7 @@ def test_method_not_allowed_lists_allowed_methods(client):
 
 def test_property_filters_use_a_cached_index_with_the_documented_equality_rules():
     from atlas.catalog import load_catalog
-    from atlas.stores.files import LayerData
+    from atlas.stores.layerdata import LayerData
 
     spec = load_catalog(ROOT / "layers").get("parks")
     values = [["齿轮", "食品"], True, 12, "12", None, ["食品", "食品"], 12.5, False]

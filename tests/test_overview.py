@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from atlas.catalog import load_catalog
-from atlas.stores.files import served_layer
+from atlas.stores.layerdata import served_layer
 from atlas.stores.overview import (
     OVERVIEW_MAX_ZOOM,
     TOLERANCE_PX,

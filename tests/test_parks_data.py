@@ -1,4 +1,4 @@
-"""The parks' derived data lives in each app's DataStore: built once per data version and app, rebuilt on change."""
+"""The parks' derived data lives in each app's store: built once per data version and app, rebuilt on change."""
 
 from __future__ import annotations
 

@@ -182,9 +182,9 @@ def test_cache_hits_are_counted(app):
 
 def test_tile_cache_is_bounded(app):
     cache = TileCache(max_tiles=2)
-    data = app.extensions["atlas_store"].layer("towns")
+    store = app.extensions["atlas_store"]
     for x in range(4):
-        cache.get(data, 2, x, 1)
+        store.tile("towns", 2, x, 1, cache)
     assert len(cache) == 2
     with pytest.raises(ValueError, match="max_tiles"):
         TileCache(max_tiles=0)

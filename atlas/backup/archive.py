@@ -10,7 +10,6 @@ scratch directory before it changes anything.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -19,11 +18,10 @@ import tarfile
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
-from atlas.catalog import Catalog
 from atlas.errors import AtlasError
-from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, layer_lock
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT
+from atlas.stores.base import BackupPart, Store
 
 FORMAT = "qijiang-atlas-backup"
 BACKUP_SCHEMA = 1
@@ -38,39 +36,12 @@ class BackupRefused(AtlasError):
     status = 422
 
 
-class BackupPart(Protocol):
-    """One kind of data in an archive: it writes its members under ``staging/<name>/`` and restores them."""
-
-    name: str
-
-    def dump(self, staging: Path) -> dict:
-        """Copy this part's data into ``staging`` (every layer lock is held); return its manifest section."""
-
-    def describe(self, staging: Path, section: dict) -> dict:
-        """Complete the section from the copies (the locks are released by now): versions, checks."""
-
-    def verify(self, staging: Path, section: dict) -> list[str]:
-        """Check the unpacked members against the section; return the problems (empty = restorable)."""
-
-    def restore(self, staging: Path, section: dict) -> list[str]:
-        """Replace the live data with the verified members (every layer lock is held); return notes."""
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-@contextlib.contextmanager
-def all_layer_locks(catalog: Catalog, data_dir: str | os.PathLike, timeout: float = DEFAULT_LOCK_TIMEOUT):
-    """Hold every layer's lock, taken in sorted id order (writers hold one at a time, so no deadlock)."""
-    with contextlib.ExitStack() as stack:
-        for layer_id in sorted(spec.id for spec in catalog):
-            stack.enter_context(layer_lock(data_dir, layer_id, timeout))
-        yield
 
 
 def _members(staging: Path) -> dict[str, dict]:
@@ -81,8 +52,7 @@ def _members(staging: Path) -> dict[str, dict]:
 def create_backup(
     dest: str | os.PathLike,
     parts: list[BackupPart],
-    catalog: Catalog,
-    data_dir: str | os.PathLike,
+    store: Store,
     *,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     now: datetime | None = None,
@@ -92,7 +62,7 @@ def create_backup(
     with tempfile.TemporaryDirectory(prefix=".qj-backup-", dir=dest.parent) as tmp:
         staging = Path(tmp) / "staging"
         staging.mkdir()
-        with all_layer_locks(catalog, data_dir, lock_timeout):
+        with store.locked(store.catalog.ids(), lock_timeout):
             sections = {part.name: part.dump(staging) for part in parts}
         sections = {part.name: part.describe(staging, sections[part.name]) for part in parts}  # locks released
         manifest = {
@@ -192,8 +162,7 @@ def verify_backup(archive_path: str | os.PathLike, parts: list[BackupPart], stag
 def restore_backup(
     archive_path: str | os.PathLike,
     parts: list[BackupPart],
-    catalog: Catalog,
-    data_dir: str | os.PathLike,
+    store: Store,
     *,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     check_only: bool = False,
@@ -208,8 +177,7 @@ def restore_backup(
         if check_only:
             return manifest, []
         notes: list[str] = []
-        Path(data_dir).mkdir(parents=True, exist_ok=True)  # restoring into a wiped data directory
-        with all_layer_locks(catalog, data_dir, lock_timeout):
+        with store.locked(store.catalog.ids(), lock_timeout):
             for part in parts:
                 notes += part.restore(staging, manifest["parts"][part.name])
     return manifest, notes

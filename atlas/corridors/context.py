@@ -1,4 +1,4 @@
-"""The data a corridor comparison reads, assembled once per data version and cached in the app's DataStore."""
+"""The data a corridor comparison reads, assembled once per data version and cached in the app's Store."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas.analysis import METRIC_CRS, WGS84, to_metric
 from atlas.corridors.coverage import town_polygons
-from atlas.stores.files import DataStore
+from atlas.stores.base import Store
 
 CORRIDOR_LAYERS = ("railways", "expressways", "river")
 SERVED_LAYERS = ("parks", "hubs", "communities", "towns")
@@ -57,7 +57,7 @@ class CorridorContext:
         return self.derived[key]
 
 
-def corridor_context(store: DataStore) -> CorridorContext:
+def corridor_context(store: Store) -> CorridorContext:
     """The store's CorridorContext for the current data: built once, rebuilt when a layer it reads changes."""
 
     def build() -> CorridorContext:
@@ -66,7 +66,7 @@ def corridor_context(store: DataStore) -> CorridorContext:
     return store.derived("corridors:context", build, layers=CONTEXT_LAYERS)
 
 
-def english_names(store: DataStore, names_zh: Mapping[str, str], layers: Iterable[str] = NAMED_LAYERS) -> dict:
+def english_names(store: Store, names_zh: Mapping[str, str], layers: Iterable[str] = NAMED_LAYERS) -> dict:
     """Feature id -> English name (Chinese where the data gives none) for the features of ``layers``."""
     names = dict(names_zh)
     for lid in layers:

@@ -7,20 +7,17 @@ as ``import-layer`` (atlas/importer/, atlas/layerfile.py), so there is never a s
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import math
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from atlas.catalog import LayerSpec
 from atlas.curation.history import Change
 from atlas.errors import AtlasError, BadParameter, LayerUnavailable, UnknownFeature
-from atlas.layerfile import COORD_DECIMALS, DEFAULT_LOCK_TIMEOUT, dump_geojson, layer_lock
-from atlas.stores.files import FileLayerWriter
+from atlas.layerfile import COORD_DECIMALS, DEFAULT_LOCK_TIMEOUT, dump_geojson
+from atlas.stores.base import Store
 from atlas.validate import check_collection, loads_strict
 
 PROVENANCE = ("source", "accuracy", "as_of")
@@ -164,17 +161,6 @@ def _read_collection(layer, spec: LayerSpec) -> tuple[bytes, dict]:
     return raw, obj
 
 
-@contextlib.contextmanager
-def _layer_writer(data_dir, spec: LayerSpec, lock_timeout: float, store):
-    """The store's writer when one is given (the database store writes in one transaction), else the file's."""
-    if store is not None:
-        with store.writer(spec.id, lock_timeout) as layer:
-            yield layer
-        return
-    with layer_lock(data_dir, spec.id, lock_timeout):
-        yield FileLayerWriter(Path(data_dir) / spec.source_file)
-
-
 def _validate(obj: dict, spec: LayerSpec, feature_id: str, new: dict | None, other_ids: dict[str, str]) -> None:
     problems = [str(p) for p in check_collection(obj, spec)]
     if new is not None and feature_id in other_ids:
@@ -203,7 +189,7 @@ def _apply(features: list, index: int | None, new: dict | None, position: int | 
 
 
 def commit_edit(
-    data_dir: str | os.PathLike,
+    store: Store,
     spec: LayerSpec,
     feature_id: str,
     make: Callable[[dict | None], dict | None],
@@ -217,17 +203,15 @@ def commit_edit(
     user: tuple[int | None, str] = (None, ""),
     reverts: int | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-    store=None,
 ) -> tuple[int, dict | None]:
-    """Change one feature of ``spec``'s file under the layer lock and record it; return (change id, new feature).
+    """Change one feature of layer ``spec`` through ``store.writer`` and record it; return (change id, new feature).
 
     ``make(current)`` returns the new feature (None deletes it); ``current`` is None when the feature
     does not exist. A stale ``expected_version`` raises VersionConflict, an edit that check-data would
     refuse raises InvalidEdit; in both cases nothing is written. The history row is inserted by
-    ``record`` while the lock is still held; if that fails the old file is put back. With ``store``
-    (a DataStore or PostgisStore) the layer is written through ``store.writer``.
+    ``record`` while the layer is still held; if that fails the old layer is put back.
     """
-    with _layer_writer(data_dir, spec, lock_timeout, store) as layer:
+    with store.writer(spec.id, lock_timeout) as layer:
         raw, obj = _read_collection(layer, spec)
         index = feature_index(obj["features"], feature_id)
         current = obj["features"][index] if index is not None else None

@@ -2,7 +2,7 @@
 
 Every format is read through pyogrio (GDAL). The pipeline is a row of small steps:
 read_source -> to_wgs84 -> convert_datum (reading.py) -> build_feature (+ map_fields, defaults, type
-coercion; fields.py) -> validate_features -> write_layer (atlas/layerfile.py). Nothing is invented: a
+coercion; fields.py) -> validate_features -> the store's writer (store.writer). Nothing is invented: a
 property the source does not carry (and the user did not give with a default) stays absent, and the
 layer declaration decides whether that is acceptable. The layer file is replaced atomically under a lock.
 """
@@ -23,7 +23,8 @@ from atlas.datum import DATUMS
 from atlas.errors import BadParameter, DataError
 from atlas.importer.fields import build_feature, check_targets, map_fields, parse_defaults, parse_field_map
 from atlas.importer.reading import check_zip_archive, convert_datum, read_source, to_wgs84
-from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, feature_collection, write_layer
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, feature_collection
+from atlas.stores.base import Store
 from atlas.validate import check_feature
 
 __all__ = [
@@ -147,10 +148,10 @@ def _reports_outcome(func):
     """Tell the import listeners how each call of ``func`` ended (written, refused, ...), even when it raises."""
 
     @functools.wraps(func)
-    def wrapper(source, spec: LayerSpec, data_dir, **options) -> ImportReport:
+    def wrapper(source, spec: LayerSpec, store, **options) -> ImportReport:
         error: BaseException | None = None
         try:
-            return func(source, spec, data_dir, **options)
+            return func(source, spec, store, **options)
         except BaseException as exc:
             error = exc
             raise
@@ -167,7 +168,7 @@ def _reports_outcome(func):
 def import_layer(
     source: str | os.PathLike,
     spec: LayerSpec,
-    data_dir: str | os.PathLike,
+    store: Store,
     *,
     datum: str = "wgs84",
     where: str | None = None,
@@ -180,9 +181,8 @@ def import_layer(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     progress: bool | None = None,
     max_features: int | None = None,
-    store=None,
 ) -> ImportReport:
-    """Read ``source``, convert it to WGS-84, validate it as layer ``spec`` and replace its file in ``data_dir``.
+    """Read ``source``, convert it to WGS-84, validate it as layer ``spec`` and replace it in ``store``.
 
     Raises ImportRefused (nothing written) when any feature is rejected and ``skip_invalid`` is
     false, or when no valid feature is left; DataError/BadParameter for unusable input;
@@ -193,8 +193,7 @@ def import_layer(
     defaults = dict(defaults or {})
     check_targets(defaults, spec, "--default")
     source = os.fspath(source)
-    target = Path(data_dir) / spec.source_file
-    report = ImportReport(layer=spec.id, source=source, target=str(target), datum=datum, dry_run=dry_run)
+    report = ImportReport(layer=spec.id, source=source, target=spec.source_file, datum=datum, dry_run=dry_run)
     features, progress = read_features(
         source,
         spec,
@@ -212,18 +211,10 @@ def import_layer(
     if dry_run:
         return report
     metadata = {"generator": "flask import-layer", "source": Path(source).name, "source_datum": datum}
-    _write(feature_collection(valid, metadata), spec, data_dir, store, lock_timeout)
+    with store.writer(spec.id, lock_timeout) as layer:  # PostGIS: one transaction; files: the atomic writer
+        layer.replace(dump_geojson(feature_collection(valid, metadata)))
     report.written = True
     return report
-
-
-def _write(collection: dict, spec: LayerSpec, data_dir, store, lock_timeout: float) -> None:
-    """Replace the layer: through ``store``'s writer (PostGIS: one transaction) or as its file in ``data_dir``."""
-    if store is not None:
-        with store.writer(spec.id, lock_timeout) as layer:
-            layer.replace(dump_geojson(collection))
-    else:
-        write_layer(data_dir, spec, collection, lock_timeout=lock_timeout)
 
 
 def read_features(
@@ -273,6 +264,6 @@ def refuse_unless_acceptable(report: ImportReport, skip_invalid: bool) -> None:
     if not report.valid:
         raise ImportRefused(
             f"import-layer {report.layer}: no valid feature in {report.source}; refusing to replace "
-            f"{Path(report.target).name} with an empty layer",
+            f"{report.target} with an empty layer",
             report,
         )

@@ -20,7 +20,8 @@ from atlas.maps.elements import (
     measure_tool,
 )
 from atlas.maps.page import stable_ids
-from atlas.stores.files import DataStore, LayerSummary
+from atlas.stores.base import Store
+from atlas.stores.layerdata import LayerSummary
 from atlas.stores.overview import OVERVIEW_MAX_ZOOM
 from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
@@ -60,7 +61,7 @@ def layer_config(data: LayerSummary, url: str, overview: bool = False) -> dict:
     }
 
 
-def district_bounds(store: DataStore) -> list[list[float]]:
+def district_bounds(store: Store) -> list[list[float]]:
     """[[south, west], [north, east]] of the district layer, or the fact-sheet box if unavailable."""
     try:
         data = store.summary("district")
@@ -72,7 +73,7 @@ def district_bounds(store: DataStore) -> list[list[float]]:
     return [list(QIJIANG_BOUNDS[0]), list(QIJIANG_BOUNDS[1])]
 
 
-def timeline_config(store: DataStore, present: int | None = None) -> dict:
+def timeline_config(store: Store, present: int | None = None) -> dict:
     """The year slider's rules and range, from the sourced years of every dated layer."""
     years = []
     for layer_id in TIME_FIELDS:
@@ -93,14 +94,14 @@ def vocab_config() -> dict:
     }
 
 
-def has_overview(store: DataStore, data: LayerSummary) -> bool:
+def has_overview(store: Store, data: LayerSummary) -> bool:
     """Whether the layer has a lighter copy for the overview zooms; a tiled layer has none and is not read."""
     return data.ok and not data.tiled and store.layer(data.spec.id).overview() is not None
 
 
 def add_layers(
     m: folium.Map,
-    store: DataStore,
+    store: Store,
     layer_url: Callable[[str], str],
     lang: str,
     unavailable_suffix: str,
@@ -138,7 +139,7 @@ def _add_tools(m: folium.Map, strings: Mapping[str, str], lang: str) -> None:
 
 
 def build_atlas_map(
-    store: DataStore,
+    store: Store,
     layer_url: Callable[[str], str],
     *,
     basemap: str = "osm",

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from atlas.catalog import LayerSpec
 from atlas.ogc.params import CRS84, ItemsQuery
-from atlas.stores.files import LayerSummary
+from atlas.stores.layerdata import LayerSummary
 
 Url = Callable[..., str]
 TITLE = "綦江地图集 Qijiang Atlas — OGC API Features"

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from atlas.errors import AtlasError
-from atlas.stores.files import DataStore
+from atlas.stores.base import Store
 
 SQLITE_TIMEOUT_S = 1.0
 
@@ -24,7 +24,7 @@ class Check:
         return asdict(self)
 
 
-def check_layers(store: DataStore) -> Check:
+def check_layers(store: Store) -> Check:
     """Every declared layer's file loads and validates (the store re-reads a file whose stamp changed)."""
     try:
         broken = store.broken_layers()
@@ -37,16 +37,15 @@ def check_layers(store: DataStore) -> Check:
     return Check(True, f"{len(store.catalog)} layers loaded, data version {version}")
 
 
-def check_database(store: DataStore) -> Check:
+def check_database(store: Store) -> Check:
     """The database store answers and holds a schema this atlas knows (None: layers are served from files)."""
-    ping = getattr(store, "ping", None)
-    if ping is None:
+    if store.database is None:
         return Check(None, "not configured (layers are served from files)")
     try:
-        version = ping()
+        answer = store.ping()
     except AtlasError as exc:
         return Check(False, exc.message[:300])
-    return Check(True, f"PostGIS reachable, atlas schema version {version}")
+    return Check(True, answer)
 
 
 def _nearest_existing(path: Path) -> Path:

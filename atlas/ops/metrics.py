@@ -86,7 +86,7 @@ def install() -> None:
 
 
 class LayerCollector:
-    """Scrape-time gauges from a DataStore: features per layer, availability and the data versions."""
+    """Scrape-time gauges from a Store: features per layer, availability and the data versions."""
 
     def __init__(self, store) -> None:
         self.store = store

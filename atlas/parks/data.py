@@ -1,7 +1,7 @@
-"""The investor view's data from the DataStore: the parks, their ranking body, ids checked; no Flask.
+"""The investor view's data from the Store: the parks, their ranking body, ids checked; no Flask.
 
 Everything that does not depend on the query (the park frame and properties, the vocabulary, the nearest
-distances and areas) is computed once per data version and kept by the store (``DataStore.derived``, keyed by
+distances and areas) is computed once per data version and kept by the store (``Store.derived``, keyed by
 the versions of the layers it reads); a request then only re-weights, filters, sorts and builds its entries.
 """
 
@@ -18,7 +18,7 @@ from atlas.parks.criteria import all_criteria, target_layers
 from atlas.parks.query import ParkQuery, Vocabulary, hidden_mask, hide_reasons, park_vocabulary, parse_query
 from atlas.parks.score import ParkBase, ParkScores, metric_records, park_base, rank_positions, score_base
 from atlas.parks.targets import park_targets
-from atlas.stores.files import DataStore
+from atlas.stores.base import Store
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class ParkData:
     as_of: str | None
 
 
-def _build_park_data(store: DataStore) -> ParkData:
+def _build_park_data(store: Store) -> ParkData:
     layer = store.usable("parks")
     frame, features = layer.frame(), layer.features
     ids = frame["id"].tolist()
@@ -49,12 +49,12 @@ def _build_park_data(store: DataStore) -> ParkData:
     )
 
 
-def park_data(store: DataStore) -> ParkData:
+def park_data(store: Store) -> ParkData:
     """The parks of the current data version (cached in the store; shared, do not mutate)."""
     return store.derived("parks-data", lambda: _build_park_data(store), layers=["parks"])
 
 
-def park_base_of(store: DataStore) -> ParkBase:
+def park_base_of(store: Store) -> ParkBase:
     """Distances and areas of every park for the current data version (cached in the store; see ``park_base``)."""
 
     def build() -> ParkBase:
@@ -63,17 +63,17 @@ def park_base_of(store: DataStore) -> ParkBase:
     return store.derived("parks-base", build, layers=["parks", *target_layers()])
 
 
-def vocabulary(store: DataStore) -> Vocabulary:
+def vocabulary(store: Store) -> Vocabulary:
     """Industries, designations, statuses and ids the parks data holds."""
     return park_data(store).vocabulary
 
 
-def query_from_args(store: DataStore, args: dict[str, list[str]]) -> ParkQuery:
+def query_from_args(store: Store, args: dict[str, list[str]]) -> ParkQuery:
     """Parse a request's query (name -> values) against the parks data."""
     return parse_query(args, vocabulary(store))
 
 
-def score_all(store: DataStore, query: ParkQuery) -> ParkScores:
+def score_all(store: Store, query: ParkQuery) -> ParkScores:
     """The scores of every park under the query's weights and industries."""
     return score_base(park_base_of(store), query.weights, query.industries)
 
@@ -127,7 +127,7 @@ def _page(
 
 
 def ranking(
-    store: DataStore, query: ParkQuery, limit: int | None = None, offset: int = 0, only: Collection[str] | None = None
+    store: Store, query: ParkQuery, limit: int | None = None, offset: int = 0, only: Collection[str] | None = None
 ) -> dict:
     """The /api/parks/rank body: weights used, then shown parks by rank, then hidden parks (rank null).
 
@@ -170,12 +170,12 @@ def criteria_entries() -> list[dict]:
     ]
 
 
-def features_by_id(store: DataStore) -> dict[str, dict]:
+def features_by_id(store: Store) -> dict[str, dict]:
     """Park id -> stored park feature, for the current data version (do not mutate)."""
     return park_data(store).by_id
 
 
-def park_feature(store: DataStore, park_id: str) -> dict:
+def park_feature(store: Store, park_id: str) -> dict:
     """One park feature or UnknownFeature (404)."""
     feature = park_data(store).by_id.get(park_id)
     if feature is not None:
@@ -183,7 +183,7 @@ def park_feature(store: DataStore, park_id: str) -> dict:
     raise UnknownFeature(f"no industrial park with id {park_id!r}; see /parks for the list")
 
 
-def checked_ids(store: DataStore, text: str | None, minimum: int = 2, maximum: int = 4) -> list[str]:
+def checked_ids(store: Store, text: str | None, minimum: int = 2, maximum: int = 4) -> list[str]:
     """Comma-separated park ids for the compare page: between ``minimum`` and ``maximum`` known, distinct ids."""
     ids = [part.strip() for part in (text or "").split(",") if part.strip()]
     ids = list(dict.fromkeys(ids))

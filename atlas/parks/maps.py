@@ -10,7 +10,7 @@ from atlas.maps.assets import PARKS_JS, localize
 from atlas.maps.atlas_map import district_bounds, has_overview, layer_config
 from atlas.maps.basemaps import DEFAULT_BASEMAPS, Basemap, base_map
 from atlas.maps.elements import PageCall, RemoteGeoJsonLayer
-from atlas.stores.files import DataStore
+from atlas.stores.base import Store
 
 PARKS_CSS = [("qj_parks_css", "/static/parks.css")]
 CONTEXT_LAYERS = ("district", "stations", "hubs")
@@ -21,13 +21,13 @@ def parks_call(function: str, config: dict) -> PageCall:
     return PageCall("QJParks", function, config, js=PARKS_JS, css=PARKS_CSS)
 
 
-def _base_map(store: DataStore, basemap: str, basemaps: tuple[Basemap, ...]) -> folium.Map:
+def _base_map(store: Store, basemap: str, basemaps: tuple[Basemap, ...]) -> folium.Map:
     m, _ = base_map(basemaps, basemap)
     m.fit_bounds(district_bounds(store))
     return m
 
 
-def _add_context(m: folium.Map, store: DataStore, layer_url: Callable[[str], str], layer_ids: tuple[str, ...]) -> None:
+def _add_context(m: folium.Map, store: Store, layer_url: Callable[[str], str], layer_ids: tuple[str, ...]) -> None:
     for layer_id in layer_ids:
         data = store.summary(layer_id)
         config = layer_config(data, layer_url(layer_id), has_overview(store, data))
@@ -42,7 +42,7 @@ VIEWS = {
 
 
 def build_park_map(
-    store: DataStore,
+    store: Store,
     layer_url: Callable[[str], str],
     config: dict,
     view: str,

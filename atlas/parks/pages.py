@@ -6,7 +6,7 @@ from atlas.parks.criteria import all_criteria, default_weights, filtered_criteri
 from atlas.parks.data import checked_ids, features_by_id, park_feature, ranking, vocabulary
 from atlas.parks.profile import compare_rows, surroundings
 from atlas.parks.query import ParkQuery, Vocabulary, number_filters
-from atlas.stores.files import DataStore
+from atlas.stores.base import Store
 
 
 def industry_labels(vocab: Vocabulary, lang: str) -> dict[str, str]:
@@ -18,7 +18,7 @@ def industry_labels(vocab: Vocabulary, lang: str) -> dict[str, str]:
     return {name: english.get(name, name) for name in names}
 
 
-def index_context(store: DataStore, query: ParkQuery, lang: str) -> dict:
+def index_context(store: Store, query: ParkQuery, lang: str) -> dict:
     """The /parks form: the query, the data's vocabulary, industries sorted by shown name, the criteria."""
     vocab = vocabulary(store)
     labels = industry_labels(vocab, lang)
@@ -42,7 +42,7 @@ def criteria_config(lang: str) -> dict:
     }
 
 
-def profile_context(store: DataStore, park_id: str, query: ParkQuery) -> dict:
+def profile_context(store: Store, park_id: str, query: ParkQuery) -> dict:
     """One park: its feature, ranking entry under the query, surroundings; UnknownFeature for unknown ids."""
     feature = park_feature(store, park_id)
     return {
@@ -61,7 +61,7 @@ def english_list(props: dict, name: str):
     return en if isinstance(en, list) and isinstance(zh, list) and len(en) == len(zh) and en else zh
 
 
-def compare_context(store: DataStore, ids_text: str | None, query: ParkQuery, lang: str) -> dict:
+def compare_context(store: Store, ids_text: str | None, query: ParkQuery, lang: str) -> dict:
     """The compare table of 2-4 parks (``ids_text``: ids separated by commas) and which of them are placed."""
     ids = checked_ids(store, ids_text)
     features = features_by_id(store)

@@ -15,7 +15,7 @@ from atlas.analysis import METRIC_CRS, WGS84, to_metric
 from atlas.analysis.nearest import connecting_lines_m, distance_interval_m, k_nearest_m
 from atlas.parks.criteria import all_criteria, distance_criteria
 from atlas.parks.targets import park_targets
-from atlas.stores.files import DataStore
+from atlas.stores.base import Store
 
 COMMUNITY_COUNT = 3
 TARGET_FIELDS = ("id", "name_zh", "name_en", "kind", "accuracy", "source", "as_of")
@@ -59,7 +59,7 @@ def _interval(park_m, park_is_area: bool, row) -> list[float] | None:
     return [round(near, 1), round(far, 1)]
 
 
-def surroundings(store: DataStore, feature: dict) -> dict:
+def surroundings(store: Store, feature: dict) -> dict:
     """The nearest target of each distance criterion and the nearest renovated communities of a placed park."""
     if feature["geometry"] is None:
         return {"placed": False, "targets": [], "communities": []}

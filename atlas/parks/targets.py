@@ -1,4 +1,4 @@
-"""The features park distances are measured to, selected from the DataStore as each criterion's ``Target`` says.
+"""The features park distances are measured to, selected from the Store as each criterion's ``Target`` says.
 
 Interchanges are ``stations`` of kind ``interchange``; rail is kind ``station`` or ``freight_yard``; logistics
 hubs are ``hubs`` except kind ``logistics_designation``; the district centre is the ``government_seat`` point
@@ -12,7 +12,7 @@ import pandas as pd
 
 from atlas.analysis import WGS84, to_metric
 from atlas.parks.criteria import Target, distance_criteria, target_layers
-from atlas.stores.files import DataStore
+from atlas.stores.base import Store
 
 
 class ParkTargets(dict):
@@ -24,7 +24,7 @@ def _of_kind(frame: gpd.GeoDataFrame, kinds: tuple[str, ...], exclude: bool = Fa
     return frame[~mask if exclude else mask]
 
 
-def centroid_of(store: DataStore, layer_id: str) -> gpd.GeoDataFrame:
+def centroid_of(store: Store, layer_id: str) -> gpd.GeoDataFrame:
     """The centroid (computed in METRIC_CRS) of a polygon layer's union, as a one-row WGS-84 frame."""
     polygons = to_metric(store.usable(layer_id).frame())
     centroid = polygons.geometry.union_all().centroid
@@ -35,7 +35,7 @@ def centroid_of(store: DataStore, layer_id: str) -> gpd.GeoDataFrame:
     ).to_crs(WGS84)
 
 
-def target_frame(store: DataStore, target: Target) -> gpd.GeoDataFrame:
+def target_frame(store: Store, target: Target) -> gpd.GeoDataFrame:
     """The features ``target`` selects from its layer (shared frames: do not mutate)."""
     frame = store.usable(target.layer).frame()
     if target.kinds is not None:
@@ -48,7 +48,7 @@ def target_frame(store: DataStore, target: Target) -> gpd.GeoDataFrame:
     return centroid_of(store, target.fallback_centroid_of)
 
 
-def park_targets(store: DataStore) -> ParkTargets:
+def park_targets(store: Store) -> ParkTargets:
     """The target frame of every distance criterion, for the current data version (cached in the store)."""
 
     def build() -> ParkTargets:

@@ -1,15 +1,18 @@
-"""Answer OGC item queries from a layer through indexes kept in the app's DataStore (per data version)."""
+"""The in-memory query and search engine: functions on a LayerData, used by the file store (nothing here calls a
+store). OGC items through a layer's spatial, property and id indexes; name search by SEARCH_RULES."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 import numpy as np
 import shapely
 
+from atlas.catalog import LayerSpec
 from atlas.errors import UnknownFeature
 from atlas.ogc.params import ItemsQuery
-from atlas.stores.files import DataStore, LayerData
+from atlas.stores.layerdata import LayerData, ogc_feature
 
 
 def _value_keys(value) -> list[tuple]:
@@ -55,14 +58,6 @@ def property_index(features: list[dict], name: str) -> dict[tuple, list[int]]:
     return index
 
 
-def ogc_feature(feature: dict) -> dict:
-    """A copy of a stored feature with the top-level id OGC clients use (the ``id`` property)."""
-    out = {"type": "Feature", "id": feature.get("properties", {}).get("id", feature.get("id"))}
-    out["geometry"] = feature.get("geometry")
-    out["properties"] = feature.get("properties", {})
-    return out
-
-
 class LayerIndex:
     """A layer's data with its spatial, property and id indexes, each built on first use from that same data."""
 
@@ -106,16 +101,6 @@ class LayerIndex:
         return self._part("ids", first_positions).get(feature_id)
 
 
-def layer_index(store: DataStore, layer_id: str) -> LayerIndex:
-    """The store's index of a usable layer, rebuilt when the layer changes (LayerUnavailable if it is broken)."""
-    return store.derived(f"ogc-index:{layer_id}", lambda: LayerIndex(store.usable(layer_id)), layers=[layer_id])
-
-
-def query_items(store: DataStore, collection_id: str, query: ItemsQuery) -> tuple[list[dict], int]:
-    """Run a query on a collection: (the page of features, number of features matched before paging)."""
-    return run_query(layer_index(store, collection_id), query)
-
-
 def run_query(index: LayerIndex, query: ItemsQuery) -> tuple[list[dict], int]:
     """Run a query on one version of a layer: (the page of features, number matched before paging)."""
     features = index.data.features
@@ -129,14 +114,49 @@ def run_query(index: LayerIndex, query: ItemsQuery) -> tuple[list[dict], int]:
     return [ogc_feature(features[i]) for i in positions[query.offset : end].tolist()], len(positions)
 
 
-def get_item(store: DataStore, collection_id: str, feature_id: str) -> dict:
-    """One feature of a collection by id, or UnknownFeature."""
-    return find_item(layer_index(store, collection_id), feature_id)
-
-
 def find_item(index: LayerIndex, feature_id: str) -> dict:
     """One feature of a version of a layer by id, or UnknownFeature."""
     pos = index.position_of(feature_id)
     if pos is None:
         raise UnknownFeature(f"collection {index.data.spec.id!r} has no feature with id {feature_id!r}")
     return ogc_feature(index.data.features[pos])
+
+
+# Name search: each name a feature answers to, with its weight, and the score of each kind of match; the best
+# (tier + weight) of a feature's names counts. The PostGIS store's SQL is generated from the same table.
+SEARCH_NAMES = (("name_zh", 3), ("name_en", 2), ("id", 1))
+SEARCH_ALIASES = ("aliases", 1)  # a list of further names
+SEARCH_TIERS = {"exact": 300, "prefix": 200, "substring": 100}
+
+
+def _score(query: str, props: dict) -> int:
+    """0 = no match; higher is better: exact > prefix > substring, then the name's weight."""
+    names = [(props.get(key), weight) for key, weight in SEARCH_NAMES]
+    key, weight = SEARCH_ALIASES
+    names += [(alias, weight) for alias in props.get(key) or []]
+    best = 0
+    for name, weight in names:
+        if not isinstance(name, str) or not name:
+            continue
+        text = name.casefold()
+        if text == query:
+            best = max(best, SEARCH_TIERS["exact"] + weight)
+        elif text.startswith(query):
+            best = max(best, SEARCH_TIERS["prefix"] + weight)
+        elif query in text:
+            best = max(best, SEARCH_TIERS["substring"] + weight)
+    return best
+
+
+def rank_matches(
+    layers: Iterable[tuple[LayerSpec, list[dict]]], query: str, limit: int
+) -> list[tuple[LayerSpec, dict]]:
+    """The ``limit`` best (layer, feature) for a casefolded query: by score, then layer order, then feature order."""
+    hits = []
+    for spec, features in layers:
+        for order, feat in enumerate(features):
+            score = _score(query, feat["properties"])
+            if score:
+                hits.append((-score, spec.order, order, spec, feat))
+    hits.sort(key=lambda h: h[:3])
+    return [(spec, feat) for *_, spec, feat in hits[:limit]]

@@ -1,6 +1,6 @@
 """Mapbox Vector Tiles of a layer, built from its spatial index; a bounded cache keyed by data version.
 
-No Flask here: ``tile_bytes`` turns a LayerData and a tile address into MVT bytes (``b""`` for an
+No Flask here: ``web_layer`` prepares a layer version, ``tile_bytes`` turns it and a tile address into MVT bytes (``b""`` for an
 empty tile), ``tilejson`` describes a layer's tile set, ``TileCache`` keeps recent tiles per version.
 """
 
@@ -10,6 +10,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import geopandas as gpd
 import mapbox_vector_tile
@@ -18,7 +19,7 @@ import shapely
 from shapely.geometry import box
 
 from atlas.errors import UnknownTile
-from atlas.stores.files import LayerData, LayerSummary
+from atlas.stores.layerdata import LayerData, LayerSummary
 from atlas.tiles.clusters import CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cells_of, gather, tile_cells
 
 WEB_MERCATOR = "EPSG:3857"
@@ -59,11 +60,18 @@ def tile_bounds_lonlat(z: int, x: int, y: int) -> tuple[float, float, float, flo
     return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
-def web_frame(data: LayerData) -> gpd.GeoDataFrame:
-    """The layer's placed features in EPSG:3857 with the tile fields, built once per data version."""
-    cached = getattr(data, "_web_frame", None)
-    if cached is not None:
-        return cached
+@dataclass(frozen=True)
+class WebLayer:
+    """What tiles of one layer version are cut from: its placed features in EPSG:3857 with the tile fields and
+    their spatial index, and the cluster points below CLUSTER_BELOW_ZOOM (atlas.tiles.clusters)."""
+
+    layer_id: str
+    frame: gpd.GeoDataFrame
+    cluster_points: dict[str, np.ndarray]
+
+
+def web_layer(data: LayerData) -> WebLayer:
+    """Build a layer version's WebLayer (stores keep it with ``store.derived``, once per version)."""
     frame = data.frame()
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     columns = [c for c in TILE_FIELDS if c in frame.columns]
@@ -81,10 +89,8 @@ def web_frame(data: LayerData) -> gpd.GeoDataFrame:
     # below CLUSTER_BELOW_ZOOM: up to which zoom each feature is gathered (atlas.tiles.clusters), and the cluster points
     gathering = gather(web["_x"].to_numpy(), web["_y"].to_numpy(), web["_span_m"].to_numpy())
     web["_gathered_to"], web["_small_to"] = gathering.gathered_to, gathering.small_to
-    data._cluster_points = gathering.points
     _ = web.sindex  # build the STRtree now, under the first request, not lazily on a later one
-    data._web_frame = web
-    return web
+    return WebLayer(data.spec.id, web, gathering.points)
 
 
 def _properties(row: dict) -> dict:
@@ -92,15 +98,15 @@ def _properties(row: dict) -> dict:
     return {k: row[k] for k in TILE_FIELDS if k in row and row[k] is not None and row[k] == row[k]}
 
 
-def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
-    """Encode the features of ``data`` that meet tile z/x/y as one MVT layer named after the layer id.
+def tile_bytes(web: WebLayer, z: int, x: int, y: int) -> bytes:
+    """Encode the features of ``web`` that meet tile z/x/y as one MVT layer named after the layer id.
 
     Geometry is clipped to the tile plus BUFFER_PX and quantised to EXTENT. Below CLUSTER_BELOW_ZOOM, features are
     gathered into cluster points as atlas.tiles.clusters says: a gathered feature is left out, the tile sends the cluster
     points of its cells, and a feature under SMALL_PX is sent only by the tile holding its anchor. An empty tile
     gives b"".
     """
-    frame = web_frame(data)
+    frame = web.frame
     bounds_m = tile_bounds_m(z, x, y)
     minx, miny, maxx, maxy = bounds_m
     pad_m = (maxx - minx) * BUFFER_PX / EXTENT
@@ -109,11 +115,11 @@ def tile_bytes(data: LayerData, z: int, x: int, y: int) -> bytes:
     clusters = []
     if z < CLUSTER_BELOW_ZOOM:
         rows = rows[_sent_itself(rows, z, x, y)]
-        clusters = _cluster_points(data._cluster_points, z, x, y, bounds_m)
+        clusters = _cluster_points(web.cluster_points, z, x, y, bounds_m)
     features = _shapes(rows, area.bounds, bounds_m) + clusters
     if not features:
         return b""
-    layer = {"name": data.spec.id, "features": features}
+    layer = {"name": web.layer_id, "features": features}
     return mapbox_vector_tile.encode([layer], default_options={"extents": EXTENT})
 
 
@@ -206,12 +212,6 @@ class TileCache:
 
     def __len__(self) -> int:
         return len(self._tiles)
-
-    def get(
-        self, data: LayerData, z: int, x: int, y: int, on_lookup: Callable[[str, bool], None] | None = None
-    ) -> bytes:
-        """Return the tile's bytes from the cache or build and keep them; ``on_lookup(layer, hit)`` counts."""
-        return self.fetch((data.spec.id, data.etag, z, x, y), lambda: tile_bytes(data, z, x, y), on_lookup)
 
     def fetch(
         self, key: tuple, build: Callable[[], bytes], on_lookup: Callable[[str, bool], None] | None = None

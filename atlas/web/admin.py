@@ -71,13 +71,12 @@ def import_upload(layer_id: str):
         report = import_layer(
             source,
             spec,
-            store.data_dir,
+            store,
             datum=datum,
             skip_invalid=request.form.get("skip_invalid") == "true",
             other_ids=store.ids_in_other_layers(spec.id),
             max_features=current_app.config["ADMIN_MAX_FEATURES"],
             progress=False,
-            store=store,
         )
     return jsonify(
         {

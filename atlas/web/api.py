@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from atlas.errors import BadParameter
 from atlas.search import search_features
-from atlas.stores.files import LayerSummary
+from atlas.stores.layerdata import LayerSummary
 from atlas.web.extension import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -11,7 +11,6 @@ from atlas.data_coverage import coverage, format_table
 from atlas.datum import DATUMS
 from atlas.errors import AtlasError
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT
-from atlas.validate import check_catalog_data
 from atlas.web.extension import get_store
 
 
@@ -20,12 +19,12 @@ from atlas.web.extension import get_store
 def check_data_command() -> None:
     """Validate every layer file against its declaration; exit 1 if anything is wrong."""
     store = get_store()
-    problems = check_catalog_data(store.catalog, store.data_dir)
+    problems = store.problems()
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
-        raise SystemExit(f"check-data: {len(problems)} problem(s) in {store.data_dir}")
-    click.echo(f"check-data: {len(store.catalog)} layers OK in {store.data_dir}")
+        raise SystemExit(f"check-data: {len(problems)} problem(s) in {store.location}")
+    click.echo(f"check-data: {len(store.catalog)} layers OK in {store.location}")
     rows = coverage(store)
     click.echo("\npositions by accuracy class (see /data):\n" + format_table(rows))
     for row in rows:
@@ -73,7 +72,7 @@ def import_layer_command(
         report = importer.import_layer(
             source,
             spec,
-            store.data_dir,
+            store,
             datum=datum,
             where=where,
             field_map=importer.parse_field_map(map_fields),

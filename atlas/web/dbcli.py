@@ -9,13 +9,13 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from atlas.errors import AtlasError
-from atlas.stores.files import read_layer
+from atlas.stores.filelayer import read_layer
 from atlas.web.extension import get_store
 
 
 def _database_store():
     store = get_store()
-    if getattr(store, "kind", "file") != "postgis":
+    if store.database is None:
         raise click.ClickException(
             "QIJIANG_DATABASE_URL is not set: layers are served from files, there is no database"
         )
@@ -26,12 +26,9 @@ def _database_store():
 @with_appcontext
 def db_init_command() -> None:
     """Create the PostGIS extension and the atlas tables in QIJIANG_DATABASE_URL (safe to run again)."""
-    from atlas.stores.postgis import sql as pgsql
-
     store = _database_store()
     try:
-        with store.connection() as conn:
-            click.echo(f"db-init: {pgsql.init_schema(conn)}")
+        click.echo(f"db-init: {store.init_schema()}")
     except AtlasError as exc:
         raise click.ClickException(exc.message) from None
 
@@ -64,14 +61,7 @@ def db_load_command(layer_ids, source_dir, cluster) -> None:
             raise click.ClickException(f"db-load: {spec.id}: {exc.message}") from None
         click.echo(f"db-load: {spec.id}: {len(data.features)} features from {spec.source_file}")
     if cluster:
-        with store.connection() as conn:
-            conn.autocommit = True
-            try:
-                conn.execute("CLUSTER atlas_features USING atlas_features_geom")
-                conn.execute("ANALYZE atlas_features")
-            finally:
-                conn.autocommit = False
-        click.echo("db-load: atlas_features clustered by geometry and analysed")
+        click.echo(f"db-load: {store.optimize()}")
     if refused:
         raise click.ClickException(f"db-load: {len(refused)} layer(s) refused: {', '.join(refused)}")
 

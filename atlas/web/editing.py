@@ -64,11 +64,10 @@ def _answer(spec: LayerSpec, feature_id: str, feature: dict | None, change_id: i
 def _commit(spec, feature_id, make, action, source, user, body=None, **kwargs):
     try:
         result = curation.commit_edit(
-            get_store().data_dir,
+            get_store(),
             spec,
             feature_id,
             make,
-            store=get_store(),
             action=action,
             source=source,
             record=_record,

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from atlas.catalog import load_catalog
 from atlas.errors import AtlasError
 from atlas.maps.basemaps import Basemap, configured_basemaps
-from atlas.stores.files import DataStore
+from atlas.stores.base import Store
+from atlas.stores.factory import open_store
 from atlas.validate import loads_strict
 from atlas.web.reqlog import request_id
 from atlas.web.security import tile_sources
@@ -39,23 +40,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, handle_server_error)
 
 
-def open_store(catalog, config) -> DataStore:
-    """The PostGIS store when DATABASE_URL is set (connections open on first use), else the file store."""
-    url = config.get("DATABASE_URL")
-    if not url:
-        return DataStore(catalog, config["GEODATA_DIR"])
-    from atlas.stores.postgis.store import PostgisStore  # psycopg is only imported when a database is configured
-
-    return PostgisStore(
-        catalog,
-        url,
-        config["GEODATA_DIR"],
-        pool_max=int(config.get("DATABASE_POOL_MAX", 4)),
-        timeout_s=float(config.get("DATABASE_TIMEOUT_S", 5)),
-    )
-
-
-def get_store() -> DataStore:
+def get_store() -> Store:
     """The data store of the current app."""
     return current_app.extensions["atlas_store"]
 

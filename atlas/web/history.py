@@ -104,7 +104,7 @@ def revert_change(change: history.Change, user) -> int:
     """Put the feature back as it was before ``change``, if it is still as ``change`` left it."""
     spec = get_store().catalog.get(change.layer)
     change_id, _new = curation.commit_edit(
-        get_store().data_dir,
+        get_store(),
         spec,
         change.feature,
         lambda current: change.before,

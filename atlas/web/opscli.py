@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from atlas.backup.archive import BackupRefused, create_backup, restore_backup
-from atlas.backup.parts import LayerFiles, SqliteStore
+from atlas.backup.parts import SqliteStore
 from atlas.errors import AtlasError
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT
 from atlas.web.extension import get_store
@@ -18,12 +18,7 @@ from atlas.web.extension import get_store
 def backup_parts() -> list:
     """What an archive of this app holds, in restore order: all-or-nothing parts first (one SQLite transaction),
     then the layer files (each replaced atomically), so a failing restore most likely changes nothing."""
-    store = get_store()
-    if getattr(store, "kind", "file") == "postgis":
-        from atlas.stores.postgis.backup import PostgisLayers
-
-        return [SqliteStore(current_app.config["DATABASE"]), PostgisLayers(store)]
-    return [SqliteStore(current_app.config["DATABASE"]), LayerFiles(store.catalog, store.data_dir)]
+    return [SqliteStore(current_app.config["DATABASE"]), get_store().backup_part()]
 
 
 # both commands wait the same way for writers to finish
@@ -46,7 +41,7 @@ def backup_command(file, lock_timeout) -> None:
     if not Path(file).parent.is_dir():
         raise click.ClickException(f"{Path(file).parent} is not a directory")
     try:
-        manifest = create_backup(file, backup_parts(), store.catalog, store.data_dir, lock_timeout=lock_timeout)
+        manifest = create_backup(file, backup_parts(), store, lock_timeout=lock_timeout)
     except AtlasError as exc:
         raise click.ClickException(exc.message) from None
     for entry in manifest["parts"]["layers"]["layers"]:
@@ -71,9 +66,7 @@ def restore_command(file, check_only, lock_timeout) -> None:
     """Verify FILE completely, then replace the layers and the user/history store with its contents."""
     store = get_store()
     try:
-        manifest, notes = restore_backup(
-            file, backup_parts(), store.catalog, store.data_dir, lock_timeout=lock_timeout, check_only=check_only
-        )
+        manifest, notes = restore_backup(file, backup_parts(), store, lock_timeout=lock_timeout, check_only=check_only)
     except BackupRefused as exc:
         raise click.ClickException(f"restore refused: {exc.message}") from None
     except AtlasError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
-from atlas.data_coverage import CLASSES, coverage, load_sources, totals
+from atlas.data_coverage import CLASSES, coverage, totals
 from atlas.maps.atlas_map import build_atlas_map
 from atlas.maps.page import render_page
 from atlas.vocab import ACCURACY
@@ -223,5 +223,5 @@ def data_coverage():
         totals=totals(rows),
         classes=CLASSES,
         accuracy=ACCURACY,
-        sources=load_sources(store.data_dir),
+        sources=store.sources(),
     )

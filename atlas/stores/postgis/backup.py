@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from atlas.backup.parts import LayerFiles
+from atlas.stores.filebackup import LayerFiles
 
 
 class PostgisLayers(LayerFiles):

@@ -6,6 +6,7 @@ import numpy as np
 import psycopg
 
 from atlas.stores.postgis import sql as pgsql
+from atlas.stores.postgis.errors import SchemaMismatch
 from atlas.tiles.clusters import CLUSTER_BELOW_ZOOM, gather
 
 
@@ -56,8 +57,6 @@ def ensure_clusters(conn: psycopg.Connection, layer_id: str) -> None:
             if row is not None and row[0] != row[1]:
                 build_clusters(conn, layer_id)
     except psycopg.errors.ReadOnlySqlTransaction:
-        from atlas.stores.postgis.store import SchemaMismatch  # pgstore imports this module
-
         raise SchemaMismatch(
             f"the tile clusters of layer {layer_id!r} are older than its rows and this database is read-only "
             "(a replica); write the layer through the atlas on the primary, or run `flask --app server db-init` there"

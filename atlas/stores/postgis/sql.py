@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 
-import psycopg
-
-from atlas.errors import AtlasError
+from atlas.stores.memory import SEARCH_ALIASES, SEARCH_NAMES, SEARCH_TIERS
 from atlas.tiles.clusters import CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, WORLD_HALF_M, cell_m, tile_cells
 from atlas.tiles.mvt import BUFFER_PX, EXTENT, LATITUDE_LIMIT, TILE_FIELDS
 
@@ -228,53 +226,6 @@ def _as_float(text: str) -> float | None:
         return None
 
 
-def check_schema(conn: psycopg.Connection) -> str:
-    """The schema version in the database; raise if there is none or it is newer than this code knows."""
-    from atlas.stores.postgis.store import SchemaMismatch
-
-    if conn.execute("SELECT to_regclass('atlas_meta')").fetchone()[0] is None:
-        raise SchemaMismatch("the database has no atlas schema; run `flask --app server db-init`")
-    row = conn.execute("SELECT value FROM atlas_meta WHERE key = 'schema_version'").fetchone()
-    if row is None:
-        raise SchemaMismatch("the database has no atlas schema version; run `flask --app server db-init`")
-    if int(row[0]) > SCHEMA_VERSION:
-        raise SchemaMismatch(
-            f"the database schema is version {row[0]}, newer than this atlas knows ({SCHEMA_VERSION}); upgrade the atlas"
-        )
-    if int(row[0]) < SCHEMA_VERSION:
-        raise SchemaMismatch(
-            f"the database schema is version {row[0]}, older than this atlas needs ({SCHEMA_VERSION}); "
-            "run `flask --app server db-init` to upgrade it"
-        )
-    return row[0]
-
-
-def init_schema(conn: psycopg.Connection) -> str:
-    """Create or upgrade the tables (idempotent), build missing tile clusters, record the version; refuse a newer one."""
-    from atlas.stores.postgis.clusters import build_clusters
-
-    with conn.transaction():
-        try:
-            found = check_schema(conn)
-        except AtlasError as exc:
-            if "newer" in exc.message:
-                raise
-            found = "upgraded" if "older" in exc.message else None
-        conn.execute(SCHEMA)
-        conn.execute(SEARCH_SCHEMA)
-        stale = [layer for (layer,) in conn.execute(STALE_CLUSTERS).fetchall()]
-        for layer in stale:
-            build_clusters(conn, layer)
-        conn.execute(
-            "INSERT INTO atlas_meta (key, value) VALUES ('schema_version', %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (str(SCHEMA_VERSION),),
-        )
-    built = f"; tile clusters built for {len(stale)} layer(s)" if stale else ""
-    done = {None: " created", "upgraded": " (upgraded from an older version)"}.get(found, " (was already there)")
-    return f"schema version {SCHEMA_VERSION}{done}{built}"
-
-
 # ---------------------------------------------------------------------- reads that need no whole layer (issue 15)
 
 # the names search looks in, lower-cased, one a line, and an index of their character pairs: a name holding the
@@ -312,19 +263,20 @@ SELECT layer, doc::text FROM atlas_features WHERE fid = %(fid)s AND layer = ANY(
 ORDER BY array_position(%(layers)s, layer), pos LIMIT 1
 """
 
-# atlas.search's ranking in SQL: per name (zh 3, en 2, id and aliases 1) exact 300, prefix 200, substring 100,
-# plus the name's weight, the best name counts; ties by catalog order, then feature order. {candidates}: the
+# atlas.stores.memory's ranking in SQL, generated from its SEARCH_NAMES/SEARCH_ALIASES/SEARCH_TIERS (one table for
+# both stores): per name its tier plus its weight, the best name counts; ties by catalog order, then feature order. {candidates}: the
 # pair index for a query of two characters or more held by few names, else a scan of the names column.
-SEARCH = """
+_SEARCH = """
 SELECT f.layer, f.doc::text
 FROM atlas_features f
 CROSS JOIN LATERAL (
-    SELECT max(CASE WHEN n.t = %(q)s THEN 300 WHEN starts_with(n.t, %(q)s) THEN 200 ELSE 100 END + n.w) AS score
+    SELECT max(CASE WHEN n.t = %(q)s THEN {exact} WHEN starts_with(n.t, %(q)s) THEN {prefix} ELSE {substring} END
+        + n.w) AS score
     FROM (
-        SELECT lower(v #>> '{{}}') AS t, w FROM (
-            SELECT f.props -> 'name_zh', 3 UNION ALL SELECT f.props -> 'name_en', 2 UNION ALL SELECT f.props -> 'id', 1
-            UNION ALL SELECT a, 1 FROM jsonb_array_elements(
-                CASE WHEN jsonb_typeof(f.props -> 'aliases') = 'array' THEN f.props -> 'aliases' ELSE '[]' END) AS a
+        SELECT lower(v #>> '{{{{}}}}') AS t, w FROM (
+            {names}
+            UNION ALL SELECT a, {alias_weight} FROM jsonb_array_elements(
+                CASE WHEN jsonb_typeof(f.props -> '{aliases}') = 'array' THEN f.props -> '{aliases}' ELSE '[]' END) AS a
         ) AS named (v, w) WHERE jsonb_typeof(v) = 'string'
     ) AS n
     WHERE strpos(n.t, %(q)s) > 0
@@ -333,6 +285,13 @@ WHERE f.layer = ANY(%(layers)s) AND {candidates} AND s.score IS NOT NULL
 ORDER BY s.score DESC, array_position(%(layers)s, f.layer), f.pos
 LIMIT %(limit)s
 """
+SEARCH = _SEARCH.format(
+    names=" UNION ALL ".join(f"SELECT f.props -> '{key}', {weight}" for key, weight in SEARCH_NAMES),
+    aliases=SEARCH_ALIASES[0],
+    alias_weight=SEARCH_ALIASES[1],
+    candidates="{candidates}",
+    **SEARCH_TIERS,
+)
 
 
 # true when at least %(cap)s names hold every character pair of the query: then ranking them all costs more than

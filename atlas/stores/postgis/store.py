@@ -1,10 +1,10 @@
-"""The PostGIS store: every layer in one features table, served through DataStore's interface. Flask-free.
+"""The PostGIS store: every layer in one features table, implementing the store contract (atlas.stores.base).
 
 A layer is a row of ``atlas_layers`` (its collection members besides the features, and a version drawn
 from one sequence, bumped in the same transaction as every write) plus its rows in ``atlas_features``
 (the feature as written, in order; id, properties and geometry are generated columns, geometry with a
 GiST index). ``layer()`` re-reads a layer only when its version changed, so every consumer of LayerData
-works unchanged; OGC items and vector tiles are answered in SQL without loading the layer.
+works unchanged; summaries, search, single features, OGC items and vector tiles are answered in SQL.
 """
 
 from __future__ import annotations
@@ -14,46 +14,39 @@ import hashlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from atlas.catalog import Catalog, LayerSpec
-from atlas.errors import AtlasError, LayerUnavailable, UnknownFeature
+from atlas.errors import LayerUnavailable, UnknownFeature
 from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, layer_lock
-from atlas.stores.files import DataStore, LayerData, LayerSummary, served_layer
+from atlas.stores.base import Store
+from atlas.stores.filelayer import load_sources
+from atlas.stores.layerdata import LayerData, LayerSummary, ogc_feature, served_layer
 from atlas.stores.postgis import sql as pgsql
+from atlas.stores.postgis.backup import PostgisLayers
 from atlas.stores.postgis.clusters import build_clusters, ensure_clusters
+from atlas.stores.postgis.errors import SchemaMismatch, unavailable
+from atlas.stores.postgis.schema import check_schema, init_schema
 from atlas.tiles.clusters import CLUSTER_BELOW_ZOOM
+from atlas.validate import Problem, check_collection, duplicate_id_problems
 
 log = logging.getLogger(__name__)
 
 
-class DatabaseUnavailable(AtlasError):
-    """The PostGIS database cannot be reached (down, unreachable or refusing connections)."""
+class PostgisStore(Store):
+    """All layers of a catalog in PostGIS; ``data_dir`` still holds the non-layer files (sources, lock files)."""
 
-    status = 503
+    database = "PostGIS"
 
-
-class SchemaMismatch(AtlasError):
-    """The database holds no atlas schema, or one this version does not know."""
-
-    status = 503
-
-
-def _unavailable(exc: Exception) -> DatabaseUnavailable:
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return DatabaseUnavailable(
-        f"the database (QIJIANG_DATABASE_URL) cannot be reached: {first[:200]}; "
-        "the atlas answers again as soon as it is back"
-    )
-
-
-class PostgisStore(DataStore):
-    """All layers of a catalog in PostGIS; ``data_dir`` still holds the non-layer files (sources, locks)."""
-
-    kind = "postgis"
+    @property
+    def location(self) -> str:
+        info = psycopg.conninfo.conninfo_to_dict(self.url)
+        return f"PostGIS database {info.get('dbname', '')!r} on {info.get('host', 'localhost')}"
 
     def __init__(
         self,
@@ -64,7 +57,10 @@ class PostgisStore(DataStore):
         pool_max: int = 4,
         timeout_s: float = 5.0,
     ) -> None:
-        super().__init__(catalog, data_dir)
+        super().__init__(catalog)
+        self.data_dir = Path(data_dir)
+        self._cache: dict[str, LayerData] = {}
+        self._lock = threading.Lock()
         self.url = url
         self.timeout_s = timeout_s
         self.pool_max = pool_max
@@ -103,7 +99,7 @@ class PostgisStore(DataStore):
             if isinstance(exc, psycopg.errors.LockNotAvailable):
                 raise
             self._down = True
-            raise _unavailable(exc) from None
+            raise unavailable(exc) from None
         except psycopg.errors.UndefinedTable:
             raise SchemaMismatch("the database has no atlas tables; run `flask --app server db-init`") from None
 
@@ -116,7 +112,7 @@ class PostgisStore(DataStore):
         try:
             psycopg.connect(self.url, connect_timeout=max(1, int(self.timeout_s))).close()
         except psycopg.OperationalError as exc:
-            raise _unavailable(exc) from None
+            raise unavailable(exc) from None
         with self._lock:
             if self._down:
                 old, self.pool = self.pool, self._new_pool()
@@ -130,9 +126,9 @@ class PostgisStore(DataStore):
             self._opened = False
 
     def ping(self) -> str:
-        """Return the schema version after one round trip; raise DatabaseUnavailable or SchemaMismatch."""
+        """One round trip: the schema version it found; raise DatabaseUnavailable or SchemaMismatch."""
         with self.connection() as conn:
-            return pgsql.check_schema(conn)
+            return f"PostGIS reachable, atlas schema version {check_schema(conn)}"
 
     # ------------------------------------------------------------------ reading
 
@@ -247,8 +243,6 @@ class PostgisStore(DataStore):
 
     def items(self, layer_id: str, query) -> tuple[list[dict], int]:
         """OGC items in SQL: (the page of features, number matched); bbox uses the GiST index."""
-        from atlas.stores.memory import ogc_feature  # atlas.ogc imports the store module: keep the graph acyclic
-
         self.catalog.get(layer_id)
         where, params = pgsql.items_where(layer_id, query)
         page = {**params, "limit": query.limit, "offset": query.offset}
@@ -268,8 +262,6 @@ class PostgisStore(DataStore):
 
     def item(self, layer_id: str, feature_id: str) -> dict:
         """One feature of a layer by id (the first with that id, as in the file store), or UnknownFeature."""
-        from atlas.stores.memory import ogc_feature
-
         with self.connection() as conn:
             self.layer_token(layer_id, conn)
             row = conn.execute(pgsql.ITEM, (layer_id, feature_id)).fetchone()
@@ -290,6 +282,38 @@ class PostgisStore(DataStore):
 
         return cache.fetch((layer_id, token, z, x, y), build, on_lookup)
 
+    def problems(self) -> list[Problem]:
+        """check-data's rules on every loaded layer as the database holds it, ids unique across the atlas included."""
+        found: list[Problem] = []
+        collections = {}
+        for data in self.all():
+            if data.ok:
+                collections[data.spec.source_file] = data.collection
+                found += check_collection(data.collection, data.spec)
+            elif data.problems:
+                found += data.problems
+            else:
+                found.append(Problem(data.spec.source_file, None, data.reason))
+        return found + duplicate_id_problems(collections)
+
+    def sources(self) -> list[dict]:
+        """The source register beside the layer files (``data_dir``): the database holds layers only."""
+        return load_sources(self.data_dir)
+
+    def init_schema(self) -> str:
+        with self.connection() as conn:
+            return init_schema(conn)
+
+    def optimize(self) -> str:
+        with self.connection() as conn:
+            conn.autocommit = True
+            try:
+                conn.execute("CLUSTER atlas_features USING atlas_features_geom")
+                conn.execute("ANALYZE atlas_features")
+            finally:
+                conn.autocommit = False
+        return "atlas_features clustered by geometry and analysed"
+
     # ------------------------------------------------------------------ writing
 
     @contextlib.contextmanager
@@ -305,6 +329,17 @@ class PostgisStore(DataStore):
                     f"layer {spec.id!r} is being written by another process (waited {lock_timeout:g} s); try again"
                 ) from None
             yield PgLayerWriter(conn, spec.id)
+
+    @contextlib.contextmanager
+    def locked(self, layer_ids: Iterable[str], lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the layers' lock files (every writer of this store takes its layer's), in sorted id order."""
+        with contextlib.ExitStack() as stack:
+            for layer_id in sorted(layer_ids):
+                stack.enter_context(layer_lock(self.data_dir, layer_id, lock_timeout))
+            yield
+
+    def backup_part(self) -> PostgisLayers:
+        return PostgisLayers(self)
 
     def snapshot(self) -> dict[str, bytes]:
         """Every loaded layer as file bytes, read in one REPEATABLE READ transaction (a consistent moment)."""
