@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         ADMIN_MAX_UNZIPPED_BYTES=200 * 1024 * 1024,
         ADMIN_MAX_FEATURES=200_000,
         DATABASE=str(Path(app.instance_path) / "atlas.sqlite3"),  # SQLite user/history store, created on first use
-        DATABASE_URL=None,  # postgresql://...: layers live in PostGIS (atlas/pgstore.py), else in GEODATA_DIR files
+        DATABASE_URL=None,  # postgresql://...: layers live in PostGIS (atlas/stores/postgis/store.py), else in GEODATA_DIR files
         DATABASE_POOL_MAX=4,  # connections per worker to DATABASE_URL
         DATABASE_TIMEOUT_S=5,  # wait at most this long for a database connection, then answer 503
         METRICS=False,  # QIJIANG_METRICS=true serves GET /metrics (Prometheus)

@@ -244,7 +244,7 @@ def markdown(result: dict) -> str:
         "Vector tiles (`ST_AsMVT`; ms per tile, p50 / p90 over "
         f"{result['per_zoom']} tiles per zoom; warm = database pages cached, app tile cache empty; cached = "
         "from the app's tile cache). From zoom 14 a tile holds every feature meeting it; below, it is built from "
-        "the tile cluster tables that every write fills (atlas/pgclusters.py: the cluster points of its 64 "
+        "the tile cluster tables that every write fills (atlas/stores/postgis/clusters.py: the cluster points of its 64 "
         "cells, and the features not gathered at that zoom), so a dense layer's zoom-10 tile reads a few "
         "dozen rows; 'of which tile clusters s' in the second table is that build for the whole layer:",
         "",

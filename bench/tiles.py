@@ -119,7 +119,7 @@ def markdown(result: dict) -> str:
         "Warm = the same tile again, answered from the app's tile cache (keyed by data version); built = "
         "selection through the STRtree, clipping, quantising and encoding with mapbox-vector-tile. "
         "Tiles are sent gzipped (Flask-Compress). Below zoom 14 features are gathered per 32 px cell "
-        "(atlas/clusters.py: a cell holding more than 8 features smaller than itself, or 2 or more under 4 px, "
+        "(atlas/tiles/clusters.py: a cell holding more than 8 features smaller than itself, or 2 or more under 4 px, "
         "sends one cluster point with their count), so a tile holds at most 64 cluster points plus the features "
         "of sparse cells and those bigger than a cell; from zoom 14 every feature is sent. The PostGIS store's "
         "tiles (`ST_AsMVT`, same rule, kept in tables) and its 1,000,000-feature figures are in the PostGIS section.",

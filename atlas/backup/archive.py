@@ -1,6 +1,6 @@
 """Back up and restore the atlas's data as one archive (tar.gz with a manifest). Flask-free.
 
-An archive holds one section per *part* of the data (see atlas/backup_parts.py: the layer files, the
+An archive holds one section per *part* of the data (see atlas/backup/parts.py: the layer files, the
 SQLite user/history store; a database store adds its own part with dump/verify/restore). Backup and
 restore hold every layer's lock, taken in one fixed order, so a writer that holds a layer's lock while it
 replaces the file and records its history row is either wholly in the archive or not at all.

@@ -104,7 +104,7 @@ def _localize_list(assets: list[tuple[str, str]], vendor_url: str, lang: str = "
             out.append((name, url))
             continue
         if name not in LOCAL_ASSETS:
-            raise MissingAsset(f"no local copy declared for asset {name!r} ({url}); add it to atlas/assets.py")
+            raise MissingAsset(f"no local copy declared for asset {name!r} ({url}); add it to atlas/maps/assets.py")
         local = LANGUAGE_ASSETS.get(lang, {}).get(name, LOCAL_ASSETS[name])
         if local is not None:
             out.append((name, f"{vendor_url.rstrip('/')}/{local}"))

@@ -82,7 +82,6 @@ def import_layer_command(
             dry_run=dry_run,
             lock_timeout=lock_timeout,
             other_ids=store.ids_in_other_layers(layer_id),
-            store=store,
         )
     except importer.ImportRefused as exc:
         for rejection in exc.report.rejected:

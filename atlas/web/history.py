@@ -115,7 +115,6 @@ def revert_change(change: history.Change, user) -> int:
         position=change.position,
         user=(user.id, user.name),
         reverts=change.id,
-        store=get_store(),
     )
     return change_id
 

@@ -28,7 +28,7 @@
   }
 
   /* The copy a layer should draw at the map's zoom: its lighter overview copy (outlines simplified to about a
-     pixel, atlas/overview.py) up to cfg.overview_max_zoom, else the full one. */
+     pixel, atlas/stores/overview.py) up to cfg.overview_max_zoom, else the full one. */
   function wantedDetail(entry) {
     var cfg = entry.cfg;
     return cfg.overview_url && QJ._map.getZoom() <= cfg.overview_max_zoom ? "overview" : "full";
