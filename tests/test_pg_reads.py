@@ -57,7 +57,7 @@ def test_page_list_collections_tilejson_search_and_feature_do_not_read_a_tiled_l
 @POSTGIS
 def test_summaries_search_and_features_match_the_file_store(app, make_app):
     pg, files = app.extensions["atlas_store"], make_app(DATABASE_URL=None).extensions["atlas_store"]
-    assert pg.kind == "postgis" and files.kind == "file"
+    assert pg.database == "PostGIS" and files.database is None
     for ours, theirs in zip(pg.summaries(), files.summaries(), strict=True):
         assert re.fullmatch(r"pg\d+", ours.token) and theirs.token == files.layer(theirs.spec.id).etag
         assert vars(ours) | {"token": ""} == vars(theirs) | {"token": ""}, ours.spec.id
