@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -248,10 +247,10 @@ def editor_server(tmp_path_factory):
     """A live server on a copy of the data with one editor and one recorded change (the first unplaced park placed)."""
     from atlas.curation import accounts
     from atlas.web.db import connect
-    from tests.conftest import GEODATA, PASSWORD, LiveServer, first_unplaced
+    from tests.conftest import PASSWORD, copy_geodata, first_unplaced, serving
 
     root = tmp_path_factory.mktemp("a11y-editor")
-    shutil.copytree(GEODATA, root / "geodata")
+    copy_geodata(root / "geodata")
     database = root / "atlas.sqlite3"
     app = create_app(
         {"TESTING": True, "GEODATA_DIR": str(root / "geodata"), "DATABASE": str(database), "SECRET_KEY": "a11y-test"}
@@ -269,10 +268,9 @@ def editor_server(tmp_path_factory):
         f"/api/layers/parks/features/{fid}", json=body, headers={"Authorization": f"Token {token}"}
     )
     assert resp.status_code == 200, resp.get_data(as_text=True)
-    server = LiveServer(app)
-    server.change = str(resp.get_json()["change"])
-    yield server
-    server.stop()
+    with serving(app) as server:
+        server.change = str(resp.get_json()["change"])
+        yield server
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

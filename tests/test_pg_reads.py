@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import psycopg
 import pytest
@@ -21,10 +20,9 @@ STAMP = re.compile(r'"timeStamp":\s*"[^"]+"')
 
 
 @pytest.fixture
-def tiled_layers(tmp_path):
+def tiled_layers(layers_copy):
     """The shipped declarations with TILED drawn from vector tiles (tile_threshold 0), as a big layer is."""
-    target = tmp_path / "layers"
-    shutil.copytree(ROOT / "layers", target)
+    target = layers_copy
     toml = target / f"{TILED}.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("order =", "tile_threshold = 0\norder =", 1), "utf-8")
     return target

@@ -37,7 +37,7 @@ def _layer_url(layer_id: str) -> str:
 
 
 def parks_strings() -> dict[str, str]:
-    """The investor pages' browser texts in the request's language (keys as used in static/parks.js)."""
+    """The investor pages' browser texts in the request's language (keys as used in static/js/parks/core.js)."""
     return {
         "unknown": _("未知"),
         "km": _("公里"),
@@ -63,7 +63,7 @@ def parks_strings() -> dict[str, str]:
 
 
 def _js_common() -> dict:
-    # atlas_strings: the context layers on these maps are drawn by static/atlas.js, which parks.js points at them
+    # atlas_strings: the context layers on these maps are drawn by static/js/atlas/, which static/js/parks/map.js points at them
     return {"lang": current_lang(), "strings": parks_strings(), "atlas_strings": map_strings()}
 
 
