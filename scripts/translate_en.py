@@ -12,6 +12,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from translations_ux import UX
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -468,6 +469,8 @@ TRANSLATIONS = {
     "绘制拟建线路": "Draw a proposed line",
     "底图": "Base map",
 }
+
+TRANSLATIONS.update(UX)
 
 
 def main() -> int:

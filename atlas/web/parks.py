@@ -54,6 +54,12 @@ def parks_strings() -> dict[str, str]:
         "unplaced": _("未定位"),
         "select": _("选择"),
         "known": _("已知"),
+        "known_share": _("已知 {share}% 的权重（{known}/{n} 项）"),
+        "mostly_unknown": _(
+            "大部分距离未知：{total} 项园区距离中只有 {known} 项已知。得分只按已知的指标计算，并注明已知的权重比例；"
+            "未知不计分，也不扣分。"
+        ),
+        "matching_first": _("已选所需产业：列出该产业的园区排在前面，其次是未列产业的园区，最后是不匹配的园区。"),
         "score": _("评分"),
         "no_score": _("无评分"),
         "error": _("出错了"),

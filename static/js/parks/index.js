@@ -107,6 +107,12 @@
     var summary = T.fmt("shown", {shown: data.shown_count, total: data.parks.length});
     if (data.hidden_count) summary += " · " + T.fmt("hidden", {hidden: data.hidden_count});
     document.getElementById("qj-parks-summary").textContent = summary + " · " + t("as_of") + " " + (data.as_of || t("unknown"));
+    var note = document.getElementById("qj-parks-known");
+    var parts = [];
+    if (data.known.mostly_unknown) parts.push(T.fmt("mostly_unknown", {known: data.known.distances_known, total: data.known.distances_total}));
+    if (data.industry.length) parts.push(t("matching_first"));
+    note.textContent = parts.join(" ");
+    note.hidden = parts.length === 0;
     P.version += 1;
     document.documentElement.setAttribute("data-parks-version", String(P.version));
     document.documentElement.setAttribute("data-parks-loaded", "true");

@@ -1,0 +1,56 @@
+"""Issue 28, the investor's path in real Chromium: what a first-time investor needs from /parks and a park."""
+
+from __future__ import annotations
+
+import pytest
+
+from server import create_app
+from tests.conftest import LiveServer, wait_js
+from tests.test_parks_api import write_synthetic
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def synth_server(tmp_path_factory):
+    import shutil
+
+    from tests.conftest import GEODATA
+
+    geodata = tmp_path_factory.mktemp("parks") / "geodata"
+    shutil.copytree(GEODATA, geodata)
+    server = LiveServer(create_app({"TESTING": True, "GEODATA_DIR": str(write_synthetic(geodata))}))
+    yield server
+    server.stop()
+
+
+def open_parks(page, server, query: str) -> None:
+    page.goto(f"{server.url}/parks?{query}")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+
+
+def table_order(page) -> list[str]:
+    return page.eval_on_selector_all(".qj-park-row", "rows => rows.map(r => r.dataset.parkId)")
+
+
+# ---------------------------------------------------------------- 1: rank on what is known
+def test_matching_park_ranks_above_one_that_only_knows_more_distances(page, synth_server):
+    # delta lists 齿轮 but is unplaced (only its area is known); beta is placed (its distances are known) but
+    # makes food: with 齿轮 chosen, delta must rank above beta (it used to lose on distances it simply lacks)
+    open_parks(page, synth_server, "industry=齿轮&base=none")
+    order = table_order(page)
+    assert order.index("delta") < order.index("beta"), order
+    assert set(order[:2]) == {"alpha", "delta"}  # the two matching parks first
+    delta = page.locator(".qj-park-row[data-park-id=delta] .qj-known-share").inner_text()
+    assert "%" in delta and "已知" in delta  # how much of the weight is known, in words
+    assert page.locator(".qj-park-row[data-park-id=delta] .qj-match-badge").inner_text() == "匹配"
+
+
+def test_real_aluminium_park_first_and_the_page_says_most_distances_are_unknown(page, live_server):
+    open_parks(page, live_server, "industry=电解铝&base=none")
+    order = table_order(page)
+    assert order[0] == "beidu-aluminium-park", order
+    assert order.index("beidu-aluminium-park") < order.index("qijiang-food-park")
+    note = page.locator("#qj-parks-known")
+    assert note.is_visible() and "大部分距离未知" in note.inner_text()
+    assert "排在前面" in note.inner_text()
