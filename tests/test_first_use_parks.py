@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from server import create_app
@@ -54,3 +56,45 @@ def test_real_aluminium_park_first_and_the_page_says_most_distances_are_unknown(
     note = page.locator("#qj-parks-known")
     assert note.is_visible() and "大部分距离未知" in note.inner_text()
     assert "排在前面" in note.inner_text()
+
+
+# ---------------------------------------------------------------- 3 and 4: a PDF button; the user's weights carried
+WEIGHTS = "w_interchange=0&w_rail=10&w_hub=0&w_centre=0&w_area=0&base=none"
+
+
+def score_in_table(page, park_id: str) -> str:
+    return page.locator(f".qj-park-row[data-park-id={park_id}] .qj-score-value").inner_text()
+
+
+@pytest.mark.parametrize("size", ["page", "phone_page"])
+def test_profile_carries_weights_shows_the_same_score_and_downloads_the_pdf(request, size, synth_server):
+    page = request.getfixturevalue(size)
+    open_parks(page, synth_server, WEIGHTS)
+    ranked_score = score_in_table(page, "beta")
+    page.locator(".qj-park-row[data-park-id=beta] th a").first.click()
+    page.wait_for_url("**/parks/beta?*")
+    assert "w_rail=10" in page.url
+    shown = page.locator("article .qj-score-value").first.inner_text()
+    assert shown == ranked_score, (ranked_score, shown)  # the profile shows the ranking's score, not the defaults
+    for link in ("#qj-park-pdf", "#qj-park-print", "#qj-park-back"):
+        assert "w_rail=10" in page.get_attribute(link, "href"), link
+    pdf = page.locator("#qj-park-pdf")
+    assert pdf.is_visible() and "PDF" in pdf.inner_text()
+    with page.expect_download() as info:
+        pdf.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf")
+    assert Path(download.path()).read_bytes()[:5] == b"%PDF-"
+    page.locator("#qj-park-back").click()
+    page.wait_for_url("**/parks?*")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    assert page.locator("#w_rail").input_value() == "10" and score_in_table(page, "beta") == ranked_score
+
+
+def test_compare_links_keep_the_weights(page, synth_server):
+    open_parks(page, synth_server, WEIGHTS + "&sel=alpha,beta")
+    page.locator("#qj-compare").click()
+    page.wait_for_url("**/parks/compare?*")
+    assert "w_rail=10" in page.get_attribute("#qj-compare-back", "href")
+    hrefs = page.eval_on_selector_all("#qj-compare-table thead a", "as => as.map(a => a.getAttribute('href'))")
+    assert hrefs and all("w_rail=10" in h and "ids=" not in h for h in hrefs), hrefs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -114,7 +116,14 @@ def _profile(park_id: str, printable: bool):
     context = profile_context(get_store(), park_id, _query())
     placed = context["around"]["placed"]
     parts = _surroundings_parts([context["feature"]], context["around"]) if placed else None
-    return render_template("parks/profile.html", parts=parts, printable=printable, vocab=VOCAB, **context)
+    carry = _carried_query()
+    return render_template("parks/profile.html", parts=parts, printable=printable, vocab=VOCAB, carry=carry, **context)
+
+
+def _carried_query(drop: tuple[str, ...] = ()) -> str:
+    """The request's query (weights, industries, filters, language) for the links onward: "?…" or ""."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in drop])
+    return f"?{query}" if query else ""
 
 
 @bp.get("/parks/<park_id>")
@@ -135,7 +144,12 @@ def compare():
     context = compare_context(get_store(), request.args.get("ids"), _query(), current_lang())
     parts = _surroundings_parts(context["placed_parks"])
     return render_template(
-        "parks/compare.html", parts=parts, placed=len(context["placed_parks"]), vocab=VOCAB, **context
+        "parks/compare.html",
+        parts=parts,
+        placed=len(context["placed_parks"]),
+        vocab=VOCAB,
+        carry=_carried_query(drop=("ids",)),
+        **context,
     )
 
 

@@ -70,6 +70,7 @@
     var params = pageState();
     history.replaceState(null, "", window.location.pathname + "?" + params.toString());
     var query = formState().toString();
+    P.query = query;   // profile links carry the weights and filters (issue 28)
     updateLinks(query);
     var message = problem(params);
     var box = document.getElementById("qj-parks-error");

@@ -53,7 +53,7 @@
     var td = el("th", "qj-name");     // the row's header: screen readers name each cell by its park
     td.setAttribute("scope", "row");
     var a = el("a", null, tr(park, "name") || park.id);
-    a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id));
+    a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id)) + (P.query ? "?" + P.query : "");
     td.appendChild(a);
     if (park.placed) {   // the keyboard's way to what a click on the row does
       var show = el("button", "btn btn-link btn-sm p-0 ms-1 qj-show-on-map", "◎");
