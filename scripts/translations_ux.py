@@ -15,3 +15,4 @@ UX = {
     "distances in metres (UTM 48N) from the park geometry to the nearest target; each criterion scores "
     "max(0, 1 − d/dmax), and the score is the weighted mean of the known criteria.",
 }
+UX["调整权重与筛选"] = "Adjust weights and filters"

@@ -47,3 +47,35 @@ def test_every_site_page_links_to_the_others(page, live_server, path):
     for href in ("/", *SITE_LINKS):
         assert link_is_on_top(page, href), f"no clickable link to {href} on {path}"
     assert page.locator("nav a[aria-current=page]").get_attribute("href") == path
+
+
+# ---------------------------------------------------------------- 8: phone layouts
+PHONE_PAGES = [
+    "/?base=none",
+    "/parks?base=none",
+    "/parks/qijiang-food-park?base=none",
+    "/parks/compare?ids=qijiang-food-park,beidu-aluminium-park&base=none",
+    "/corridors",
+    "/corridors/compare?ids=yugui-railway,chuanqian-railway&base=none",
+    "/corridors/years",
+    "/data",
+]
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_no_page_is_wider_than_a_390_px_phone(phone_page, live_server, path):
+    phone_page.goto(f"{live_server.url}{path}")
+    phone_page.wait_for_load_state("networkidle")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
+
+
+def test_phone_parks_ranking_comes_before_the_controls(phone_page, live_server):
+    phone_page.goto(f"{live_server.url}/parks?base=none")
+    phone_page.wait_for_selector(".qj-park-row")
+    first_row = phone_page.locator(".qj-park-row").first.bounding_box()
+    assert first_row["y"] < 844, "the first ranked park is not on the first screen"
+    controls = phone_page.locator("#qj-parks-controls").bounding_box()
+    assert first_row["y"] < controls["y"]
+    phone_page.get_by_role("link", name="调整权重与筛选").click()
+    assert phone_page.locator("#w_rail").is_visible()
