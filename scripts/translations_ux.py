@@ -16,3 +16,9 @@ UX = {
     "max(0, 1 − d/dmax), and the score is the weighted mean of the known criteria.",
 }
 UX["调整权重与筛选"] = "Adjust weights and filters"
+UX["勾选你要找的产业：列出其中任一产业的园区排在前面，并得“产业匹配”分。园区的“主导产业”是它自己列出的产业。"] = (
+    "Tick the industries you look for: parks listing any of them come first and score on “industry match”. "
+    "A park's “leading industries” are the ones it lists itself."
+)
+UX["搜索产业"] = "Search industries"
+UX["只显示匹配的园区"] = "Show only matching parks"

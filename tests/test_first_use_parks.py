@@ -98,3 +98,24 @@ def test_compare_links_keep_the_weights(page, synth_server):
     assert "w_rail=10" in page.get_attribute("#qj-compare-back", "href")
     hrefs = page.eval_on_selector_all("#qj-compare-table thead a", "as => as.map(a => a.getAttribute('href'))")
     assert hrefs and all("w_rail=10" in h and "ids=" not in h for h in hrefs), hrefs
+
+
+# ---------------------------------------------------------------- 9: one searchable checklist, no Ctrl-click
+@pytest.mark.parametrize("size", ["page", "phone_page"])
+def test_industries_are_a_searchable_checklist_with_only_matching(request, size, live_server):
+    page = request.getfixturevalue(size)
+    open_parks(page, live_server, "base=none")
+    assert page.locator("select[multiple]").count() == 0  # no Ctrl-click multi-selects left
+    assert "主导产业" in page.locator("#qj-industry-help").inner_text()  # says what 所需产业 is, against 主导产业
+    page.locator("#qj-industry-search").fill("铝")
+    visible = page.eval_on_selector_all(".qj-industry-option:not([hidden]) label", "ls => ls.map(l => l.textContent)")
+    assert visible and all("铝" in text for text in visible), visible
+    version = page.get_attribute("html", "data-parks-version")
+    page.get_by_label("电解铝", exact=True).click()  # a plain click (or tap): no modifier key
+    wait_js(page, f"document.documentElement.getAttribute('data-parks-version') !== '{version}'")
+    assert table_order(page)[0] == "beidu-aluminium-park"
+    assert "industry=" in page.url
+    version = page.get_attribute("html", "data-parks-version")
+    page.get_by_label("只显示匹配的园区").check()
+    wait_js(page, f"document.documentElement.getAttribute('data-parks-version') !== '{version}'")
+    assert "beidu-aluminium-park" in table_order(page) and "qijiang-food-park" not in table_order(page)

@@ -15,8 +15,11 @@
       var out = document.getElementById(input.id + "_out");
       if (out) out.textContent = input.value;
     });
-    ["industry", "f_industry"].forEach(function (name) {
-      Array.prototype.forEach.call(form.elements[name].selectedOptions, function (opt) { params.append(name, opt.value); });
+    // one checklist of industries sought; "only matching parks" also filters by the same industries
+    var only = document.getElementById("qj-only-matching").checked;
+    form.querySelectorAll("input[name=industry]:checked").forEach(function (box) {
+      params.append("industry", box.value);
+      if (only) params.append("f_industry", box.value);
     });
     ["designation", "status"].concat(P.cfg.number_filters).forEach(function (name) {   // filters: from the server
       var value = form.elements[name].value.trim();
@@ -121,6 +124,14 @@
 
   function wireForm() {
     P.form.addEventListener("submit", function (ev) { ev.preventDefault(); });   // no inline handler (CSP)
+    var search = document.getElementById("qj-industry-search");
+    search.addEventListener("input", function (ev) {
+      ev.stopPropagation();   // filtering the list is not a change of the query
+      var needle = search.value.trim().toLowerCase();
+      document.querySelectorAll(".qj-industry-option").forEach(function (row) {
+        row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) < 0;
+      });
+    });
     // a disabled link stays focusable (so it is found) but does nothing, also from the keyboard
     document.getElementById("qj-compare").addEventListener("click", function (ev) {
       if (this.getAttribute("aria-disabled") === "true") ev.preventDefault();
