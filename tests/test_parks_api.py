@@ -204,7 +204,11 @@ def test_real_data_is_honest_about_unknowns(client):
         assert all(p["metrics"][k]["value"] is None for k in ("interchange", "rail", "hub", "centre"))
     food = next(p for p in body["parks"] if p["id"] == "qijiang-food-park")
     assert food["metrics"]["interchange"]["value"] is None  # no interchange is placed in the real data
-    assert "interchange" in food["missing"] and food["rank"] == 1
+    assert "interchange" in food["missing"]
+    # scores are on what is known, and say how much is known: the placed food park knows most of the weight
+    assert food["known_share"] == max(p["known_share"] for p in body["parks"]) > 0.5
+    assert all(p["known_share"] < food["known_share"] for p in unplaced)
+    assert body["known"]["mostly_unknown"] is True
     assert food["metrics"]["rail"]["value"] > 0
 
 
