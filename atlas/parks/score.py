@@ -17,6 +17,7 @@ Ranking: score (rounded to 1e-6 points) descending, then number of known criteri
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -162,6 +163,22 @@ def park_base(parks: gpd.GeoDataFrame, targets: Targets) -> ParkBase:
     nearest = distances.where(farthest.notna())
     return ParkBase(
         values, nearest_ids, normalised, listed_items(by_id, "industries"), _id_order(values.index), rounded, nearest
+    )
+
+
+def rebased(
+    base: ParkBase, values: pd.DataFrame, targets: pd.DataFrame, nearest: pd.DataFrame, changed: Iterable[str]
+) -> ParkBase:
+    """``base`` with other distance values, nearest target ids and interval near ends (same parks, same order).
+
+    ``changed`` names the distance criteria whose columns differ from ``base``'s. Used by scenarios
+    (``atlas.scenarios``): the scoring stays this module's; only the measured inputs differ.
+    """
+    normalised = normalise(values)
+    rounded = dict(base.rounded)
+    rounded.update({key: _rounded_columns(values, normalised, targets, key) for key in changed})
+    return dataclasses.replace(
+        base, values=values, targets=targets, normalised=normalised, rounded=rounded, nearest=nearest
     )
 
 
