@@ -1,7 +1,7 @@
 """A scenario in a shared link: compact JSON (coordinates as encoded polylines), deflated, base64url; capped.
 
 The text is ``s1.`` + base64url(zlib(JSON)) where the JSON is a list of
-``[kind, local id, name_zh, name_en, line_id, [encoded polyline per part]]`` (precision 5, ~1 m). Decoding
+``[kind, local id, name_zh, name_en, line_id, [encoded polyline per part]]`` (precision 6, ~0.1 m). Decoding
 inflates at most ``MAX_INFLATED_BYTES`` and then validates the result like any uploaded scenario.
 """
 
@@ -18,7 +18,7 @@ from atlas.errors import BadParameter
 from atlas.scenarios.model import ID_PREFIX, Scenario, parse_scenario
 
 URL_MAX_CHARS = 4000  # the proposed-line link cap of the corridor comparison
-URL_PRECISION = 5
+URL_PRECISION = 6  # the scenario's own coordinate precision (atlas.scenarios.model.COORD_DIGITS)
 MAX_INFLATED_BYTES = 256 * 1024
 PREFIX = "s1."
 

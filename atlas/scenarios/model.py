@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 import shapely.geometry
 from shapely.geometry.base import BaseGeometry
@@ -38,6 +39,7 @@ LINE_TYPES = ("LineString", "MultiLineString")
 MAX_FEATURES = 50  # a district scenario: a few lines and their stations/interchanges
 MAX_VERTICES = 20_000  # in all features together: the proposed-line cap of the corridor comparison
 MAX_NAME_CHARS = 60
+COORD_DIGITS = 6  # 1e-6 degrees (~0.1 m): coordinates are kept, and linked, at this precision
 LOCAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 
 
@@ -156,7 +158,7 @@ def _geometry(feature: dict, kind: str, where: str) -> BaseGeometry:
         raise BadParameter(
             f"{where}.geometry: 3-D coordinates are not accepted; send [lon, lat] pairs", parameter=f"{where}.geometry"
         )
-    return shape
+    return shapely.transform(shape, lambda xy: np.round(xy, COORD_DIGITS))  # what a shared link keeps
 
 
 def _local_id(props: dict, position: int, where: str) -> str:

@@ -1,0 +1,51 @@
+"""Scenario evaluation API: POST a FeatureCollection of proposed works, get every park before and after (thin)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from atlas.corridors.inputs import json_problem, parse_buffer_m
+from atlas.errors import BadParameter
+from atlas.parks.data import query_from_args
+from atlas.parks.query import parse_paging
+from atlas.scenarios.evaluate import evaluate
+from atlas.scenarios.link import decode_scenario
+from atlas.scenarios.model import parse_scenario
+from atlas.web.extension import get_store
+
+bp = Blueprint("scenarios", __name__)
+OWN_PARAMS = ("buffer_m", "limit", "offset", "changed", "s", "lang")
+
+
+def _scenario():
+    """The scenario of the request: the JSON body (POST) or a shared link's ``s`` (GET)."""
+    if request.method == "GET":
+        text = request.args.get("s")
+        if not text:
+            raise BadParameter("give the scenario as a JSON body (POST) or a shared link's s", parameter="s")
+        return decode_scenario(text)
+    body = request.get_json(silent=True)
+    if body is None:
+        why = json_problem(request.get_data(cache=True))
+        raise BadParameter(
+            "the request body must be a GeoJSON FeatureCollection" + (f" ({why})" if why else ""), parameter="body"
+        )
+    return parse_scenario(body)
+
+
+def _changed_only() -> bool:
+    text = request.args.get("changed")
+    if text not in (None, "", "0", "1", "true", "false"):
+        raise BadParameter(f"changed must be 1 or 0, got {text[:20]!r}", parameter="changed")
+    return text in ("1", "true")
+
+
+@bp.route("/api/scenarios/evaluate", methods=("GET", "POST"))
+def api_evaluate():
+    """Every park's rank, score and metrics before and after the scenario (weights/filters as /api/parks/rank)."""
+    args = request.args.to_dict(flat=False)
+    scenario = _scenario()
+    query = query_from_args(get_store(), {k: v for k, v in args.items() if k not in OWN_PARAMS})
+    limit, offset = parse_paging(args)
+    paging = {"limit": limit, "offset": offset, "changed": _changed_only()}
+    return jsonify(evaluate(get_store(), scenario, query, parse_buffer_m(request.args.get("buffer_m")), paging))
