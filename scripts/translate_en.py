@@ -17,6 +17,25 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 TRANSLATIONS = {
+    # scenarios (issue 25): error details
+    "请求内容须是 GeoJSON 要素集合（FeatureCollection）：%(why)s": "the request body must be a GeoJSON FeatureCollection: %(why)s",
+    "情景须是 GeoJSON 要素集合（FeatureCollection），收到 %(got)s": "the scenario must be a GeoJSON FeatureCollection, got %(got)s",
+    "情景的 features 须是列表": "the scenario's features must be a list",
+    "情景为空：请至少添加一条拟建线路或一个拟建点": "the scenario is empty: add at least one proposed line or point",
+    "情景有 %(n)s 个要素，最多接受 %(max)s 个": "the scenario has %(n)s features; at most %(max)s are accepted",
+    "情景共有 %(n)s 个顶点，最多接受 %(max)s 个（请先简化线路）": "the scenario has %(n)s vertices; at most %(max)s are accepted (simplify the lines first)",
+    "情景中编号 %(id)s 重复出现": "the scenario lists id %(id)s more than once",
+    "%(p)s：坐标 %(pos)s 在綦江范围之外（经纬度须为 WGS-84，是否把经纬度写反了？）": "%(p)s: position %(pos)s is outside the Qijiang region (lon/lat, WGS-84; swapped axes?)",
+    "%(p)s：几何不可用（%(why)s）": "%(p)s: unusable geometry (%(why)s)",
+    "%(p)s.kind：未知类型 %(got)s；可用类型：%(kinds)s": "%(p)s.kind: unknown kind %(got)s; use one of %(kinds)s",
+    "%(p)s.status 须为 proposed（情景只添加拟建工程）": "%(p)s.status must be proposed (a scenario adds proposed works)",
+    "%(p)s.id 须为 1 至 41 个小写字母、数字或连字符": "%(p)s.id must be 1-41 lower-case letters, digits or '-'",
+    "%(p)s 须是文本": "%(p)s must be text",
+    "%(p)s 须是 GeoJSON 要素（Feature）": "%(p)s must be a GeoJSON Feature",
+    "%(p)s 不是本地图集生成的情景链接": "%(p)s is not a scenario link made by the atlas",
+    "%(p)s 有 %(n)s 个字符，链接最多容纳 %(max)s 个：请保存情景或上传文件": "%(p)s is %(n)s characters long; a link holds at most %(max)s: save the scenario or upload a file",
+    "请以 JSON 请求体（POST）或分享链接的 s 参数给出情景": "give the scenario as a JSON body (POST) or a shared link's s",
+    "changed 须为 1 或 0，收到 %(got)s": "changed must be 1 or 0, got %(got)s",
     # curation (issue 14): sign-in, account, editing tools, history
     "令牌已撤销": "Token revoked",
     "用户名或密码错误": "Wrong user name or password",
