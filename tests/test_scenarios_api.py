@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -201,3 +203,19 @@ def test_bad_link_and_buffer_are_400(synth):
     body = scenario(proposed("station", point(E0, N0)))
     assert synth.post(f"{URL}?buffer_m=-1", json=body).get_json()["parameter"] == "buffer_m"
     assert synth.post(f"{URL}?w_rail=-1", json=body).get_json()["parameter"] == "w_rail"
+
+
+def test_csv_lists_every_park_before_and_after_with_hostile_names_as_text(synth):
+    body = scenario(proposed("interchange", point(E0 + 800, N0), id="ic-new", name_zh="=HYPERLINK(1)" + HOSTILE))
+    resp = synth.post(f"{URL.replace('evaluate', 'evaluate.csv')}?{ALL_DISTANCE}&lang=en", json=body)
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    text = resp.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    header, lines = rows[0], rows[1:]
+    assert header[:2] == ["ID", "Name (Chinese)"] and "Rank after" in header
+    assert [r[0] for r in lines] == ["alpha", "beta", "gamma", "delta"]
+    alpha = dict(zip(header, lines[0]))
+    assert float(alpha["Distance to expressway interchange (after)"]) == pytest.approx(300, abs=1)
+    assert float(alpha["Distance to expressway interchange (before)"]) == pytest.approx(3000, abs=1)
+    assert HOSTILE in alpha["Reason"] and alpha["Reason"].startswith("interchange")  # text, not a formula

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from atlas.corridors.inputs import json_problem, parse_buffer_m
 from atlas.errors import BadParameter
 from atlas.parks.data import query_from_args
 from atlas.parks.query import parse_paging
 from atlas.scenarios.evaluate import evaluate
+from atlas.scenarios.export import scenario_csv
 from atlas.scenarios.link import decode_scenario
 from atlas.scenarios.model import parse_scenario
 from atlas.web.extension import get_store
+from atlas.web.i18n import current_lang
 
 bp = Blueprint("scenarios", __name__)
 OWN_PARAMS = ("buffer_m", "limit", "offset", "changed", "s", "lang")
@@ -40,12 +42,24 @@ def _changed_only() -> bool:
     return text in ("1", "true")
 
 
-@bp.route("/api/scenarios/evaluate", methods=("GET", "POST"))
-def api_evaluate():
-    """Every park's rank, score and metrics before and after the scenario (weights/filters as /api/parks/rank)."""
+def _evaluation() -> dict:
     args = request.args.to_dict(flat=False)
     scenario = _scenario()
     query = query_from_args(get_store(), {k: v for k, v in args.items() if k not in OWN_PARAMS})
     limit, offset = parse_paging(args)
     paging = {"limit": limit, "offset": offset, "changed": _changed_only()}
-    return jsonify(evaluate(get_store(), scenario, query, parse_buffer_m(request.args.get("buffer_m")), paging))
+    return evaluate(get_store(), scenario, query, parse_buffer_m(request.args.get("buffer_m")), paging)
+
+
+@bp.route("/api/scenarios/evaluate", methods=("GET", "POST"))
+def api_evaluate():
+    """Every park's rank, score and metrics before and after the scenario (weights/filters as /api/parks/rank)."""
+    return jsonify(_evaluation())
+
+
+@bp.route("/api/scenarios/evaluate.csv", methods=("GET", "POST"))
+def api_evaluate_csv():
+    """The per-park table as CSV (UTF-8 with BOM); header and proposed names in the request's language."""
+    body = scenario_csv(_evaluation(), lang=current_lang())
+    headers = {"Content-Disposition": "attachment; filename=qijiang-scenario.csv"}
+    return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8", headers=headers)
