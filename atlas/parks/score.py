@@ -176,7 +176,15 @@ def rebased(
     """
     normalised = normalise(values)
     rounded = dict(base.rounded)
-    rounded.update({key: _rounded_columns(values, normalised, targets, key) for key in changed})
+    for key in changed:  # only the rows whose value or target differs are rounded again
+        value, old = values[key].to_numpy(float), base.values[key].to_numpy(float)
+        same = (value == old) | (np.isnan(value) & np.isnan(old))
+        rows = np.flatnonzero(~same | (targets[key].to_numpy(object) != base.targets[key].to_numpy(object)))
+        columns = tuple(column.copy() for column in base.rounded[key])
+        parts = _rounded_columns(values.iloc[rows], normalised.iloc[rows], targets.iloc[rows], key)
+        for column, part in zip(columns, parts):
+            column[rows] = part
+        rounded[key] = columns
     return dataclasses.replace(
         base, values=values, targets=targets, normalised=normalised, rounded=rounded, nearest=nearest
     )

@@ -4,7 +4,7 @@ A proposed point serves a distance criterion when its (layer, kind) is what the 
 (``atlas.parks.criteria``): an interchange serves ``interchange``, a station or freight yard ``rail``, a
 proposed hub ``hub``. Lines serve nothing here (they count for catchments only). Points outside the district
 boundary are ignored for access. A park's distance after the scenario is the nearer of its distance today and
-its distance to the proposed points (METRIC_CRS, metres); an interval (``area`` park or target) is measured
+its distance to the proposed points (METRIC_CRS, metres, polygon edge as for today's targets); an interval (``area`` park or target) is measured
 again over today's and the proposed targets (``atlas.analysis.nearest.distance_interval_m``).
 """
 
@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from atlas.analysis import WGS84, to_metric
-from atlas.analysis.nearest import distance_interval_m, nearest_distance_m
+from atlas.analysis.nearest import distance_interval_m
 from atlas.parks.criteria import Criterion, Target, distance_criteria, target_layers
 from atlas.parks.score import AREA_CLASS, ParkBase, rebased
 from atlas.parks.targets import park_targets
@@ -96,12 +97,24 @@ def _interval_after(geom, is_area: bool, pairs: list, new_m: gpd.GeoDataFrame) -
     return distance_interval_m(geom, is_area, pairs + [(g, False) for g in new_m.geometry])
 
 
+def _nearest_new(m: Measured, new_m: gpd.GeoDataFrame, index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Distance (m) from every park to its nearest proposed point and that point's id, in ``index`` order.
+
+    The proposed points are few (at most MAX_FEATURES), so one parks x points distance matrix is cheaper than a
+    nearest join; ties go to the smaller id, as in ``nearest_distance_m``.
+    """
+    by_id = new_m.sort_values("id", kind="mergesort")
+    matrix = shapely.distance(m.parks_m.geometry.to_numpy()[:, None], by_id.geometry.to_numpy()[None, :])
+    best = matrix.argmin(axis=1)  # first minimum: the smaller id
+    distance = pd.Series(matrix[np.arange(len(best)), best], index=m.parks_m.index)
+    ids = pd.Series(by_id["id"].to_numpy(object)[best], index=m.parks_m.index)
+    return distance.reindex(index).to_numpy(float), ids.reindex(index).to_numpy(object)
+
+
 def _apply(crit: Criterion, cols: dict, m: Measured, new_m: gpd.GeoDataFrame) -> bool:
     """Lower ``cols``' distances of ``crit`` where a proposed point is nearer; True if any changed."""
     values, targets, nearest = cols["values"], cols["targets"], cols["nearest"]
-    found = nearest_distance_m(m.parks_m, new_m)
-    d_new = found["distance_m"].reindex(values.index).to_numpy(float)
-    new_ids = found["target_id"].reindex(values.index).to_numpy(object)
+    d_new, new_ids = _nearest_new(m, new_m, values.index)
     key = crit.key
     before = values[key].to_numpy(float)
     near_before = nearest[key].to_numpy(float)

@@ -23,7 +23,8 @@ CHUNK = 256  # uncertain parks compared with every park at once (CHUNK x parks b
 
 
 def _unbounded(ids: pd.Series, accuracy: Mapping[str, str]) -> np.ndarray:
-    return ids.map(lambda i: accuracy.get(i) in UNBOUNDED_CLASSES if isinstance(i, str) else False).to_numpy(bool)
+    schematic = [i for i, a in accuracy.items() if a in UNBOUNDED_CLASSES]  # the targets' few, not the parks'
+    return ids.isin(schematic).to_numpy(bool)
 
 
 def moved(before: ParkBase, after: ParkBase, key: str) -> np.ndarray:
