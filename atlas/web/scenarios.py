@@ -8,10 +8,13 @@ from atlas.corridors.inputs import json_problem, parse_buffer_m
 from atlas.errors import BadParameter
 from atlas.parks.data import query_from_args
 from atlas.parks.query import parse_paging
+from atlas.scenarios import saved
 from atlas.scenarios.evaluate import evaluate
 from atlas.scenarios.export import scenario_csv
 from atlas.scenarios.link import decode_scenario
 from atlas.scenarios.model import parse_scenario
+from atlas.web.auth import require_editor
+from atlas.web.db import get_db
 from atlas.web.extension import get_store
 from atlas.web.i18n import current_lang
 
@@ -63,3 +66,33 @@ def api_evaluate_csv():
     body = scenario_csv(_evaluation(), lang=current_lang())
     headers = {"Content-Disposition": "attachment; filename=qijiang-scenario.csv"}
     return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8", headers=headers)
+
+
+@bp.get("/api/scenarios")
+def api_saved_list():
+    """The latest version of every saved scenario."""
+    return jsonify(saved.list_saved(get_db()))
+
+
+@bp.post("/api/scenarios")
+def api_save():
+    """Save a scenario ``{"name", "note", "scenario"}`` (signed in: session + CSRF, or a personal token)."""
+    user = require_editor()
+    return jsonify(saved.save_new(get_db(), request.get_json(silent=True), user)), 201
+
+
+@bp.get("/api/scenarios/<int:scenario_id>")
+def api_saved(scenario_id: int):
+    """A saved scenario's latest version (``?version=N`` for an earlier one) and the list of its versions."""
+    version = request.args.get("version")
+    if version is not None and not version.isdigit():
+        raise BadParameter(f"version must be a whole number, got {version[:20]!r}", parameter="version")
+    body = saved.get_version(get_db(), scenario_id, None if version is None else int(version))
+    return jsonify({**body, "versions": saved.versions(get_db(), scenario_id)})
+
+
+@bp.post("/api/scenarios/<int:scenario_id>/versions")
+def api_save_version(scenario_id: int):
+    """Save a new version of a saved scenario; the earlier versions stay as they were."""
+    user = require_editor()
+    return jsonify(saved.save_version(get_db(), scenario_id, request.get_json(silent=True), user)), 201
