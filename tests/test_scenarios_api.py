@@ -10,6 +10,8 @@ import pytest
 
 from tests.test_parks_api import E0, HOSTILE, N0, feature, lonlat, park, point, square, write, write_synthetic
 
+pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
+
 URL = "/api/scenarios/evaluate"
 ALL_DISTANCE = "w_interchange=3&w_rail=2&w_hub=2&w_centre=1&w_area=1"
 
