@@ -221,3 +221,15 @@ def test_csv_lists_every_park_before_and_after_with_hostile_names_as_text(synth)
     assert float(alpha["Distance to expressway interchange (after)"]) == pytest.approx(300, abs=1)
     assert float(alpha["Distance to expressway interchange (before)"]) == pytest.approx(3000, abs=1)
     assert HOSTILE in alpha["Reason"] and alpha["Reason"].startswith("interchange")  # text, not a formula
+
+
+def test_a_line_newly_serves_the_park_it_passes_and_raises_the_covered_share(synth):
+    through_gamma = proposed("railway", line((E0 - 1000, N0 + 10_000), (E0 + 1000, N0 + 10_000)))
+    body = evaluated(synth, scenario(through_gamma), ALL_DISTANCE + "&buffer_m=500")
+    cat = body["catchments"]
+    assert cat["buffer_m"] == 500
+    assert "gamma" in cat["newly_served"]["parks"] and "beta" not in cat["newly_served"]["parks"]
+    assert cat["counts"]["parks"] == len(cat["newly_served"]["parks"])
+    gained = [t for t in cat["towns"] if t["share_after"] > t["share_before"]]
+    assert gained and all(0 <= t["share_before"] < t["share_after"] <= 1 for t in gained)
+    assert cat["district_after"]["district_share"] > cat["district_before"]["district_share"]
