@@ -21,6 +21,7 @@ descending, then number of known criteria descending, then park id ascending.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -167,6 +168,30 @@ def park_base(parks: gpd.GeoDataFrame, targets: Targets) -> ParkBase:
     nearest = distances.where(farthest.notna())
     return ParkBase(
         values, nearest_ids, normalised, listed_items(by_id, "industries"), _id_order(values.index), rounded, nearest
+    )
+
+
+def rebased(
+    base: ParkBase, values: pd.DataFrame, targets: pd.DataFrame, nearest: pd.DataFrame, changed: Iterable[str]
+) -> ParkBase:
+    """``base`` with other distance values, nearest target ids and interval near ends (same parks, same order).
+
+    ``changed`` names the distance criteria whose columns differ from ``base``'s. Used by scenarios
+    (``atlas.scenarios``): the scoring stays this module's; only the measured inputs differ.
+    """
+    normalised = normalise(values)
+    rounded = dict(base.rounded)
+    for key in changed:  # only the rows whose value or target differs are rounded again
+        value, old = values[key].to_numpy(float), base.values[key].to_numpy(float)
+        same = (value == old) | (np.isnan(value) & np.isnan(old))
+        rows = np.flatnonzero(~same | (targets[key].to_numpy(object) != base.targets[key].to_numpy(object)))
+        columns = tuple(column.copy() for column in base.rounded[key])
+        parts = _rounded_columns(values.iloc[rows], normalised.iloc[rows], targets.iloc[rows], key)
+        for column, part in zip(columns, parts):
+            column[rows] = part
+        rounded[key] = columns
+    return dataclasses.replace(
+        base, values=values, targets=targets, normalised=normalised, rounded=rounded, nearest=nearest
     )
 
 
