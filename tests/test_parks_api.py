@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -251,7 +252,7 @@ def test_parks_page_renders_controls_map_and_local_assets(client):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert 'name="w_rail"' in html and 'value="4"' in html
-    assert '<option value="食品加工" selected>' in html
+    assert re.search(r'<input[^>]*name="industry"[^>]*value="食品加工" checked>', html)  # the industry checklist
     assert "/static/js/parks/index.js" in html and "/vendor/leaflet/leaflet.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html
 

@@ -216,8 +216,10 @@ def test_csv_lists_every_park_before_and_after_with_hostile_names_as_text(synth)
     rows = list(csv.reader(io.StringIO(text[1:])))
     header, lines = rows[0], rows[1:]
     assert header[:2] == ["ID", "Name (Chinese)"] and "Rank after" in header
-    assert [r[0] for r in lines] == ["alpha", "beta", "gamma", "delta"]
-    alpha = dict(zip(header, lines[0]))
+    before = synth.post(f"{URL}?{ALL_DISTANCE}", json=body).get_json()["parks"]
+    assert [r[0] for r in lines] == [p["id"] for p in sorted(before, key=lambda p: p["rank_after"])]
+    assert sorted(r[0] for r in lines) == ["alpha", "beta", "delta", "gamma"]
+    alpha = dict(zip(header, next(line for line in lines if line[0] == "alpha")))
     assert float(alpha["Distance to expressway interchange (after)"]) == pytest.approx(300, abs=1)
     assert float(alpha["Distance to expressway interchange (before)"]) == pytest.approx(3000, abs=1)
     assert HOSTILE in alpha["Reason"] and alpha["Reason"].startswith("interchange")  # text, not a formula
