@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlas.errors import DeclarationError, UnknownLayer
-from atlas.vocab import FAMILIES
+from atlas.vocab import FAMILIES, ROLES
 
 FIELD_TYPES = ("str", "number", "int", "bool", "list", "date")
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
@@ -97,6 +97,10 @@ class LayerSpec:
     notes_en: str = ""
     # above this many placed features the browser draws the layer from vector tiles instead of GeoJSON
     tile_threshold: int = DEFAULT_TILE_THRESHOLD
+    # what the layer takes part in (keys of atlas.vocab.ROLES), and the date field whose year says when a
+    # feature came into being (the year view); both declared in the TOML, read through the Catalog
+    roles: tuple[str, ...] = ()
+    time_field: str | None = None
 
     @property
     def family_title_zh(self) -> str:
@@ -159,6 +163,7 @@ def parse_layer(raw: dict, where: str = "<declaration>") -> LayerSpec:
     fields = tuple(_parse_field(f, where) for f in raw.pop("fields", []))
     style = _parse_style(raw.pop("style", {}), where)
     geometry_types = tuple(raw.pop("geometry_types", ()))
+    raw["roles"] = tuple(raw.get("roles", ()))
     try:
         spec = LayerSpec(fields=fields, style=style, geometry_types=geometry_types, **raw)
     except TypeError as exc:
@@ -177,7 +182,19 @@ def parse_layer(raw: dict, where: str = "<declaration>") -> LayerSpec:
     names = [f.name for f in COMMON_FIELDS + fields]
     if len(names) != len(set(names)):
         raise DeclarationError(f"{where}: duplicate field names in {names}")
+    _check_roles(spec, where)
     return spec
+
+
+def _check_roles(spec: LayerSpec, where: str) -> None:
+    """Roles must be known ones and a time field a declared date field."""
+    unknown = [r for r in spec.roles if r not in ROLES]
+    if unknown:
+        raise DeclarationError(f"{where}: unknown roles {unknown}; use some of {sorted(ROLES)}")
+    if spec.time_field is not None:
+        declared = spec.field(spec.time_field)
+        if declared is None or declared.type != "date":
+            raise DeclarationError(f"{where}: time_field {spec.time_field!r} must name a declared date field")
 
 
 class Catalog:
@@ -206,6 +223,20 @@ class Catalog:
 
     def ids(self) -> list[str]:
         return [layer.id for layer in self.layers]
+
+    def with_role(self, role: str) -> tuple[str, ...]:
+        """The ids of the layers declaring ``role``, in catalog order (a role no layer declares is an error)."""
+        if role not in ROLES:
+            raise KeyError(f"unknown role {role!r}; roles are {sorted(ROLES)}")
+        return tuple(layer.id for layer in self.layers if role in layer.roles)
+
+    def time_fields(self) -> dict[str, str]:
+        """Layer id -> its declared time field, for the dated layers."""
+        return {layer.id: layer.time_field for layer in self.layers if layer.time_field}
+
+    def roles_config(self) -> dict[str, list[str]]:
+        """Role -> layer ids, as the browser gets it in its page config."""
+        return {role: list(self.with_role(role)) for role in ROLES}
 
     def by_family(self) -> dict[str, list[LayerSpec]]:
         """Group layers by family in the family order of the vocabulary."""

@@ -1,12 +1,14 @@
 """The network through time: which features exist "as of" a year, from their sourced dates; Flask-free.
 
-A feature's year is the first four digits of the layer's date field (``opened`` for corridors and
-stations, ``established`` for parks: an opening, designation or founding date as the source gives it).
+A feature's year is the first four digits of the layer's declared ``time_field`` (``layers/*.toml``:
+``opened`` for corridors and stations, ``established`` for parks: an opening, designation or founding
+date as the source gives it). Every function takes that field (None for a timeless layer).
 Nothing is guessed: a feature without a sourced year is ``unknown`` at every chosen year and is listed
 as such, never drawn as if it existed. Planned or under-construction features exist only as plans:
 they are shown (dashed) when the chosen year lies after the present, hidden before.
 
-The browser applies the same rules (``static/js/atlas/year.js`` reads ``TIME_FIELDS`` from the page config).
+The browser applies the same rules (``static/js/atlas/year.js`` reads each layer's ``time_field`` from the
+page config).
 """
 
 from __future__ import annotations
@@ -18,13 +20,6 @@ from collections.abc import Mapping
 
 from atlas.errors import BadParameter
 
-# layer id -> the date field whose year says when the feature came into being
-TIME_FIELDS: dict[str, str] = {
-    "railways": "opened",
-    "expressways": "opened",
-    "stations": "opened",
-    "parks": "established",
-}
 PLANNED_STATUSES = ("planned", "under_construction")
 YEAR_MIN = 1900
 YEAR_MAX = 2100
@@ -54,10 +49,9 @@ def year_of(value) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def feature_year(layer_id: str, props: Mapping) -> int | None:
-    """The sourced year a feature of ``layer_id`` came into being, or None (also for layers without dates)."""
-    field = TIME_FIELDS.get(layer_id)
-    return year_of(props.get(field)) if field else None
+def feature_year(time_field: str | None, props: Mapping) -> int | None:
+    """The sourced year in a feature's ``time_field``, or None (also for a layer without one)."""
+    return year_of(props.get(time_field)) if time_field else None
 
 
 def is_planned(props: Mapping) -> bool:
@@ -65,17 +59,17 @@ def is_planned(props: Mapping) -> bool:
     return props.get("status") in PLANNED_STATUSES
 
 
-def state_at(layer_id: str, props: Mapping, year: int | None, present: int) -> str:
+def state_at(time_field: str | None, props: Mapping, year: int | None, present: int) -> str:
     """Whether a feature is ``shown``, ``hidden``, ``planned`` (dashed) or ``unknown`` as of ``year``.
 
-    ``year`` None means no time filter (today's map, plans included). Layers without a date field
-    (the river, boundaries, hubs, communities) are always shown.
+    ``year`` None means no time filter (today's map, plans included). A layer without a ``time_field``
+    (the river, boundaries, hubs, communities) is always shown.
     """
-    if year is None or layer_id not in TIME_FIELDS:
+    if year is None or not time_field:
         return PLANNED if is_planned(props) else SHOWN
     if is_planned(props):
         return PLANNED if year > present else HIDDEN
-    known = feature_year(layer_id, props)
+    known = feature_year(time_field, props)
     if known is None:
         return UNKNOWN
     return SHOWN if known <= year else HIDDEN
@@ -99,11 +93,12 @@ def year_range(years: list[int | None], present: int) -> tuple[int, int]:
     return (min(known) if known else present - 20), present + YEARS_AHEAD
 
 
-def browser_config(present: int, years: list[int | None]) -> dict:
-    """What the browser needs to apply these rules: fields, planned statuses, present and slider range."""
+def browser_config(present: int, years: list[int | None], fields: Mapping[str, str]) -> dict:
+    """What the browser needs to apply these rules: fields (layer id -> time field), planned statuses,
+    present and slider range."""
     first, last = year_range(years, present)
     return {
-        "fields": dict(TIME_FIELDS),
+        "fields": dict(fields),
         "planned_statuses": list(PLANNED_STATUSES),
         "present": present,
         "min": first,
@@ -111,14 +106,15 @@ def browser_config(present: int, years: list[int | None]) -> dict:
     }
 
 
-def corridors_as_of(rows: list[dict], year: int | None, present: int) -> list[dict]:
-    """Corridor rows (``layer``, ``status``, ``opened``) with their ``year_state`` as of ``year`` (copies)."""
+def corridors_as_of(rows: list[dict], year: int | None, present: int, fields: Mapping[str, str]) -> list[dict]:
+    """Corridor rows (``layer``, ``status``, ``opened``) with their ``year_state`` as of ``year`` (copies);
+    ``fields`` maps a layer id to its time field (a corridor row carries that value as ``opened``)."""
     return [
         {
             **row,
             "year_state": state_at(
-                row["layer"],
-                {"status": row.get("status"), TIME_FIELDS.get(row["layer"], "opened"): row.get("opened")},
+                fields.get(row["layer"]),
+                {"status": row.get("status"), fields.get(row["layer"]): row.get("opened")},
                 year,
                 present,
             ),

@@ -10,6 +10,18 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "context": ("底图与参考", "Base & reference"),
 }
 
+# what a layer takes part in, declared as ``roles = [...]`` in its layers/*.toml; every list of layers a
+# feature works on derives from these (``Catalog.with_role``), never from ids written in code
+ROLES: dict[str, tuple[str, str]] = {
+    "corridor": ("可比较的交通走廊", "a corridor compared on the planner view"),
+    "network": ("交通网络线路（年份对比、情景）", "a transport line of the network (year comparison, scenarios)"),
+    "served": ("计入走廊服务对象", "counted in what a corridor serves"),
+    "site": ("可能仅知所在区域的地点", "sites that may be known only by the area they lie in"),
+    "stations": ("线路的车站与互通", "the stations and interchanges of the lines"),
+    "boundary": ("区界", "the district outline"),
+    "townships": ("街道与镇（覆盖比例、区域位置）", "the subdistricts and towns (covered shares, area positions)"),
+}
+
 STATUSES: dict[str, tuple[str, str]] = {
     "operating": ("运营中", "operating"),
     "under_construction": ("在建", "under construction"),
@@ -71,3 +83,7 @@ def label(vocab: dict[str, tuple[str, str]], key: str | None, lang: str = "zh") 
     if pair is None:
         return str(key)
     return pair[0 if lang == "zh" else 1]
+
+
+# the vocabularies a page or sheet translates values with, by property name
+VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {"accuracy": ACCURACY, "status": STATUSES, "kind": KINDS}

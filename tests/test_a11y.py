@@ -156,9 +156,9 @@ NOT_PAGES = {
     "editing.feature": "JSON (one feature with its version)",
     "editing.history_summary": "JSON",
     "history.api_history": "JSON",
-    "pdf.park_pdf": "PDF",
-    "pdf.compare_pdf": "PDF",
-    "timeline.api_years": "JSON",
+    "parks.park_pdf": "PDF",
+    "corridors.compare_pdf": "PDF",
+    "corridors.api_years": "JSON",
     "tiles.tile": "Mapbox Vector Tile",
     "tiles.layer_tilejson": "TileJSON",
     "health.healthz": "JSON probe",
@@ -334,7 +334,7 @@ def test_every_accuracy_class_is_described_in_words(app):
     """Colour and dash pattern are never the only carriers: each accuracy class of the vocabulary says in the
     legend how it is drawn. A new class (e.g. `area`) needs its words in accuracy_drawing_strings()."""
     from atlas.vocab import ACCURACY
-    from atlas.web.pages import accuracy_drawing_strings
+    from atlas.web.texts import accuracy_drawing_strings
 
     for lang in ("zh", "en"):
         with app.test_request_context(f"/?lang={lang}"):

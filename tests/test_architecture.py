@@ -146,3 +146,44 @@ def test_the_postgis_store_implements_the_contract_without_inheriting_the_file_s
     assert not inspect.isabstract(PostgisStore)
     assert PostgisStore.__mro__[1] is Store
     assert FileStore not in PostgisStore.__mro__
+
+
+FEATURE_BLUEPRINTS = ("parks", "corridors", "scenarios")
+# what a feature blueprint may take from atlas.web: the app's shared parts, not another blueprint (``auth`` is
+# the sign-in blueprint and also the access decorators every write route uses)
+SHARED_WEB = {"extension", "i18n", "security", "auth", "db", "texts", "sheets", "years"}
+
+
+def _private_imports(path: Path) -> list[str]:
+    """``from atlas.x import _name`` statements of ``path`` (a module reaching into another's privates)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("atlas")
+        for alias in node.names
+        if alias.name.startswith("_")
+    ]
+
+
+def test_no_module_imports_another_modules_private_names():
+    found = {name: _private_imports(path) for name, path in _modules().items()}
+    assert {name: names for name, names in found.items() if names} == {}
+
+
+def test_feature_blueprints_use_only_the_domain_and_the_shared_web_parts():
+    modules = _modules()
+    for feature in FEATURE_BLUEPRINTS:
+        path = modules[f"atlas.web.{feature}"]
+        web = {name.split(".")[2] for name in _imports(path, modules) if name.startswith("atlas.web.")}
+        assert web <= SHARED_WEB, (feature, web - SHARED_WEB)
+    for shared in SHARED_WEB - {"auth"}:  # the shared parts are helpers, not blueprints
+        assert "Blueprint(" not in modules[f"atlas.web.{shared}"].read_text(encoding="utf-8"), shared
+
+
+def test_each_pdf_route_lives_in_its_features_blueprint():
+    import server
+
+    app = server.create_app()
+    endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.endswith(".pdf")}
+    assert endpoints == {"/parks/<park_id>.pdf": "parks.park_pdf", "/corridors/compare.pdf": "corridors.compare_pdf"}

@@ -11,14 +11,18 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString, Point, box, mapping, shape
 
 from atlas.analysis import METRIC_CRS, WGS84, geodesic_length_m, to_metric
+from atlas.catalog import load_catalog
 from atlas.corridors.catchments import catchments, length_in_district_km, park_area_ha, served_features
 from atlas.corridors.compare import compare_corridors, difference_sets, list_corridors
-from atlas.corridors.context import CONTEXT_LAYERS, build_context, corridor_context
+from atlas.corridors.context import build_context, context_layers, corridor_context
 from atlas.corridors.export import CSV_BOM, catchments_geojson, comparison_csv
 from atlas.corridors.inputs import parse_buffer_m, parse_ids
 from atlas.corridors.proposed import ProposedLine, parse_proposed, read_line_upload
 from atlas.errors import BadParameter
+from server import ROOT
 from tests.conftest import GEODATA, rename_feature
+
+CATALOG = load_catalog(ROOT / "layers")
 
 X0, Y0 = 660_000.0, 3_190_000.0  # UTM 48N, inside Qijiang
 
@@ -145,7 +149,7 @@ def test_point_and_polygon_parks_add_their_area_in_hectares():
 
 
 def test_compare_sets_only_in_and_shared_and_follows_the_buffer():
-    ctx = build_context(synthetic_frames())
+    ctx = build_context(synthetic_frames(), CATALOG)
     near = compare_corridors(ctx, ["a", "b"], 1_000)
     a, b = near["corridors"]
     assert a["served"]["parks"] == ["p-a"] and b["served"]["parks"] == ["p-b"]
@@ -176,7 +180,7 @@ def test_difference_sets_with_three_corridors():
 
 
 def test_a_proposed_line_joins_as_one_more_corridor():
-    ctx = build_context(synthetic_frames())
+    ctx = build_context(synthetic_frames(), CATALOG)
     geom_m = LineString([(X0 + 5_000, Y0 - 3_000), (X0 + 5_000, Y0 + 6_000)])
     geom = gpd.GeoSeries([geom_m], crs=METRIC_CRS).to_crs(WGS84).iloc[0]
     result = compare_corridors(ctx, ["a"], 600, ProposedLine(geom, "新线"))
@@ -189,7 +193,7 @@ def test_a_proposed_line_joins_as_one_more_corridor():
 def test_inputs_are_not_mutated():
     frames = synthetic_frames()
     copies = {k: v.copy(deep=True) for k, v in frames.items()}
-    ctx = build_context(frames)
+    ctx = build_context(frames, CATALOG)
     corridors_before = ctx.corridors.copy(deep=True)
     compare_corridors(ctx, ["a", "b"], 5_000)
     list_corridors(ctx)
@@ -199,7 +203,7 @@ def test_inputs_are_not_mutated():
 
 
 def test_listing_marks_unplaced_corridors_as_not_comparable():
-    listing = {c["id"]: c for c in list_corridors(build_context(synthetic_frames()))}
+    listing = {c["id"]: c for c in list_corridors(build_context(synthetic_frames(), CATALOG))}
     assert listing["x"]["comparable"] is False and listing["x"]["length_in_district_km"] is None
     assert listing["a"]["comparable"] is True and listing["a"]["length_in_district_km"] == pytest.approx(8.0)
 
@@ -213,7 +217,7 @@ def test_the_stores_context_is_kept_until_a_layer_it_reads_changes(geodata_copy)
     ctx = corridor_context(store)
     assert corridor_context(store) is ctx
     rename_feature(geodata_copy / "places.geojson", _first_id(geodata_copy / "places.geojson"), "改名地点")
-    assert "places" not in CONTEXT_LAYERS and corridor_context(store) is ctx  # a layer it does not read
+    assert "places" not in context_layers(CATALOG) and corridor_context(store) is ctx  # a layer it does not read
     rename_feature(geodata_copy / "railways.geojson", "yugui-railway", "改名铁路")
     rebuilt = corridor_context(store)
     assert rebuilt is not ctx
@@ -228,8 +232,8 @@ def _first_id(path) -> str:
 
 @pytest.fixture(scope="module")
 def real_context():
-    frames = {lid: gpd.read_file(GEODATA / f"{lid}.geojson") for lid in CONTEXT_LAYERS}
-    return build_context(frames)
+    frames = {lid: gpd.read_file(GEODATA / f"{lid}.geojson") for lid in context_layers(CATALOG)}
+    return build_context(frames, CATALOG)
 
 
 def test_real_yugui_length_inside_qijiang_matches_the_source_and_the_ellipsoid(real_context):
@@ -250,8 +254,11 @@ def test_real_comparison_of_the_two_placed_railways(real_context):
     assert yugui["stations"] == ["qijiang-east-station", "ganshui-east-station"]
     assert "qijiang-station" in chuanqian["stations"] and "baoziyan-bridge" not in yugui["stations"]
     assert "township-sanjiang" in result["shared"]["towns"]
-    csv_text = comparison_csv(result)
+    titles = {lid: (CATALOG.get(lid).title_zh, CATALOG.get(lid).title_en) for lid in result["shared"]}
+    csv_text = comparison_csv(result, titles)
     assert csv_text.startswith(CSV_BOM) and "渝贵铁路" in csv_text and len(csv_text.strip().splitlines()) == 3
+    header = csv_text.splitlines()[0].lstrip(CSV_BOM).split(",")
+    assert [header.index(f"{CATALOG.get(lid).title_zh}数") for lid in result["shared"]] == [9, 11, 13, 15]
     fc = catchments_geojson(result)
     assert [f["properties"]["corridor"] for f in fc["features"]] == ["yugui-railway", "chuanqian-railway"]
     assert fc["features"][0]["geometry"]["type"] == "Polygon"
@@ -322,7 +329,7 @@ def test_kml_and_geojson_uploads_are_read(tmp_path):
 
 
 def test_catchment_geometry_round_trips_to_wgs84():
-    ctx = build_context(synthetic_frames())
+    ctx = build_context(synthetic_frames(), CATALOG)
     result = compare_corridors(ctx, ["a", "b"], 1_000)
     zone_wgs84 = shape(result["corridors"][0]["catchment"])
     zone = gpd.GeoSeries([zone_wgs84], crs=WGS84).to_crs(METRIC_CRS).iloc[0]

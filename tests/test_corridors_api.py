@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from atlas.corridors.export import CSV_HEADER
+from atlas.corridors.export import csv_header
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
 
@@ -16,6 +16,7 @@ PAIR = "yugui-railway,chuanqian-railway"
 PAIR_IDS = ["yugui-railway", "chuanqian-railway"]
 LINE = {"type": "LineString", "coordinates": [[106.60, 28.90], [106.70, 28.95], [106.80, 28.99]]}
 PROPOSED = {"type": "Feature", "properties": {"name": "东线方案"}, "geometry": LINE}
+TITLES = {"parks": "产业园区", "hubs": "物流枢纽", "communities": "更新社区", "towns": "街道与镇"}
 
 
 def error_of(resp, status: int = 400) -> dict:
@@ -174,7 +175,9 @@ def test_csv_export_has_bom_chinese_and_one_row_per_corridor(client):
         raw = resp.get_data()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert tuple(rows[0]) == CSV_HEADER
+        served = ("parks", "hubs", "communities", "towns")  # the layers declaring the role "served", in order
+        assert tuple(rows[0]) == csv_header({lid: (TITLES[lid], "") for lid in served})
+        assert rows[0][9:11] == ["产业园区数", "产业园区"]  # titled as the layer is declared
         assert rows[1][1] == "渝贵铁路" and "綦江东站" in rows[1][8]
     assert [r[0] for r in rows[1:]] == [*PAIR_IDS, "proposed"]
     assert rows[3][1] == "东线方案"

@@ -129,8 +129,8 @@ def test_sort_headers_are_buttons_operated_from_the_keyboard(page, live_server):
 
 
 def _expected_map_names(lang: str) -> dict[str, str]:
-    """The map's control names as the server translates them (atlas.web.pages.map_strings)."""
-    from atlas.web.pages import map_strings
+    """The map's control names as the server translates them (atlas.web.texts.map_strings)."""
+    from atlas.web.texts import map_strings
     from server import create_app
 
     with create_app({"TESTING": True}).test_request_context(f"/?lang={lang}"):

@@ -240,7 +240,7 @@ def test_english_pages_in_the_browser(page, live_server):
     assert heads == ["Measure", first["name_en"] or first["name_zh"], second["name_en"] or second["name_zh"]]
     rows = page.locator("#qj-compare-table tbody th").all_inner_texts()
     assert rows[:3] == ["Status / opened", "Positional accuracy", "In district (km)"]
-    assert "Industrial parks" in rows and "Towns" in rows
+    assert "Industrial parks" in rows and "Subdistricts and towns" in rows  # the declared titles
     assert "Catchment buffer" in page.locator("#qj-buffer-caption").inner_text()
     assert not re.search(r"[\u4e00-\u9fff]", " ".join(rows))
     assert page.probe.page_errors == [] and page.probe.console_errors == []

@@ -11,6 +11,7 @@ import pytest
 from shapely.geometry import LineString, box
 
 from atlas.analysis import METRIC_CRS
+from atlas.catalog import load_catalog
 from atlas.corridors.coverage import coverage
 from atlas.corridors.proposed import URL_MAX_CHARS, decode_proposed, encode_proposed, parse_proposed
 from atlas.errors import BadParameter
@@ -26,6 +27,7 @@ from atlas.timeline import (
     state_at,
     year_of,
 )
+from server import ROOT
 from tests.conftest import GEODATA, TEST_DATA
 
 PRESENT = 2026
@@ -72,19 +74,21 @@ def test_year_of_reads_only_a_sourced_leading_year(value, year):
     ],
 )
 def test_state_of_a_railway_as_of_a_year(props, year, state):
-    assert state_at("railways", props, year, PRESENT) == state
+    assert state_at("opened", props, year, PRESENT) == state
 
 
 def test_undated_layers_are_always_shown_and_parks_use_their_establishment():
-    assert state_at("river", {"status": "existing"}, 1900, PRESENT) == SHOWN
-    assert state_at("towns", {}, 1950, PRESENT) == SHOWN
-    assert feature_year("parks", {"established": "2007-09", "opened": "1990"}) == 2007
-    assert state_at("parks", {"status": "existing", "established": "2007-09"}, 2006, PRESENT) == HIDDEN
-    assert state_at("parks", {"status": "designated", "established": None}, 2020, PRESENT) == UNKNOWN
+    fields = load_catalog(ROOT / "layers").time_fields()
+    assert "river" not in fields and "towns" not in fields  # undated: no time field declared
+    assert state_at(fields.get("river"), {"status": "existing"}, 1900, PRESENT) == SHOWN
+    assert state_at(fields.get("towns"), {}, 1950, PRESENT) == SHOWN
+    assert feature_year(fields["parks"], {"established": "2007-09", "opened": "1990"}) == 2007
+    assert state_at(fields["parks"], {"status": "existing", "established": "2007-09"}, 2006, PRESENT) == HIDDEN
+    assert state_at(fields["parks"], {"status": "designated", "established": None}, 2020, PRESENT) == UNKNOWN
 
 
 def test_real_railways_as_of_2015_follow_their_sourced_dates():
-    states = {p["id"]: state_at("railways", p, 2015, PRESENT) for p in railways()}
+    states = {p["id"]: state_at("opened", p, 2015, PRESENT) for p in railways()}
     for props in railways():
         year = year_of(props.get("opened"))
         if props["status"] in ("planned", "under_construction"):
@@ -105,7 +109,7 @@ def test_parse_year_rejects_what_is_not_a_year(raw):
 
 def test_parse_year_and_slider_range():
     assert parse_year(None) is None and parse_year("") is None and parse_year(" 2015 ") == 2015
-    config = browser_config(PRESENT, [1965, None, 2018])
+    config = browser_config(PRESENT, [1965, None, 2018], {"railways": "opened"})
     assert (config["min"], config["present"]) == (1965, PRESENT) and config["max"] > PRESENT
     assert config["fields"]["railways"] == "opened" and "planned" in config["planned_statuses"]
 
@@ -115,7 +119,7 @@ def test_corridors_as_of_copies_rows_with_their_state():
         {"id": "a", "layer": "railways", "status": "operating", "opened": "2018"},
         {"id": "b", "layer": "river", "status": "existing", "opened": None},
     ]
-    out = corridors_as_of(rows, 2015, PRESENT)
+    out = corridors_as_of(rows, 2015, PRESENT, {"railways": "opened"})
     assert [r["year_state"] for r in out] == [HIDDEN, SHOWN] and "year_state" not in rows[0]
 
 

@@ -36,8 +36,6 @@ from atlas.corridors.catchments import (
     served_features,
 )
 from atlas.corridors.context import (
-    SERVED_LAYERS,
-    SITE_LAYERS,
     CorridorContext,
     all_names,
     clean,
@@ -102,7 +100,8 @@ def difference_sets(served: Mapping[str, Mapping[str, list[str]]]) -> tuple[dict
     only_in: dict[str, dict[str, list[str]]] = {}
     shared: dict[str, list[str]] = {}
     ids = list(served)
-    for layer in SERVED_LAYERS:
+    layers = list(served[ids[0]]) if ids else []
+    for layer in layers:
         sets = {cid: set(served[cid][layer]) for cid in ids}
         common = set.intersection(*sets.values()) if sets else set()
         shared[layer] = [x for x in served[ids[0]][layer] if x in common] if ids else []
@@ -120,14 +119,13 @@ def area_site_intervals(
 ) -> dict[str, dict]:
     """Per served ``area`` site: nearest and farthest possible distance (m) to the line, and if surely served.
 
-    ``layers_m`` holds each SITE_LAYERS layer's area-only sites (``accuracy == "area"``) in METRIC_CRS.
+    ``layers_m`` holds each ``site`` layer's area-only sites (``accuracy == "area"``) in METRIC_CRS.
 
     A loop over the served area-only sites (a handful), each measured in METRIC_CRS by ``measure(fid, geom)``
     (``_site_interval``: the far end samples the whole area, ~10 ms a site, so sourced lines' are remembered).
     """
     out = {}
-    for lid in SITE_LAYERS:
-        frame = layers_m[lid]  # the area-only sites of the layer (SITE_LAYERS' few, not all its features)
+    for lid, frame in layers_m.items():  # each site layer's area-only sites (a few, not all its features)
         chosen = frame[frame["id"].isin(served[lid])]
         for fid, geom in zip(chosen["id"], chosen.geometry):
             near, far = measure(fid, geom)
@@ -172,16 +170,17 @@ def compare_corridors(
     lines = _with_proposed(select_corridors(ctx.corridors, ids, extra=int(proposed is not None)), proposed)
     lines_m = lines.to_crs(METRIC_CRS)
     zones_m = catchments(lines_m, buffer_m)
-    pairs = {lid: intersecting_pairs(zones_m, metric_layer(ctx, lid)) for lid in SERVED_LAYERS}
-    served_by_layer = {lid: served_features(zones_m, metric_layer(ctx, lid), pairs[lid]) for lid in SERVED_LAYERS}
+    served_layers = ctx.layers("served")
+    pairs = {lid: intersecting_pairs(zones_m, metric_layer(ctx, lid)) for lid in served_layers}
+    served_by_layer = {lid: served_features(zones_m, metric_layer(ctx, lid), pairs[lid]) for lid in served_layers}
     measured = _Measured(
         buffer_m=buffer_m,
         lines_m=lines_m,
         zones_m=zones_m,
         zones=zones_m.to_crs(WGS84).geometry,
         in_district_km=length_in_district_km(lines_m.geometry, district_m(ctx)),
-        park_area_ha=park_area_ha(zones_m, metric_layer(ctx, "parks"), pairs["parks"]),
-        served={cid: {lid: served_by_layer[lid][cid] for lid in SERVED_LAYERS} for cid in lines["id"]},
+        park_area_ha=_park_area_ha(ctx, zones_m, pairs),
+        served={cid: {lid: served_by_layer[lid][cid] for lid in served_layers} for cid in lines["id"]},
     )
     # one row per compared corridor, not per feature
     rows = [_corridor_row(ctx, measured, i, row) for i, row in enumerate(lines.itertuples(index=False))]
@@ -195,14 +194,31 @@ def compare_corridors(
     }
 
 
+def _park_area_ha(ctx: CorridorContext, zones_m: gpd.GeoDataFrame, pairs: Mapping) -> dict[str, float]:
+    """Park area (ha) inside each catchment, summed over the park layers."""
+    totals = dict.fromkeys(zones_m["corridor"], 0.0)
+    for lid in ctx.layers("parks"):
+        for cid, ha in park_area_ha(zones_m, metric_layer(ctx, lid), pairs[lid]).items():
+            totals[cid] = round(totals[cid] + ha, 1)
+    return totals
+
+
+def _industries(ctx: CorridorContext) -> dict:
+    """Park id -> its industries, over the park layers (derived once per context)."""
+    frames = [ctx.served[lid] for lid in ctx.layers("parks")]
+    return ctx.memo("industries", lambda: {k: v for f in frames for k, v in zip(f["id"], f["industries"])})
+
+
 def _corridor_row(ctx: CorridorContext, measured: _Measured, i: int, row) -> dict:
     """The comparison's entry for the corridor at position ``i`` (``row`` its record)."""
     cid, served = row.id, measured.served[row.id]
     line_m = measured.lines_m.geometry.iloc[i]
     stations_in, stations_unplaced = ctx.memo("stations", lambda: stations_of(ctx.stations, ctx.district))
-    industries = ctx.memo("industries", lambda: dict(zip(ctx.parks["id"], ctx.parks["industries"])))
+    industries = _industries(ctx)
     sites_m = {
-        lid: ctx.memo(f"area-sites:{lid}", lambda lid=lid: _area_only(metric_layer(ctx, lid))) for lid in SITE_LAYERS
+        lid: ctx.memo(f"area-sites:{lid}", lambda lid=lid: _area_only(metric_layer(ctx, lid)))
+        for lid in ctx.layers("site")
+        if lid in served
     }
     return {
         "id": cid,
@@ -223,7 +239,7 @@ def _corridor_row(ctx: CorridorContext, measured: _Measured, i: int, row) -> dic
         "area_sites": area_site_intervals(served, sites_m, measured.buffer_m, _site_interval(ctx, cid, line_m)),
         "stations": list(stations_in.get(cid, [])),
         "stations_unplaced": list(stations_unplaced.get(cid, [])),
-        "industries": ordered_union([industries.get(pid) for pid in served["parks"]]),
+        "industries": ordered_union([industries.get(pid) for lid in ctx.layers("parks") for pid in served[lid]]),
         "geometry": geojson(row.geometry),
         "catchment": geojson(measured.zones.iloc[i]),
         "coverage": coverage(measured.zones_m.geometry.iloc[i], district_m(ctx), towns_m(ctx)),
@@ -239,7 +255,7 @@ def _names_of(ctx: CorridorContext, rows: list[dict]) -> dict[str, str]:
     every = all_names(ctx)
     mentioned = [row["id"] for row in rows]
     for row in rows:
-        mentioned += [fid for lid in SERVED_LAYERS for fid in row["served"][lid]]
+        mentioned += [fid for ids in row["served"].values() for fid in ids]
         mentioned += row["stations"] + row["stations_unplaced"]
     return {fid: every[fid] for fid in dict.fromkeys(mentioned) if fid in every}
 

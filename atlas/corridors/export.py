@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 
-from atlas.corridors.context import SERVED_LAYERS
 from atlas.corridors.proposed import DEFAULT_NAME_ZH, PROPOSED_ID
 from atlas.export import spreadsheet_text
 
 CSV_BOM = "\ufeff"
 NAME_SEPARATOR = "、"
-# (Chinese, English) header of each CSV column, in row order
-CSV_COLUMNS = (
+# (Chinese, English) header of each CSV column, in row order: the corridor's own columns, then a count
+# and a list per served layer (titled from its declaration, see ``csv_header``), then the totals
+LEAD_COLUMNS = (
     ("编号", "ID"),
     ("名称", "Name"),
     ("状态", "Status"),
@@ -22,21 +23,19 @@ CSV_COLUMNS = (
     ("区内长度·来源（公里）", "Sourced length in district (km)"),
     ("图上全长（公里）", "Mapped length (km)"),
     ("区内站点/互通", "Stations in district"),
-    ("园区数", "Parks (count)"),
-    ("园区", "Parks"),
-    ("枢纽数", "Hubs (count)"),
-    ("枢纽", "Hubs"),
-    ("更新社区数", "Communities (count)"),
-    ("更新社区", "Communities"),
-    ("镇街数", "Towns (count)"),
-    ("镇街", "Towns"),
+)
+TAIL_COLUMNS = (
     ("园区面积（公顷）", "Park area (ha)"),
     ("主导产业", "Leading industries"),
     ("仅此线路服务", "Served only by this corridor"),
     ("缓冲距离（米）", "Buffer (m)"),
 )
-CSV_HEADER = tuple(zh for zh, _en in CSV_COLUMNS)
-CSV_HEADER_EN = tuple(en for _zh, en in CSV_COLUMNS)
+
+
+def csv_header(titles: Mapping[str, tuple[str, str]], lang: str = "zh") -> tuple[str, ...]:
+    """The CSV header in ``lang``; ``titles`` maps each served layer, in order, to its (Chinese, English) title."""
+    served = [pair for zh, en in titles.values() for pair in ((f"{zh}数", f"{en} (count)"), (zh, en))]
+    return tuple(en if lang == "en" else zh for zh, en in (*LEAD_COLUMNS, *served, *TAIL_COLUMNS))
 
 
 def _cell(value):
@@ -58,7 +57,7 @@ def display_name(corridor: dict, lang: str = "zh") -> str:
 
 
 def comparison_rows(result: dict, lang: str = "zh", names: dict[str, str] | None = None) -> list[list]:
-    """One CSV row per compared corridor, in CSV_COLUMNS order.
+    """One CSV row per compared corridor, in ``csv_header`` order (served layers as in ``result["shared"]``).
 
     ``lang`` "en" names each corridor in English (Chinese where it has none) and joins lists with "; ";
     ``names`` (feature id -> name) replaces the comparison's Chinese ``names``.
@@ -69,7 +68,7 @@ def comparison_rows(result: dict, lang: str = "zh", names: dict[str, str] | None
     rows = []
     for c in result["corridors"]:
         served = c["served"]
-        only = [i for layer in SERVED_LAYERS for i in result["only_in"][c["id"]][layer]]
+        only = [i for ids in result["only_in"][c["id"]].values() for i in ids]
         name = display_name(c, lang)
         row = [
             c["id"],
@@ -82,21 +81,24 @@ def comparison_rows(result: dict, lang: str = "zh", names: dict[str, str] | None
             c["length_km"],
             _names(c["stations"], names, sep),
         ]
-        for layer in SERVED_LAYERS:
+        for layer in result["shared"]:
             row += [len(served[layer]), _names(served[layer], names, sep)]
         row += [c["park_area_ha"], sep.join(c["industries"]), _names(only, names, sep), result["buffer_m"]]
         rows.append([_cell(v) for v in row])
     return rows
 
 
-def comparison_csv(result: dict, lang: str = "zh", names: dict[str, str] | None = None) -> str:
+def comparison_csv(
+    result: dict, titles: Mapping[str, tuple[str, str]], lang: str = "zh", names: dict[str, str] | None = None
+) -> str:
     """The comparison as CSV text starting with a UTF-8 BOM (so spreadsheet programs read the Chinese correctly).
 
-    The header is in ``lang`` ("zh" or "en"); see ``comparison_rows`` for ``lang`` and ``names``.
+    The header is in ``lang`` ("zh" or "en"), ``titles`` as for ``csv_header``; see ``comparison_rows`` for
+    ``lang`` and ``names``.
     """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER_EN if lang == "en" else CSV_HEADER)
+    writer.writerow(csv_header(titles, lang))
     writer.writerows(comparison_rows(result, lang, names))
     return CSV_BOM + out.getvalue()
 
@@ -114,8 +116,8 @@ def catchments_geojson(result: dict) -> dict:
                 "buffer_m": result["buffer_m"],
                 "length_in_district_km": c["length_in_district_km"],
                 "park_area_ha": c["park_area_ha"],
-                **{layer: c["served"][layer] for layer in SERVED_LAYERS},
-                **{f"{layer}_count": c["counts"][layer] for layer in SERVED_LAYERS},
+                **{layer: ids for layer, ids in c["served"].items()},
+                **{f"{layer}_count": count for layer, count in c["counts"].items()},
             },
         }
         for c in result["corridors"]

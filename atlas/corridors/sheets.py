@@ -1,6 +1,6 @@
 """Content of the corridor comparison PDFs: corridors side by side, or the network of two years; Flask-free.
 
-``labels`` holds the translated texts (keys in ``atlas.web.pdf.corridor_labels``); ``names`` maps feature
+``labels`` holds the translated texts (keys in ``atlas.web.sheets.corridor_labels``); ``names`` maps feature
 ids to names in the sheet's language.
 """
 
@@ -78,7 +78,7 @@ def compare_sheet(
         row(labels["stations"], lambda c: _names(c["stations"], names, labels)),
         *[
             row(labels[lid], lambda c, lid=lid: _names(c["served"][lid], names, labels))
-            for lid in ("parks", "hubs", "communities", "towns")
+            for lid in result["shared"]  # the served layers, in declaration order
         ],
         row(labels["park_area"], lambda c: _value(c["park_area_ha"], labels, "ha")),
         row(labels["covered_km2"], lambda c: _value(c["coverage"]["covered_km2"], labels, "km2")),
@@ -120,7 +120,7 @@ def _years_rows(result: dict, names: Mapping[str, str], labels: Mapping) -> list
     ]
     rows += [
         [labels[lid], *[_names(net["served"][lid], names, labels) for net in (b, a, added)]]
-        for lid in ("parks", "hubs", "communities", "towns")
+        for lid in a["served"]  # the served layers, in declaration order
     ]
     rows += [
         [

@@ -15,7 +15,6 @@ import shapely
 from atlas.analysis import METRIC_CRS, WGS84
 from atlas.corridors.catchments import catchments, served_features
 from atlas.corridors.context import (
-    SERVED_LAYERS,
     CorridorContext,
     all_names,
     district_m,
@@ -26,18 +25,19 @@ from atlas.corridors.context import (
 from atlas.corridors.coverage import M2_PER_KM2, coverage
 from atlas.corridors.inputs import parse_buffer_m
 from atlas.errors import BadParameter
-from atlas.timeline import PLANNED, SHOWN, TIME_FIELDS, UNKNOWN, state_at
+from atlas.timeline import PLANNED, SHOWN, UNKNOWN, state_at
 
-NETWORK_LAYERS = tuple(lid for lid in ("railways", "expressways") if lid in TIME_FIELDS)
 NETWORK_ID = "network"
 
 
 def network_members(ctx: CorridorContext, year: int, present: int) -> dict[str, list[str]]:
     """Corridor ids of the network as of ``year``: ``placed``, ``unplaced`` and ``unknown`` (no sourced year)."""
     out: dict[str, list[str]] = {"placed": [], "planned": [], "unplaced": [], "unknown": []}
-    for row in ctx.corridors[ctx.corridors["layer"].isin(NETWORK_LAYERS)].itertuples(index=False):
-        props = {"status": row.status, TIME_FIELDS[row.layer]: row.opened}
-        state = state_at(row.layer, props, year, present)
+    fields = ctx.time_fields
+    network = [lid for lid in ctx.layers("network") if lid in fields]  # a line without a time field has no year
+    for row in ctx.corridors[ctx.corridors["layer"].isin(network)].itertuples(index=False):
+        props = {"status": row.status, fields[row.layer]: row.opened}
+        state = state_at(fields[row.layer], props, year, present)
         if state == UNKNOWN:
             out["unknown"].append(row.id)
         elif state in (SHOWN, PLANNED):
@@ -61,7 +61,7 @@ def _network(ctx: CorridorContext, year: int, present: int, buffer_m: float) -> 
     zone = gpd.GeoDataFrame({"corridor": [NETWORK_ID]}, geometry=[zone_m], crs=METRIC_CRS)
     served = {
         lid: served_features(zone, metric_layer(ctx, lid))[NETWORK_ID] if not zone_m.is_empty else []
-        for lid in SERVED_LAYERS
+        for lid in ctx.layers("served")
     }
     cover = coverage(zone_m, district_m(ctx), towns_m(ctx))
     outline = gpd.GeoSeries([zone_m], crs=METRIC_CRS).to_crs(WGS84).iloc[0]
@@ -98,7 +98,7 @@ def _added(old: dict, new: dict, whole_m) -> dict:
     """What the later network serves that the earlier did not: corridors, features, towns, district area."""
     gained_m = shapely.intersection(shapely.difference(new.pop("_zone_m"), old.pop("_zone_m")), whole_m)
     added_served = {
-        lid: [fid for fid in new["served"][lid] if fid not in set(old["served"][lid])] for lid in SERVED_LAYERS
+        lid: [fid for fid in ids if fid not in set(old["served"][lid])] for lid, ids in new["served"].items()
     }
     old_towns = {row["id"]: row["share"] for row in old["coverage"]["towns"]}
     towns_gain = [

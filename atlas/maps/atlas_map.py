@@ -23,7 +23,7 @@ from atlas.maps.page import stable_ids
 from atlas.stores.base import Store
 from atlas.stores.layerdata import LayerSummary
 from atlas.stores.overview import OVERVIEW_MAX_ZOOM
-from atlas.timeline import TIME_FIELDS, browser_config, feature_year, present_year
+from atlas.timeline import browser_config, feature_year, present_year
 from atlas.vocab import ACCURACY, FAMILIES, KINDS, STATUSES
 
 
@@ -44,7 +44,8 @@ def layer_config(data: LayerSummary, url: str, overview: bool = False) -> dict:
         "family_title_zh": spec.family_title_zh,
         "family_title_en": spec.family_title_en,
         "symbol": spec.symbol,
-        "time_field": TIME_FIELDS.get(spec.id),
+        "time_field": spec.time_field,
+        "roles": list(spec.roles),
         "style": vars(spec.style),
         "fields": field_config(spec),
         "label_field": spec.label_field,
@@ -76,11 +77,12 @@ def district_bounds(store: Store) -> list[list[float]]:
 def timeline_config(store: Store, present: int | None = None) -> dict:
     """The year slider's rules and range, from the sourced years of every dated layer."""
     years = []
-    for layer_id in TIME_FIELDS:
-        data = store.layer(layer_id) if layer_id in store.catalog.ids() else None
+    fields = store.catalog.time_fields()
+    for layer_id, time_field in fields.items():
+        data = store.layer(layer_id)
         if data is not None and data.ok:
-            years += [feature_year(layer_id, f["properties"]) for f in data.features]
-    return browser_config(present or present_year(), years)
+            years += [feature_year(time_field, f["properties"]) for f in data.features]
+    return browser_config(present or present_year(), years, fields)
 
 
 def vocab_config() -> dict:

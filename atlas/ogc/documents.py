@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from atlas.catalog import LayerSpec
+from atlas.export import FORMATS
 from atlas.ogc.params import CRS84, ItemsQuery
 from atlas.stores.layerdata import LayerSummary
 
@@ -23,12 +24,8 @@ MIME_JSON = "application/json"
 MIME_GEOJSON = "application/geo+json"
 MIME_HTML = "text/html"
 MIME_OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
-DOWNLOADS = (
-    ("geojson", MIME_GEOJSON),
-    ("csv", "text/csv"),
-    ("gpkg", "application/geopackage+sqlite3"),
-    ("kml", "application/vnd.google-earth.kml+xml"),
-)
+# whole-layer downloads a collection links to: GeoJSON, then every export format (declared once, in atlas/export.py)
+DOWNLOADS = (("geojson", MIME_GEOJSON), *((f.name, f.mimetype.split(";")[0]) for f in FORMATS.values()))
 
 CONFORMANCE_CLASSES = (
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",

@@ -2,7 +2,7 @@
 
 ``park_sheet`` turns results the pages already show (ranking entry, surroundings) into a ``Sheet``, rendered
 by the shared ``atlas.pdfsheet``; ``labels`` holds the translated texts (keys listed in
-``atlas.web.pdf.sheet_labels``) and ``lang`` picks the zh/en data fields. Unknown values print as ``labels["unknown"]``.
+``atlas.web.sheets.sheet_labels``) and ``lang`` picks the zh/en data fields. Unknown values print as ``labels["unknown"]``.
 """
 
 from __future__ import annotations

@@ -14,11 +14,10 @@ from shapely.geometry.base import BaseGeometry
 
 from atlas.analysis import METRIC_CRS, WGS84
 from atlas.corridors.catchments import catchments, served_features
-from atlas.corridors.context import SERVED_LAYERS, CorridorContext, district_m, geojson, metric_layer, towns_m
+from atlas.corridors.context import CorridorContext, district_m, geojson, metric_layer, towns_m
 from atlas.corridors.coverage import district_share, town_shares
 from atlas.scenarios.model import Scenario
 
-NETWORK_LAYERS = ("railways", "expressways")  # transport lines; the river is not a proposed-work kind
 MEMO_BUFFERS = 8  # today's network zones kept per context (one per buffer asked for, oldest dropped)
 
 
@@ -30,14 +29,14 @@ def _zone_frame(zone_m: BaseGeometry) -> gpd.GeoDataFrame:
 
 def _served(ctx: CorridorContext, zone_m: BaseGeometry) -> dict[str, list[str]]:
     zone = _zone_frame(zone_m)
-    return {lid: served_features(zone, metric_layer(ctx, lid))["zone"] for lid in SERVED_LAYERS}
+    return {lid: served_features(zone, metric_layer(ctx, lid))["zone"] for lid in ctx.layers("served")}
 
 
 def _network_zone(ctx: CorridorContext, buffer_m: float) -> tuple[BaseGeometry, dict[str, list[str]]]:
     """Today's network catchment (METRIC_CRS) and what it serves, remembered for a few buffers per context."""
     memo = ctx.memo("scenario-network-zones", dict)
     if buffer_m not in memo:
-        lines = ctx.corridors[ctx.corridors["layer"].isin(NETWORK_LAYERS) & ctx.corridors.geometry.notna()]
+        lines = ctx.corridors[ctx.corridors["layer"].isin(ctx.layers("network")) & ctx.corridors.geometry.notna()]
         lines_m = lines.to_crs(METRIC_CRS)[["id", "geometry"]]
         zone_m = catchments(lines_m, buffer_m).geometry.union_all() if len(lines_m) else shapely.Polygon()
         while len(memo) >= MEMO_BUFFERS:
@@ -67,9 +66,9 @@ def catchment_delta(ctx: CorridorContext, scenario: Scenario, buffer_m: float) -
         zone_new = shapely.union_all(new_m)
     else:
         zone_new = shapely.Polygon()
-    served_new = _served(ctx, zone_new) if lines else {lid: [] for lid in SERVED_LAYERS}
-    known = {lid: set(served_before[lid]) for lid in SERVED_LAYERS}
-    newly = {lid: [x for x in served_new[lid] if x not in known[lid]] for lid in SERVED_LAYERS}
+    served_new = _served(ctx, zone_new) if lines else {lid: [] for lid in ctx.layers("served")}
+    known = {lid: set(served_before[lid]) for lid in ctx.layers("served")}
+    newly = {lid: [x for x in served_new[lid] if x not in known[lid]] for lid in ctx.layers("served")}
     zone_after = shapely.union(zone_before, zone_new)
     whole = district_m(ctx)
     return {

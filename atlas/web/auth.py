@@ -139,9 +139,9 @@ def logout():
 
 
 def handle_csrf_error(exc: CSRFError):
-    from atlas.web.extension import _error
+    from atlas.web.extension import error_body
 
-    return _error(
+    return error_body(
         400,
         {
             "error": "CSRFError",
@@ -153,9 +153,9 @@ def handle_csrf_error(exc: CSRFError):
 
 
 def handle_too_many(exc):
-    from atlas.web.extension import _error
+    from atlas.web.extension import error_body
 
-    return _error(
+    return error_body(
         429,
         {
             "error": "TooManyRequests",

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_babel import gettext as _
 
 from atlas.corridors.compare import compare_corridors, list_corridors, select_corridors
-from atlas.corridors.context import corridor_context, english_names
+from atlas.corridors.context import corridor_context, english_names, named_layers
 from atlas.corridors.export import catchments_geojson, comparison_csv
 from atlas.corridors.inputs import (
     BUFFER_DEFAULT_M,
@@ -19,14 +19,17 @@ from atlas.corridors.inputs import (
 )
 from atlas.corridors.maps import build_compare_maps, figure_parts
 from atlas.corridors.proposed import DEFAULT_NAME_ZH, read_line_upload
+from atlas.corridors.sheets import compare_sheet, corridor_map, years_map, years_sheet
 from atlas.errors import BadParameter
 from atlas.maps.atlas_map import district_bounds, timeline_config
+from atlas.pdfsheet import render_pdf
 from atlas.timeline import corridors_as_of, parse_year, present_year
-from atlas.vocab import ACCURACY, KINDS, STATUSES
+from atlas.vocab import ACCURACY, KINDS, STATUSES, VOCABULARIES
 from atlas.web.extension import get_basemaps, get_store
-from atlas.web.i18n import current_lang
-from atlas.web.pages import draw_strings
-from atlas.web.years import wants_years, years_page
+from atlas.web.i18n import current_lang, layer_titles
+from atlas.web.sheets import corridor_labels, pdf_response
+from atlas.web.texts import draw_strings
+from atlas.web.years import wants_years, years_page, years_result
 
 bp = Blueprint("corridors", __name__)
 API_METHODS = ("GET", "POST")
@@ -52,7 +55,8 @@ def _comparison() -> dict:
 def corridor_list():
     """Every corridor with kind, status, opening year and length inside the district; pick some to compare."""
     year = parse_year(request.args.get("year"))
-    rows = corridors_as_of(list_corridors(corridor_context(get_store())), year, present_year())
+    store = get_store()
+    rows = corridors_as_of(list_corridors(corridor_context(store)), year, present_year(), store.catalog.time_fields())
     return render_template(
         "corridors/list.html",
         corridors=[r for r in rows if r["year_state"] in ("shown", "planned")],
@@ -100,11 +104,6 @@ def compare_page():
 def corridor_strings() -> dict[str, str]:
     """The comparison page's browser texts in the request's language (keys as used in static/js/corridors/core.js)."""
     return {
-        "parks": _("产业园区"),
-        "hubs": _("物流枢纽"),
-        "communities": _("更新社区"),
-        "towns": _("镇街"),
-        "stations": _("站点"),
         "proposed": _("拟建"),
         "drawn": _("规划者绘制"),
         "unknown": _("未知"),
@@ -148,23 +147,24 @@ def corridor_strings() -> dict[str, str]:
 
 def _page_config(ids: tuple[str, ...], buffer_m: float) -> dict:
     layer_url = lambda lid: url_for("api.layer_geojson", layer_id=lid)  # noqa: E731
+    catalog = get_store().catalog
+    drawn = (*named_layers(catalog), *catalog.with_role("boundary"))
     return {
         "ids": list(ids),
         "buffer_m": buffer_m,
         "buffer_min_m": BUFFER_MIN_M,
         "buffer_max_m": BUFFER_MAX_M,
         "compare_url": url_for("corridors.api_compare"),
-        "pdf_url": url_for("pdf.compare_pdf"),
+        "pdf_url": url_for("corridors.compare_pdf"),
         "csv_url": url_for("corridors.api_compare_csv", lang=current_lang()),
         "geojson_url": url_for("corridors.api_catchments"),
         "upload_url": url_for("corridors.api_proposed"),
         "max_upload_bytes": current_app.config["MAX_CONTENT_LENGTH"],
-        "layer_urls": {
-            lid: layer_url(lid) for lid in ("parks", "hubs", "communities", "towns", "stations", "district")
-        },
-        "vocab": {"status": STATUSES, "kind": KINDS, "accuracy": ACCURACY},
+        "layer_urls": {lid: layer_url(lid) for lid in drawn},
+        "roles": catalog.roles_config(),
+        "vocab": VOCABULARIES,
         "lang": current_lang(),
-        "strings": corridor_strings(),
+        "strings": {**corridor_strings(), **layer_titles(catalog, drawn)},
         "proposed_default_name": DEFAULT_NAME_ZH,
         "draw_strings": draw_strings(),
     }
@@ -187,8 +187,10 @@ def api_compare_csv():
     """The comparison as CSV (UTF-8 with BOM); header and names in the request's language (?lang=)."""
     lang = current_lang()
     result = _comparison()
-    names = english_names(get_store(), result["names"]) if lang == "en" else None
-    resp = Response(comparison_csv(result, lang=lang, names=names).encode("utf-8"), mimetype="text/csv")
+    store = get_store()
+    names = english_names(store, result["names"], named_layers(store.catalog)) if lang == "en" else None
+    titles = {lid: (store.catalog.get(lid).title_zh, store.catalog.get(lid).title_en) for lid in result["shared"]}
+    resp = Response(comparison_csv(result, titles, lang=lang, names=names).encode("utf-8"), mimetype="text/csv")
     resp.headers["Content-Disposition"] = "attachment; filename=corridor-comparison.csv"
     return resp
 
@@ -209,3 +211,26 @@ def api_proposed():
     if upload is None:
         raise BadParameter("send the line as a multipart file field named 'file' (.geojson or .kml)", parameter="file")
     return jsonify(read_line_upload(upload.read(), upload.filename or "").feature())
+
+
+@bp.get("/corridors/compare.pdf")
+def compare_pdf():
+    """The corridor comparison as PDF: ?ids=a,b&buffer_m=&proposed= (as the page), or ?before=&after= (years)."""
+    store = get_store()
+    district, towns = store.usable("district").collection, store.usable("towns").collection
+    labels = corridor_labels(store.catalog)
+    if wants_years():
+        result = years_result()
+        sheet = years_sheet(result, result["names"], labels, years_map(result, district, towns))
+        return pdf_response(render_pdf(sheet), "corridor-network-years.pdf")
+    result = _comparison()
+    en = current_lang() == "en"
+    names = english_names(store, result["names"], named_layers(store.catalog)) if en else result["names"]
+    sheet = compare_sheet(result, names, VOCABULARIES, labels, corridor_map(result, district, towns))
+    return pdf_response(render_pdf(sheet), "corridor-comparison.pdf")
+
+
+@bp.get("/api/corridors/years")
+def api_years():
+    """Before / after: ?before=2015&after=2020&buffer_m=5000 -> both networks and what the later one adds."""
+    return jsonify(years_result())

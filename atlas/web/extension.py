@@ -92,7 +92,7 @@ def error_summary(body: dict) -> str:
     return summaries.get(kind, _("请求无法完成"))
 
 
-def _error(status: int, body: dict):
+def error_body(status: int, body: dict):
     from atlas.web.i18n import current_lang
     from atlas.web.messages import translated_message
 
@@ -105,7 +105,7 @@ def _error(status: int, body: dict):
 
 
 def handle_atlas_error(exc: AtlasError):
-    body, status = _error(exc.status, exc.to_dict())
+    body, status = error_body(exc.status, exc.to_dict())
     challenge = getattr(exc, "challenge", None)  # RFC 9110: a 401 names how to authenticate
     if challenge is None:
         return body, status
@@ -115,7 +115,7 @@ def handle_atlas_error(exc: AtlasError):
 
 
 def handle_not_found(exc):
-    return _error(
+    return error_body(
         404,
         {"error": "NotFound", "status": 404, "message": f"nothing at {request.path!r}; the API starts at /api/layers"},
     )
@@ -123,14 +123,14 @@ def handle_not_found(exc):
 
 def handle_too_large(exc):
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return _error(
+    return error_body(
         413, {"error": "TooLarge", "status": 413, "message": f"request body is larger than the limit of {limit} bytes"}
     )
 
 
 def handle_server_error(exc):
     """An unexpected failure: no internals in the body, but the request id that finds its log lines."""
-    return _error(
+    return error_body(
         500,
         {
             "error": "ServerError",
@@ -141,7 +141,7 @@ def handle_server_error(exc):
 
 
 def handle_method(exc):
-    body, status = _error(
+    body, status = error_body(
         405,
         {"error": "MethodNotAllowed", "status": 405, "message": f"{request.method} is not allowed on {request.path!r}"},
     )

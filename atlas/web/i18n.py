@@ -45,6 +45,11 @@ def pick(obj, field: str):
     return get(f"{field}_zh") or get(f"{field}_en")
 
 
+def layer_titles(catalog, layer_ids) -> dict[str, str]:
+    """Layer id -> its declared title in the request's language (titles are never retyped in code)."""
+    return {lid: pick(catalog.get(lid), "title") for lid in layer_ids}
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel with the request's language and template helpers."""
     Babel(app, locale_selector=current_lang)

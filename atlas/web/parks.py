@@ -13,15 +13,17 @@ from atlas.parks.export import to_csv, to_geojson
 from atlas.parks.maps import build_park_map
 from atlas.parks.pages import compare_context, criteria_config, index_context, profile_context
 from atlas.parks.query import parse_paging
-from atlas.vocab import ACCURACY, KINDS, STATUSES
+from atlas.parks.sheet import park_map, park_sheet
+from atlas.pdfsheet import render_pdf
+from atlas.vocab import STATUSES, VOCABULARIES
 from atlas.web.extension import get_basemaps, get_store
-from atlas.web.i18n import current_lang
-from atlas.web.pages import map_strings
+from atlas.web.i18n import current_lang, layer_titles
+from atlas.web.sheets import pdf_response, sheet_labels
+from atlas.web.texts import map_strings
 
 bp = Blueprint("parks", __name__)
 SCORE_CLASSES = [[0, "#d7191c"], [20, "#fdae61"], [40, "#fee08b"], [60, "#a6d96a"], [80, "#1a9641"]]
 NO_SCORE_COLOUR = "#9e9e9e"
-VOCAB = {"accuracy": ACCURACY, "status": STATUSES, "kind": KINDS}
 
 
 def _query():
@@ -117,7 +119,16 @@ def _profile(park_id: str, printable: bool):
     placed = context["around"]["placed"]
     parts = _surroundings_parts([context["feature"]], context["around"]) if placed else None
     carry = _carried_query()
-    return render_template("parks/profile.html", parts=parts, printable=printable, vocab=VOCAB, carry=carry, **context)
+    titles = layer_titles(get_store().catalog, ["communities"])
+    return render_template(
+        "parks/profile.html",
+        parts=parts,
+        printable=printable,
+        vocab=VOCABULARIES,
+        carry=carry,
+        titles=titles,
+        **context,
+    )
 
 
 def _carried_query(drop: tuple[str, ...] = ()) -> str:
@@ -138,6 +149,18 @@ def profile_print(park_id: str):
     return _profile(park_id, printable=True)
 
 
+@bp.get("/parks/<park_id>.pdf")
+def park_pdf(park_id: str):
+    """A park's fact sheet as PDF (1-2 pages); the ranking's why under this request's weights (as /parks)."""
+    store = get_store()
+    c = profile_context(store, park_id, _query())
+    image = park_map(c["feature"], c["around"], store.usable("district").collection, store.usable("towns").collection)
+    sheet = park_sheet(
+        c["feature"], c["entry"], c["around"], c["criteria"], VOCABULARIES, sheet_labels(store.catalog), image
+    )
+    return pdf_response(render_pdf(sheet), f"park-{park_id}.pdf".encode("ascii", "replace").decode())
+
+
 @bp.get("/parks/compare")
 def compare():
     """Compare 2-4 parks (?ids=a,b,c): one column per park, best value per row marked."""
@@ -147,7 +170,7 @@ def compare():
         "parks/compare.html",
         parts=parts,
         placed=len(context["placed_parks"]),
-        vocab=VOCAB,
+        vocab=VOCABULARIES,
         carry=_carried_query(drop=("ids",)),
         **context,
     )

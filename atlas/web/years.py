@@ -1,20 +1,19 @@
-"""Planner view through time: the corridor network of year A against year B (before / after), page and API."""
+"""Planner view through time: the corridor network of year A against year B (before / after); the corridors
+blueprint serves it (the page as /corridors/compare?before=&after=, the API as /api/corridors/years)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import current_app, render_template, request
 
-from atlas.corridors.context import NAMED_LAYERS, corridor_context, english_names
+from atlas.corridors.context import corridor_context, english_names, named_layers
 from atlas.corridors.inputs import BUFFER_MAX_M, BUFFER_MIN_M, parse_buffer_m
 from atlas.corridors.maps import build_years_map
-from atlas.corridors.years import NETWORK_LAYERS, compare_years
+from atlas.corridors.years import compare_years
 from atlas.maps.atlas_map import district_bounds, timeline_config
 from atlas.maps.page import embed_parts
 from atlas.timeline import parse_year, present_year
 from atlas.web.extension import get_basemaps, get_store
-from atlas.web.i18n import current_lang
-
-bp = Blueprint("timeline", __name__)
+from atlas.web.i18n import current_lang, layer_titles
 
 
 def years_result() -> dict:
@@ -24,7 +23,8 @@ def years_result() -> dict:
     buffer_m = parse_buffer_m(request.args.get("buffer_m"))
     result = compare_years(corridor_context(store), before, after, buffer_m, present_year())
     if current_lang() == "en":
-        result["names"] = english_names(store, result["names"], NAMED_LAYERS + NETWORK_LAYERS)
+        layers = named_layers(store.catalog) + store.catalog.with_role("network")
+        result["names"] = english_names(store, result["names"], layers)
     return result
 
 
@@ -51,13 +51,7 @@ def years_page():
         parts=embed_parts(m),
         names=result["names"],
         timeline=timeline_config(store),
+        served_titles=layer_titles(store.catalog, store.catalog.with_role("served")),
         buffer_min_m=BUFFER_MIN_M,
         buffer_max_m=BUFFER_MAX_M,
     )
-
-
-@bp.get("/api/corridors/years")
-def api_years():
-    """Before / after: ?before=2015&after=2020&buffer_m=5000 -> both networks and what the later one adds."""
-    result = years_result()
-    return jsonify(result)

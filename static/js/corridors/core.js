@@ -4,11 +4,17 @@
 (function () {
   "use strict";
 
-  var QJC = {panels: [], proposalPanel: null, config: null, result: null, proposal: null, context: {}, seq: 0, chart: null,
-             SERVED: ["parks", "hubs", "communities", "towns"]};
+  var QJC = {panels: [], proposalPanel: null, config: null, result: null, proposal: null, context: {}, seq: 0, chart: null};
   window.QJCorridors = QJC;
 
-  /* Texts come translated from the server (corridor_strings() in atlas/web/corridors.py). */
+  /* The layers a comparison counts as served, as their declarations say (``roles`` in layers/*.toml). */
+  QJC.served = function () { return QJC.config.roles.served; };
+  QJC.hasRole = function (layerId, role) { return QJC.config.roles[role].indexOf(layerId) >= 0; };
+  /* The (first) layer declaring ``role``, e.g. the stations or the district outline. */
+  QJC.layerOf = function (role) { return QJC.config.roles[role][0]; };
+
+  /* Texts come translated from the server (corridor_strings() in atlas/web/corridors.py; a layer's
+   * title under its id). */
   QJC.text = QJUtil.texts(function () { return QJC.config; });
   var T = QJC.text, t = T.t;
 

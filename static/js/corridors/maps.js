@@ -53,12 +53,12 @@
     ids.forEach(function (id) { wanted[id] = true; });
     var fc = QJC.context[layerId];
     var feats = ((fc && fc.features) || []).filter(function (f) { return f.geometry && wanted[f.properties.id]; });
-    if (layerId === "towns") return servedTowns(feats);
+    if (QJC.hasRole(layerId, "townships")) return servedTowns(feats);
     return L.geoJSON({type: "FeatureCollection", features: feats}, {
       style: {color: colour, weight: 1.5, fill: layerId !== "hubs", fillOpacity: 0.2, dashArray: layerId === "hubs" ? "4 4" : null,
               className: "qj-served qj-served-" + layerId},
       pointToLayer: function (f, latlng) {
-        var small = layerId === "stations";
+        var small = QJC.hasRole(layerId, "stations");
         return L.circleMarker(latlng, {radius: small ? 4 : 7, color: colour, weight: 2, fillColor: small ? colour : "#fff",
                                         fillOpacity: 0.9, className: "qj-served qj-served-" + layerId});
       },
@@ -76,8 +76,8 @@
                                      className: "qj-cor-catchment qj-catchment-" + c.id}, interactive: false}).addTo(group);
     L.geoJSON(c.geometry, {style: lineStyle(colour, c.id, c.status === "proposed" || c.status === "planned" ? "8 6" : null)})
       .bindTooltip(tooltip(QJC.corridorName(c))).addTo(group);
-    QJC.SERVED.forEach(function (layerId) { servedLayer(layerId, c.served[layerId], colour).addTo(group); });
-    servedLayer("stations", c.stations, "#222").addTo(group);
+    QJC.served().forEach(function (layerId) { servedLayer(layerId, c.served[layerId], colour).addTo(group); });
+    servedLayer(QJC.layerOf("stations"), c.stations, "#222").addTo(group);
     setTitle(entry, QJC.corridorName(c), QJC.label("status", c.status) + " · " + t("in_district") + " " +
              QJC.num(c.length_in_district_km, 1) + " " + t("km"));
   }
@@ -105,7 +105,7 @@
   };
 
   QJC.drawDistrict = function () {
-    var fc = QJC.context.district;
+    var fc = QJC.context[QJC.layerOf("boundary")];
     if (!fc) return;
     QJC.panels.forEach(function (entry) {
       L.geoJSON(fc, {style: {color: "#444", weight: 1.5, fill: false, dashArray: "6 3", className: "qj-district"},

@@ -92,7 +92,7 @@
     tableHead(table, result);
     var body = table.appendChild(el("tbody"));
     lineRows(body, cs, names);
-    QJC.SERVED.forEach(function (layerId) {
+    QJC.served().forEach(function (layerId) {
       row(body, layerId, t(layerId), cs, function (td, c) {
         listCell(td, c.served[layerId], names, function (id) { return membership(result, c.id, layerId, id); });
       });
@@ -108,7 +108,7 @@
     box.replaceChildren();
     function list(title, cls, byLayer, attr) {
       var ids = [];
-      QJC.SERVED.forEach(function (layerId) { ids = ids.concat(byLayer[layerId]); });
+      QJC.served().forEach(function (layerId) { ids = ids.concat(byLayer[layerId]); });
       var section = box.appendChild(el("div"));
       section.setAttribute("data-difference", attr);
       section.appendChild(el("h3", null, title));
@@ -139,17 +139,17 @@
 
   function announce(result) {
     var parts = result.corridors.map(function (c) {
-      return QJC.corridorName(c) + " " + QJC.SERVED.map(function (l) { return t(l) + " " + c.served[l].length; }).join(", ");
+      return QJC.corridorName(c) + " " + QJC.served().map(function (l) { return t(l) + " " + c.served[l].length; }).join(", ");
     });
     document.getElementById("qj-compare-status").textContent =
       t("compared") + " · " + t("buffer") + " " + num(result.buffer_m, 0) + " " + t("m") + " · " + parts.join("; ");
   }
 
   function renderChart(result, byId) {
-    var labels = QJC.SERVED.map(function (l) { return t(l); }).concat([t("stations")]);
+    var labels = QJC.served().map(function (l) { return t(l); }).concat([t(QJC.layerOf("stations"))]);
     var datasets = result.corridors.map(function (c) {
       return {label: QJC.corridorName(c), backgroundColor: byId[c.id].colour,
-              data: QJC.SERVED.map(function (l) { return c.served[l].length; }).concat([c.stations.length])};
+              data: QJC.served().map(function (l) { return c.served[l].length; }).concat([c.stations.length])};
     });
     renderChartTable(labels, datasets);
     if (!window.Chart) return;

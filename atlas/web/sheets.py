@@ -1,22 +1,18 @@
-"""PDF fact sheets: a park (/parks/<id>.pdf) and a corridor comparison (/corridors/compare.pdf), zh or en."""
+"""The PDF fact sheets' texts in the request's language, and the PDF response (used by the parks and the
+corridors blueprints, which serve their own sheets)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Response
 from flask_babel import gettext as _
 
-from atlas.parks.pages import profile_context
-from atlas.parks.sheet import park_map, park_sheet
-from atlas.pdfsheet import render_pdf
-from atlas.web.extension import get_store
-from atlas.web.i18n import current_lang
-from atlas.web.parks import VOCAB, _query
-
-bp = Blueprint("pdf", __name__)
+from atlas.catalog import Catalog
+from atlas.web.i18n import current_lang, layer_titles, pick
 
 
-def sheet_labels() -> dict[str, str]:
-    """The fact sheets' texts in the request's language (keys as used in atlas/parks/sheet.py and atlas/corridors/sheets.py)."""
+def sheet_labels(catalog: Catalog) -> dict[str, str]:
+    """The fact sheets' texts in the request's language (keys as used in atlas/parks/sheet.py and
+    atlas/corridors/sheets.py); layer titles come from the declarations."""
     return {
         "lang": current_lang(),
         "unknown": _("未知"),
@@ -39,7 +35,7 @@ def sheet_labels() -> dict[str, str]:
         "designations": _("称号与认定"),
         "enterprises": _("重点企业"),
         "this_park": _("本园区"),
-        "community": _("更新社区"),
+        "community": pick(catalog.get("communities"), "title"),
         "no_target": _("无已定位目标，距离未知"),
         "source": _("来源"),
         "key_figures": _("主要数字"),
@@ -64,34 +60,23 @@ def sheet_labels() -> dict[str, str]:
 
 
 def pdf_response(body: bytes, filename: str) -> Response:
+    """A PDF download (an attachment named ``filename``)."""
     resp = Response(body, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp
 
 
-@bp.get("/parks/<park_id>.pdf")
-def park_pdf(park_id: str):
-    """A park's fact sheet as PDF (1-2 pages); the ranking's why under this request's weights (as /parks)."""
-    store = get_store()
-    c = profile_context(store, park_id, _query())
-    image = park_map(c["feature"], c["around"], store.usable("district").collection, store.usable("towns").collection)
-    sheet = park_sheet(c["feature"], c["entry"], c["around"], c["criteria"], VOCAB, sheet_labels(), image)
-    return pdf_response(render_pdf(sheet), f"park-{park_id}.pdf".encode("ascii", "replace").decode())
-
-
-def corridor_labels() -> dict[str, str]:
-    """The corridor sheets' texts in the request's language (keys as used in atlas/corridors/sheets.py)."""
+def corridor_labels(catalog: Catalog) -> dict[str, str]:
+    """The corridor sheets' texts in the request's language (keys as used in atlas/corridors/sheets.py);
+    each served layer's declared title under its id."""
     return {
-        **sheet_labels(),
+        **sheet_labels(catalog),
+        **layer_titles(catalog, catalog.with_role("served")),
         "drawn": _("规划者绘制"),
         "none": _("无"),
         "measure": _("比较指标"),
         "length_in_district": _("区内长度"),
         "stations": _("区内站点/互通"),
-        "parks": _("产业园区"),
-        "hubs": _("物流枢纽"),
-        "communities": _("更新社区"),
-        "towns": _("镇街（标注点）"),
         "park_area": _("服务范围内园区面积"),
         "covered_km2": _("区内覆盖面积"),
         "district_share": _("占全区面积"),
@@ -113,24 +98,3 @@ def corridor_labels() -> dict[str, str]:
             "某年的网络：该年或之前开通的铁路和高速公路；规划线路只在晚于今年的年份计入；年份未知的线路不计入。"
         ),
     }
-
-
-@bp.get("/corridors/compare.pdf")
-def compare_pdf():
-    """The corridor comparison as PDF: ?ids=a,b&buffer_m=&proposed= (as the page), or ?before=&after= (years)."""
-    from atlas.corridors.context import english_names
-    from atlas.corridors.sheets import compare_sheet, corridor_map, years_map, years_sheet
-    from atlas.web.corridors import _comparison
-    from atlas.web.years import wants_years, years_result
-
-    store = get_store()
-    district, towns = store.usable("district").collection, store.usable("towns").collection
-    labels = corridor_labels()
-    if wants_years():
-        result = years_result()
-        sheet = years_sheet(result, result["names"], labels, years_map(result, district, towns))
-        return pdf_response(render_pdf(sheet), "corridor-network-years.pdf")
-    result = _comparison()
-    names = english_names(store, result["names"]) if current_lang() == "en" else result["names"]
-    sheet = compare_sheet(result, names, VOCAB, labels, corridor_map(result, district, towns))
-    return pdf_response(render_pdf(sheet), "corridor-comparison.pdf")
