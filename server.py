@@ -85,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         parks,
         pdf,
         reqlog,
+        scenarios,
         security,
         tiles,
         vendor,
@@ -99,7 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     account.init_app(app)
     vendor.init_app(app)  # stops here, saying what to run, if node_modules is missing
-    for module in (api, pages, ogc, downloads, pdf, parks, corridors, years, admin, editing, history):
+    for module in (api, pages, ogc, downloads, pdf, parks, corridors, scenarios, years, admin, editing, history):
         app.register_blueprint(module.bp)
     tiles.init_app(app)
     auth.csrf.exempt(admin.bp)  # bearer-token uploads: no browser session, no CSRF token

@@ -107,6 +107,19 @@ def layer_lock(data_dir: str | os.PathLike, layer_id: str, timeout: float = DEFA
         os.close(fd)
 
 
+@contextlib.contextmanager
+def layer_locks(data_dir: str | os.PathLike, layer_ids, timeout: float = DEFAULT_LOCK_TIMEOUT):
+    """Hold the locks of ``layer_ids``, taken in sorted id order (writers hold one at a time, so no deadlock).
+
+    ``data_dir`` is created if it is missing (a restore into a wiped data directory).
+    """
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        for layer_id in sorted(layer_ids):
+            stack.enter_context(layer_lock(data_dir, layer_id, timeout))
+        yield
+
+
 def write_layer_atomic(
     path: str | os.PathLike, data: bytes, *, layer_id: str | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 ) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bench.common import GUNICORN, GUNICORN_ARGS, Server
-from bench.synthetic import LAT, LON
+from tests.synthetic import LAT, LON
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,8 +24,8 @@ import time
 from pathlib import Path
 
 from bench.common import ROOT, rss_bytes, run_stamp, summary, write_section
-from bench.synthetic import CATEGORIES, LAT, LON, SYNTHETIC_TOML
 from bench.tiles import district_tiles
+from tests.synthetic import CATEGORIES, LAT, LON, SYNTHETIC_TOML, copy_layers
 
 SECTION = "## PostGIS store (issue 15)"
 ZOOMS = (10, 12, 13, 14)
@@ -211,8 +210,7 @@ def run(sizes: list[int], per_zoom: int, queries: int) -> dict:
     cluster = Cluster()
     rows = []
     with tempfile.TemporaryDirectory(prefix="qj-bench-pg-") as tmp:
-        layers_dir = Path(tmp) / "layers"
-        shutil.copytree(ROOT / "layers", layers_dir)
+        layers_dir = copy_layers(Path(tmp) / "layers")
         (layers_dir / "synthetic.toml").write_text(SYNTHETIC_TOML, encoding="utf-8")
         try:
             cluster.start()

@@ -19,19 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ROOT
-from bench.synthetic import _dump, synthetic_parks
+from tests.synthetic import copy_geodata, synthetic_parks, write_collection
 
 RANK_Q = "/api/parks/rank?w_interchange=3&w_rail=2&w_hub=2&w_centre=1&w_area=1"
 PAGE_LIMIT = 100  # the "paged" case: a re-weighted ranking, first 100 parks (counts still cover all)
 
 
 def _geodata(tmp: Path, n: int) -> Path:
-    import shutil
-
-    target = tmp / f"geodata_{n}"
-    shutil.copytree(ROOT / "geodata", target)
-    _dump(synthetic_parks(n), target / "parks.geojson")
+    target = copy_geodata(tmp / f"geodata_{n}")
+    write_collection(target / "parks.geojson", synthetic_parks(n), compact=True)
     return target
 
 

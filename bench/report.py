@@ -43,23 +43,34 @@ def _ok(section: dict | None) -> bool:
 # ---------------------------------------------------------------- targets
 
 
+def _target(name, target, measured, met, reason="", suggestion="") -> dict:
+    """One target's verdict row (``met`` None: not measured)."""
+    verdict = "not measured" if met is None else ("met" if met else "NOT met")
+    return {
+        "name": name,
+        "target": target,
+        "measured": measured,
+        "met": met,
+        "verdict": verdict,
+        "reason": reason,
+        "suggestion": suggestion,
+    }
+
+
 def evaluate_targets(r: dict) -> list[dict]:
-    out = []
+    """The verdict of every target, section by section (1, 3, 2, 4, 5: the order RESULTS.md lists them)."""
+    out: list[dict] = []
 
-    def add(name, target, measured, met, reason="", suggestion=""):
-        verdict = "not measured" if met is None else ("met" if met else "NOT met")
-        out.append(
-            {
-                "name": name,
-                "target": target,
-                "measured": measured,
-                "met": met,
-                "verdict": verdict,
-                "reason": reason,
-                "suggestion": suggestion,
-            }
-        )
+    def add(*args, **kwargs) -> None:
+        out.append(_target(*args, **kwargs))
 
+    for section in (_targets_s1, _targets_s3, _targets_s2, _targets_s4, _targets_s5_analysis, _targets_s5_browser):
+        section(r, add)
+    return out
+
+
+def _targets_s1(r: dict, add) -> None:
+    """Section 1: the map page against explore() and against a static file."""
     s1 = r.get("s1_throughput")
     if _ok(s1):
         t = s1["targets"]
@@ -95,6 +106,9 @@ def evaluate_targets(r: dict) -> list[dict]:
             "Alternatively move the per-layer config into a static JS/JSON asset so `/` is a near-static shell.",
         )
 
+
+def _targets_s3(r: dict, add) -> None:
+    """Section 3: time to map on the shipped data."""
     s3 = r.get("s3_time_to_map")
     if _ok(s3):
         p50, p90 = _get(s3, "ours", "ms", "p50"), _get(s3, "ours", "ms", "p90")
@@ -108,6 +122,9 @@ def evaluate_targets(r: dict) -> list[dict]:
             "" if met else "cache the page (1b), preload the layer URLs (`<link rel=preload>`), fewer assets",
         )
 
+
+def _targets_s2(r: dict, add) -> None:
+    """Section 2: first-view transfer against explore()."""
     s2 = r.get("s2_transfer")
     if _ok(s2):
         ours, explore = _get(s2, "ours", "total", "gzip_all"), _get(s2, "explore", "total", "gzip_all")
@@ -122,6 +139,9 @@ def evaluate_targets(r: dict) -> list[dict]:
                 "" if share <= 0.5 else "one script bundle per page, coarser coordinates for area-class polygons",
             )
 
+
+def _targets_s4(r: dict, add) -> None:
+    """Section 4: each OGC items query against pygeoapi."""
     s4 = r.get("s4_ogc")
     if _ok(s4):
         for q in s4["queries"]:
@@ -159,7 +179,9 @@ def evaluate_targets(r: dict) -> list[dict]:
                 sugg = "; ".join(fixes)
             add(f"4 OGC items: {q['query']}", "ours ≥ 3× pygeoapi requests/s", f"{_f(q['ratio'])}×", met, reason, sugg)
 
-    s5 = r.get("s5_scale")
+
+def _targets_s5_analysis(r: dict, add) -> None:
+    """Section 5: park ranking and corridor comparison at scale."""
     a = r.get("s5_analysis") if _ok(r.get("s5_analysis")) else None
     n_scale = (r.get("settings") or {}).get("n_synthetic", 0)
     if a:
@@ -209,6 +231,11 @@ def evaluate_targets(r: dict) -> list[dict]:
                 ),
                 "" if met else sugg,
             )
+
+
+def _targets_s5_browser(r: dict, add) -> None:
+    """Section 5: time to map and JS heap with the synthetic layer."""
+    s5 = r.get("s5_scale")
     if _ok(s5):
         b = _get(s5, "browser", "ours", "ms", "p50")
         heap = _get(s5, "browser", "ours", "heap_after_gc_mib", "p50")
@@ -228,7 +255,6 @@ def evaluate_targets(r: dict) -> list[dict]:
                 ),
                 "" if met else "fewer script requests (one bundle per page), preload the tiles in view",
             )
-    return out
 
 
 # ---------------------------------------------------------------- markdown

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 from bench.common import run_stamp, summary, write_section
-from bench.synthetic import LAT, LON, make_scale_dirs
+from bench.synthetic import make_scale_dirs
+from tests.synthetic import LAT, LON
 
 SECTION = "## Vector tiles (issue 15)"
 ZOOMS = (10, 12, 13, 14)

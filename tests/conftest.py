@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
+import logging
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -15,9 +17,8 @@ from werkzeug.serving import make_server
 
 from server import create_app
 from tests.pg import TEMPLATE_DB
+from tests.synthetic import GEODATA, ROOT, copy_geodata, copy_layers
 
-ROOT = Path(__file__).resolve().parent.parent
-GEODATA = ROOT / "geodata"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -139,9 +140,13 @@ def client(app):
 @pytest.fixture
 def geodata_copy(tmp_path) -> Path:
     """A private copy of geodata/ that a test may break."""
-    target = tmp_path / "geodata"
-    shutil.copytree(GEODATA, target)
-    return target
+    return copy_geodata(tmp_path / "geodata")
+
+
+@pytest.fixture
+def layers_copy(tmp_path) -> Path:
+    """A private copy of the layer declarations (layers/*.toml) that a test may change."""
+    return copy_layers(tmp_path / "layers")
 
 
 class LiveServer:
@@ -158,11 +163,58 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
+@contextmanager
+def serving(app, quiet: bool = False) -> Iterator[LiveServer]:
+    """Serve ``app`` on 127.0.0.1 for the block (``quiet``: no werkzeug line per request); stop it after."""
+    logger = logging.getLogger("werkzeug")
+    level = logger.level
+    if quiet:
+        logger.setLevel(logging.WARNING)
+    server = LiveServer(app)
+    try:
+        yield server
+    finally:
+        server.stop()
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def serve():
+    """Factory: ``serve(app)`` starts a live server for the test and returns it; every one is stopped after."""
+    started: list[LiveServer] = []
+
+    def factory(app) -> LiveServer:
+        started.append(LiveServer(app))
+        return started[-1]
+
+    yield factory
+    for server in started:
+        server.stop()
+
+
+@contextmanager
+def gunicorn(env: dict, logdir: Path, *args: str, ready_path: str = "/api/layers"):
+    """The production server (deploy/gunicorn.conf.py + ``args``) in its own process group on a free port.
+
+    For what only real worker processes show (several workers, multiprocess metrics); everything else uses
+    ``serving``. Started and stopped by bench/common.py's helper, as the benchmarks start theirs.
+    """
+    from bench.common import gunicorn_server
+
+    server = gunicorn_server(
+        "gunicorn", "server:create_app()", env, logdir, ["-c", "deploy/gunicorn.conf.py", *args], ready_path
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="module")
 def live_server():
-    server = LiveServer(create_app({"TESTING": True}))
-    yield server
-    server.stop()
+    """A live server on the shipped data, shared by the tests of a module."""
+    with serving(create_app({"TESTING": True})) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -147,6 +146,10 @@ NOT_PAGES = {
     "parks.export_geojson": "GeoJSON",
     "corridors.api_list": "JSON",
     "corridors.api_compare": "JSON",
+    "scenarios.api_evaluate": "JSON",
+    "scenarios.api_evaluate_csv": "CSV",
+    "scenarios.api_saved_list": "JSON",
+    "scenarios.api_saved": "JSON",
     "corridors.api_compare_csv": "CSV",
     "corridors.api_catchments": "GeoJSON",
     "admin.unknown": "JSON 404 for unknown admin paths (the admin API is token-only, no pages)",
@@ -248,10 +251,10 @@ def editor_server(tmp_path_factory):
     """A live server on a copy of the data with one editor and one recorded change (the first unplaced park placed)."""
     from atlas.curation import accounts
     from atlas.web.db import connect
-    from tests.conftest import GEODATA, PASSWORD, LiveServer, first_unplaced
+    from tests.conftest import PASSWORD, copy_geodata, first_unplaced, serving
 
     root = tmp_path_factory.mktemp("a11y-editor")
-    shutil.copytree(GEODATA, root / "geodata")
+    copy_geodata(root / "geodata")
     database = root / "atlas.sqlite3"
     app = create_app(
         {"TESTING": True, "GEODATA_DIR": str(root / "geodata"), "DATABASE": str(database), "SECRET_KEY": "a11y-test"}
@@ -269,10 +272,9 @@ def editor_server(tmp_path_factory):
         f"/api/layers/parks/features/{fid}", json=body, headers={"Authorization": f"Token {token}"}
     )
     assert resp.status_code == 200, resp.get_data(as_text=True)
-    server = LiveServer(app)
-    server.change = str(resp.get_json()["change"])
-    yield server
-    server.stop()
+    with serving(app) as server:
+        server.change = str(resp.get_json()["change"])
+        yield server
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -166,8 +166,9 @@ def test_public_routes_are_read_only(app):
         {rule.rule for rule in app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}}
     )
     # computations that store nothing, the token-protected admin import, and the curation routes of
-    # signed-in editors (tests/test_curation_api.py walks them all: 401 without a session or token)
-    curation = ("/login", "/logout", "/account/", "/history/", "/api/layers/")
+    # signed-in editors (tests/test_curation_api.py walks them all: 401 without a session or token); the scenario
+    # evaluation computes and stores nothing, saving a scenario needs a signed-in user
+    curation = ("/login", "/logout", "/account/", "/history/", "/api/layers/", "/api/scenarios")
     assert all(r.startswith(("/api/corridors/", "/api/admin/") + curation) for r in writable), writable
     assert {r for r in writable if r.startswith("/api/layers/")} == {
         "/api/layers/<layer_id>/features",

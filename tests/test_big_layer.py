@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import LiveServer, wait_for_atlas
-from tests.synthetic_layer import data_with_pois, random_pois
+from tests.conftest import serving, wait_for_atlas
+from tests.synthetic import data_with_pois, random_pois
 
 N = 5000
 
@@ -19,9 +19,8 @@ def big_server(tmp_path_factory):
         random_pois(N, seed=7),
         "tile_threshold = 100000     # this test is about a big layer sent whole as GeoJSON\n",
     )
-    server = LiveServer(create_app(config))
-    yield server
-    server.stop()
+    with serving(create_app(config)) as server:
+        yield server
 
 
 @pytest.mark.browser

@@ -164,9 +164,12 @@ def test_basemap_choice_in_url_and_control(page, live_server):
 def test_phone_layout(phone_page, live_server):
     open_map(phone_page, live_server)
     size = phone_page.evaluate(
-        "[document.querySelector('.folium-map').clientWidth, document.querySelector('.folium-map').clientHeight]"
+        "[document.querySelector('.folium-map').clientWidth, document.querySelector('.folium-map').clientHeight,"
+        " document.querySelector('.qj-map-header').offsetHeight]"
     )
-    assert size == [390, 844]
+    header_px = size[2]
+    assert 0 < header_px <= 60  # the site's navigation bar stays above the map (issue 28)
+    assert size[:2] == [390, 844 - header_px]  # the map fills the rest of the screen
     assert phone_page.locator(".leaflet-control-layers-expanded").count() == 0  # collapsed on a phone
     assert phone_page.locator(".qj-legend-body").is_hidden()
     assert phone_page.locator(".qj-search-input").is_visible()

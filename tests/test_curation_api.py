@@ -22,6 +22,8 @@ PUBLIC_POSTS = {
     "corridors.api_compare_csv",
     "corridors.api_catchments",
     "corridors.api_proposed",
+    "scenarios.api_evaluate",  # computes, stores nothing
+    "scenarios.api_evaluate_csv",
 }
 
 

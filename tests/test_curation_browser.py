@@ -8,10 +8,10 @@ import pytest
 
 from tests.conftest import (
     PASSWORD,
-    LiveServer,
     _open_page,
     first_unplaced,
     save_screenshot,
+    serving,
     signed_in_client,
     wait_for_atlas,
     wait_js,
@@ -23,9 +23,8 @@ NEW_SOURCE = "綦江区经济信息委 现场核实 2026-11 (browser test)"
 
 @pytest.fixture
 def curation_server(curation_app):
-    server = LiveServer(curation_app)
-    yield server
-    server.stop()
+    with serving(curation_app) as server:
+        yield server
 
 
 def sign_in(page, url: str, name: str = "editor1") -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LiveServer, _open_page, first_unplaced, signed_in_client, wait_for_atlas, wait_js
+from tests.conftest import _open_page, first_unplaced, serving, signed_in_client, wait_for_atlas, wait_js
 from tests.hostile import HOSTILE, probe_text
 from tests.test_curation_browser import sign_in
 from tests.test_hostile import assert_clean
@@ -66,8 +66,8 @@ def hostile_edits(curation_app):
         )
     stored = {f["id"]: f for f in json.loads(parks_file(curation_app).read_text(encoding="utf-8"))["features"]}
     assert [stored[f"hostile-edit-{i}"]["properties"]["name_zh"] for i in range(N)] == HOSTILE  # byte for byte
-    server = LiveServer(curation_app)
-    yield server
+    with serving(curation_app) as server:
+        yield server
     server.stop()
 
 
@@ -109,36 +109,31 @@ def test_hostile_edits_show_literally_to_viewers_and_editors(browser, hostile_ed
         assert_clean(page)
 
 
-def test_hostile_text_typed_into_the_edit_form_is_stored_and_shown_literally(browser, curation_app, page):
-    server = LiveServer(curation_app)
-    try:
-        park = first_unplaced(curation_app.config["GEODATA_DIR"])
-        sign_in(page, server.url)
-        page.evaluate(f"QJEdit.open('parks', {json.dumps(park['id'])})")
-        page.wait_for_selector("#qj-edit-name_zh")
-        page.fill("#qj-edit-name_zh", HOSTILE[1])
-        page.fill("#qj-edit-description_zh", HOSTILE[15])
-        page.fill("#qj-edit-source", HOSTILE[5])
-        page.select_option("#qj-edit-accuracy", "schematic")
-        page.fill("#qj-edit-as_of", "2026")
-        page.click(".qj-place-point")
-        box = page.locator(".folium-map").first.bounding_box()
-        page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
-        wait_js(page, "!!QJEdit.state().geometry")
-        page.click(".qj-edit-save")
-        wait_js(page, "!!document.documentElement.getAttribute('data-edit-saved')")
-        stored = next(
-            f
-            for f in json.loads(parks_file(curation_app).read_text(encoding="utf-8"))["features"]
-            if f["id"] == park["id"]
-        )
-        assert stored["properties"]["name_zh"] == HOSTILE[1] and stored["properties"]["source"] == HOSTILE[5]
-        page.evaluate(f"QJAtlas.focusFeature({json.dumps(park['id'])})")
-        page.wait_for_selector(".qj-popup-changed[data-changed]")
-        assert HOSTILE[5][:20] in page.inner_text(".leaflet-popup-content")
-        assert_clean(page)
-        page.goto(f"{server.url}/history")
-        assert HOSTILE[5] in page.locator("body").inner_text()
-        assert_clean(page)
-    finally:
-        server.stop()
+def test_hostile_text_typed_into_the_edit_form_is_stored_and_shown_literally(browser, curation_app, page, serve):
+    server = serve(curation_app)
+    park = first_unplaced(curation_app.config["GEODATA_DIR"])
+    sign_in(page, server.url)
+    page.evaluate(f"QJEdit.open('parks', {json.dumps(park['id'])})")
+    page.wait_for_selector("#qj-edit-name_zh")
+    page.fill("#qj-edit-name_zh", HOSTILE[1])
+    page.fill("#qj-edit-description_zh", HOSTILE[15])
+    page.fill("#qj-edit-source", HOSTILE[5])
+    page.select_option("#qj-edit-accuracy", "schematic")
+    page.fill("#qj-edit-as_of", "2026")
+    page.click(".qj-place-point")
+    box = page.locator(".folium-map").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
+    wait_js(page, "!!QJEdit.state().geometry")
+    page.click(".qj-edit-save")
+    wait_js(page, "!!document.documentElement.getAttribute('data-edit-saved')")
+    stored = next(
+        f for f in json.loads(parks_file(curation_app).read_text(encoding="utf-8"))["features"] if f["id"] == park["id"]
+    )
+    assert stored["properties"]["name_zh"] == HOSTILE[1] and stored["properties"]["source"] == HOSTILE[5]
+    page.evaluate(f"QJAtlas.focusFeature({json.dumps(park['id'])})")
+    page.wait_for_selector(".qj-popup-changed[data-changed]")
+    assert HOSTILE[5][:20] in page.inner_text(".leaflet-popup-content")
+    assert_clean(page)
+    page.goto(f"{server.url}/history")
+    assert HOSTILE[5] in page.locator("body").inner_text()
+    assert_clean(page)

@@ -13,12 +13,12 @@ import shapely
 from shapely.geometry import shape
 
 from atlas import export
-from tests.ogc_fixtures import synthetic_geodata, synthetic_parks, write_layer
+from tests.synthetic import grid_parks, grid_parks_geodata, write_collection
 
 
 @pytest.fixture
 def synth_dir(tmp_path):
-    return synthetic_geodata(tmp_path / "synth")
+    return grid_parks_geodata(tmp_path / "synth")
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_csv_has_bom_chinese_text_lists_and_wkt(synth):
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     assert resp.headers["Content-Disposition"] == 'attachment; filename="parks.csv"'
     rows = _rows(body)
-    features = synthetic_parks()["features"]
+    features = grid_parks()["features"]
     assert len(rows) == len(features)
     assert list(rows[0])[:3] == ["id", "name_zh", "name_en"] and list(rows[0])[-1] == "wkt"
     for row, feat in zip(rows, features):
@@ -91,7 +91,7 @@ def test_gpkg_and_kml_read_back_with_pyogrio(synth, private_tmp, tmp_path, fmt, 
     path.write_bytes(body)
     assert pyogrio.read_info(path)["driver"] == driver
     frame = pyogrio.read_dataframe(path)
-    features = synthetic_parks()["features"]
+    features = grid_parks()["features"]
     assert len(frame) == len(features)
     assert list(frame["id"]) == [f["properties"]["id"] for f in features]
     assert list(frame["name_zh"]) == [f["properties"]["name_zh"] for f in features]
@@ -132,8 +132,8 @@ def test_temp_file_removed_even_when_not_read(synth, private_tmp):
 
 
 def test_empty_layer_exports(tmp_path, make_app, private_tmp):
-    data_dir = synthetic_geodata(tmp_path / "synth")
-    write_layer(data_dir, "parks.geojson", {"type": "FeatureCollection", "features": []})
+    data_dir = grid_parks_geodata(tmp_path / "synth")
+    write_collection(data_dir / "parks.geojson", {"type": "FeatureCollection", "features": []})
     client = make_app(GEODATA_DIR=str(data_dir)).test_client()
     _, body = _download(client, "/api/layers/parks.csv")
     assert _rows(body) == []

@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 
 import pyogrio
 import pytest
 
-from tests.conftest import GEODATA, LiveServer, wait_for_atlas, wait_js
+from tests.conftest import copy_geodata, serving, wait_for_atlas, wait_js
 from tests.hostile import HOSTILE, probe_text
 
 N = len(HOSTILE)
@@ -54,8 +53,7 @@ def hostile_geodata(tmp_path_factory):
     from server import create_app
 
     root = tmp_path_factory.mktemp("hostile")
-    data_dir = root / "geodata"
-    shutil.copytree(GEODATA, data_dir)
+    data_dir = copy_geodata(root / "geodata")
     source = root / "hostile_parks.geojson"
     source.write_text(
         json.dumps(
@@ -75,9 +73,8 @@ def hostile_geodata(tmp_path_factory):
 def hostile_server(hostile_geodata):
     from server import create_app
 
-    server = LiveServer(create_app({"TESTING": True, "GEODATA_DIR": str(hostile_geodata)}))
-    yield server
-    server.stop()
+    with serving(create_app({"TESTING": True, "GEODATA_DIR": str(hostile_geodata)})) as server:
+        yield server
 
 
 def assert_clean(page) -> None:

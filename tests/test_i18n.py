@@ -36,13 +36,17 @@ def test_every_extracted_string_has_an_english_translation():
     ids = extracted_ids()
     assert len(ids) > 20
     missing = sorted(i for i in ids if not translated.get(i))
-    assert missing == [], f"add English for these to translations/en (scripts/translate_en.py): {missing}"
+    assert missing == [], (
+        f"write their English msgstr in translations/en/LC_MESSAGES/messages.po, then run scripts/i18n.sh: {missing}"
+    )
 
 
 def test_compiled_catalog_is_up_to_date():
     buf = io.BytesIO()
     write_mo(buf, catalog())
-    assert PO.with_suffix(".mo").read_bytes() == buf.getvalue(), "run scripts/translate_en.py to compile"
+    assert PO.with_suffix(".mo").read_bytes() == buf.getvalue(), (
+        "run scripts/i18n.sh (pybabel compile) to compile the .po"
+    )
 
 
 @pytest.mark.parametrize("template", sorted((ROOT / "templates").rglob("*.html")), ids=lambda p: p.name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 import sys
 from urllib.parse import parse_qs, urlparse
@@ -16,8 +15,8 @@ from atlas.errors import BadParameter
 from atlas.ogc.params import CRS84, ItemsQuery, parse_items_query
 from atlas.stores.memory import LayerIndex, find_item, run_query
 from server import ROOT, create_app
-from tests.conftest import LiveServer, load_database
-from tests.ogc_fixtures import HOSTILE, synthetic_geodata, synthetic_parks, write_layer
+from tests.conftest import load_database, serving
+from tests.synthetic import HOSTILE, grid_parks, grid_parks_geodata, write_collection
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
 
@@ -29,7 +28,7 @@ OAS30 = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"
 
 @pytest.fixture(scope="module")
 def synth_dir(tmp_path_factory):
-    return synthetic_geodata(tmp_path_factory.mktemp("synth") / "geodata")
+    return grid_parks_geodata(tmp_path_factory.mktemp("synth") / "geodata")
 
 
 @pytest.fixture(scope="module", params=["file", "postgis"])
@@ -54,13 +53,8 @@ def synth(synth_app):
 
 @pytest.fixture(scope="module")
 def synth_server(synth_app):
-    logger = logging.getLogger("werkzeug")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    server = LiveServer(synth_app)
-    yield server
-    server.stop()
-    logger.setLevel(level)
+    with serving(synth_app, quiet=True) as server:
+        yield server
 
 
 def _ids(features) -> list[str]:
@@ -189,7 +183,7 @@ def test_collections_one_per_declared_layer(synth, synth_app):
         assert CRS84 in coll["crs"]
         assert any(link["rel"] == "items" and link["type"] == "application/geo+json" for link in coll["links"])
     parks = next(c for c in doc["collections"] if c["id"] == "parks")
-    placed = [shape(f["geometry"]) for f in synthetic_parks()["features"] if f["geometry"]]
+    placed = [shape(f["geometry"]) for f in grid_parks()["features"] if f["geometry"]]
     expected = shapely.GeometryCollection(placed).bounds
     assert parks["extent"]["spatial"]["bbox"][0] == pytest.approx(list(expected), abs=1e-6)
     assert parks["extent"]["spatial"]["crs"] == CRS84
@@ -420,7 +414,7 @@ def _expected_in_box(features, box):
 
 @pytest.mark.parametrize("box", BOXES)
 def test_bbox_returns_exactly_the_intersecting_features(synth, box):
-    features = synthetic_parks()["features"]
+    features = grid_parks()["features"]
     expected = _expected_in_box(features, box)
     assert len(_all_items(synth, "parks")) == 23
     doc = synth.get("/ogc/collections/parks/items?limit=10000&bbox=" + ",".join(map(str, box))).get_json()
@@ -444,14 +438,14 @@ def test_bbox_uses_the_stores_spatial_index_rebuilt_when_the_file_changes(tmp_pa
 
     data_dir = tmp_path / "geodata"
     data_dir.mkdir()
-    write_layer(data_dir, "parks.geojson", synthetic_parks(12))
+    write_collection(data_dir / "parks.geojson", grid_parks(12))
     store = FileStore(load_catalog(ROOT / "layers"), data_dir)
     query = ItemsQuery(limit=100, bbox=(106.0, 28.0, 107.0, 29.0))
     first = store.items("parks", query)
     index = store.index("parks")
     assert store.items("parks", query) == first
     assert store.index("parks") is index and index.built == ("spatial",)  # built once, then reused
-    write_layer(data_dir, "parks.geojson", synthetic_parks(7))
+    write_collection(data_dir / "parks.geojson", grid_parks(7))
     second = store.items("parks", query)
     assert store.index("parks") is not index  # the edit to the file rebuilt it
     assert first[1] > second[1] > 0
@@ -462,7 +456,7 @@ def test_bbox_uses_the_stores_spatial_index_rebuilt_when_the_file_changes(tmp_pa
 
 
 def test_property_filters(synth):
-    features = synthetic_parks()["features"]
+    features = grid_parks()["features"]
 
     def expect(pred):
         return [f["properties"]["id"] for f in features if pred(f["properties"])]
@@ -559,13 +553,13 @@ def _assert_escaped(client, url):
 
 
 def test_html_pages_escape_hostile_strings(geodata_copy, make_app):
-    coll = synthetic_parks(3)
+    coll = grid_parks(3)
     props = coll["features"][0]["properties"]
     props["name_zh"] = HOSTILE
     props["name_en"] = '"><img src=x onerror=alert(2)>'
     props["industries"] = [HOSTILE, "食品"]
     props["description_en"] = "{{ 7*7 }} & <b>bold</b>"
-    write_layer(geodata_copy, "parks.geojson", coll)
+    write_collection(geodata_copy / "parks.geojson", coll)
     # and in a real layer, when it has data
     real = None
     store = create_app({"TESTING": True, "GEODATA_DIR": str(geodata_copy)}).extensions["atlas_store"]
@@ -671,7 +665,7 @@ def test_owslib_reads_the_synthetic_collection(synth_server):
 
     api = Features(synth_server.url + "/ogc")
     assert "parks" in api.feature_collections()
-    expected = _ids(synthetic_parks()["features"])
+    expected = _ids(grid_parks()["features"])
     assert _ids(api.collection_items("parks", limit=10_000)["features"]) == expected
     seen, offset = [], 0
     while True:
@@ -689,7 +683,7 @@ def test_owslib_bbox_on_synthetic_data(synth_server):
     api = Features(synth_server.url + "/ogc")
     box = (106.45, 28.55, 106.75, 28.85)
     page = api.collection_items("parks", bbox=list(box), limit=100)
-    assert _ids(page["features"]) == _expected_in_box(synthetic_parks()["features"], box)
+    assert _ids(page["features"]) == _expected_in_box(grid_parks()["features"], box)
 
 
 GDAL_READ = (
@@ -701,7 +695,7 @@ GDAL_READ = (
 
 def test_gdal_oapif_driver_reads_the_collections(synth_server):
     """GDAL's OAPIF client in a child process (in-process it would hold the GIL the live server needs)."""
-    expected = synthetic_parks()["features"]
+    expected = grid_parks()["features"]
     for cid in ("parks",):
         out = subprocess.run(
             [sys.executable, "-c", GDAL_READ, f"OAPIF:{synth_server.url}/ogc/collections/{cid}"],

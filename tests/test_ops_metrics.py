@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +11,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from atlas.ops import metrics
-from tests.conftest import ROOT
+from tests.conftest import gunicorn
 
 
 def scrape(client, **kwargs) -> dict[tuple, float]:
@@ -119,54 +115,23 @@ def test_metrics_can_be_limited_to_given_addresses(make_app, geodata_copy):
         make_app(GEODATA_DIR=str(geodata_copy), METRICS=True, METRICS_ALLOW="not-an-address")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=30) as resp:
         return resp.read()
 
 
 def test_gunicorn_workers_add_up_in_multiprocess_mode(tmp_path, geodata_copy):
-    port, prom = _free_port(), tmp_path / "prom"
+    prom = tmp_path / "prom"
     env = {
-        **os.environ,
         "PROMETHEUS_MULTIPROC_DIR": str(prom),
         "QIJIANG_METRICS": "true",
         "QIJIANG_GEODATA_DIR": str(geodata_copy),
         "QIJIANG_DATABASE": str(tmp_path / "atlas.sqlite3"),
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "server:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
+    # the helper's readiness request (GET /api/layers, answered once) is the first one counted below
+    with gunicorn(env, tmp_path, "--workers", "2") as server:
+        base = server.url
         deadline = time.monotonic() + 90
-        while True:
-            try:
-                _get(base + "/api/layers")  # every worker's first request is one we count below
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
         sent = 1
         with ThreadPoolExecutor(8) as pool:  # concurrent batches until both workers (booted at their pace) served
             while len(list(prom.glob("counter_*.db"))) < 2:
@@ -176,6 +141,3 @@ def test_gunicorn_workers_add_up_in_multiprocess_mode(tmp_path, geodata_copy):
         found = samples(_get(base + "/metrics").decode())
         key = {"endpoint": "/api/layers", "method": "GET", "status": "200"}
         assert value(found, "qijiang_http_requests_total", **key) == sent  # one scrape adds up every worker
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

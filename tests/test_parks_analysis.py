@@ -147,7 +147,10 @@ def test_unknown_metrics_stay_unknown_and_contribute_nothing(world):
     }
     assert rows["area"]["value"] == 20.0 and rows["area"]["normalised"] == 1.0  # built area fallback, largest
     assert scores.known_count["delta"] == 2  # area and industry only
-    assert scores.score["delta"] == pytest.approx(100 * (1 * 1.0 + 2 * 1.0) / 11)
+    # the score is the weighted mean of what is known (area weight 1, industry weight 2, both 1.0), and how much
+    # of the weight that is says the known share: 3 of 11 (interchange 3, rail 2, hub 2, centre 1 unknown)
+    assert scores.score["delta"] == pytest.approx(100 * (1 * 1.0 + 2 * 1.0) / 3)
+    assert scores.known_share["delta"] == pytest.approx(3 / 11)
 
 
 def test_score_is_null_when_nothing_weighted_is_known(world):
@@ -207,7 +210,9 @@ def test_known_count_breaks_equal_scores():
     )
     s2 = scored(parks2, tg, {"interchange": 0, "rail": 0, "hub": 0, "centre": 0, "area": 1, "industry": 1}, ["y"])
     assert s2.score["a-park"] == s2.score["z-park"] == 0.0
-    assert ranked_ids(s2) == ["m-park", "z-park", "a-park"]  # z knows 2 criteria, a only 1
+    # with an industry chosen, parks whose industries are unknown (m, a) come before z, known not to match it
+    assert ranked_ids(s2) == ["m-park", "a-park", "z-park"]
+    assert s2.known_count["z-park"] == 2 and s2.known_count["a-park"] == 1
 
 
 def test_inputs_are_not_mutated(world):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -204,7 +205,11 @@ def test_real_data_is_honest_about_unknowns(client):
         assert all(p["metrics"][k]["value"] is None for k in ("interchange", "rail", "hub", "centre"))
     food = next(p for p in body["parks"] if p["id"] == "qijiang-food-park")
     assert food["metrics"]["interchange"]["value"] is None  # no interchange is placed in the real data
-    assert "interchange" in food["missing"] and food["rank"] == 1
+    assert "interchange" in food["missing"]
+    # scores are on what is known, and say how much is known: the placed food park knows most of the weight
+    assert food["known_share"] == max(p["known_share"] for p in body["parks"]) > 0.5
+    assert all(p["known_share"] < food["known_share"] for p in unplaced)
+    assert body["known"]["mostly_unknown"] is True
     assert food["metrics"]["rail"]["value"] > 0
 
 
@@ -247,7 +252,7 @@ def test_parks_page_renders_controls_map_and_local_assets(client):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert 'name="w_rail"' in html and 'value="4"' in html
-    assert '<option value="食品加工" selected>' in html
+    assert re.search(r'<input[^>]*name="industry"[^>]*value="食品加工" checked>', html)  # the industry checklist
     assert "/static/js/parks/index.js" in html and "/vendor/leaflet/leaflet.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html
 

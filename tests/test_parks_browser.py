@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from server import create_app
-from tests.conftest import LiveServer, save_screenshot, wait_js
+from tests.conftest import copy_geodata, save_screenshot, serving, wait_js
 from tests.test_parks_api import write_synthetic
 
 pytestmark = pytest.mark.browser
@@ -17,15 +17,9 @@ GREEN, LIGHT_GREEN, YELLOW = "#1a9641", "#a6d96a", "#fee08b"
 
 @pytest.fixture(scope="module")
 def synth_server(tmp_path_factory):
-    import shutil
-
-    from tests.conftest import GEODATA
-
-    geodata = tmp_path_factory.mktemp("parks") / "geodata"
-    shutil.copytree(GEODATA, geodata)
-    server = LiveServer(create_app({"TESTING": True, "GEODATA_DIR": str(write_synthetic(geodata))}))
-    yield server
-    server.stop()
+    geodata = copy_geodata(tmp_path_factory.mktemp("parks") / "geodata")
+    with serving(create_app({"TESTING": True, "GEODATA_DIR": str(write_synthetic(geodata))})) as server:
+        yield server
 
 
 def open_parks(page, server, query: str) -> None:

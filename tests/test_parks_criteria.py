@@ -12,7 +12,7 @@ import pytest
 from atlas.parks import criteria
 from atlas.parks.criteria import Criterion, Target
 from server import create_app
-from tests.conftest import LiveServer, wait_js
+from tests.conftest import wait_js
 from tests.test_parks_api import write_synthetic
 
 # the synthetic world's one renovated community lies 1 km north of alpha's edge (see write_synthetic)
@@ -102,19 +102,16 @@ def test_a_registered_criterion_is_on_the_pages(registered, synth_app):
 
 
 @pytest.mark.browser
-def test_the_page_script_draws_and_filters_a_registered_criterion(registered, synth_app, page):
-    server = LiveServer(synth_app)
-    try:
-        page.goto(f"{server.url}/parks?{ONLY_COMMUNITY}&base=none")
-        wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
-        cell = page.locator(".qj-park-row[data-park-id=alpha] td[data-criterion=community] .qj-metric-value")
-        assert cell.inner_text() == "1.00 公里"
-        version = page.get_attribute("html", "data-parks-version")
-        page.fill("#max_community_km", "5")  # sent only if the script knows the filter from the server
-        wait_js(page, f"document.documentElement.getAttribute('data-parks-version') !== '{version}'")
-        rows = page.eval_on_selector_all(".qj-park-row", "rows => rows.map(r => r.dataset.parkId)")
-        assert rows == ["alpha"]
-        assert "max_community_km=5" in page.url
-        assert page.probe.console_errors == [] and page.probe.page_errors == []
-    finally:
-        server.stop()
+def test_the_page_script_draws_and_filters_a_registered_criterion(registered, synth_app, page, serve):
+    server = serve(synth_app)
+    page.goto(f"{server.url}/parks?{ONLY_COMMUNITY}&base=none")
+    wait_js(page, "document.documentElement.getAttribute('data-parks-loaded') === 'true'")
+    cell = page.locator(".qj-park-row[data-park-id=alpha] td[data-criterion=community] .qj-metric-value")
+    assert cell.inner_text() == "1.00 公里"
+    version = page.get_attribute("html", "data-parks-version")
+    page.fill("#max_community_km", "5")  # sent only if the script knows the filter from the server
+    wait_js(page, f"document.documentElement.getAttribute('data-parks-version') !== '{version}'")
+    rows = page.eval_on_selector_all(".qj-park-row", "rows => rows.map(r => r.dataset.parkId)")
+    assert rows == ["alpha"]
+    assert "max_community_km=5" in page.url
+    assert page.probe.console_errors == [] and page.probe.page_errors == []

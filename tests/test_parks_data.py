@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import pytest
 
-from tests.conftest import GEODATA
+from tests.conftest import copy_geodata
 from tests.test_parks_api import E0, N0, feature, point, write, write_synthetic
 
 RANK = "/api/parks/rank?w_area=2&w_rail=1"
@@ -39,8 +38,7 @@ def _touch(path) -> None:
 def test_a_changed_layer_rebuilds_what_reads_it_in_that_app_only(make_app, tmp_path):
     dirs = [tmp_path / "a", tmp_path / "b"]
     for target in dirs:
-        shutil.copytree(GEODATA, target)
-        write_synthetic(target)
+        write_synthetic(copy_geodata(target))
     app, other = (make_app(GEODATA_DIR=str(d)) for d in dirs)
     ids = lambda a: [p["id"] for p in a.test_client().get(INTERCHANGE_ONLY).get_json()["parks"]]  # noqa: E731
     assert ids(app) == ids(other) == ["alpha", "beta", "gamma", "delta"]

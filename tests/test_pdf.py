@@ -59,9 +59,8 @@ def test_unknown_park_pdf_is_404(client):
     assert client.get("/parks/no-such-park.pdf").status_code == 404
 
 
-def test_hostile_park_names_render_as_text(tmp_path, make_app):
-    data_dir = tmp_path / "geodata"
-    shutil.copytree(GEODATA, data_dir)
+def test_hostile_park_names_render_as_text(tmp_path, geodata_copy, make_app):
+    data_dir = geodata_copy
     fc = json.loads((data_dir / "parks.geojson").read_text(encoding="utf-8"))
     picks = [HOSTILE[0], HOSTILE[-4], HOSTILE[-6], HOSTILE[-7], HOSTILE[-3]]  # script, bidi, control chars, 4000 chars
     for feature, name in zip(fc["features"], picks):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import psycopg
 import pytest
@@ -21,10 +20,9 @@ STAMP = re.compile(r'"timeStamp":\s*"[^"]+"')
 
 
 @pytest.fixture
-def tiled_layers(tmp_path):
+def tiled_layers(layers_copy):
     """The shipped declarations with TILED drawn from vector tiles (tile_threshold 0), as a big layer is."""
-    target = tmp_path / "layers"
-    shutil.copytree(ROOT / "layers", target)
+    target = layers_copy
     toml = target / f"{TILED}.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("order =", "tile_threshold = 0\norder =", 1), "utf-8")
     return target
@@ -57,7 +55,7 @@ def test_page_list_collections_tilejson_search_and_feature_do_not_read_a_tiled_l
 @POSTGIS
 def test_summaries_search_and_features_match_the_file_store(app, make_app):
     pg, files = app.extensions["atlas_store"], make_app(DATABASE_URL=None).extensions["atlas_store"]
-    assert pg.kind == "postgis" and files.kind == "file"
+    assert pg.database == "PostGIS" and files.database is None
     for ours, theirs in zip(pg.summaries(), files.summaries(), strict=True):
         assert re.fullmatch(r"pg\d+", ours.token) and theirs.token == files.layer(theirs.spec.id).etag
         assert vars(ours) | {"token": ""} == vars(theirs) | {"token": ""}, ours.spec.id

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
 
 import mapbox_vector_tile
 import pytest
@@ -15,7 +14,7 @@ from shapely.geometry import box, shape
 from atlas.catalog import load_catalog
 from atlas.tiles.clusters import CELL_PX, CELLS_PER_TILE, CLUSTER_BELOW_ZOOM, DENSE_CELL, TILE_PX
 from atlas.tiles.mvt import BUFFER_PX, EXTENT, TILE_FIELDS, TileCache, tile_bounds_lonlat
-from tests.conftest import GEODATA, ROOT, write_layer
+from tests.conftest import GEODATA, ROOT, copy_geodata, write_layer
 
 pytestmark = pytest.mark.both_stores  # every app test runs on the file store and on PostGIS
 
@@ -219,13 +218,12 @@ def test_small_shipped_layers_stay_on_geojson(app):
     assert "VectorGrid" not in html and "loadTiledLayer" not in html
 
 
-def test_layer_above_its_threshold_is_tiled_on_the_page(tmp_path, make_app):
-    shutil.copytree(ROOT / "layers", tmp_path / "layers")
-    toml = tmp_path / "layers" / "stations.toml"
+def test_layer_above_its_threshold_is_tiled_on_the_page(layers_copy, make_app):
+    toml = layers_copy / "stations.toml"
     toml.write_text(
         toml.read_text(encoding="utf-8").replace("order =", "tile_threshold = 0\norder =", 1), encoding="utf-8"
     )
-    html = make_app(LAYERS_DIR=str(tmp_path / "layers")).test_client().get("/").get_data(as_text=True)
+    html = make_app(LAYERS_DIR=str(layers_copy)).test_client().get("/").get_data(as_text=True)
     assert "/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in html
     assert '"tiles": "/tiles/stations/{z}/{x}/{y}.mvt?v=' in html
     assert html.count("QJAtlas.loadTiledLayer(") == 1
@@ -233,8 +231,7 @@ def test_layer_above_its_threshold_is_tiled_on_the_page(tmp_path, make_app):
 
 def _layer_with(tmp_path, make_app, layer_id: str, geometries: list[dict]):
     """An app whose layer ``layer_id`` holds exactly ``geometries`` (ids p-0, p-1, ...), every other layer as shipped."""
-    data_dir = tmp_path / "geodata"
-    shutil.copytree(GEODATA, data_dir)
+    data_dir = copy_geodata(tmp_path / "geodata")
     path = data_dir / CATALOG.get(layer_id).source_file
     fc = json.loads(path.read_text(encoding="utf-8"))
     template = next(f for f in fc["features"] if f.get("geometry"))

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from atlas.catalog import DEFAULT_TILE_THRESHOLD
-from tests.conftest import LiveServer, wait_for_atlas, wait_js
+from tests.conftest import serving, wait_for_atlas, wait_js
 from tests.hostile import HOSTILE
-from tests.synthetic_layer import data_with_pois, poi, random_pois
+from tests.synthetic import data_with_pois, poi, random_pois
 
 N = DEFAULT_TILE_THRESHOLD + 500
 HOSTILE_NAME = HOSTILE[2]  # <img src=x onerror=... id=pwned>
@@ -22,10 +22,9 @@ def tiled_server(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("tiled")
     features = random_pois(N - 1, seed=11) + [poi(N - 1, *TARGET, HOSTILE_NAME)]
-    server = LiveServer(create_app(data_with_pois(root, features)))
-    server.geodata = root / "geodata"
-    yield server
-    server.stop()
+    with serving(create_app(data_with_pois(root, features))) as server:
+        server.geodata = root / "geodata"
+        yield server
 
 
 @pytest.mark.browser

@@ -145,10 +145,9 @@ def test_coverage_rejects_a_geographic_frame():
 
 
 @pytest.fixture
-def two_town_client(tmp_path, make_app):
+def two_town_client(geodata_copy, make_app):
     """The shipped data with district, towns and railways replaced by the two-town fixture (tests/data/coverage)."""
-    target = tmp_path / "geodata"
-    shutil.copytree(GEODATA, target)
+    target = geodata_copy
     for name in ("district", "towns", "railways"):
         shutil.copy(TEST_DATA / "coverage" / f"{name}.geojson", target / f"{name}.geojson")
     return make_app(GEODATA_DIR=str(target)).test_client()

@@ -153,7 +153,7 @@ def build_atlas_map(
 ) -> folium.Map:
     """Return the main atlas map: every declared layer grouped by family, controls, legend, search.
 
-    ``strings`` holds the translated UI texts for the browser code (keys as used in static/atlas.js).
+    ``strings`` holds the translated UI texts for the browser code (keys as used in static/js/atlas/, read in core.js).
     ``tile_url(layer_id)`` gives a layer's {z}/{x}/{y} vector-tile URL: layers above their tile_threshold
     are then drawn from tiles, and a click fetches the feature from ``feature_url`` (FID = its id).
     """

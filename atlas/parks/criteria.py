@@ -5,7 +5,7 @@ Everything reads this one declaration: the score (``atlas.parks.score``), the qu
 (``atlas.parks.targets``), the ranking body's ``criteria`` and each park's ``metrics`` (``atlas.parks.data``),
 the CSV/GeoJSON columns (``atlas.parks.export``), the profile's nearest targets and compare table, the PDF
 sheet, and the /parks page: its sliders, filter inputs and table columns (templates/parks/index.html) and
-static/parks.js, which gets the list from the page's JSON config.
+static/js/parks/ (core.js and table.js), which gets the list from the page's JSON config.
 
 **Adding a distance criterion is one ``Criterion(...)`` in ``CRITERIA`` plus its test**, nothing else
 (tests/test_parks_criteria.py registers one and sees it in the API, its parameters, the CSV and the page).

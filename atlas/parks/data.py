@@ -85,13 +85,14 @@ def _park_entries(
     weighted = [c.key for c in all_criteria() if scores.weights[c.key] > 0]
     score = [None if s != s else round(s, 2) for s in scores.score.to_numpy(float)[positions].tolist()]
     known = scores.known_count.to_numpy()[positions].tolist()
+    share = [round(v, 3) for v in scores.known_share.to_numpy(float)[positions].tolist()]
+    match = [None if m != m else m == 1.0 for m in scores.values["industry"].to_numpy(float)[positions].tolist()]
     unknown = scores.values[weighted].isna().to_numpy()[positions].tolist()
     names = hide_reasons()
     reasons = [[r for r, h in zip(names, row) if h] for row in hidden[positions].tolist()]
     props = [data.features[i]["properties"] for i in positions.tolist()]
-    columns = zip(
-        props, score, ranks, known, unknown, data.placed[positions].tolist(), reasons, metric_records(scores, positions)
-    )
+    placed = data.placed[positions].tolist()
+    columns = zip(props, score, ranks, known, share, match, unknown, placed, reasons, metric_records(scores, positions))
     return [
         {
             "id": p["id"],
@@ -101,6 +102,8 @@ def _park_entries(
             "rank": rank,
             "known_criteria": k,
             "criteria_count": len(weighted),
+            "known_share": ks,
+            "industry_match": im,
             "missing": [w for w, u in zip(weighted, gaps) if u],
             "placed": placed,
             "accuracy": p.get("accuracy"),
@@ -109,7 +112,7 @@ def _park_entries(
             "hidden_by": why,
             "metrics": metrics,
         }
-        for p, s, rank, k, gaps, placed, why, metrics in columns
+        for p, s, rank, k, ks, im, gaps, placed, why, metrics in columns
     ]
 
 
@@ -149,11 +152,20 @@ def ranking(
         "shown_count": shown,
         "hidden_count": len(positions) - shown,
         "as_of": data.as_of,
+        "known": known_summary(scores),
         "parks": _park_entries(data, scores, page, ranks, hidden),
     }
     if limit is not None or offset:
         body.update(offset=offset, limit=limit)
     return body
+
+
+def known_summary(scores: ParkScores) -> dict:
+    """How many park distances are known (weighted distance criteria x parks), to say so when most are not."""
+    keys = [c.key for c in all_criteria() if c.is_distance and scores.weights[c.key] > 0]
+    known = int(scores.values[keys].notna().to_numpy().sum())
+    total = len(keys) * len(scores.values)
+    return {"distances_known": known, "distances_total": total, "mostly_unknown": total > 0 and known * 2 < total}
 
 
 def criteria_entries() -> list[dict]:

@@ -34,7 +34,7 @@ def index_context(store: Store, query: ParkQuery, lang: str) -> dict:
 
 
 def criteria_config(lang: str) -> dict:
-    """The criteria and numeric filters for static/parks.js (its table columns and form fields)."""
+    """The criteria and numeric filters for static/js/parks/ (its table columns and form fields)."""
     label = "label_en" if lang == "en" else "label_zh"
     return {
         "criteria": [{"key": c.key, "label": getattr(c, label), "unit": c.unit} for c in all_criteria()],

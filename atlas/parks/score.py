@@ -10,13 +10,18 @@ Normalisation (each criterion to 0..1, 1 = best):
 - area: ``area_km2 / largest known area_km2`` among the parks ranked together;
 - industry: 1 if any selected industry is in the park's list, 0 if none is, unknown if the park lists none.
 
-Score (0..100): ``sum_c 100 * w_c / sum(w) * normalised_c`` over the criteria that apply (industry
-applies only when an industry is selected); null when none of the weighted criteria is known.
-Ranking: score (rounded to 1e-6 points) descending, then number of known criteria descending, then park id ascending.
+Score (0..100), on what is known: ``sum_c 100 * w_c / sum_known(w) * normalised_c`` over the weighted criteria
+whose value is known (industry applies only when an industry is selected); an unknown criterion neither adds
+nor costs points, and ``known_share`` (known weight / all weight, 0..1) says how much of the score is known.
+Null when none of the weighted criteria is known.
+Ranking: with an industry selected, parks listing a selected industry first, then parks listing none (unknown),
+then parks listing others only; within each group score (rounded to 1e-6 points) descending, then known share
+descending, then number of known criteria descending, then park id ascending.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -43,8 +48,9 @@ class ParkScores:
     targets: pd.DataFrame  # id of the nearest target per distance criterion
     normalised: pd.DataFrame  # 0..1 per criterion, NaN = unknown
     contributions: pd.DataFrame  # points (0..100 scale) per criterion, 0 when unknown
-    score: pd.Series  # 0..100, NaN when nothing weighted is known
+    score: pd.Series  # 0..100 over the known weighted criteria, NaN when nothing weighted is known
     known_count: pd.Series  # how many weighted criteria are known
+    known_share: pd.Series  # known weight / all weight (0..1)
     weights: dict[str, float]  # effective weights (0 for criteria that do not apply)
     base: ParkBase | None = None  # the cached weight-independent part these scores were computed from
 
@@ -165,6 +171,30 @@ def park_base(parks: gpd.GeoDataFrame, targets: Targets) -> ParkBase:
     )
 
 
+def rebased(
+    base: ParkBase, values: pd.DataFrame, targets: pd.DataFrame, nearest: pd.DataFrame, changed: Iterable[str]
+) -> ParkBase:
+    """``base`` with other distance values, nearest target ids and interval near ends (same parks, same order).
+
+    ``changed`` names the distance criteria whose columns differ from ``base``'s. Used by scenarios
+    (``atlas.scenarios``): the scoring stays this module's; only the measured inputs differ.
+    """
+    normalised = normalise(values)
+    rounded = dict(base.rounded)
+    for key in changed:  # only the rows whose value or target differs are rounded again
+        value, old = values[key].to_numpy(float), base.values[key].to_numpy(float)
+        same = (value == old) | (np.isnan(value) & np.isnan(old))
+        rows = np.flatnonzero(~same | (targets[key].to_numpy(object) != base.targets[key].to_numpy(object)))
+        columns = tuple(column.copy() for column in base.rounded[key])
+        parts = _rounded_columns(values.iloc[rows], normalised.iloc[rows], targets.iloc[rows], key)
+        for column, part in zip(columns, parts):
+            column[rows] = part
+        rounded[key] = columns
+    return dataclasses.replace(
+        base, values=values, targets=targets, normalised=normalised, rounded=rounded, nearest=nearest
+    )
+
+
 def normalise(values: pd.DataFrame) -> pd.DataFrame:
     """Map each criterion present in ``values`` to 0..1 (1 = best) as documented in the module; NaN stays NaN."""
     out = pd.DataFrame(index=values.index)
@@ -199,16 +229,21 @@ def effective_weights(weights: Mapping[str, float], industries: Iterable[str]) -
     return merged
 
 
-def score_parks(normalised: pd.DataFrame, weights: Mapping[str, float]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """Weighted contributions (points), score 0..100 (NaN if nothing weighted is known) and known counts."""
-    total = sum(weights.values())
+def score_parks(
+    normalised: pd.DataFrame, weights: Mapping[str, float]
+) -> tuple[pd.DataFrame, pd.Series, pd.Series, pd.Series]:
+    """Weighted contributions (points), score 0..100 over what is known (NaN if nothing weighted is), known counts
+    and known weight shares (0..1)."""
     keys = [c.key for c in all_criteria()]
-    shares = pd.Series({key: 100.0 * weights[key] / total for key in keys})
-    contributions = normalised[keys].fillna(0.0).mul(shares, axis=1)
+    weight = pd.Series({key: float(weights[key]) for key in keys})
+    is_known = normalised[keys].notna()
+    known_weight = is_known.mul(weight, axis=1).sum(axis=1)
+    per_point = (100.0 / known_weight).where(known_weight > 0)
+    contributions = normalised[keys].fillna(0.0).mul(weight, axis=1).mul(per_point.fillna(0.0), axis=0)
     weighted = [key for key in keys if weights[key] > 0]
-    known = normalised[weighted].notna().sum(axis=1).astype(int)
-    score = contributions.sum(axis=1).where(known > 0)
-    return contributions, score, known
+    known = is_known[weighted].sum(axis=1).astype(int)
+    score = contributions.sum(axis=1).where(known_weight > 0)
+    return contributions, score, known, known_weight / weight.sum()
 
 
 def score_base(base: ParkBase, weights: Mapping[str, float], industries: Iterable[str] = ()) -> ParkScores:
@@ -218,18 +253,29 @@ def score_base(base: ParkBase, weights: Mapping[str, float], industries: Iterabl
     match = industry_match(base.values, industries, base.industry_items)
     values = base.values.assign(industry=match)
     normalised = base.normalised.assign(industry=match)
-    contributions, score, known = score_parks(normalised, used)
-    return ParkScores(values, base.targets, normalised, contributions, score, known, used, base)
+    contributions, score, known, share = score_parks(normalised, used)
+    return ParkScores(values, base.targets, normalised, contributions, score, known, share, used, base)
+
+
+def match_group(scores: ParkScores) -> np.ndarray:
+    """0 for parks listing a selected industry, 1 for parks listing none, 2 for others; all 0 without a selection."""
+    if scores.values["industry"].isna().all():  # no industry selected (or no park lists any)
+        return np.zeros(len(scores.score), dtype=np.int64)
+    match = scores.values["industry"].to_numpy(float)
+    return np.where(match == 1.0, 0, np.where(np.isnan(match), 1, 2)).astype(np.int64)
 
 
 def rank_positions(scores: ParkScores) -> np.ndarray:
-    """Positions of the parks best first: score desc (unknown last), known criteria desc, then id asc."""
+    """Positions of the parks best first: industry match group, score desc (unknown last), known share desc,
+    known criteria desc, then id asc."""
     # scores within 1e-6 points are ties (reprojection noise), so round before sorting
     score = scores.score.round(SCORE_TIE_DIGITS).to_numpy(float)
     no_score = np.isnan(score)
     id_order = scores.base.id_order if scores.base is not None else _id_order(scores.score.index)
     known = scores.known_count.to_numpy(np.int64)
-    return np.lexsort((id_order, -known, -np.where(no_score, 0.0, score), no_score))
+    share = scores.known_share.round(SCORE_TIE_DIGITS).to_numpy(float)
+    keys = (id_order, -known, -share, -np.where(no_score, 0.0, score), no_score, match_group(scores))
+    return np.lexsort(keys)
 
 
 def _id_order(ids: pd.Index) -> np.ndarray:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from atlas.catalog import Catalog, LayerSpec
 from atlas.errors import UnknownFeature
-from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, layer_lock, replace_file_locked
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, layer_lock, layer_locks, replace_file_locked
 from atlas.stores import memory
 from atlas.stores.base import Store
 from atlas.stores.filebackup import LayerFiles
@@ -116,14 +116,9 @@ class FileStore(Store):
         with layer_lock(self.data_dir, spec.id, lock_timeout):
             yield FileLayerWriter(self.data_dir / spec.source_file)
 
-    @contextlib.contextmanager
-    def locked(self, layer_ids: Iterable[str], lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
-        """Hold the layers' file locks, taken in sorted id order (writers hold one at a time, so no deadlock)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)  # a restore into a wiped data directory
-        with contextlib.ExitStack() as stack:
-            for layer_id in sorted(layer_ids):
-                stack.enter_context(layer_lock(self.data_dir, layer_id, lock_timeout))
-            yield
+    def locked(self, layer_ids: Iterable[str], lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
+        """Hold the layers' lock files (every writer of this store takes its layer's), in sorted id order."""
+        return layer_locks(self.data_dir, layer_ids, lock_timeout)
 
     def backup_part(self) -> LayerFiles:
         return LayerFiles(self.catalog, self.data_dir)

@@ -98,7 +98,7 @@ def compare_page():
 
 
 def corridor_strings() -> dict[str, str]:
-    """The comparison page's browser texts in the request's language (keys as used in static/corridors.js)."""
+    """The comparison page's browser texts in the request's language (keys as used in static/js/corridors/core.js)."""
     return {
         "parks": _("产业园区"),
         "hubs": _("物流枢纽"),

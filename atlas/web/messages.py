@@ -78,6 +78,49 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
             _("%(p)s 须是大于等于 0 的有限数字，收到 %(got)s"),
         ),
         (r"(?P<p>\w+) must be a number, got (?P<got>.*)", _("%(p)s 须是数字，收到 %(got)s")),
+        # scenarios (issue 25)
+        (
+            r"the request body must be a GeoJSON FeatureCollection(?: \((?P<why>.*)\))?",
+            _("请求内容须是 GeoJSON 要素集合（FeatureCollection）：%(why)s"),
+        ),
+        (
+            r"the scenario must be a GeoJSON FeatureCollection, got (?P<got>.*)",
+            _("情景须是 GeoJSON 要素集合（FeatureCollection），收到 %(got)s"),
+        ),
+        (r"the scenario's 'features' must be a list", _("情景的 features 须是列表")),
+        (
+            r"the scenario is empty: add at least one proposed line or point",
+            _("情景为空：请至少添加一条拟建线路或一个拟建点"),
+        ),
+        (
+            r"the scenario has (?P<n>\d+) features; at most (?P<max>\d+) are accepted",
+            _("情景有 %(n)s 个要素，最多接受 %(max)s 个"),
+        ),
+        (
+            r"the scenario has (?P<n>\d+) vertices; at most (?P<max>\d+) are accepted.*",
+            _("情景共有 %(n)s 个顶点，最多接受 %(max)s 个（请先简化线路）"),
+        ),
+        (r"the scenario lists id (?P<id>.*) more than once", _("情景中编号 %(id)s 重复出现")),
+        (
+            r"(?P<p>features\[\d+\]\.geometry): position (?P<pos>.*) is outside the Qijiang region.*",
+            _("%(p)s：坐标 %(pos)s 在綦江范围之外（经纬度须为 WGS-84，是否把经纬度写反了？）"),
+        ),
+        (r"(?P<p>features\[\d+\]\.geometry): (?P<why>.*)", _("%(p)s：几何不可用（%(why)s）")),
+        (
+            r"(?P<p>features\[\d+\])\.kind: unknown kind (?P<got>.*); use one of (?P<kinds>.*)",
+            _("%(p)s.kind：未知类型 %(got)s；可用类型：%(kinds)s"),
+        ),
+        (r"(?P<p>features\[\d+\])\.status must be 'proposed'.*", _("%(p)s.status 须为 proposed（情景只添加拟建工程）")),
+        (r"(?P<p>features\[\d+\])\.id must be .*", _("%(p)s.id 须为 1 至 41 个小写字母、数字或连字符")),
+        (r"(?P<p>features\[\d+\]\.\w+) must be text", _("%(p)s 须是文本")),
+        (r"(?P<p>features\[\d+\]) must be a GeoJSON Feature", _("%(p)s 须是 GeoJSON 要素（Feature）")),
+        (r"(?P<p>\w+) is not a scenario link made by the atlas", _("%(p)s 不是本地图集生成的情景链接")),
+        (
+            r"(?P<p>\w+) is (?P<n>\d+) characters long; a link holds at most (?P<max>\d+): save the scenario.*",
+            _("%(p)s 有 %(n)s 个字符，链接最多容纳 %(max)s 个：请保存情景或上传文件"),
+        ),
+        (r"give the scenario as a JSON body.*", _("请以 JSON 请求体（POST）或分享链接的 s 参数给出情景")),
+        (r"changed must be 1 or 0, got (?P<got>.*)", _("changed 须为 1 或 0，收到 %(got)s")),
         (r"all weights are zero.*", _("所有权重都为零（只有选择了产业时，产业匹配才计分）：请至少给一个指标权重")),
     ]
     return [(re.compile(rf"^{pattern}$", re.S), text) for pattern, text in table]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -37,7 +39,7 @@ def _layer_url(layer_id: str) -> str:
 
 
 def parks_strings() -> dict[str, str]:
-    """The investor pages' browser texts in the request's language (keys as used in static/parks.js)."""
+    """The investor pages' browser texts in the request's language (keys as used in static/js/parks/core.js)."""
     return {
         "unknown": _("未知"),
         "km": _("公里"),
@@ -54,6 +56,12 @@ def parks_strings() -> dict[str, str]:
         "unplaced": _("未定位"),
         "select": _("选择"),
         "known": _("已知"),
+        "known_share": _("已知 {share}% 的权重（{known}/{n} 项）"),
+        "mostly_unknown": _(
+            "大部分距离未知：{total} 项园区距离中只有 {known} 项已知。得分只按已知的指标计算，并注明已知的权重比例；"
+            "未知不计分，也不扣分。"
+        ),
+        "matching_first": _("已选所需产业：列出该产业的园区排在前面，其次是未列产业的园区，最后是不匹配的园区。"),
         "score": _("评分"),
         "no_score": _("无评分"),
         "error": _("出错了"),
@@ -63,7 +71,7 @@ def parks_strings() -> dict[str, str]:
 
 
 def _js_common() -> dict:
-    # atlas_strings: the context layers on these maps are drawn by static/atlas.js, which parks.js points at them
+    # atlas_strings: the context layers on these maps are drawn by static/js/atlas/, which static/js/parks/map.js points at them
     return {"lang": current_lang(), "strings": parks_strings(), "atlas_strings": map_strings()}
 
 
@@ -108,7 +116,14 @@ def _profile(park_id: str, printable: bool):
     context = profile_context(get_store(), park_id, _query())
     placed = context["around"]["placed"]
     parts = _surroundings_parts([context["feature"]], context["around"]) if placed else None
-    return render_template("parks/profile.html", parts=parts, printable=printable, vocab=VOCAB, **context)
+    carry = _carried_query()
+    return render_template("parks/profile.html", parts=parts, printable=printable, vocab=VOCAB, carry=carry, **context)
+
+
+def _carried_query(drop: tuple[str, ...] = ()) -> str:
+    """The request's query (weights, industries, filters, language) for the links onward: "?…" or ""."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k not in drop])
+    return f"?{query}" if query else ""
 
 
 @bp.get("/parks/<park_id>")
@@ -129,7 +144,12 @@ def compare():
     context = compare_context(get_store(), request.args.get("ids"), _query(), current_lang())
     parts = _surroundings_parts(context["placed_parks"])
     return render_template(
-        "parks/compare.html", parts=parts, placed=len(context["placed_parks"]), vocab=VOCAB, **context
+        "parks/compare.html",
+        parts=parts,
+        placed=len(context["placed_parks"]),
+        vocab=VOCAB,
+        carry=_carried_query(drop=("ids",)),
+        **context,
     )
 
 

@@ -65,7 +65,7 @@ def sheet_labels() -> dict[str, str]:
 
 def pdf_response(body: bytes, filename: str) -> Response:
     resp = Response(body, mimetype="application/pdf")
-    resp.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp
 
 

@@ -23,7 +23,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from atlas.catalog import Catalog, LayerSpec
 from atlas.errors import LayerUnavailable, UnknownFeature
-from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, layer_lock
+from atlas.layerfile import DEFAULT_LOCK_TIMEOUT, LayerLocked, dump_geojson, layer_lock, layer_locks
 from atlas.stores.base import Store
 from atlas.stores.filelayer import load_sources
 from atlas.stores.layerdata import LayerData, LayerSummary, ogc_feature, served_layer
@@ -330,13 +330,9 @@ class PostgisStore(Store):
                 ) from None
             yield PgLayerWriter(conn, spec.id)
 
-    @contextlib.contextmanager
-    def locked(self, layer_ids: Iterable[str], lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
+    def locked(self, layer_ids: Iterable[str], lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
         """Hold the layers' lock files (every writer of this store takes its layer's), in sorted id order."""
-        with contextlib.ExitStack() as stack:
-            for layer_id in sorted(layer_ids):
-                stack.enter_context(layer_lock(self.data_dir, layer_id, lock_timeout))
-            yield
+        return layer_locks(self.data_dir, layer_ids, lock_timeout)
 
     def backup_part(self) -> PostgisLayers:
         return PostgisLayers(self)

@@ -15,8 +15,11 @@
       var out = document.getElementById(input.id + "_out");
       if (out) out.textContent = input.value;
     });
-    ["industry", "f_industry"].forEach(function (name) {
-      Array.prototype.forEach.call(form.elements[name].selectedOptions, function (opt) { params.append(name, opt.value); });
+    // one checklist of industries sought; "only matching parks" also filters by the same industries
+    var only = document.getElementById("qj-only-matching").checked;
+    form.querySelectorAll("input[name=industry]:checked").forEach(function (box) {
+      params.append("industry", box.value);
+      if (only) params.append("f_industry", box.value);
     });
     ["designation", "status"].concat(P.cfg.number_filters).forEach(function (name) {   // filters: from the server
       var value = form.elements[name].value.trim();
@@ -70,6 +73,7 @@
     var params = pageState();
     history.replaceState(null, "", window.location.pathname + "?" + params.toString());
     var query = formState().toString();
+    P.query = query;   // profile links carry the weights and filters (issue 28)
     updateLinks(query);
     var message = problem(params);
     var box = document.getElementById("qj-parks-error");
@@ -107,6 +111,12 @@
     var summary = T.fmt("shown", {shown: data.shown_count, total: data.parks.length});
     if (data.hidden_count) summary += " · " + T.fmt("hidden", {hidden: data.hidden_count});
     document.getElementById("qj-parks-summary").textContent = summary + " · " + t("as_of") + " " + (data.as_of || t("unknown"));
+    var note = document.getElementById("qj-parks-known");
+    var parts = [];
+    if (data.known.mostly_unknown) parts.push(T.fmt("mostly_unknown", {known: data.known.distances_known, total: data.known.distances_total}));
+    if (data.industry.length) parts.push(t("matching_first"));
+    note.textContent = parts.join(" ");
+    note.hidden = parts.length === 0;
     P.version += 1;
     document.documentElement.setAttribute("data-parks-version", String(P.version));
     document.documentElement.setAttribute("data-parks-loaded", "true");
@@ -114,6 +124,14 @@
 
   function wireForm() {
     P.form.addEventListener("submit", function (ev) { ev.preventDefault(); });   // no inline handler (CSP)
+    var search = document.getElementById("qj-industry-search");
+    search.addEventListener("input", function (ev) {
+      ev.stopPropagation();   // filtering the list is not a change of the query
+      var needle = search.value.trim().toLowerCase();
+      document.querySelectorAll(".qj-industry-option").forEach(function (row) {
+        row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) < 0;
+      });
+    });
     // a disabled link stays focusable (so it is found) but does nothing, also from the keyboard
     document.getElementById("qj-compare").addEventListener("click", function (ev) {
       if (this.getAttribute("aria-disabled") === "true") ev.preventDefault();

@@ -53,7 +53,7 @@
     var td = el("th", "qj-name");     // the row's header: screen readers name each cell by its park
     td.setAttribute("scope", "row");
     var a = el("a", null, tr(park, "name") || park.id);
-    a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id));
+    a.href = P.cfg.profile_url.replace("__ID__", encodeURIComponent(park.id)) + (P.query ? "?" + P.query : "");
     td.appendChild(a);
     if (park.placed) {   // the keyboard's way to what a click on the row does
       var show = el("button", "btn btn-link btn-sm p-0 ms-1 qj-show-on-map", "◎");
@@ -93,7 +93,10 @@
     swatch.title = P.band(park.score);
     score.appendChild(swatch);
     score.appendChild(el("span", "qj-score-value", park.score === null ? t("unknown") : P.number(park.score, 1)));
-    score.appendChild(el("div", "small text-secondary", t("known") + " " + park.known_criteria + "/" + park.criteria_count));
+    var known = el("div", "small text-secondary qj-known-share",
+      T.fmt("known_share", {share: Math.round(100 * park.known_share), known: park.known_criteria, n: park.criteria_count}));
+    score.appendChild(known);
+    if (park.industry_match === true) score.appendChild(el("span", "badge text-bg-success qj-match-badge", t("match")));
     return score;
   }
 

@@ -1,0 +1,1 @@
+"""Scenarios: proposed lines, access points and hubs evaluated against the park ranking and the catchments."""
