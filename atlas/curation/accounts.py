@@ -143,8 +143,12 @@ def _dummy_hash() -> str:
 
 @cache
 def _common_passwords() -> frozenset[str]:
+    """zxcvbn's 30,000 most common passwords of public breaches, and the atlas- and Chongqing-specific guesses."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # imported on first use: a large module
+
     lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+    local = (line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(FREQUENCY_LISTS["passwords"]) | frozenset(local)
 
 
 def check_password(name: str, password: str) -> None:
@@ -154,9 +158,10 @@ def check_password(name: str, password: str) -> None:
         raise BadParameter(f"password must have at least {MIN_PASSWORD_CHARS} characters", parameter="password")
     folded = password.strip().casefold()
     if not folded or len(set(folded)) < 3:
-        raise BadParameter("password must not be blank or one repeated character", parameter="password")
-    if name and name.casefold() in folded:
-        raise BadParameter("password must not contain the user name", parameter="password")
+        raise BadParameter("password must not be blank or one or two repeated characters", parameter="password")
+    name = (name or "").casefold()
+    if name and (folded == name or (len(name) >= 4 and name in folded)):
+        raise BadParameter("password must not be or contain the user name", parameter="password")
     if folded in _common_passwords():
         raise BadParameter("password is on the list of common passwords; choose another", parameter="password")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 import tempfile
@@ -25,6 +26,7 @@ from atlas.web import sessions
 from atlas.web.db import get_db
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("atlas.auth")
 csrf = CSRFProtect()
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -115,7 +117,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with name and password (rate limited per client address)."""
+    """Sign in with name and password (rate limited per client address and per account name)."""
     form = LoginForm()
     error, status = None, 200
     if form.validate_on_submit():
@@ -124,7 +126,9 @@ def login():
             session.clear()
             login_user(Account(user))
             sessions.start(session, user)
+            log.info("sign-in %r from %s", user.name, sessions.client_address())
             return redirect(_safe_next(request.args.get("next")))
+        log.warning("sign-in refused for %r from %s", form.name.data[:64], sessions.client_address())
         error, status = _("用户名或密码错误"), 401
     elif request.method == "POST":
         error, status = _("表单已过期或不完整，请重试"), 400
@@ -135,7 +139,7 @@ def login():
 def logout():
     """Sign out (a POST with the CSRF token)."""
     user = require_editor()
-    accounts.end_sessions(get_db(), user.id)  # a copy of this cookie replayed later is refused
+    accounts.end_sessions(get_db(), user.id)  # every session of the user ends: a replayed cookie is refused
     logout_user()
     session.clear()
     return redirect(url_for("pages.index"))
@@ -203,20 +207,22 @@ def init_app(app: Flask) -> None:
     manager = LoginManager(app)
     manager.user_loader(load_user)
     manager.request_loader(load_user_from_token)
-    # per address, and per account name (guesses at one account from many addresses); per process unless the
-    # office issue's shared limiter storage is configured: sessions.limiter_storage_uri() is that hook
+    # per address (every POST), and per account name (failed sign-ins, from whatever address); counted per
+    # process unless RATELIMIT_STORAGE_URI names a shared storage (issue 24)
     limiter = Limiter(
         sessions.client_address,
         app=app,
-        storage_uri=sessions.limiter_storage_uri(app),
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         default_limits=[],
         headers_enabled=True,
     )
     limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])(bp)
     limiter.limit(
-        lambda: current_app.config.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute"),
+        lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
         key_func=sessions.account_key,
         methods=["POST"],
+        exempt_when=lambda: request.endpoint != "auth.login",
+        deduct_when=lambda response: response.status_code == 401,
     )(bp)
     sessions.init_app(app)
     app.register_blueprint(bp)
