@@ -37,6 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOG_FORMAT="json",  # one JSON access line per request; "text" for plain lines
         SESSION_SECURE=False,  # QIJIANG_SESSION_SECURE=true behind HTTPS: session cookie only over TLS
         LOGIN_RATE_LIMIT="10 per minute",  # sign-in attempts per client address (Flask-Limiter, in memory)
+        LOGIN_ACCOUNT_RATE_LIMIT="10 per minute",  # failed sign-ins per account name, from any address
+        RATELIMIT_STORAGE_URI="memory://",  # where the sign-in limits count (memory: per worker process)
+        TRUSTED_PROXIES=0,  # proxies in front of the atlas whose X-Forwarded-For/-Proto/-Host are believed
+        SESSION_IDLE_S=30 * 60,  # a session unused this long ends
+        SESSION_ABSOLUTE_S=12 * 3600,  # a session ends this long after sign-in, used or not
         TILE_CACHE_TILES=4096,  # vector tiles kept in memory per worker (LRU, keyed by data version)
         JSON_SORT_KEYS=False,
         # Flask-Compress: gzip/brotli for pages, scripts, styles and JSON (layer GeoJSON is pre-gzipped itself)

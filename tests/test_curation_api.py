@@ -113,11 +113,11 @@ def test_create_user_cli_hashes_the_password(curation_app):
     assert row["role"] == "admin" and row["password_hash"].startswith("scrypt:")
     assert "a-long-password" not in row["password_hash"]
     again = curation_app.test_cli_runner().invoke(
-        args=["create-user", "newadmin", "--role", "admin"], input="x" * 9 + "\n"
+        args=["create-user", "newadmin", "--role", "admin"], input="another-long-passphrase\n"
     )
     assert again.exit_code != 0 and "already exists" in again.output
     bad = curation_app.test_cli_runner().invoke(
-        args=["create-user", "x", "--role", "editor", "--layers", "nope"], input="x" * 9 + "\n"
+        args=["create-user", "x", "--role", "editor", "--layers", "nope"], input="another-long-passphrase\n"
     )
     assert bad.exit_code != 0 and "nope" in bad.output
 

@@ -8,6 +8,8 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,6 +20,8 @@ USER_NAME = re.compile(r"^[\w.@-]{1,64}$")
 TOKEN_PREFIX = "qjt_"  # keeps personal tokens distinct from the admin upload token
 MIN_PASSWORD_CHARS = 8
 PASSWORD_METHOD = "scrypt"
+MAX_ID = 2**63 - 1  # SQLite INTEGER and PostgreSQL bigint; a larger id names nothing
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 
 
 def utc_now() -> str:
@@ -33,6 +37,7 @@ class User:
     name: str
     role: str
     layers: tuple[str, ...] | None = None
+    session_version: int = 0  # bumped by sign-out, password change, deactivation, role change: ends sessions
 
     def may_edit(self, layer_id: str) -> bool:
         """Admins edit every layer; editors every layer unless limited to a list."""
@@ -43,7 +48,7 @@ def _user(row: sqlite3.Row | None) -> User | None:
     if row is None:
         return None
     layers = tuple(x for x in row["layers"].split(",") if x) if row["layers"] else None
-    return User(row["id"], row["name"], row["role"], layers)
+    return User(row["id"], row["name"], row["role"], layers, row["session_version"])
 
 
 def create_user(db: sqlite3.Connection, name: str, password: str, role: str, layers: list[str] | None = None) -> User:
@@ -52,8 +57,7 @@ def create_user(db: sqlite3.Connection, name: str, password: str, role: str, lay
         raise BadParameter("user name must be 1-64 letters, digits, '.', '@', '_' or '-'", parameter="name")
     if role not in ROLES:
         raise BadParameter(f"role must be one of {', '.join(ROLES)}", parameter="role")
-    if len(password or "") < MIN_PASSWORD_CHARS:
-        raise BadParameter(f"password must have at least {MIN_PASSWORD_CHARS} characters", parameter="password")
+    check_password(name, password)
     if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
         raise BadParameter(f"user {name!r} already exists", parameter="name")
     text = ",".join(layers) if layers else None
@@ -67,13 +71,17 @@ def create_user(db: sqlite3.Connection, name: str, password: str, role: str, lay
 
 def get_user(db: sqlite3.Connection, user_id: int) -> User | None:
     """The active user with this id, or None."""
+    if not 0 < user_id <= MAX_ID:
+        return None
     return _user(db.execute("SELECT * FROM users WHERE id = ? AND active = 1", (user_id,)).fetchone())
 
 
 def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:
     """The user if name and password match an active account, else None."""
     row = db.execute("SELECT * FROM users WHERE name = ? AND active = 1", (name,)).fetchone()
-    if row is None or not check_password_hash(row["password_hash"], password or ""):
+    # an unknown name is checked against a dummy hash: the answer takes as long as for a real account
+    stored = row["password_hash"] if row is not None else _dummy_hash()
+    if not check_password_hash(stored, password or "") or row is None:
         return None
     return _user(row)
 
@@ -118,9 +126,90 @@ def list_tokens(db: sqlite3.Connection, user: User) -> list[dict]:
 
 def revoke_token(db: sqlite3.Connection, user: User, token_id: int) -> bool:
     """Revoke one of the user's tokens; False if it is not theirs or already revoked."""
+    if not 0 < token_id <= MAX_ID:
+        return False
     cur = db.execute(
         "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
         (utc_now(), token_id, user.id),
     )
     db.commit()
     return cur.rowcount == 1
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """zxcvbn's 30,000 most common passwords of public breaches, and the atlas- and Chongqing-specific guesses."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # imported on first use: a large module
+
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    local = (line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(FREQUENCY_LISTS["passwords"]) | frozenset(local)
+
+
+def check_password(name: str, password: str) -> None:
+    """The password policy: at least MIN_PASSWORD_CHARS, not blank, not the name, not a common password."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise BadParameter(f"password must have at least {MIN_PASSWORD_CHARS} characters", parameter="password")
+    folded = password.strip().casefold()
+    if not folded or len(set(folded)) < 3:
+        raise BadParameter("password must not be blank or one or two repeated characters", parameter="password")
+    name = (name or "").casefold()
+    if name and (folded == name or (len(name) >= 4 and name in folded)):
+        raise BadParameter("password must not be or contain the user name", parameter="password")
+    if folded in _common_passwords():
+        raise BadParameter("password is on the list of common passwords; choose another", parameter="password")
+
+
+def end_sessions(db: sqlite3.Connection, user_id: int) -> None:
+    """End every session of a user (the session version stored in each session no longer matches)."""
+    db.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", (user_id,))
+    db.commit()
+
+
+def _user_id(db: sqlite3.Connection, name: str) -> int:
+    row = db.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise BadParameter(f"no user {name!r}", parameter="name")
+    return row["id"]
+
+
+def _end_all(db: sqlite3.Connection, user_id: int) -> None:
+    """Sessions and tokens of the user stop working (inside the caller's transaction)."""
+    db.execute("UPDATE users SET session_version = session_version + 1 WHERE id = ?", (user_id,))
+    db.execute("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", (utc_now(), user_id))
+
+
+def deactivate_user(db: sqlite3.Connection, name: str) -> None:
+    """Deactivate an account: its sessions and tokens stop working at once."""
+    user_id = _user_id(db, name)
+    db.execute("UPDATE users SET active = 0 WHERE id = ?", (user_id,))
+    _end_all(db, user_id)
+    db.commit()
+
+
+def set_password(db: sqlite3.Connection, name: str, password: str) -> None:
+    """Reset a password (policy checked); the account's sessions and tokens end."""
+    user_id = _user_id(db, name)
+    check_password(name, password)
+    db.execute(
+        "UPDATE users SET password_hash = ? WHERE id = ?",
+        (generate_password_hash(password, method=PASSWORD_METHOD), user_id),
+    )
+    _end_all(db, user_id)
+    db.commit()
+
+
+def set_role(db: sqlite3.Connection, name: str, role: str) -> None:
+    """Change a role; the account's sessions and tokens end."""
+    if role not in ROLES:
+        raise BadParameter(f"role must be one of {', '.join(ROLES)}", parameter="role")
+    user_id = _user_id(db, name)
+    db.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+    _end_all(db, user_id)
+    db.commit()

@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS users (
     role          TEXT NOT NULL CHECK (role IN ('editor', 'admin')),
     layers        TEXT,                      -- comma-separated layer ids an editor may edit; NULL = all
     active        INTEGER NOT NULL DEFAULT 1,
+    session_version INTEGER NOT NULL DEFAULT 0, -- bumped to end every session of the user
     created_at    TEXT NOT NULL
 );
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 import tempfile
@@ -13,7 +14,6 @@ from flask import Blueprint, Flask, current_app, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -22,9 +22,11 @@ from wtforms.validators import DataRequired
 
 from atlas.curation import accounts
 from atlas.errors import AtlasError
+from atlas.web import sessions
 from atlas.web.db import get_db
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("atlas.auth")
 csrf = CSRFProtect()
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -64,8 +66,11 @@ class LoginForm(FlaskForm):
 
 
 def load_user(user_id: str) -> Account | None:
+    """The session's user, if the session is still live (atlas/web/sessions.py) and the account active."""
     user = accounts.get_user(get_db(), int(user_id)) if user_id.isdigit() else None
-    return Account(user) if user else None
+    if user is None or not sessions.is_live(session, user, current_app.config):
+        return None
+    return Account(user)
 
 
 def load_user_from_token(req) -> Account | None:
@@ -107,14 +112,12 @@ def editor_page(view):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("pages.index")
+    return sessions.same_site_path(target) or url_for("pages.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with name and password (rate limited per client address)."""
+    """Sign in with name and password (rate limited per client address and per account name)."""
     form = LoginForm()
     error, status = None, 200
     if form.validate_on_submit():
@@ -122,7 +125,10 @@ def login():
         if user is not None:
             session.clear()
             login_user(Account(user))
+            sessions.start(session, user)
+            log.info("sign-in %r from %s", user.name, sessions.client_address())
             return redirect(_safe_next(request.args.get("next")))
+        log.warning("sign-in refused for %r from %s", form.name.data[:64], sessions.client_address())
         error, status = _("用户名或密码错误"), 401
     elif request.method == "POST":
         error, status = _("表单已过期或不完整，请重试"), 400
@@ -132,7 +138,8 @@ def login():
 @bp.post("/logout")
 def logout():
     """Sign out (a POST with the CSRF token)."""
-    require_editor()
+    user = require_editor()
+    accounts.end_sessions(get_db(), user.id)  # every session of the user ends: a replayed cookie is refused
     logout_user()
     session.clear()
     return redirect(url_for("pages.index"))
@@ -200,8 +207,24 @@ def init_app(app: Flask) -> None:
     manager = LoginManager(app)
     manager.user_loader(load_user)
     manager.request_loader(load_user_from_token)
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[], headers_enabled=True)
+    # per address (every POST), and per account name (failed sign-ins, from whatever address); counted per
+    # process unless RATELIMIT_STORAGE_URI names a shared storage (issue 24)
+    limiter = Limiter(
+        sessions.client_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        default_limits=[],
+        headers_enabled=True,
+    )
     limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])(bp)
+    limiter.limit(
+        lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+        key_func=sessions.account_key,
+        methods=["POST"],
+        exempt_when=lambda: request.endpoint != "auth.login",
+        deduct_when=lambda response: response.status_code == 401,
+    )(bp)
+    sessions.init_app(app)
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(429, handle_too_many)

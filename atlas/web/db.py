@@ -20,7 +20,16 @@ def connect(path: str) -> sqlite3.Connection:
     db.execute("PRAGMA busy_timeout = 30000")
     db.execute("PRAGMA journal_mode = WAL")  # readers do not wait for the history writer
     db.executescript(SCHEMA.read_text(encoding="utf-8"))
+    _migrate(db)
     return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Columns added after a database was first made (CREATE TABLE IF NOT EXISTS does not add them)."""
+    columns = {row["name"] for row in db.execute("PRAGMA table_info(users)")}
+    if "session_version" not in columns:
+        db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+        db.commit()
 
 
 def get_db() -> sqlite3.Connection:

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from atlas.curation import edits as curation
 from atlas.curation import history
+from atlas.curation.accounts import MAX_ID
 from atlas.errors import AtlasError, BadParameter
 from atlas.web.auth import Forbidden, editor_page, require_editor
 from atlas.web.db import get_db
@@ -50,7 +51,7 @@ def _filters() -> dict:
 
 
 def _change(change_id: int) -> history.Change:
-    change = history.get_change(get_db(), change_id)
+    change = history.get_change(get_db(), change_id) if 0 < change_id <= MAX_ID else None
     if change is None:
         raise UnknownChange(f"no change {change_id} in the history")
     return change
