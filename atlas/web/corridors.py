@@ -131,6 +131,8 @@ def corridor_strings() -> dict[str, str]:
         "qj-only": _("仅此线路"),
         "qj-shared": _("全部线路共同"),
         "qj-some": _("部分线路"),
+        "qj-possible": _("可能服务（只知所在街道/镇）"),
+        "possible_interval": _("（可能服务：只知所在街道/镇，距线路 {near}–{far} 公里）"),
         "table_caption": _("各走廊服务范围内的对象"),
         "chart_caption": _("图表数据：服务对象数量"),
         "compared": _("比较结果已更新"),

@@ -7,18 +7,23 @@
   var el = QJUtil.el, T = QJC.text, t = T.t, num = QJC.num;
 
   function membership(result, cid, layerId, id) {
+    var c = result.corridors.filter(function (x) { return x.id === cid; })[0];
+    if (c && c.possibly && c.possibly[layerId].indexOf(id) >= 0) return "qj-possible";
     if (result.only_in[cid][layerId].indexOf(id) >= 0) return "qj-only";
     if (result.shared[layerId].indexOf(id) >= 0) return "qj-shared";
     return "qj-some";
   }
 
-  function listCell(td, ids, names, classOf) {
+  function listCell(td, ids, names, classOf, intervals) {
     td.appendChild(el("span", "qj-count", ids.length)).setAttribute("data-count", String(ids.length));
     ids.forEach(function (id) {
       var cls = classOf ? classOf(id) : "";
       var item = td.appendChild(el("span", "qj-item " + cls, names[id] || id));
       item.setAttribute("data-id", id);
-      if (cls) item.appendChild(el("span", "qj-sr-only", " (" + t(cls) + ")"));   // the colour in words
+      if (cls === "qj-possible" && intervals && intervals[id]) {   // only the 街道/镇 is known: say so, with the interval
+        item.appendChild(el("span", "qj-possible-note", " " + T.fmt("possible_interval", {
+          near: num(intervals[id].nearest_m / 1000, 1), far: num(intervals[id].farthest_m / 1000, 1)})));
+      } else if (cls) item.appendChild(el("span", "qj-sr-only", " (" + t(cls) + ")"));   // the colour in words
     });
   }
 
@@ -94,7 +99,7 @@
     lineRows(body, cs, names);
     QJC.SERVED.forEach(function (layerId) {
       row(body, layerId, t(layerId), cs, function (td, c) {
-        listCell(td, c.served[layerId], names, function (id) { return membership(result, c.id, layerId, id); });
+        listCell(td, c.served[layerId], names, function (id) { return membership(result, c.id, layerId, id); }, c.area_sites);
       });
     });
     coverageRows(body, cs);
