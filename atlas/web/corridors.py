@@ -133,6 +133,8 @@ def corridor_strings() -> dict[str, str]:
         "qj-some": _("部分线路"),
         "qj-possible": _("可能服务（只知所在街道/镇）"),
         "possible_interval": _("（可能服务：只知所在街道/镇，距线路 {near}–{far} 公里）"),
+        "possible_count": _("另有 {n} 个可能服务"),
+        "possibly_by": _("{name} 可能服务（只知所在街道/镇，不计入“仅此线路”和“全部共同”）"),
         "table_caption": _("各走廊服务范围内的对象"),
         "chart_caption": _("图表数据：服务对象数量"),
         "compared": _("比较结果已更新"),
