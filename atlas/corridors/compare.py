@@ -9,6 +9,8 @@ Conventions (shown on the compare page too):
   centroid of its source polygon) is, not when its polygon merely touches the buffer;
 - a polygon park contributes its area inside the catchment; a point park contributes its sourced
   area (``planned_area_km2``, else ``built_area_km2``) when the point is inside, else nothing;
+- ``possibly[layer]`` lists the served area-only sites that may lie outside the catchment; they count in
+  ``served`` but never in ``only_in`` or ``shared`` (served by all), which hold what is served for certain;
 - ``only_in[id]`` lists what that corridor serves and no other compared corridor does; ``shared``
   lists what every compared corridor serves;
 - a park, hub or community of accuracy ``area`` (known only to lie somewhere in its 街道/镇) is served when
@@ -184,7 +186,7 @@ def compare_corridors(
     )
     # one row per compared corridor, not per feature
     rows = [_corridor_row(ctx, measured, i, row) for i, row in enumerate(lines.itertuples(index=False))]
-    only_in, shared = difference_sets(measured.served)
+    only_in, shared = difference_sets({row["id"]: _surely(row) for row in rows})
     return {
         "buffer_m": buffer_m,
         "corridors": rows,
@@ -209,6 +211,17 @@ def _industries(ctx: CorridorContext) -> dict:
     return ctx.memo("industries", lambda: {k: v for f in frames for k, v in zip(f["id"], f["industries"])})
 
 
+def _possibly(row: dict) -> dict[str, list[str]]:
+    """Per layer, the served ``area`` sites that may lie outside the catchment (only their 街道/镇 is known)."""
+    unsure = {fid for fid, site in row["area_sites"].items() if not site["certain"]}
+    return {lid: [fid for fid in ids if fid in unsure] for lid, ids in row["served"].items()}
+
+
+def _surely(row: dict) -> dict[str, list[str]]:
+    """Per layer, what the corridor serves for certain: "only" and "served by all" count these only."""
+    return {lid: [fid for fid in ids if fid not in row["possibly"][lid]] for lid, ids in row["served"].items()}
+
+
 def _corridor_row(ctx: CorridorContext, measured: _Measured, i: int, row) -> dict:
     """The comparison's entry for the corridor at position ``i`` (``row`` its record)."""
     cid, served = row.id, measured.served[row.id]
@@ -220,7 +233,7 @@ def _corridor_row(ctx: CorridorContext, measured: _Measured, i: int, row) -> dic
         for lid in ctx.layers("site")
         if lid in served
     }
-    return {
+    entry = {
         "id": cid,
         "name_zh": row.name_zh,
         "name_en": clean(row.name_en),
@@ -244,6 +257,8 @@ def _corridor_row(ctx: CorridorContext, measured: _Measured, i: int, row) -> dic
         "catchment": geojson(measured.zones.iloc[i]),
         "coverage": coverage(measured.zones_m.geometry.iloc[i], district_m(ctx), towns_m(ctx)),
     }
+    entry["possibly"] = _possibly(entry)
+    return entry
 
 
 def _area_only(frame_m: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -48,15 +48,20 @@
     }));
   }
 
-  function servedLayer(layerId, ids, colour) {
+  /* ``unsure``: ids only possibly served (area-only sites): drawn as a dashed outline with a faint fill. */
+  function servedLayer(layerId, ids, colour, unsure) {
     var wanted = {};
     ids.forEach(function (id) { wanted[id] = true; });
     var fc = QJC.context[layerId];
     var feats = ((fc && fc.features) || []).filter(function (f) { return f.geometry && wanted[f.properties.id]; });
     if (QJC.hasRole(layerId, "townships")) return servedTowns(feats);
     return L.geoJSON({type: "FeatureCollection", features: feats}, {
-      style: {color: colour, weight: 1.5, fill: layerId !== "hubs", fillOpacity: 0.2, dashArray: layerId === "hubs" ? "4 4" : null,
-              className: "qj-served qj-served-" + layerId},
+      style: function (f) {
+        var maybe = (unsure || []).indexOf(f.properties.id) >= 0;
+        return {color: colour, weight: 1.5, fill: layerId !== "hubs", fillOpacity: maybe ? 0.05 : 0.2,
+                dashArray: layerId === "hubs" || maybe ? "4 4" : null,
+                className: "qj-served qj-served-" + layerId + (maybe ? " qj-served-possibly" : "")};
+      },
       pointToLayer: function (f, latlng) {
         var small = QJC.hasRole(layerId, "stations");
         return L.circleMarker(latlng, {radius: small ? 4 : 7, color: colour, weight: 2, fillColor: small ? colour : "#fff",
@@ -76,7 +81,9 @@
                                      className: "qj-cor-catchment qj-catchment-" + c.id}, interactive: false}).addTo(group);
     L.geoJSON(c.geometry, {style: lineStyle(colour, c.id, c.status === "proposed" || c.status === "planned" ? "8 6" : null)})
       .bindTooltip(tooltip(QJC.corridorName(c))).addTo(group);
-    QJC.served().forEach(function (layerId) { servedLayer(layerId, c.served[layerId], colour).addTo(group); });
+    QJC.served().forEach(function (layerId) {
+      servedLayer(layerId, c.served[layerId], colour, (c.possibly || {})[layerId]).addTo(group);
+    });
     servedLayer(QJC.layerOf("stations"), c.stations, "#222").addTo(group);
     setTitle(entry, QJC.corridorName(c), QJC.label("status", c.status) + " · " + t("in_district") + " " +
              QJC.num(c.length_in_district_km, 1) + " " + t("km"));

@@ -7,18 +7,44 @@
   var el = QJUtil.el, T = QJC.text, t = T.t, num = QJC.num;
 
   function membership(result, cid, layerId, id) {
+    var c = result.corridors.filter(function (x) { return x.id === cid; })[0];
+    if (c && possibly(c, layerId).indexOf(id) >= 0) return "qj-possible";
     if (result.only_in[cid][layerId].indexOf(id) >= 0) return "qj-only";
     if (result.shared[layerId].indexOf(id) >= 0) return "qj-shared";
     return "qj-some";
   }
 
-  function listCell(td, ids, names, classOf) {
-    td.appendChild(el("span", "qj-count", ids.length)).setAttribute("data-count", String(ids.length));
+  /* The served sites a corridor only possibly serves (area-only: only the 街道/镇 is known), per layer. */
+  function possibly(c, layerId) { return (c.possibly && c.possibly[layerId]) || []; }
+
+  /* What a corridor serves for certain in a layer (counts, chart, announcement: possibly served never count). */
+  QJC.surely = function (c, layerId) {
+    var unsure = possibly(c, layerId);
+    return c.served[layerId].filter(function (id) { return unsure.indexOf(id) < 0; });
+  };
+
+  /* "（可能服务：只知所在街道/镇，距线路 0.0–7.0 公里）" for a possibly served site, "" without its interval. */
+  function intervalNote(c, id) {
+    var site = c.area_sites && c.area_sites[id];
+    if (!site) return "";
+    return T.fmt("possible_interval", {near: num(site.nearest_m / 1000, 1), far: num(site.farthest_m / 1000, 1)});
+  }
+
+  function listCell(td, ids, names, classOf, c) {
+    var unsure = ids.filter(function (id) { return classOf && classOf(id) === "qj-possible"; });
+    var sure = ids.length - unsure.length;
+    td.appendChild(el("span", "qj-count", sure)).setAttribute("data-count", String(sure));
+    if (unsure.length) {
+      td.appendChild(el("span", "qj-possible-count", " " + T.fmt("possible_count", {n: unsure.length})))
+        .setAttribute("data-possible", String(unsure.length));
+    }
     ids.forEach(function (id) {
       var cls = classOf ? classOf(id) : "";
       var item = td.appendChild(el("span", "qj-item " + cls, names[id] || id));
       item.setAttribute("data-id", id);
-      if (cls) item.appendChild(el("span", "qj-sr-only", " (" + t(cls) + ")"));   // the colour in words
+      var note = cls === "qj-possible" && c ? intervalNote(c, id) : "";
+      if (note) item.appendChild(el("span", "qj-possible-note", " " + note));   // only the 街道/镇 is known: the interval
+      else if (cls) item.appendChild(el("span", "qj-sr-only", " (" + t(cls) + ")"));   // the colour in words
     });
   }
 
@@ -94,7 +120,7 @@
     lineRows(body, cs, names);
     QJC.served().forEach(function (layerId) {
       row(body, layerId, t(layerId), cs, function (td, c) {
-        listCell(td, c.served[layerId], names, function (id) { return membership(result, c.id, layerId, id); });
+        listCell(td, c.served[layerId], names, function (id) { return membership(result, c.id, layerId, id); }, c);
       });
     });
     coverageRows(body, cs);
@@ -106,19 +132,27 @@
     var box = document.getElementById("qj-difference");
     var names = QJC.servedNames(result);
     box.replaceChildren();
-    function list(title, cls, byLayer, attr) {
+    function list(title, cls, byLayer, attr, c) {
       var ids = [];
-      QJC.served().forEach(function (layerId) { ids = ids.concat(byLayer[layerId]); });
+      QJC.served().forEach(function (layerId) { ids = ids.concat(byLayer[layerId] || []); });
+      if (c && !ids.length) return;   // no possibly served site: no section
       var section = box.appendChild(el("div"));
       section.setAttribute("data-difference", attr);
       section.appendChild(el("h3", null, title));
       if (!ids.length) section.appendChild(el("span", "text-secondary", t("none")));
-      ids.forEach(function (id) { section.appendChild(el("span", "qj-item " + cls, names[id] || id)); });
+      ids.forEach(function (id) {
+        var item = section.appendChild(el("span", "qj-item " + cls, names[id] || id));
+        item.setAttribute("data-id", id);
+        if (c) item.appendChild(el("span", "qj-possible-note", " " + intervalNote(c, id)));
+      });
     }
     result.corridors.forEach(function (c) {
       list(T.fmt("only_by", {name: QJC.corridorName(c)}), "qj-only", result.only_in[c.id], c.id);
     });
     list(t("shared"), "qj-shared", result.shared, "shared");
+    result.corridors.forEach(function (c) {
+      list(T.fmt("possibly_by", {name: QJC.corridorName(c)}), "qj-possible", c.possibly || {}, "possibly-" + c.id, c);
+    });
   }
 
   /* The chart's numbers as a table (the text alternative of the canvas). */
@@ -139,7 +173,7 @@
 
   function announce(result) {
     var parts = result.corridors.map(function (c) {
-      return QJC.corridorName(c) + " " + QJC.served().map(function (l) { return t(l) + " " + c.served[l].length; }).join(", ");
+      return QJC.corridorName(c) + " " + QJC.served().map(function (l) { return t(l) + " " + QJC.surely(c, l).length; }).join(", ");
     });
     document.getElementById("qj-compare-status").textContent =
       t("compared") + " · " + t("buffer") + " " + num(result.buffer_m, 0) + " " + t("m") + " · " + parts.join("; ");
@@ -149,7 +183,7 @@
     var labels = QJC.served().map(function (l) { return t(l); }).concat([t(QJC.layerOf("stations"))]);
     var datasets = result.corridors.map(function (c) {
       return {label: QJC.corridorName(c), backgroundColor: byId[c.id].colour,
-              data: QJC.served().map(function (l) { return c.served[l].length; }).concat([c.stations.length])};
+              data: QJC.served().map(function (l) { return QJC.surely(c, l).length; }).concat([c.stations.length])};
     });
     renderChartTable(labels, datasets);
     if (!window.Chart) return;
