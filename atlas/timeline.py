@@ -109,15 +109,9 @@ def browser_config(present: int, years: list[int | None], fields: Mapping[str, s
 def corridors_as_of(rows: list[dict], year: int | None, present: int, fields: Mapping[str, str]) -> list[dict]:
     """Corridor rows (``layer``, ``status``, ``opened``) with their ``year_state`` as of ``year`` (copies);
     ``fields`` maps a layer id to its time field (a corridor row carries that value as ``opened``)."""
-    return [
-        {
-            **row,
-            "year_state": state_at(
-                fields.get(row["layer"]),
-                {"status": row.get("status"), fields.get(row["layer"]): row.get("opened")},
-                year,
-                present,
-            ),
-        }
-        for row in rows
-    ]
+    out = []
+    for row in rows:
+        field = fields.get(row["layer"])
+        props = {"status": row.get("status"), **({field: row.get("opened")} if field else {})}
+        out.append({**row, "year_state": state_at(field, props, year, present)})
+    return out
